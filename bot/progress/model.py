@@ -1,0 +1,47 @@
+"""Values shared by the progress rules: the checklist items and per-item tallies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The five success-formula items, in rubric.yaml's order. Ties between items
+# (same hit rate) are broken by this order so that results are deterministic.
+CHECKLIST_ITEMS: tuple[str, ...] = (
+    "customer_first",
+    "numbers_always",
+    "failure_planning",
+    "operations_ready",
+    "team_ownership",
+)
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    """How often one checklist item was met across a set of reviews."""
+
+    item: str
+    met: int
+    total: int
+
+    @property
+    def hit_rate(self) -> float | None:
+        """Fraction of reviews meeting the item; None when there is nothing to judge."""
+        return self.met / self.total if self.total else None
+
+
+def tallies_from_counts(met: dict[str, int], total: int) -> tuple[ItemTally, ...]:
+    """One tally per checklist item, in order, from "reviews meeting item" counts."""
+    return tuple(ItemTally(item, met.get(item, 0), total) for item in CHECKLIST_ITEMS)
+
+
+def weakest_item(tallies: tuple[ItemTally, ...]) -> ItemTally | None:
+    """The item with the lowest hit rate, or None before the first review.
+
+    An item met in every review is not "weak", so a member with a perfect
+    record gets no weakest item rather than an arbitrary one.
+    """
+    judged = [t for t in tallies if t.hit_rate is not None and t.hit_rate < 1.0]
+    if not judged:
+        return None
+    order = {item: index for index, item in enumerate(CHECKLIST_ITEMS)}
+    return min(judged, key=lambda t: (t.hit_rate, order.get(t.item, len(order))))
