@@ -1,0 +1,205 @@
+"""Daily schedules and the exactly-once claim rows of each cohort day's post."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import aiosqlite
+
+from bot.daily.models import Attention, PostKind, PostRecord, Schedule
+from storage.db import Database, from_db, to_db
+
+_SELECT_SCHEDULES = (
+    "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
+    "paused_at_day, attention, attention_detail, attention_since FROM daily_schedules"
+)
+_SELECT_POSTS = (
+    "SELECT id, guild_id, epoch, cohort_day, local_date, kind, channel_id, claimed_at, "
+    "message_id, thread_id, opener_sent, completed_at, attempts, last_error FROM daily_posts"
+)
+_POST_KEY = " WHERE guild_id = ? AND epoch = ? AND cohort_day = ?"
+
+
+def _schedule(row: aiosqlite.Row) -> Schedule:
+    return Schedule(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        post_time=time.fromisoformat(row["post_time"]),
+        timezone=row["timezone"],
+        start_date=date.fromisoformat(row["start_date"]),
+        epoch=row["epoch"],
+        paused_days=row["paused_days"],
+        paused_at_day=row["paused_at_day"],
+        attention=Attention(row["attention"]) if row["attention"] else None,
+        attention_detail=row["attention_detail"],
+        attention_since=from_db(row["attention_since"]) if row["attention_since"] else None,
+    )
+
+
+def _post(row: aiosqlite.Row) -> PostRecord:
+    return PostRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        epoch=row["epoch"],
+        cohort_day=row["cohort_day"],
+        local_date=date.fromisoformat(row["local_date"]),
+        kind=PostKind(row["kind"]),
+        channel_id=row["channel_id"],
+        claimed_at=from_db(row["claimed_at"]),
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        opener_sent=bool(row["opener_sent"]),
+        completed_at=from_db(row["completed_at"]) if row["completed_at"] else None,
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+    )
+
+
+class DailyRepository:
+    """All SQL of the daily feature. Each method is one statement or one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- schedules -------------------------------------------------------------
+
+    async def save_schedule(self, schedule: Schedule, now: datetime) -> None:
+        """Insert or update in place; a changed start date bumps the epoch and clears pauses."""
+        await self._db.execute(
+            "INSERT INTO daily_schedules (guild_id, channel_id, post_time, timezone, start_date, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
+            "post_time = excluded.post_time, timezone = excluded.timezone, "
+            "epoch = epoch + (start_date != excluded.start_date), "
+            "paused_days = CASE WHEN start_date != excluded.start_date THEN 0 "
+            "ELSE paused_days END, "
+            "paused_at_day = CASE WHEN start_date != excluded.start_date THEN NULL "
+            "ELSE paused_at_day END, "
+            "start_date = excluded.start_date, attention = NULL, attention_detail = NULL, "
+            "attention_since = NULL, updated_at = excluded.updated_at",
+            (
+                schedule.guild_id,
+                schedule.channel_id,
+                schedule.post_time.strftime("%H:%M"),
+                schedule.timezone,
+                schedule.start_date.isoformat(),
+                to_db(now),
+                to_db(now),
+            ),
+        )
+
+    async def schedule(self, guild_id: int) -> Schedule | None:
+        row = await self._db.fetchone(
+            _SELECT_SCHEDULES + " WHERE guild_id = ?", (guild_id,)
+        )
+        return _schedule(row) if row else None
+
+    async def all_schedules(self) -> list[Schedule]:
+        rows = await self._db.fetchall(
+            _SELECT_SCHEDULES + " ORDER BY guild_id"
+        )
+        return [_schedule(row) for row in rows]
+
+    async def set_pause(
+        self, guild_id: int, paused_at_day: int | None, paused_days: int, now: datetime
+    ) -> None:
+        await self._db.execute(
+            "UPDATE daily_schedules SET paused_at_day = ?, paused_days = ?, updated_at = ? "
+            "WHERE guild_id = ?",
+            (paused_at_day, paused_days, to_db(now), guild_id),
+        )
+
+    async def set_attention(
+        self, guild_id: int, attention: Attention, detail: str, now: datetime
+    ) -> None:
+        """Record a problem; ``attention_since`` keeps the first time this same problem was seen."""
+        await self._db.execute(
+            "UPDATE daily_schedules SET attention_since = CASE WHEN attention IS ? "
+            "AND attention_detail IS ? THEN attention_since ELSE ? END, "
+            "attention = ?, attention_detail = ?, updated_at = ? WHERE guild_id = ?",
+            (attention.value, detail, to_db(now), attention.value, detail, to_db(now), guild_id),
+        )
+
+    async def clear_attention(self, guild_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE daily_schedules SET attention = NULL, attention_detail = NULL, "
+            "attention_since = NULL, updated_at = ? WHERE guild_id = ? AND attention IS NOT NULL",
+            (to_db(now), guild_id),
+        )
+
+    async def delete_schedule(self, guild_id: int) -> None:
+        await self._db.execute("DELETE FROM daily_schedules WHERE guild_id = ?", (guild_id,))
+
+    # -- posts -------------------------------------------------------------------
+
+    async def claim(
+        self,
+        schedule: Schedule,
+        day: int,
+        on: date,
+        kind: PostKind,
+        now: datetime,
+    ) -> PostRecord:
+        """Claim cohort day ``day`` (or return the existing claim) and count the attempt.
+
+        The unique key (guild, epoch, day) makes the claim race-free across tasks
+        and processes: whoever comes second gets the first claim back, with its ids.
+        """
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO daily_posts (guild_id, epoch, cohort_day, local_date, kind, "
+                "channel_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, epoch, cohort_day) DO NOTHING",
+                (schedule.guild_id, schedule.epoch, day, on.isoformat(), kind.value,
+                 schedule.channel_id, to_db(now)),
+            )
+            await tx.execute(
+                "UPDATE daily_posts SET attempts = attempts + 1 WHERE guild_id = ? AND epoch = ? "
+                "AND cohort_day = ? AND completed_at IS NULL",
+                (schedule.guild_id, schedule.epoch, day),
+            )
+            row = await tx.fetchone(
+                _SELECT_POSTS + _POST_KEY, (schedule.guild_id, schedule.epoch, day)
+            )
+        assert row is not None  # noqa: S101 - inserted or already there, inside one transaction
+        return _post(row)
+
+    async def post(self, guild_id: int, epoch: int, day: int) -> PostRecord | None:
+        row = await self._db.fetchone(_SELECT_POSTS + _POST_KEY, (guild_id, epoch, day))
+        return _post(row) if row else None
+
+    async def last_post(self, guild_id: int) -> PostRecord | None:
+        row = await self._db.fetchone(
+            _SELECT_POSTS + " WHERE guild_id = ? ORDER BY claimed_at DESC, id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return _post(row) if row else None
+
+    async def post_by_thread(self, thread_id: int) -> PostRecord | None:
+        """The daily post whose discussion thread this is, if any (for auto-review, progress)."""
+        row = await self._db.fetchone(_SELECT_POSTS + " WHERE thread_id = ?", (thread_id,))
+        return _post(row) if row else None
+
+    async def record_message(self, post_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET message_id = ? WHERE id = ?", (message_id, post_id)
+        )
+
+    async def record_thread(self, post_id: int, thread_id: int) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET thread_id = ? WHERE id = ?", (thread_id, post_id)
+        )
+
+    async def record_opener(self, post_id: int) -> None:
+        await self._db.execute("UPDATE daily_posts SET opener_sent = 1 WHERE id = ?", (post_id,))
+
+    async def complete(self, post_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET completed_at = ?, last_error = NULL WHERE id = ?",
+            (to_db(now), post_id),
+        )
+
+    async def record_error(self, post_id: int, error: str) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET last_error = ? WHERE id = ?", (error[:500], post_id)
+        )
