@@ -1,0 +1,239 @@
+"""The bot process: ``BarRaiser``, a ``commands.Bot`` that owns the shared parts.
+
+``setup_hook`` opens and migrates the database, loads and validates the
+content, starts the one scheduler, loads every extension in ``cogs/`` and
+syncs application commands only when they changed since the last sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import pkgutil
+import signal
+import time
+
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.errors import BotError
+from bot.metrics import Metrics
+from bot.render import TEMPLATES_DIR, Renderer
+from bot.tasks import BackgroundTasks
+from storage.db import Database
+from storage.guilds import CommandSyncRepository, GuildRepository
+
+log = logging.getLogger(__name__)
+
+
+def extension_names() -> list[str]:
+    """Every module or package directly under ``cogs/`` (private ones start with ``_``)."""
+    return sorted(
+        f"cogs.{info.name}"
+        for info in pkgutil.iter_modules(cogs.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def build_intents(settings: Settings) -> discord.Intents:
+    """Only what the features use; message content is privileged and opt-in."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.message_content_intent
+    return intents
+
+
+class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
+    """The one error boundary for application commands."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[BarRaiser], error: app_commands.AppCommandError
+    ) -> None:
+        bot = interaction.client
+        original = getattr(error, "original", error)
+        message, ref = describe_error(original)
+        command = interaction.command.qualified_name if interaction.command else "?"
+        if ref is not None:
+            log.error("command %s failed (ref %s)", command, ref, exc_info=original)
+            bot.metrics.errors.labels(where="command").inc()
+        bot.record_command(interaction, "error" if ref else "refused")
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about an error in %s (ref %s)", command, ref)
+
+
+def describe_error(error: BaseException) -> tuple[str, str | None]:
+    """The message a user sees, and an error ref when the log holds a traceback."""
+    if isinstance(error, BotError):
+        return error.user_message, None
+    if isinstance(error, app_commands.MissingPermissions):
+        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the **{names}** permission to use this command.", None
+    if isinstance(error, app_commands.BotMissingPermissions):
+        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return (f"I am missing the **{names}** permission here. Ask an admin to grant it, "
+                "or run `/doctor` to see every fix."), None
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s.", None
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works inside a server.", None
+    if isinstance(error, app_commands.TransformerError):
+        return f"That value doesn't work for this option: {error.value!s:.100}", None
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here.", None
+    ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest()
+    return f"Something went wrong on my side (ref `{ref.upper()}`). It has been logged.", ref.upper()
+
+
+class BarRaiser(commands.Bot):
+    """The bot. Cogs reach the shared parts through its attributes."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=build_intents(settings),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BarRaiserTree,
+            max_messages=None,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.metrics = Metrics()
+        self.tasks = BackgroundTasks()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.ready_event = asyncio.Event()
+        self.content: Content = load_content(settings.content_dir)
+        templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
+        self.renderer = Renderer(templates)
+        self.db: Database | None = None  # opened in setup_hook, inside the running loop
+        if settings.uses_standin:
+            # REST calls go to the configured base from the very first request (login).
+            discord.http.Route.BASE = settings.discord_api_base
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the database is opened in setup_hook")
+        return self.db
+
+    async def setup_hook(self) -> None:
+        if self.settings.uses_standin:
+            await self._use_configured_gateway()
+        self.db = await Database.open(self.settings.database_path)
+        await self.db.migrate()
+        self.scheduler.start()
+        for name in extension_names():
+            await self.load_extension(name)
+        await self.sync_commands_if_changed()
+        if self.settings.metrics_port:
+            self.metrics.serve(self.settings.metrics_port)
+
+    async def _use_configured_gateway(self) -> None:
+        """Take the gateway URL from ``GET /gateway/bot`` of the configured API.
+
+        discord.py's plain client connects to Discord's fixed gateway address,
+        and falls back to it after an invalid session; pointing it at the URL
+        the configured server announces keeps every connection there.
+        """
+        _, url, _ = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("using gateway %s from %s", url, self.settings.discord_api_base)
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync app commands only when their definition changed; True if a sync happened."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        scope = f"guild:{guild.id}" if guild else "global"
+        payload = sorted(
+            (cmd.to_dict(self.tree) for cmd in self.tree.get_commands(guild=guild)),
+            key=lambda c: (c.get("type", 1), c["name"]),
+        )
+        fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        repo = CommandSyncRepository(self.database)
+        if await repo.fingerprint(scope) == fingerprint:
+            log.info("application commands unchanged since last sync (%s)", scope)
+            return False
+        await self.tree.sync(guild=guild)
+        await repo.record(scope, fingerprint, self.clock.now())
+        log.info("synced %d application commands (%s)", len(payload), scope)
+        return True
+
+    async def on_ready(self) -> None:
+        repo = GuildRepository(self.database)
+        for guild in self.guilds:
+            await repo.joined(guild.id, guild.name, self.clock.now())
+        self.metrics.guilds.set(len(self.guilds))
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+        self.ready_event.set()
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await GuildRepository(self.database).joined(guild.id, guild.name, self.clock.now())
+        self.metrics.guilds.set(len(self.guilds))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await GuildRepository(self.database).left(guild.id, self.clock.now())
+        self.metrics.guilds.set(len(self.guilds))
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu
+    ) -> None:
+        self.record_command(interaction, "ok")
+
+    def record_command(self, interaction: discord.Interaction, outcome: str) -> None:
+        """One log line and two metrics per command: guild, command, latency, outcome."""
+        name = interaction.command.qualified_name if interaction.command else "?"
+        latency = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        self.metrics.interactions.labels(command=name, outcome=outcome).inc()
+        self.metrics.interaction_latency.labels(command=name).observe(max(latency, 0.0))
+        log.info("command guild=%s command=%s latency_ms=%.0f outcome=%s",
+                 interaction.guild_id, name, latency * 1000, outcome)
+
+    async def close(self) -> None:
+        """Stop timers first, let in-flight work finish, then disconnect and close the DB."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.tasks.close()
+        await super().close()
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+
+async def run(settings: Settings) -> None:
+    """Run until SIGINT/SIGTERM, then shut down gracefully."""
+    bot = BarRaiser(settings)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(settings.discord_token or ""), name="bot")
+        stopper = asyncio.create_task(stop.wait(), name="signals")
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("shutting down")
+        else:
+            stopper.cancel()
+        await bot.close()
+        if runner.done():
+            runner.result()  # surface a startup failure (bad token, disallowed intents)
+        else:
+            await runner
+

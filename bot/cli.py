@@ -1,0 +1,142 @@
+"""``python -m bot [run|doctor|invite|check|preview|bench|--version]``.
+
+Configuration problems print one line naming the setting and exit 2, never a
+traceback. Subcommands of other features register themselves through a
+``register(subparsers)`` function in their module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Settings, application_id_from_token, load_settings
+from bot.errors import ConfigError
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_CONFIG = 2
+
+# Feature modules that add subcommands; each exposes register(subparsers).
+FEATURE_COMMANDS: tuple[str, ...] = ()
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Belt and braces: no log record may ever carry the token, even at DEBUG."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._secret in message:
+            record.msg = message.replace(self._secret, "[token redacted]")
+            record.args = None
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    import discord.utils
+
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    if settings.discord_token:
+        redactor = TokenRedactingFilter(settings.discord_token)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redactor)
+
+
+def _settings(require_token: bool) -> Settings:
+    return load_settings(os.environ, env_file=Path(".env"), require_token=require_token)
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    settings = _settings(require_token=True)
+    setup_logging(settings)
+    import discord
+
+    from bot.app import run
+
+    try:
+        asyncio.run(run(settings))
+    except discord.LoginFailure:
+        print("error: Discord rejected DISCORD_TOKEN; reset it in the Developer Portal → Bot "
+              "and update .env", file=sys.stderr)
+        return EXIT_CONFIG
+    except discord.PrivilegedIntentsRequired:
+        print("error: MESSAGE_CONTENT_INTENT=true but the Message Content intent is not enabled "
+              "in Developer Portal → Bot → Privileged Gateway Intents; enable it or set "
+              "MESSAGE_CONTENT_INTENT=false", file=sys.stderr)
+        return EXIT_CONFIG
+    return EXIT_OK
+
+
+def cmd_invite(_: argparse.Namespace) -> int:
+    from bot.permissions import ALL_NEEDS, invite_url
+
+    settings = _settings(require_token=False)
+    app_id = settings.application_id or (
+        application_id_from_token(settings.discord_token) if settings.discord_token else None
+    )
+    if app_id is None:
+        print("error: set DISCORD_APPLICATION_ID (Developer Portal → General Information → "
+              "Application ID) or DISCORD_TOKEN so I know which bot to invite", file=sys.stderr)
+        return EXIT_CONFIG
+    print(invite_url(app_id))
+    print("\nScopes: bot (joins the server), applications.commands (slash commands).")
+    print("Permissions requested:")
+    for need in ALL_NEEDS:
+        print(f"  - {need.label}: {need.why}")
+    return EXIT_OK
+
+
+def cmd_doctor(_: argparse.Namespace) -> int:
+    from bot.doctor import run_checks
+
+    try:
+        settings = _settings(require_token=False)
+    except ConfigError as error:
+        print(f"❌ config: {error}")
+        return EXIT_PROBLEM
+    results = asyncio.run(run_checks(settings))
+    for result in results:
+        print(result.line())
+    problems = [r for r in results if not r.ok]
+    print(f"\n{len(problems)} problem(s) found." if problems else "\nAll checks passed.")
+    return EXIT_PROBLEM if problems else EXIT_OK
+
+
+def build_parser(feature_modules: Sequence[str] = FEATURE_COMMANDS) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Bar Raiser, a system-design study-group bot."
+    )
+    parser.add_argument("--version", action="version", version=f"bar-raiser {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
+        ("run", "start the bot (the default)", cmd_run),
+        ("doctor", "check config, database and content; exit 1 on any problem", cmd_doctor),
+        ("invite", "print the invite URL with the permissions the bot needs", cmd_invite),
+    ]
+    for name, help_text, func in commands:
+        sub.add_parser(name, help=help_text).set_defaults(func=func)
+    for module_name in feature_modules:
+        __import__(module_name, fromlist=["register"]).register(sub)
+    parser.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return EXIT_OK

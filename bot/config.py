@@ -1,0 +1,164 @@
+"""Settings: one typed object built from the environment and ``.env``.
+
+Built once in ``__main__`` and passed down; nothing reads ``os.environ``
+elsewhere. Every problem names the setting, so the CLI can print one clear
+line and exit 2. The token is kept out of ``repr`` so it never reaches a log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+
+DISCORD_API_DEFAULT = "https://discord.com/api/v10"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Three base64url parts: the bot's id, a timestamp, an HMAC. Discord tokens are
+# opaque, but this catches the usual paste mistakes (quotes, "Bot " prefix, a
+# client secret or the application id instead of the token).
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the bot reads; ``.env.example`` documents each one."""
+
+    discord_token: str | None = field(default=None, repr=False)
+    database_path: Path = Path("data/bar-raiser.db")
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    metrics_port: int | None = None
+    discord_api_base: str = DISCORD_API_DEFAULT
+    content_dir: Path | None = None
+    mock_minute_seconds: float = 60.0
+    mock_max_per_guild: int = 10
+    message_content_intent: bool = False
+    application_id: int | None = None
+
+    @property
+    def uses_standin(self) -> bool:
+        """True when REST and gateway go somewhere other than Discord itself."""
+        return self.discord_api_base != DISCORD_API_DEFAULT
+
+
+def load_settings(
+    environ: Mapping[str, str],
+    *,
+    env_file: Path | None = Path(".env"),
+    require_token: bool = True,
+) -> Settings:
+    """Build Settings from ``environ`` over ``env_file``; raise ConfigError naming the setting."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(environ)
+
+    def get(name: str) -> str | None:
+        raw = values.get(name)
+        return raw.strip() if raw is not None and raw.strip() != "" else None
+
+    token = _token(get("DISCORD_TOKEN"), require_token)
+    return Settings(
+        discord_token=token,
+        database_path=Path(get("DATABASE_PATH") or "data/bar-raiser.db"),
+        dev_guild_id=_int("DEV_GUILD_ID", get("DEV_GUILD_ID"), minimum=1),
+        log_level=_log_level(get("LOG_LEVEL")),
+        metrics_port=_int("METRICS_PORT", get("METRICS_PORT"), minimum=1, maximum=65535),
+        discord_api_base=_api_base(get("DISCORD_API_BASE")),
+        content_dir=Path(d) if (d := get("CONTENT_DIR")) else None,
+        mock_minute_seconds=_float("MOCK_MINUTE_SECONDS", get("MOCK_MINUTE_SECONDS"), 60.0),
+        mock_max_per_guild=_int("MOCK_MAX_PER_GUILD", get("MOCK_MAX_PER_GUILD"), 1, 50) or 10,
+        message_content_intent=_bool("MESSAGE_CONTENT_INTENT", get("MESSAGE_CONTENT_INTENT")),
+        application_id=_int("DISCORD_APPLICATION_ID", get("DISCORD_APPLICATION_ID"), minimum=1),
+    )
+
+
+def application_id_from_token(token: str) -> int | None:
+    """A bot token's first part is its user id (= application id) in base64."""
+    import base64
+    import binascii
+
+    first = token.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(decoded) if decoded.isdigit() else None
+
+
+def _token(raw: str | None, required: bool) -> str | None:
+    if raw is None:
+        if required:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put your bot token in .env "
+                "(see README, 'Create the Discord application')"
+            )
+        return None
+    if raw.lower().startswith("bot "):
+        raise ConfigError("DISCORD_TOKEN must be the bare token, without the 'Bot ' prefix")
+    if not _TOKEN_SHAPE.match(raw):
+        # Never echo the value: it may be a real secret pasted in the wrong place.
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token (three parts separated by dots); "
+            "copy it again from Developer Portal → Bot → Reset Token"
+        )
+    return raw
+
+
+def _int(name: str, raw: str | None, minimum: int, maximum: int | None = None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise ConfigError(f"{name} must be {bound}, got {value}")
+    return value
+
+
+def _float(name: str, raw: str | None, default: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0.01 <= value <= 3600:
+        raise ConfigError(f"{name} must be between 0.01 and 3600 seconds, got {raw}")
+    return value
+
+
+def _bool(name: str, raw: str | None) -> bool:
+    if raw is None:
+        return False
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return level
+
+
+def _api_base(raw: str | None) -> str:
+    if raw is None:
+        return DISCORD_API_DEFAULT
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"DISCORD_API_BASE must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")

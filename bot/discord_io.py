@@ -1,0 +1,54 @@
+"""The bridge from rendered templates to discord.py sends.
+
+One place decides between an interaction's first response and a followup,
+and one place turns an ``EmbedSpec`` into a ``discord.Embed``, so every cog
+sends the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.render import EmbedSpec, RenderedMessage
+
+
+def to_embed(spec: EmbedSpec) -> discord.Embed:
+    embed = discord.Embed(
+        title=spec.title, description=spec.description, color=spec.color, url=spec.url
+    )
+    for item in spec.fields:
+        embed.add_field(name=item.name, value=item.value, inline=item.inline)
+    if spec.footer:
+        embed.set_footer(text=spec.footer)
+    return embed
+
+
+def rendered_to_kwargs(message: RenderedMessage) -> dict[str, Any]:
+    """``content=`` and ``embed=`` keyword arguments for any discord.py send or edit."""
+    kwargs: dict[str, Any] = {"content": message.content}
+    if message.embed is not None:
+        kwargs["embed"] = to_embed(message.embed)
+    return kwargs
+
+
+async def send(
+    interaction: discord.Interaction,
+    message: RenderedMessage,
+    *,
+    ephemeral: bool = True,
+    **extra: Any,
+) -> None:
+    """Reply to an interaction, as its response if still possible, else as a followup.
+
+    Mentions stay disabled (the bot's default) unless ``allowed_mentions`` is
+    passed explicitly in ``extra``.
+    """
+    kwargs = rendered_to_kwargs(message) | extra
+    if kwargs.get("content") is None:
+        kwargs.pop("content")
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)

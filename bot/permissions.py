@@ -1,0 +1,80 @@
+"""The Discord permissions each feature needs, and why.
+
+Kept as plain data (attribute names as in ``discord.Permissions`` and the
+documented bit values) so the invite URL, ``/daily setup``, ``/doctor`` and
+the welcome message all name the same permissions the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True)
+class Need:
+    flag: str  # attribute name on discord.Permissions
+    label: str  # what Discord's settings screen calls it
+    bit: int
+    why: str
+
+
+VIEW_CHANNEL = Need("view_channel", "View Channel", 1 << 10, "see the channels it posts in")
+SEND_MESSAGES = Need("send_messages", "Send Messages", 1 << 11, "post daily prompts and lobbies")
+EMBED_LINKS = Need("embed_links", "Embed Links", 1 << 14, "prompts, reviews and scorecards are embeds")
+ATTACH_FILES = Need("attach_files", "Attach Files", 1 << 15, "progress charts and mock exports")
+READ_HISTORY = Need(
+    "read_message_history", "Read Message History", 1 << 16, "find its own posts after a restart"
+)
+ADD_REACTIONS = Need("add_reactions", "Add Reactions", 1 << 6, "acknowledge answers in threads")
+MANAGE_THREADS = Need(
+    "manage_threads", "Manage Threads", 1 << 34, "archive finished mock-interview threads"
+)
+CREATE_PUBLIC_THREADS = Need(
+    "create_public_threads", "Create Public Threads", 1 << 35,
+    "open a discussion thread per daily prompt and per mock interview",
+)
+SEND_IN_THREADS = Need(
+    "send_messages_in_threads", "Send Messages in Threads", 1 << 38,
+    "post phases, probes and reviews inside threads",
+)
+
+ALL_NEEDS: tuple[Need, ...] = (
+    VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, CREATE_PUBLIC_THREADS,
+    SEND_IN_THREADS, MANAGE_THREADS, READ_HISTORY, ADD_REACTIONS,
+)
+DAILY_CHANNEL_NEEDS: tuple[Need, ...] = (
+    VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, CREATE_PUBLIC_THREADS, SEND_IN_THREADS,
+)
+MOCK_CHANNEL_NEEDS: tuple[Need, ...] = (*DAILY_CHANNEL_NEEDS, MANAGE_THREADS, ATTACH_FILES)
+WELCOME_NEEDS: tuple[Need, ...] = (VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS)
+
+
+def missing_permissions(permissions: object, needs: Iterable[Need]) -> list[Need]:
+    """The needs not granted by ``permissions`` (anything with boolean permission attributes)."""
+    if getattr(permissions, "administrator", False):
+        return []
+    return [need for need in needs if not getattr(permissions, need.flag, False)]
+
+
+def permission_value(needs: Iterable[Need] = ALL_NEEDS) -> int:
+    value = 0
+    for need in needs:
+        value |= need.bit
+    return value
+
+
+def invite_url(application_id: int, needs: Iterable[Need] = ALL_NEEDS) -> str:
+    query = urlencode({
+        "client_id": application_id,
+        "scope": "bot applications.commands",
+        "permissions": permission_value(needs),
+    })
+    return f"https://discord.com/oauth2/authorize?{query}"
+
+
+def fix_hint(need: Need, channel_name: str | None) -> str:
+    """The exact place in Discord's UI where an admin grants ``need``."""
+    where = f", or grant it in #{channel_name}'s permissions" if channel_name else ""
+    return f"Server Settings → Roles → Bar Raiser → enable {need.label}{where}"

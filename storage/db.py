@@ -1,0 +1,228 @@
+"""The one SQLite connection, its migrations, and the UTC-instant codec.
+
+One aiosqlite connection per process, in WAL mode with foreign keys on and a
+busy timeout, so a second process holding a lock for a few seconds delays a
+write instead of failing it. Every write goes through one asyncio lock: with a
+single shared connection, a write issued by one task while another task has a
+transaction open would silently join that transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+BUSY_TIMEOUT_MS = 10_000
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Bar Raiser than this one."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The numbered migrations in order; a gap or a duplicate number is a packaging bug."""
+    found: list[Migration] = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file name must look like 0001_name.sql: {path.name}")
+        found.append(Migration(int(match.group(1)), match.group(2), path))
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migrations must be numbered 1..N without gaps: {migration.path.name}")
+    return found
+
+
+def to_db(instant: datetime) -> str:
+    """Encode an aware instant as ISO-8601 UTC text that sorts like time does."""
+    if instant.tzinfo is None:
+        raise ValueError("refusing to store a naive datetime")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db(text: str) -> datetime:
+    """Decode what ``to_db`` wrote back into an aware UTC datetime."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class Transaction:
+    """Statements inside ``Database.transaction()``; the lock is already held."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        return await self._conn.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+class Database:
+    """The process's SQLite database. Open with ``await Database.open(path)``."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit, so every transaction is an explicit BEGIN.
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            # aiosqlite's worker thread would otherwise keep the process alive.
+            await conn.close()
+            raise
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        """Wait for the write in flight, then close."""
+        async with self._write_lock:
+            await self._conn.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
+        """Apply pending migrations in order, each in its own transaction.
+
+        Returns the migrations applied. Refuses a database whose version is
+        newer than the newest migration this code knows.
+        """
+        migrations = discover_migrations() if migrations is None else migrations
+        latest = migrations[-1].version if migrations else 0
+        current = await self.schema_version()
+        if current > latest:
+            raise SchemaTooNewError(
+                f"the database {self.path} has schema version {current}, but this Bar Raiser "
+                f"only knows up to {latest}; upgrade Bar Raiser or point DATABASE_PATH elsewhere"
+            )
+        applied = []
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            await self._apply(migration)
+            applied.append(migration)
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+        return applied
+
+    async def _apply(self, migration: Migration) -> None:
+        statements = [s for s in _split_sql(migration.sql()) if s.strip()]
+        async with self.transaction() as tx:
+            for statement in statements:
+                await tx.execute(statement)
+            # PRAGMA takes no parameters; the version is an int we parsed ourselves.
+            await tx.execute(f"PRAGMA user_version = {int(migration.version)}")
+
+    # -- statements -----------------------------------------------------------
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement and commit; returns lastrowid (or rowcount for updates)."""
+        async with self._write_lock:
+            cursor = await self._conn.execute(sql, params)
+            return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+        async with self._write_lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def integrity_ok(self) -> bool:
+        row = await self.fetchone("PRAGMA integrity_check")
+        return bool(row) and row[0] == "ok"
+
+    async def check_writable(self) -> None:
+        """Raise ``sqlite3.Error`` unless a write can be committed (used by doctor)."""
+        async with self.transaction() as tx:
+            await tx.execute("CREATE TEMP TABLE IF NOT EXISTS _doctor_probe (x INTEGER)")
+            await tx.execute("INSERT INTO _doctor_probe VALUES (1)")
+            await tx.execute("DELETE FROM _doctor_probe")
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, using sqlite3's own completeness test.
+
+    ``executescript`` would commit behind our back, so statements are run one by
+    one inside our transaction; ``sqlite3.complete_statement`` knows about
+    semicolons inside strings and trigger bodies.
+    """
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not _only_comments(buffer):
+        raise RuntimeError(f"incomplete SQL statement at end of migration: {buffer.strip()[:80]}")
+    return statements
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())

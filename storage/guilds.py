@@ -1,0 +1,95 @@
+"""Guild membership and per-guild settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, from_db, to_db
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    auto_review: bool = False
+    mock_max_sessions: int | None = None
+
+
+class GuildRepository:
+    """Which guilds the bot is in, whether they were welcomed, and their settings."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def joined(self, guild_id: int, name: str, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
+            (guild_id, name, to_db(now)),
+        )
+
+    async def left(self, guild_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE guilds SET left_at = ? WHERE guild_id = ?", (to_db(now), guild_id)
+        )
+
+    async def claim_welcome(self, guild_id: int, name: str, now: datetime) -> bool:
+        """Mark the guild welcomed; True only for the one caller that should send it."""
+        await self.joined(guild_id, name, now)
+        changed = await self._db.execute(
+            "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? AND welcomed_at IS NULL",
+            (to_db(now), guild_id),
+        )
+        return changed == 1
+
+    async def welcomed_at(self, guild_id: int) -> datetime | None:
+        row = await self._db.fetchone(
+            "SELECT welcomed_at FROM guilds WHERE guild_id = ?", (guild_id,)
+        )
+        return from_db(row["welcomed_at"]) if row and row["welcomed_at"] else None
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        row = await self._db.fetchone(
+            "SELECT auto_review, mock_max_sessions FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return GuildSettings(guild_id)
+        return GuildSettings(guild_id, bool(row["auto_review"]), row["mock_max_sessions"])
+
+    async def set_auto_review(self, guild_id: int, enabled: bool, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, auto_review, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET auto_review = excluded.auto_review, "
+            "updated_at = excluded.updated_at",
+            (guild_id, int(enabled), to_db(now)),
+        )
+
+    async def set_mock_max_sessions(self, guild_id: int, limit: int | None, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, mock_max_sessions, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET mock_max_sessions = excluded.mock_max_sessions, "
+            "updated_at = excluded.updated_at",
+            (guild_id, limit, to_db(now)),
+        )
+
+
+class CommandSyncRepository:
+    """Fingerprints of the last synced command sets, per scope."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def fingerprint(self, scope: str) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT fingerprint FROM command_sync WHERE scope = ?", (scope,)
+        )
+        return row["fingerprint"] if row else None
+
+    async def record(self, scope: str, fingerprint: str, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, "
+            "synced_at = excluded.synced_at",
+            (scope, fingerprint, to_db(now)),
+        )
