@@ -1,0 +1,46 @@
+"""Fixtures for end-to-end tests: the stand-in, the bot's environment and ways to run it.
+
+Usage is documented in docs/STANDIN.md. ``run_bot`` and ``start_bot_process`` are the
+functions from tests.standin.harness, offered as fixtures so tests need no imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.standin import StandIn, harness
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    """A fresh stand-in on 127.0.0.1 (random port) with one guild-less bot application."""
+    server = StandIn()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+    assert not server.internal_errors, f"stand-in crashed: {server.internal_errors!r}"
+
+
+@pytest.fixture
+def bot_env(tmp_path: Path, standin: StandIn) -> dict[str, str]:
+    """Environment for Bar Raiser: stand-in token and API base, a database in tmp_path."""
+    return harness.bot_env(standin, tmp_path / "bar-raiser.db")
+
+
+@pytest.fixture
+def run_bot():
+    """``async with run_bot(bot_env) as bot:`` starts the real bot and waits until ready."""
+    return harness.run_bot
+
+
+@pytest.fixture
+def start_bot_process(tmp_path: Path):
+    """``proc = await start_bot_process(bot_env)``: ``python -m bot`` with logs in tmp_path."""
+    async def start(env: dict[str, str], name: str = "bot") -> harness.BotProcess:
+        return await harness.start_bot_process(env, tmp_path, name)
+    return start
