@@ -139,3 +139,55 @@ class MockState:
         if deadline is None:
             return None
         return max(timedelta(0), deadline - self.frozen_now(now))
+
+
+class Vote(StrEnum):
+    STRONG_HIRE = "strong_hire"
+    HIRE = "hire"
+    NO_HIRE = "no_hire"
+    STRONG_NO_HIRE = "strong_no_hire"
+
+
+@dataclass(frozen=True)
+class MockSession:
+    """A stored round: where it lives in Discord, what it asks, and its state."""
+
+    session_id: int
+    guild_id: int
+    channel_id: int
+    thread_id: int | None
+    lobby_message_id: int | None
+    question_id: str
+    length_minutes: int
+    state: MockState
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    phase_index: int
+    author_user_id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    phase_index: int | None
+    author_user_id: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Score:
+    scorer_user_id: int
+    candidate_user_id: int
+    item_id: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class CastVote:
+    voter_user_id: int
+    candidate_user_id: int
+    vote: Vote

@@ -1,0 +1,333 @@
+"""All SQL of the mock-interview feature.
+
+A round's state is written as one transaction (session row, phases,
+participants), so a crash leaves either the old state or the new one. The
+announcement claim is its own transaction: the first key decides whether this
+caller posts, and the stale keys a catch-up replaces are claimed with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.mock.model import (
+    CastVote,
+    EndReason,
+    MockSession,
+    MockState,
+    Note,
+    Participant,
+    PhaseSlot,
+    Role,
+    Score,
+    Status,
+    TranscriptEntry,
+    Vote,
+)
+from storage.db import Database, Transaction, from_db, to_db
+
+_SELECT_SESSION = (
+    "SELECT session_id, guild_id, channel_id, thread_id, lobby_message_id, question_id, "
+    "length_minutes, minute_seconds, host_user_id, status, pair_mode, idle_paused, created_at, "
+    "last_activity_at, started_at, paused_at, ended_at, end_reason FROM mock_sessions"
+)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
+
+
+def _maybe_db(instant: datetime | None) -> str | None:
+    return to_db(instant) if instant else None
+
+
+class MockRepository:
+    """Rounds, their phases and participants, and everything said and judged in them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- sessions --------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        question_id: str,
+        length_minutes: int,
+        phase_ids: Sequence[str],
+        state: MockState,
+        max_live: int,
+    ) -> int | None:
+        """Insert a lobby unless the guild already has ``max_live`` live rounds.
+
+        The count and the insert share one transaction, so two hosts racing for
+        the last slot cannot both get it. Returns the new id, or ``None`` when full.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT COUNT(*) FROM mock_sessions WHERE guild_id = ? AND status != 'ended'",
+                (guild_id,),
+            )
+            if row is not None and row[0] >= max_live:
+                return None
+            cursor = await tx.execute(
+                "INSERT INTO mock_sessions (guild_id, channel_id, question_id, length_minutes, "
+                "minute_seconds, host_user_id, status, created_at, last_activity_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, question_id, length_minutes, state.minute_seconds,
+                 state.host_user_id, state.status.value, to_db(state.created_at),
+                 to_db(state.last_activity_at)),
+            )
+            session_id = int(cursor.lastrowid or 0)
+            await tx.executemany(
+                "INSERT INTO mock_phases (session_id, phase_index, phase_id, planned_minutes, "
+                "minutes) VALUES (?, ?, ?, ?, ?)",
+                [(session_id, slot.index, phase_id, slot.planned_minutes, slot.minutes)
+                 for slot, phase_id in zip(state.phases, phase_ids, strict=True)],
+            )
+            await _write_participants(tx, session_id, state.participants)
+        return session_id
+
+    async def attach_thread(self, session_id: int, thread_id: int) -> None:
+        await self._db.execute(
+            "UPDATE mock_sessions SET thread_id = ? WHERE session_id = ?", (thread_id, session_id)
+        )
+
+    async def set_lobby_message(self, session_id: int, message_id: int) -> None:
+        await self._db.execute(
+            "UPDATE mock_sessions SET lobby_message_id = ? WHERE session_id = ?",
+            (message_id, session_id),
+        )
+
+    async def delete(self, session_id: int) -> None:
+        """Forget a round whose thread could not be created."""
+        await self._db.execute("DELETE FROM mock_sessions WHERE session_id = ?", (session_id,))
+
+    async def get(self, session_id: int) -> MockSession | None:
+        return await self._load(
+            await self._db.fetchone(_SELECT_SESSION + " WHERE session_id = ?", (session_id,))
+        )
+
+    async def by_thread(self, thread_id: int) -> MockSession | None:
+        return await self._load(
+            await self._db.fetchone(_SELECT_SESSION + " WHERE thread_id = ?", (thread_id,))
+        )
+
+    async def live_ids(self) -> list[int]:
+        """Every round not yet ended, for rebuilding timers at startup."""
+        rows = await self._db.fetchall(
+            "SELECT session_id FROM mock_sessions WHERE status != 'ended' ORDER BY session_id"
+        )
+        return [row[0] for row in rows]
+
+    async def _load(self, row: aiosqlite.Row | None) -> MockSession | None:
+        """The session in ``row`` with its phases, participants and claimed announcements."""
+        if row is None:
+            return None
+        session_id = row["session_id"]
+        phases = await self._db.fetchall(
+            "SELECT phase_index, planned_minutes, minutes, started_at, deadline, ended_at "
+            "FROM mock_phases WHERE session_id = ? ORDER BY phase_index",
+            (session_id,),
+        )
+        people = await self._db.fetchall(
+            "SELECT user_id, role, joined_at FROM mock_participants WHERE session_id = ? "
+            "ORDER BY joined_at, user_id",
+            (session_id,),
+        )
+        sent = await self._db.fetchall(
+            "SELECT key FROM mock_announcements WHERE session_id = ?", (session_id,)
+        )
+        return _session(row, phases, people, frozenset(r["key"] for r in sent))
+
+    async def save(self, session_id: int, state: MockState) -> None:
+        """Write the state machine's view of the round in one transaction."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE mock_sessions SET host_user_id = ?, status = ?, pair_mode = ?, "
+                "idle_paused = ?, last_activity_at = ?, started_at = ?, paused_at = ?, "
+                "ended_at = ?, end_reason = ? WHERE session_id = ?",
+                (state.host_user_id, state.status.value, int(state.pair_mode),
+                 int(state.idle_paused), to_db(state.last_activity_at),
+                 _maybe_db(state.started_at), _maybe_db(state.paused_at),
+                 _maybe_db(state.ended_at),
+                 state.end_reason.value if state.end_reason else None, session_id),
+            )
+            await tx.executemany(
+                "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, ended_at = ? "
+                "WHERE session_id = ? AND phase_index = ?",
+                [(slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
+                  _maybe_db(slot.ended_at), session_id, slot.index) for slot in state.phases],
+            )
+            await tx.execute("DELETE FROM mock_participants WHERE session_id = ?", (session_id,))
+            await _write_participants(tx, session_id, state.participants)
+
+    async def claim(self, session_id: int, keys: Sequence[str], now: datetime) -> bool:
+        """Claim an announcement (``keys[0]``) and the stale keys it replaces.
+
+        True only for the one caller that should post it.
+        """
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?)",
+                (session_id, keys[0], to_db(now)),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await tx.executemany(
+                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?)",
+                [(session_id, key, to_db(now)) for key in keys[1:]],
+            )
+        return True
+
+    # -- what was said and judged ----------------------------------------------------------
+
+    async def add_transcript(
+        self, session_id: int, entry: TranscriptEntry, source: str, message_id: int | None
+    ) -> bool:
+        """Record a candidate's words; False if this Discord message was recorded already."""
+        # A transaction for the cursor: an ignored INSERT still reports the last rowid.
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT OR IGNORE INTO mock_transcript (session_id, phase_index, author_user_id, "
+                "source, message_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, entry.phase_index, entry.author_user_id, source, message_id,
+                 entry.text, to_db(entry.created_at)),
+            )
+            return cursor.rowcount == 1
+
+    async def transcript(self, session_id: int) -> list[TranscriptEntry]:
+        rows = await self._db.fetchall(
+            "SELECT phase_index, author_user_id, text, created_at FROM mock_transcript "
+            "WHERE session_id = ? ORDER BY created_at, entry_id",
+            (session_id,),
+        )
+        return [TranscriptEntry(r["phase_index"], r["author_user_id"], r["text"],
+                                from_db(r["created_at"])) for r in rows]
+
+    async def add_note(self, session_id: int, note: Note) -> None:
+        await self._db.execute(
+            "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (session_id, note.phase_index, note.author_user_id, note.text,
+             to_db(note.created_at)),
+        )
+
+    async def notes(self, session_id: int) -> list[Note]:
+        rows = await self._db.fetchall(
+            "SELECT phase_index, author_user_id, text, created_at FROM mock_notes "
+            "WHERE session_id = ? ORDER BY created_at, note_id",
+            (session_id,),
+        )
+        return [Note(r["phase_index"], r["author_user_id"], r["text"], from_db(r["created_at"]))
+                for r in rows]
+
+    async def set_score(self, session_id: int, score: Score, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO mock_scores (session_id, scorer_user_id, candidate_user_id, item_id, "
+            "met, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, scorer_user_id, "
+            "candidate_user_id, item_id) DO UPDATE SET met = excluded.met, "
+            "updated_at = excluded.updated_at",
+            (session_id, score.scorer_user_id, score.candidate_user_id, score.item_id,
+             int(score.met), to_db(now)),
+        )
+
+    async def scores(self, session_id: int) -> list[Score]:
+        rows = await self._db.fetchall(
+            "SELECT scorer_user_id, candidate_user_id, item_id, met FROM mock_scores "
+            "WHERE session_id = ? ORDER BY scorer_user_id, item_id",
+            (session_id,),
+        )
+        return [Score(r["scorer_user_id"], r["candidate_user_id"], r["item_id"], bool(r["met"]))
+                for r in rows]
+
+    async def set_vote(self, session_id: int, vote: CastVote, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO mock_votes (session_id, voter_user_id, candidate_user_id, vote, "
+            "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, voter_user_id, "
+            "candidate_user_id) DO UPDATE SET vote = excluded.vote, "
+            "updated_at = excluded.updated_at",
+            (session_id, vote.voter_user_id, vote.candidate_user_id, vote.vote.value, to_db(now)),
+        )
+
+    async def votes(self, session_id: int) -> list[CastVote]:
+        rows = await self._db.fetchall(
+            "SELECT voter_user_id, candidate_user_id, vote FROM mock_votes WHERE session_id = ? "
+            "ORDER BY voter_user_id",
+            (session_id,),
+        )
+        return [CastVote(r["voter_user_id"], r["candidate_user_id"], Vote(r["vote"]))
+                for r in rows]
+
+    async def store_scorecard(
+        self, session_id: int, candidate_user_id: int, body: str, now: datetime
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO mock_scorecards (session_id, candidate_user_id, body, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, candidate_user_id) "
+            "DO UPDATE SET body = excluded.body",
+            (session_id, candidate_user_id, body, to_db(now)),
+        )
+
+    async def scorecard(self, session_id: int, candidate_user_id: int) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT body FROM mock_scorecards WHERE session_id = ? AND candidate_user_id = ?",
+            (session_id, candidate_user_id),
+        )
+        return row["body"] if row else None
+
+
+async def _write_participants(
+    tx: Transaction, session_id: int, participants: Sequence[Participant]
+) -> None:
+    await tx.executemany(
+        "INSERT INTO mock_participants (session_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
+        [(session_id, p.user_id, p.role.value, to_db(p.joined_at)) for p in participants],
+    )
+
+
+def _session(
+    row: aiosqlite.Row,
+    phases: Sequence[aiosqlite.Row],
+    people: Sequence[aiosqlite.Row],
+    sent: frozenset[str],
+) -> MockSession:
+    state = MockState(
+        host_user_id=row["host_user_id"],
+        minute_seconds=row["minute_seconds"],
+        phases=tuple(
+            PhaseSlot(p["phase_index"], p["planned_minutes"], p["minutes"],
+                      _instant(p["started_at"]), _instant(p["deadline"]), _instant(p["ended_at"]))
+            for p in phases
+        ),
+        created_at=from_db(row["created_at"]),
+        last_activity_at=from_db(row["last_activity_at"]),
+        status=Status(row["status"]),
+        participants=tuple(
+            Participant(p["user_id"], Role(p["role"]), from_db(p["joined_at"])) for p in people
+        ),
+        pair_mode=bool(row["pair_mode"]),
+        started_at=_instant(row["started_at"]),
+        paused_at=_instant(row["paused_at"]),
+        idle_paused=bool(row["idle_paused"]),
+        ended_at=_instant(row["ended_at"]),
+        end_reason=EndReason(row["end_reason"]) if row["end_reason"] else None,
+        sent=sent,
+    )
+    return MockSession(
+        session_id=row["session_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        thread_id=row["thread_id"],
+        lobby_message_id=row["lobby_message_id"],
+        question_id=row["question_id"],
+        length_minutes=row["length_minutes"],
+        state=state,
+    )
