@@ -52,3 +52,12 @@ async def send(
         await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+
+def require_guild(interaction: discord.Interaction) -> discord.Guild:
+    """The interaction's guild; commands marked guild_only never reach here without one."""
+    if interaction.guild is None:
+        from bot.errors import BotError
+
+        raise BotError("This command only works inside a server.")
+    return interaction.guild

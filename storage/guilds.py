@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.db import Database, from_db, to_db
 
@@ -33,12 +33,19 @@ class GuildRepository:
             "UPDATE guilds SET left_at = ? WHERE guild_id = ?", (to_db(now), guild_id)
         )
 
-    async def claim_welcome(self, guild_id: int, name: str, now: datetime) -> bool:
-        """Mark the guild welcomed; True only for the one caller that should send it."""
+    async def claim_welcome(
+        self, guild_id: int, name: str, now: datetime, again_after: timedelta = timedelta(days=1)
+    ) -> bool:
+        """Mark the guild welcomed; True only for the one caller that should send it.
+
+        A guild is welcomed once; a re-invite more than ``again_after`` after the
+        last welcome is welcomed again (the organisers may have changed).
+        """
         await self.joined(guild_id, name, now)
         changed = await self._db.execute(
-            "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? AND welcomed_at IS NULL",
-            (to_db(now), guild_id),
+            "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? "
+            "AND (welcomed_at IS NULL OR welcomed_at < ?)",
+            (to_db(now), guild_id, to_db(now - again_after)),
         )
         return changed == 1
 

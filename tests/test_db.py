@@ -80,6 +80,8 @@ async def test_guild_repository_round_trip(db, clock):
     assert settings.auto_review is True and settings.mock_max_sessions == 3
     assert await repo.claim_welcome(1, "Study", clock.now()) is True
     assert await repo.claim_welcome(1, "Study", clock.now()) is False
+    assert await repo.claim_welcome(1, "Study", clock.advance(timedelta(hours=23))) is False
+    assert await repo.claim_welcome(1, "Study", clock.advance(timedelta(hours=2))) is True
     assert await repo.welcomed_at(1) == clock.now()
 
 
