@@ -73,3 +73,10 @@ def test_no_prompt_for_the_item_is_a_user_facing_error() -> None:
     assert target.item == "failure_planning"
     with pytest.raises(BotError):
         choose_prompt(PROMPTS[:1], target, (), 0)
+
+
+def test_a_reminder_forces_its_item_over_the_weakest() -> None:
+    tallies = tallies_from_counts({"customer_first": 1}, 1)
+    target = drill_target(tallies, forced="team_ownership")
+    assert (target.item, target.reason) == ("team_ownership", DrillReason.REMINDER)
+    assert target.tally is not None and target.tally.total == 1

@@ -53,8 +53,15 @@ class DrillChoice(Generic[P]):
     fresh: bool  # False when every candidate was answered recently and one was reused
 
 
-def drill_target(tallies: tuple[ItemTally, ...]) -> DrillTarget:
-    """Which item to drill, and why, from the member's per-item tallies."""
+def drill_target(tallies: tuple[ItemTally, ...], forced: str | None = None) -> DrillTarget:
+    """Which item to drill, and why, from the member's per-item tallies.
+
+    ``forced`` is the item of a spaced-repetition reminder, which overrides the
+    weakest item because the member missed it most recently.
+    """
+    if forced is not None:
+        tally = next((t for t in tallies if t.item == forced), None)
+        return DrillTarget(forced, DrillReason.REMINDER, tally)
     weakest = weakest_item(tallies)
     if weakest is not None:
         return DrillTarget(weakest.item, DrillReason.WEAKEST, weakest)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.content.model import CHECKLIST_IDS
 
 # The five success-formula items, in rubric.yaml's order. Ties between items
 # (same hit rate) are broken by this order so that results are deterministic.
-CHECKLIST_ITEMS: tuple[str, ...] = (
-    "customer_first",
-    "numbers_always",
-    "failure_planning",
-    "operations_ready",
-    "team_ownership",
-)
+CHECKLIST_ITEMS: tuple[str, ...] = CHECKLIST_IDS
 
 
 @dataclass(frozen=True)
@@ -45,3 +43,8 @@ def weakest_item(tallies: tuple[ItemTally, ...]) -> ItemTally | None:
         return None
     order = {item: index for index, item in enumerate(CHECKLIST_ITEMS)}
     return min(judged, key=lambda t: (t.hit_rate, order.get(t.item, len(order))))
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant local day ``day`` starts: the bound for "since that day" queries."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

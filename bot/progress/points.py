@@ -15,6 +15,17 @@ from types import MappingProxyType
 LEADERBOARD_SIZE = 10
 
 
+@dataclass
+class MemberActivity:
+    """What one member did in a period: the inputs of their points."""
+
+    user_id: int
+    answers: int = 0
+    reviews: int = 0
+    items_met: int = 0  # summed over the reviews
+    mock_roles: dict[str, int] = field(default_factory=dict)  # sessions by role
+
+
 def _default_mock_points() -> Mapping[str, int]:
     return MappingProxyType({"candidate": 15, "interviewer": 10, "bar_raiser": 10, "observer": 5})
 
@@ -32,6 +43,11 @@ class PointsRules:
 
     def for_mock(self, role: str) -> int:
         return self.mock_by_role.get(role, self.mock_other_role)
+
+    def points_for(self, activity: MemberActivity) -> int:
+        mocks = sum(self.for_mock(role) * n for role, n in activity.mock_roles.items())
+        reviews = self.review_base * activity.reviews + self.review_per_item_met * activity.items_met
+        return self.daily_answer * activity.answers + reviews + mocks
 
     def describe(self) -> list[str]:
         """The rules as short lines, for /leaderboard and docs/PROGRESS.md."""

@@ -39,6 +39,17 @@ def compute_streaks(
     return Streaks(current=current, longest=longest)
 
 
+def unposted_days(first: date, today: date, posted: Collection[date]) -> set[date]:
+    """Local days from ``first`` to ``today`` without a daily post: the days a streak skips.
+
+    The daily schedule keeps no list of paused dates, only its posts, and a day
+    without a post (paused, bot down, before the start) is one on which the
+    member could not answer.
+    """
+    span = (today - first).days + 1
+    return {first + timedelta(days=n) for n in range(span)} - set(posted)
+
+
 def _adjacent(earlier: date, later: date, paused: frozenset[date]) -> bool:
     """True when every day strictly between the two was paused."""
     day = earlier + _ONE_DAY
