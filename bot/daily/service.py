@@ -109,6 +109,9 @@ class DailyService:
         """The bot left the guild: drop the schedule (post history stays for the record)."""
         await self._repo.delete_schedule(guild_id)
 
+    async def last_post(self, guild_id: int) -> PostRecord | None:
+        return await self._repo.last_post(guild_id)
+
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self.require(guild_id)
         now, today = self._clock.now(), self.today(schedule)

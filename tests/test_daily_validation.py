@@ -1,0 +1,98 @@
+"""What an organiser is told for each bad ``/daily setup`` option."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from bot.daily.validation import (
+    check_channel_permissions,
+    closest_zones,
+    parse_start_date,
+    parse_time,
+    parse_zone,
+    zone_choices,
+)
+from bot.errors import BotError
+from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(("text", "expected"),
+                         [("09:00", time(9)), ("7:05", time(7, 5)), ("23:59", time(23, 59)),
+                          (" 00:00 ", time(0))])
+def test_times_on_a_24_hour_clock(text: str, expected: time) -> None:
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("25:00", "`25:00` is not a time of day: hours go 00-23"),
+    ("12:60", "`12:60` is not a time of day"),
+    ("9am", "`9am` is not a time: use 24-hour HH:MM"),
+    ("", "is not a time"),
+])
+def test_bad_times_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(BotError) as error:
+        parse_time(text)
+    assert message in error.value.user_message
+
+
+def test_zones_are_case_insensitive_iana_names() -> None:
+    assert parse_zone("europe/london") == "Europe/London"
+    assert parse_zone("Australia/Lord_Howe") == "Australia/Lord_Howe"
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [
+    ("Europe/Londn", "Europe/London"),
+    ("America/New York", "America/New_York"),
+    ("Kolkata", "Asia/Kolkata"),
+])
+def test_an_unknown_zone_offers_the_closest_matches(text: str, suggestion: str) -> None:
+    with pytest.raises(BotError) as error:
+        parse_zone(text)
+    assert f"`{text}` is not a time zone I know" in error.value.user_message
+    assert f"`{suggestion}`" in error.value.user_message
+    assert suggestion in closest_zones(text)
+
+
+def test_zone_autocomplete_prefers_cities_starting_with_the_query() -> None:
+    assert zone_choices("lond")[0] == "Europe/London"
+    assert "Australia/Lord_Howe" in zone_choices("lord")
+    assert len(zone_choices("a")) == 25
+    assert "UTC" in zone_choices("")
+
+
+def test_start_dates_within_a_year_either_side() -> None:
+    assert parse_start_date("2027-11-23", TODAY) == date(2027, 11, 23)
+    assert parse_start_date("2025-11-23", TODAY) == date(2025, 11, 23)
+    with pytest.raises(BotError, match="2027-11-24 is more than a year from today"):
+        parse_start_date("2027-11-24", TODAY)
+    with pytest.raises(BotError, match="is not a date: use YYYY-MM-DD, for example 2026-11-23"):
+        parse_start_date("23/11/2026", TODAY)
+
+
+class Perms:
+    """Stands in for discord.Permissions: boolean attributes, as missing_permissions reads."""
+
+    def __init__(self, **granted: bool) -> None:
+        self.__dict__.update(granted)
+
+
+def test_each_missing_channel_permission_is_named() -> None:
+    perms = Perms(view_channel=True, send_messages=True, embed_links=False,
+                  create_public_threads=False, send_messages_in_threads=True)
+    missing = [need.label for need in missing_permissions(perms, DAILY_CHANNEL_NEEDS)]
+    with pytest.raises(BotError) as error:
+        check_channel_permissions("design", missing)
+    message = error.value.user_message
+    assert "I can't post in #design" in message
+    assert "**Embed Links**, **Create Public Threads**" in message
+    assert "Send Messages" not in message
+
+
+def test_a_channel_with_every_permission_passes() -> None:
+    perms = Perms(**{need.flag: True for need in DAILY_CHANNEL_NEEDS})
+    check_channel_permissions("design", [n.label for n in missing_permissions(
+        perms, DAILY_CHANNEL_NEEDS)])
