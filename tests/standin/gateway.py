@@ -76,6 +76,7 @@ class Gateway:
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.close_codes: list[int] = []
+        self.connect_queries: list[dict[str, str]] = []
         self._connections: set[Connection] = set()
         world.on_dispatch = self.dispatch
 
@@ -115,6 +116,7 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
+        self.connect_queries.append(dict(request.query))
         compressed = request.query.get("compress") == "zlib-stream"
         connection = Connection(ws, zlib.compressobj() if compressed else None)
         self._connections.add(connection)
@@ -159,14 +161,22 @@ class Gateway:
         self.world.announced = set()
         self.dispatch("READY", self._ready_payload(session))
         for guild in list(self.world.guilds.values()):
-            self.announce_guild(guild.id)
+            self.announce_guild(guild.id, lazy_load=True)
 
-    def announce_guild(self, guild_id: int) -> None:
-        """GUILD_CREATE: at READY for every guild, later when the bot joins a new one."""
+    def announce_guild(self, guild_id: int, *, lazy_load: bool = False) -> None:
+        """GUILD_CREATE: at READY for every guild, later when the bot joins a new one.
+
+        Like Discord, only the lazy-load after READY says ``unavailable: false``; a guild
+        the bot has just joined has no ``unavailable`` key, which is how discord.py tells
+        ``on_guild_join`` from ``on_guild_available``.
+        """
         if self.session is None:
             return
         self.world.announced.add(guild_id)
-        self.dispatch("GUILD_CREATE", self.world.guilds[guild_id].payload())
+        payload = self.world.guilds[guild_id].payload()
+        if not lazy_load:
+            payload.pop("unavailable")
+        self.dispatch("GUILD_CREATE", payload)
 
     def _ready_payload(self, session: Session) -> dict[str, Any]:
         flags = (1 << 19) if self.allowed_intents & MESSAGE_CONTENT else 0
