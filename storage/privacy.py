@@ -1,0 +1,161 @@
+"""A member's own data: export everything stored about them, or delete all of it.
+
+Which tables hold member data is discovered from the schema, not listed here:
+every column naming a Discord user is ``user_id`` or ends in ``_user_id``
+(docs/ARCHITECTURE.md), so a table another feature adds later is covered
+without touching this module. Rows that belong to those rows through a
+foreign key (a review's per-item labels, say) are about the member too, so
+they are found the same way and exported and deleted with them.
+
+Table and column names are interpolated into SQL, which is safe only because
+they come from ``sqlite_master`` and are quoted; the member id is always a
+bound parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database
+
+MAX_DEPTH = 4  # foreign-key hops followed from a row naming the member
+
+
+def quote(identifier: str) -> str:
+    """An SQL identifier quoted for SQLite."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def is_user_column(name: str) -> bool:
+    return name == "user_id" or name.endswith("_user_id")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows of one table that are about the member, as a WHERE clause and its params."""
+
+    table: str
+    where: str
+    params: tuple[Any, ...]
+    depth: int  # 0 for rows naming the member, n for n foreign-key hops away
+
+
+async def user_columns(db: Database) -> dict[str, tuple[str, ...]]:
+    """Every table with a column naming a member, and those columns."""
+    found: dict[str, tuple[str, ...]] = {}
+    for table in await _tables(db):
+        rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
+        columns = tuple(row["name"] for row in rows if is_user_column(row["name"]))
+        if columns:
+            found[table] = columns
+    return found
+
+
+async def plan(db: Database, user_id: int) -> list[Selection]:
+    """Selections of every row about ``user_id``, deepest first (a safe deletion order)."""
+    selections = {
+        table: Selection(
+            table, " OR ".join(f"{quote(c)} = ?" for c in columns), (user_id,) * len(columns), 0
+        )
+        for table, columns in (await user_columns(db)).items()
+    }
+    frontier = dict(selections)
+    for depth in range(1, MAX_DEPTH + 1):
+        frontier = await _children(db, frontier, depth)
+        if not frontier:
+            break
+        for table, child in frontier.items():
+            selections[table] = _merge(selections.get(table), child)
+    return sorted(selections.values(), key=lambda s: (-s.depth, s.table))
+
+
+async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every stored row about the member, by table, as JSON-ready dicts."""
+    exported: dict[str, list[dict[str, Any]]] = {}
+    for selection in reversed(await plan(db, user_id)):
+        sql = f"SELECT * FROM {quote(selection.table)} WHERE {selection.where}"  # noqa: S608
+        rows = await db.fetchall(sql, selection.params)
+        if rows:
+            exported[selection.table] = [_jsonable(dict(row)) for row in rows]
+    return exported
+
+
+async def delete_user(db: Database, user_id: int) -> dict[str, int]:
+    """Delete every row about the member in one transaction; rows deleted per table."""
+    selections = await plan(db, user_id)
+    deleted: dict[str, int] = {}
+    async with db.transaction() as tx:
+        for selection in selections:
+            sql = f"DELETE FROM {quote(selection.table)} WHERE {selection.where}"  # noqa: S608
+            cursor = await tx.execute(sql, selection.params)
+            if cursor.rowcount > 0:
+                deleted[selection.table] = cursor.rowcount
+    return deleted
+
+
+async def _tables(db: Database) -> list[str]:
+    rows = await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    )
+    return [row["name"] for row in rows]
+
+
+async def _children(
+    db: Database, parents: dict[str, Selection], depth: int
+) -> dict[str, Selection]:
+    """Rows in any table whose foreign key points at a selected parent row."""
+    found: dict[str, Selection] = {}
+    for table in await _tables(db):
+        for parent, source, target in await _foreign_keys(db, table):
+            if parent not in parents or parent == table:
+                continue
+            selection = parents[parent]
+            where = _in_parent(source, parent, target, selection.where)
+            child = Selection(table, where, selection.params, depth)
+            found[table] = _merge(found.get(table), child)
+    return found
+
+
+def _in_parent(source: list[str], parent: str, target: list[str], parent_where: str) -> str:
+    """``(child columns) IN (SELECT parent columns FROM parent WHERE …)``."""
+    columns = ", ".join(map(quote, source))
+    keys = ", ".join(map(quote, target))
+    return f"({columns}) IN (SELECT {keys} FROM {quote(parent)} WHERE {parent_where})"  # noqa: S608
+
+
+async def _foreign_keys(db: Database, table: str) -> list[tuple[str, list[str], list[str]]]:
+    """(parent table, child columns, parent columns) for each foreign key of ``table``."""
+    rows = await db.fetchall(f"PRAGMA foreign_key_list({quote(table)})")
+    keys: dict[int, tuple[str, list[str], list[str | None]]] = {}
+    for row in sorted(rows, key=lambda r: (r["id"], r["seq"])):
+        _, source, target = keys.setdefault(row["id"], (row["table"], [], []))
+        source.append(row["from"])
+        target.append(row["to"])
+    resolved = []
+    for parent, source, target in keys.values():
+        columns = [t for t in target if t] or await _primary_key(db, parent)
+        resolved.append((parent, source, columns))
+    return resolved
+
+
+async def _primary_key(db: Database, table: str) -> list[str]:
+    rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
+    keyed = sorted((row["pk"], row["name"]) for row in rows if row["pk"])
+    return [name for _, name in keyed] or ["rowid"]
+
+
+def _merge(existing: Selection | None, new: Selection) -> Selection:
+    if existing is None:
+        return new
+    return Selection(
+        new.table,
+        f"({existing.where}) OR ({new.where})",
+        existing.params + new.params,
+        max(existing.depth, new.depth),
+    )
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.hex() if isinstance(value, bytes) else value for key, value in row.items()}
