@@ -1,0 +1,42 @@
+"""The bot as an operator runs it: ``python -m bot`` as a process, DEBUG logs, SIGTERM."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storage.db import discover_migrations
+
+
+async def test_debug_logs_never_show_the_token_and_sigterm_shuts_down_cleanly(
+    standin, bot_env, start_bot_process
+):
+    guild = standin.add_guild("Study group")
+    env = {**bot_env, "LOG_LEVEL": "DEBUG"}
+    proc = await start_bot_process(env)
+    try:
+        await standin.wait_until(lambda: "ready as" in proc.output(), timeout=30, what="bot ready")
+        member = guild.add_member("ada")
+        call = standin.slash(member, next(iter(guild.channels)), "help", {})
+        await call.wait_message(timeout=10)
+    finally:
+        code = await proc.terminate(grace=20)
+    output = proc.output()
+    assert code == 0, output[-2000:]
+    assert "shutting down" in output
+    assert env["DISCORD_TOKEN"] not in output
+    assert "DEBUG" in output  # the run really logged at DEBUG
+    db = sqlite3.connect(env["DATABASE_PATH"])
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(discover_migrations())
+    finally:
+        db.close()
+
+
+async def test_a_restart_with_unchanged_commands_does_not_sync_again(standin, bot_env, run_bot):
+    standin.add_guild("Study group")
+    async with run_bot(bot_env):
+        pass
+    async with run_bot(bot_env):
+        pass
+    assert len(standin.command_syncs) == 1
