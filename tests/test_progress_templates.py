@@ -1,0 +1,110 @@
+"""Every progress template renders with real jinja2 and real content, within Discord's limits."""
+
+from datetime import date
+
+import pytest
+
+from bot.progress.digest import Participation, WeekPreview, build_digest
+from bot.progress.drills import choose_prompt, drill_target
+from bot.progress.model import tallies_from_counts, weakest_item
+from bot.progress.points import PointsRules, rank_members
+from bot.progress.service import Drill, MemberProgress
+from bot.progress.streaks import Streaks
+from bot.render import Renderer
+from storage.progress import Preferences
+from tests.test_progress_support import content
+
+TALLIES = tallies_from_counts({"customer_first": 3, "numbers_always": 1}, total=4)
+NAMES = {item.id: item.name for item in content().rubric.checklist}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def progress(**changes: object) -> MemberProgress:
+    values = dict(
+        user_id=11, today=date(2026, 11, 23), days_answered=9, streaks=Streaks(4, 6),
+        reviews=4, tallies=TALLIES, weakest=weakest_item(TALLIES),
+        weakest_tip="Say what fails.", mock_roles={"candidate": 2}, activity={},
+    )
+    values.update(changes)
+    return MemberProgress(**values)  # type: ignore[arg-type]
+
+
+def test_progress_card_escapes_the_member_name_and_flags_the_weakest_item(
+    renderer: Renderer,
+) -> None:
+    message = renderer.render("progress/progress.md.j2", progress=progress(),
+                              member_name="**boss** @everyone", names=NAMES)
+    assert message.embed is not None
+    assert message.embed.title == "Progress · \\*\\*boss\\*\\* @everyone"
+    card = message.as_text()
+    assert "streak **4** (longest 6)" in card
+    assert "⚠️ **Failure Planning**: 0% (0/4)" in card
+    assert "Say what fails." in card
+    assert "Candidate: 2" in card
+
+
+def test_progress_card_without_reviews_says_how_to_start(renderer: Renderer) -> None:
+    empty = tallies_from_counts({}, 0)
+    message = renderer.render(
+        "progress/progress.md.j2", names=NAMES, member_name="new",
+        progress=progress(reviews=0, tallies=empty, weakest=None, weakest_tip=None, mock_roles={}),
+    )
+    card = message.as_text()
+    assert "No reviews yet" in card and "no reviews yet" in card and "/mock" in card
+
+
+def test_leaderboard_shows_rules_and_an_invoker_outside_the_top(renderer: Renderer) -> None:
+    board = rank_members([(user, 100 - user) for user in range(1, 16)], invoker_id=14)
+    rules = PointsRules()
+    message = renderer.render("progress/leaderboard.md.j2", board=board, period="week",
+                              invoker_id=14, rules=rules.describe())
+    text = message.as_text()
+    assert "1. <@1>: 99 pts" in text and "<@11>" not in text
+    assert "#14 with 86 pts (outside the top 10)" in text
+    for line in rules.describe():
+        assert line in text
+
+
+def test_drill_explains_why_and_mentions_only_for_reminders(renderer: Renderer) -> None:
+    target = drill_target(TALLIES)
+    choice = choose_prompt(content().roadmap.all_prompts(), target, (), seed=0)
+    drill = Drill(choice, NAMES[target.item], "A tip.")
+    quiet = renderer.render("progress/drill.md.j2", drill=drill, mention=False, user_id=0, rung=0)
+    assert quiet.content is None
+    assert "your weakest checklist item (0% of your reviews meet it)" in quiet.as_text()
+    reminder = drill_target(TALLIES, forced="team_ownership")
+    due = Drill(choose_prompt(content().roadmap.all_prompts(), reminder, (), 0), "Team", "Tip")
+    loud = renderer.render("progress/drill.md.j2", drill=due, mention=True, user_id=11, rung=2)
+    assert loud.content == "<@11> your spaced-repetition drill is due (round 2)."
+    assert "comes back after 1, 3, 7 and 14 days" in loud.as_text()
+
+
+def test_digest_lists_leaders_most_missed_and_next_week(renderer: Renderer) -> None:
+    week = content().roadmap.week(3)
+    digest = build_digest(2, Participation(3, 12, 5, 1), {11: 6, 12: 2}, TALLIES,
+                          {"failure_planning": "Name the failure."},
+                          WeekPreview(3, week.theme, week.must))
+    message = renderer.render("progress/digest.md.j2", digest=digest, names=NAMES,
+                              marker="[digest 1.2]")
+    text = message.as_text()
+    assert "**3** members took part: 12 answers, 5 reviews, 1 mock session." in text
+    assert "1. <@11>: 6 days" in text
+    assert "Tip: Name the failure." in text
+    assert f"Week 3: {week.theme}" in text and week.must[0] in text
+    assert message.embed is not None and "[digest 1.2]" in (message.embed.footer or "")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reminder_settings_and_privacy_messages_render(renderer: Renderer, enabled: bool) -> None:
+    text = renderer.render("progress/reminders.md.j2",
+                           preferences=Preferences(enabled, "dm")).as_text()
+    assert ("**on**" in text and "by DM" in text) if enabled else "**off**" in text
+    assert "12 rows from 2 tables (a, b)" in renderer.render(
+        "progress/privacy_export.md.j2", rows=12, tables=["a", "b"]).as_text()
+    assert "nothing stored" in renderer.render(
+        "progress/privacy_deleted.md.j2", rows=0, tables=[]).as_text()
+    assert "cannot be undone" in renderer.render("progress/privacy_confirm.md.j2").as_text()
