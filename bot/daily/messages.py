@@ -7,11 +7,15 @@ so what an organiser proof-reads is byte for byte what the group gets.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from bot.content import Content
-from bot.daily.cohort import DayPlan, day_in_week, must_prompts
+from bot.content import Content, DailyPrompt
+from bot.daily.cohort import GRADUATION_DAY, DayPlan, day_in_week, must_prompts, week_of
 from bot.daily.models import PostKind
 from bot.render import RenderedMessage, Renderer
+
+if TYPE_CHECKING:  # the service imports this module; only the type is needed here
+    from bot.daily.service import DailyStatus
 
 _TEMPLATES = {
     PostKind.PROMPT: "daily/prompt.md.j2",
@@ -43,20 +47,53 @@ class DailyMessages:
         return self._renderer.render("daily/thread_opener.md.j2", **self._variables(plan, marker))
 
     def _variables(self, plan: DayPlan, marker: str) -> dict[str, object]:
-        rubric = self._content.rubric
-        prompt = plan.prompt
-        week = self._content.roadmap.week(prompt.week) if prompt else None
+        prompt_parts = prompt_variables(self._content, plan.prompt) if plan.prompt else {
+            "prompt": None, "week": None, "weekday": None, "stresses": [], "principles": []}
         return {
+            **prompt_parts,
             "plan": plan,
             "day": plan.day,
-            "prompt": prompt,
-            "week": week,
-            "weekday": day_in_week(prompt.cohort_day) if prompt else None,
-            "stresses": [rubric.item(i) for i in prompt.stresses] if prompt else [],
-            "principles": [rubric.principle(p) for p in prompt.principles] if prompt else [],
             "angle": plan.angle,
             "review_round": plan.review_round,
             "must_count": len(must_prompts(self._content.roadmap)),
             "total_days": self._content.roadmap.TOTAL_DAYS,
             "marker": marker,
         }
+
+
+def prompt_variables(content: Content, prompt: DailyPrompt) -> dict[str, object]:
+    """A roadmap prompt with its week and the rubric entries it names, for any template."""
+    rubric = content.rubric
+    return {
+        "prompt": prompt,
+        "week": content.roadmap.week(prompt.week),
+        "weekday": day_in_week(prompt.cohort_day),
+        "stresses": [rubric.item(item_id) for item_id in prompt.stresses],
+        "principles": [rubric.principle(p) for p in prompt.principles],
+    }
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def status_variables(status: DailyStatus, headline: str | None = None) -> dict[str, object]:
+    """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone."""
+    schedule, zone = status.schedule, status.schedule.zone
+    last = status.last_post
+    return {
+        "headline": headline,
+        "schedule": schedule,
+        "day": status.day,
+        "week": week_of(status.day),
+        "total_days": GRADUATION_DAY - 1,
+        "post_time": schedule.post_time.strftime("%H:%M"),
+        "next_post": status.next_post,
+        "next_local": status.next_post.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
+        if status.next_post else None,
+        "last_post": last,
+        "last_url": jump_url(schedule.guild_id, last.channel_id, last.message_id)
+        if last and last.message_id else None,
+        "attention_since": schedule.attention_since.astimezone(zone).date().isoformat()
+        if schedule.attention_since else None,
+    }

@@ -1,0 +1,95 @@
+"""Read-only study views: /prompt, /roadmap and /guide.
+
+They share the daily feature's notion of "today" (the guild's cohort day), so a
+member asking for today's prompt sees the one the group was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content import Content, DailyPrompt, GuideTopic, Week
+from bot.daily.cohort import DAYS_PER_WEEK, cohort_day, local_date, plan_for_day, week_of
+from bot.errors import BotError
+from storage.daily import DailyRepository
+
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    """The plan with the group's place in it; ``current_week`` is None without a schedule."""
+
+    weeks: tuple[Week, ...]
+    focus: Week
+    current_week: int | None
+    day: int | None
+
+
+class StudyService:
+    def __init__(self, repo: DailyRepository, content: Content, clock: Clock) -> None:
+        self._repo = repo
+        self._content = content
+        self._clock = clock
+
+    async def cohort_day(self, guild_id: int | None) -> int | None:
+        """The guild's cohort day today, or None without a schedule or before day 1."""
+        schedule = await self._repo.schedule(guild_id) if guild_id is not None else None
+        if schedule is None:
+            return None
+        day = cohort_day(schedule, local_date(schedule, self._clock.now()))
+        return day if day >= 1 else None
+
+    async def prompt(self, guild_id: int | None, week: int | None, day: int | None) -> DailyPrompt:
+        """The asked-for prompt; missing parts default to today's (or week 1, day 1).
+
+        After graduation "today" is the review cycle's prompt, and on graduation day
+        itself the roadmap's last one.
+        """
+        roadmap = self._content.roadmap
+        today = await self.cohort_day(guild_id)
+        if week is None and day is None:
+            plan = plan_for_day(roadmap, today) if today else None
+            if plan is None:
+                return roadmap.prompt(1, 1)
+            return plan.prompt or roadmap.prompt_for_cohort_day(roadmap.TOTAL_DAYS)
+        if week is None:
+            week = min(week_of(today), WEEKS) if today else 1
+        _check_range("week", week, WEEKS)
+        _check_range("day", day or 1, DAYS_PER_WEEK)
+        return roadmap.prompt(week, day or 1)
+
+    async def roadmap(self, guild_id: int | None) -> RoadmapView:
+        """After graduation no week is current and the focus stays on the last one."""
+        today = await self.cohort_day(guild_id)
+        current = week_of(today) if today and week_of(today) <= WEEKS else None
+        focus = current or (WEEKS if today else 1)
+        weeks = self._content.roadmap.weeks
+        return RoadmapView(weeks, weeks[focus - 1], current, today)
+
+    def guide_topics(self) -> list[GuideTopic]:
+        return self._content.guide_topics()
+
+    def guide_choices(self, query: str, limit: int = 25) -> list[GuideTopic]:
+        """Topics whose name, id or kind contain the query, name matches first."""
+        folded = query.strip().casefold()
+        hits = [t for t in self.guide_topics()
+                if folded in f"{t.name} {t.id} {t.kind}".casefold()]
+        hits.sort(key=lambda t: folded not in t.name.casefold())
+        return hits[:limit]
+
+    def guide_topic(self, topic: str) -> GuideTopic:
+        """By id (what autocomplete sends) or by name (what a member may type)."""
+        folded = topic.strip().casefold()
+        for entry in self.guide_topics():
+            if folded in (entry.id.casefold(), entry.name.casefold()):
+                return entry
+        close = ", ".join(f"`{t.name}`" for t in self.guide_choices(topic, 3))
+        hint = f" Closest: {close}." if close else ""
+        raise BotError(f"There is no guide topic `{topic}`.{hint} Pick one from the list.")
+
+
+def _check_range(name: str, value: int, highest: int) -> None:
+    if not 1 <= value <= highest:
+        raise BotError(f"{name} must be between 1 and {highest}, not {value}.")

@@ -1,0 +1,172 @@
+"""The /daily command group and the lifecycle of the daily jobs.
+
+Thin by design: each handler checks permissions, calls one ``DailyService``
+method, renders one template and replies. The jobs are rebuilt from the
+database in ``cog_load`` and cancelled in ``cog_unload``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.daily.delivery import PostResult
+from bot.daily.jobs import DailyJobs
+from bot.daily.messages import jump_url, status_variables
+from bot.daily.models import Schedule
+from bot.daily.service import DailyService, Outcome
+from bot.daily.validation import check_channel_permissions, zone_choices
+from bot.discord_io import send
+from bot.errors import BotError
+from bot.permissions import missing_permissions
+from cogs.daily._poster import DAILY_NEEDS, DiscordPoster
+from storage.daily import DailyRepository
+from storage.guilds import GuildRepository
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+
+log = logging.getLogger(__name__)
+manage_server = app_commands.checks.has_permissions(manage_guild=True)
+
+
+class DailyCog(commands.Cog):
+    daily = app_commands.Group(
+        name="daily", description="The daily roadmap prompt for this server", guild_only=True
+    )
+
+    def __init__(self, bot: BarRaiser) -> None:
+        self.bot = bot
+        self.service: DailyService
+        self.jobs: DailyJobs
+
+    async def cog_load(self) -> None:
+        bot = self.bot
+        self.service = DailyService(
+            DailyRepository(bot.database), bot.content, bot.renderer, bot.clock,
+            DiscordPoster(bot), observe=self._count,
+        )
+        self.jobs = DailyJobs(bot.scheduler, self.service, bot.clock)
+        armed = await self.jobs.rebuild()
+        log.info("daily: %d guild schedules armed", armed)
+        bot.tasks.spawn(self._catch_up(), name="daily catch-up")
+
+    async def cog_unload(self) -> None:
+        self.jobs.disarm_all()
+
+    async def _catch_up(self) -> None:
+        """Post what fell due while the bot was down, if it is still the same local day."""
+        await self.bot.wait_until_ready()
+        results = await self.service.run_due()
+        log.info("daily catch-up: %d post(s)", len(results))
+
+    def _count(self, result: PostResult) -> None:
+        outcome = "ok" if result.outcome is Outcome.POSTED else result.outcome.value
+        self.bot.metrics.posts.labels(kind="daily", outcome=outcome).inc()
+
+    # -- listeners ---------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self.jobs.disarm(guild.id)
+        await self.service.forget_guild(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        if await self.service.channel_deleted(channel.guild.id, channel.id):
+            self.jobs.disarm(channel.guild.id)
+
+    # -- commands ------------------------------------------------------------------------
+
+    @daily.command(name="setup", description="Post the day's roadmap prompt in a channel")
+    @app_commands.describe(
+        channel="Where the prompt and its discussion thread go",
+        time="Local posting time, 24-hour HH:MM (e.g. 07:30)",
+        timezone="IANA time zone, e.g. Europe/London",
+        start_date="Day 1 of the 12 weeks, YYYY-MM-DD (default: today, or unchanged)",
+        auto_review="Reply to answers in daily threads with a compact checklist review",
+    )
+    @manage_server
+    async def setup(
+        self,
+        interaction: discord.Interaction[BarRaiser],
+        channel: discord.TextChannel,
+        time: str,
+        timezone: str,
+        start_date: str | None = None,
+        auto_review: bool | None = None,
+    ) -> None:
+        guild = _guild(interaction)
+        missing = missing_permissions(channel.permissions_for(guild.me), DAILY_NEEDS)
+        check_channel_permissions(channel.name, [need.label for need in missing])
+        schedule = await self.service.configure(guild.id, channel.id, time, timezone, start_date)
+        if auto_review is not None:
+            await GuildRepository(self.bot.database).set_auto_review(
+                guild.id, auto_review, self.bot.clock.now()
+            )
+        await self._rearm(schedule)
+        await self._reply_status(interaction, "set up")
+
+    @setup.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction[BarRaiser], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone, value=zone) for zone in zone_choices(current)]
+
+    @daily.command(name="status", description="Channel, next post, cohort day and any problem")
+    async def status(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await self._reply_status(interaction, None)
+
+    @daily.command(name="pause", description="Freeze the cohort day until /daily resume")
+    @manage_server
+    async def pause(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        schedule = await self.service.pause(_guild(interaction).id)
+        self.jobs.disarm(schedule.guild_id)
+        await self._reply_status(interaction, "paused")
+
+    @daily.command(name="resume", description="Continue from the day the group paused at")
+    @manage_server
+    async def resume(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        schedule = await self.service.resume(_guild(interaction).id)
+        await self._rearm(schedule)
+        await self._reply_status(interaction, "resumed")
+
+    @daily.command(name="now", description="Post today's prompt now if it has not been posted")
+    @manage_server
+    async def now(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.post_now(_guild(interaction).id)
+        record = result.record
+        url = jump_url(record.guild_id, record.channel_id, record.message_id) \
+            if record.message_id else None
+        message = self.bot.renderer.render(
+            "daily/now.md.j2", outcome=result.outcome.value, record=record, url=url
+        )
+        await send(interaction, message)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _rearm(self, schedule: Schedule) -> None:
+        """Arm the next post, and post today's now if its time already passed (catch-up)."""
+        self.jobs.arm(schedule)
+        self.bot.tasks.spawn(self.service.run_guild(schedule.guild_id),
+                             name=f"daily catch-up {schedule.guild_id}")
+
+    async def _reply_status(
+        self, interaction: discord.Interaction[BarRaiser], headline: str | None
+    ) -> None:
+        status = await self.service.status(_guild(interaction).id)
+        message = self.bot.renderer.render(
+            "daily/status.md.j2", **status_variables(status, headline)
+        )
+        await send(interaction, message)
+
+
+def _guild(interaction: discord.Interaction[BarRaiser]) -> discord.Guild:
+    if interaction.guild is None:
+        raise BotError("Daily prompts belong to a server: use this command in one.")
+    return interaction.guild

@@ -1,0 +1,120 @@
+"""The discord.py ``Poster`` for the daily service, translating Discord's errors.
+
+The service only knows four failure kinds; this module decides which Discord
+response is which: 5xx, 429 and network errors are transient, 404 Unknown
+Channel means the channel is gone, 403 means missing permissions (named from
+the bot's effective permissions in the channel), anything else is a rejection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.daily.poster import (
+    ChannelGoneError,
+    MissingPermissionsError,
+    PostError,
+    TransientPostError,
+)
+from bot.discord_io import rendered_to_kwargs
+from bot.permissions import DAILY_CHANNEL_NEEDS, READ_HISTORY, missing_permissions
+from bot.render import RenderedMessage
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+
+UNKNOWN_CHANNEL = 10003
+THREAD_ALREADY_CREATED = 160004
+HISTORY_SCAN_LIMIT = 50
+# Reading history is how a restarted bot finds a post it sent just before dying.
+DAILY_NEEDS = (*DAILY_CHANNEL_NEEDS, READ_HISTORY)
+
+
+def _text_of(message: discord.Message) -> str:
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+    return "\n".join(parts)
+
+
+class DiscordPoster:
+    """Sends the daily post with discord.py, mentions disabled."""
+
+    def __init__(self, bot: BarRaiser) -> None:
+        self._bot = bot
+
+    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+        async with self._translated(channel_id):
+            channel = await self._channel(channel_id)
+            sent = await channel.send(
+                **rendered_to_kwargs(message), allowed_mentions=discord.AllowedMentions.none()
+            )
+            return sent.id
+
+    async def find_message(self, channel_id: int, marker: str) -> int | None:
+        me = self._bot.user
+        async with self._translated(channel_id):
+            channel = await self._channel(channel_id)
+            async for message in channel.history(limit=HISTORY_SCAN_LIMIT):
+                if me is not None and message.author.id == me.id and marker in _text_of(message):
+                    return message.id
+        return None
+
+    async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        async with self._translated(channel_id):
+            channel = await self._channel(channel_id)
+            if not isinstance(channel, discord.TextChannel):
+                raise PostError(f"channel {channel_id} cannot hold threads")
+            try:
+                thread = await channel.get_partial_message(message_id).create_thread(
+                    name=name, auto_archive_duration=1440
+                )
+            except discord.HTTPException as error:
+                if error.code != THREAD_ALREADY_CREATED:
+                    raise
+                # A thread started from a message shares the message's id.
+                return message_id
+            return thread.id
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self._bot.get_channel(channel_id)
+        if channel is None:
+            channel = await self._bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise PostError(f"channel {channel_id} is not a text channel")
+        return channel
+
+    def _missing(self, channel_id: int) -> list[str]:
+        """Name what the bot lacks where it posts; the parent channel for a thread."""
+        channel = self._bot.get_channel(channel_id)
+        if isinstance(channel, discord.Thread):
+            channel = channel.parent
+        if not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        perms = channel.permissions_for(channel.guild.me)
+        return [need.label for need in missing_permissions(perms, DAILY_NEEDS)]
+
+    @asynccontextmanager
+    async def _translated(self, channel_id: int) -> AsyncIterator[None]:
+        try:
+            yield
+        except discord.NotFound as error:
+            if error.code == UNKNOWN_CHANNEL:
+                raise ChannelGoneError(f"channel {channel_id}: {error.text}") from error
+            raise PostError(f"404 {error.code}: {error.text}") from error
+        except discord.Forbidden as error:
+            missing = self._missing(channel_id) or [f"a permission ({error.text})"]
+            raise MissingPermissionsError(missing) from error
+        except discord.DiscordServerError as error:
+            raise TransientPostError(f"{error.status}: {error.text}") from error
+        except discord.HTTPException as error:
+            if error.status == 429:
+                raise TransientPostError(f"429: {error.text}") from error
+            raise PostError(f"{error.status} {error.code}: {error.text}") from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise TransientPostError(f"network: {error!r}") from error
