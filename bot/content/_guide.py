@@ -42,9 +42,7 @@ def parse_guide(data: object, problems: Problems, questions: Collection[str]) ->
         interview_loop=_rows(root, "interview_loop", "round", _round, label_key="name"),
         equation=root.text("equation"),
         day_one=_rows(root, "day_one", "tenet", _tenet, label_key="name"),
-        internal_stack=_rows(
-            root, "internal_stack", "tool", _tool, label_key="internal", minimum=0
-        ),
+        internal_stack=_rows(root, "internal_stack", "tool", _tool, label_key="internal", minimum=0),
         diagrams=_rows(root, "diagrams", "diagram", _diagram, minimum=0),
     )
     root.finish()

@@ -12,9 +12,7 @@ MIN_QUESTIONS = 24
 MIN_PROBES, MAX_PROBES = 2, 4
 
 
-def parse_questions(
-    data: object, problems: Problems, principles: Collection[str]
-) -> Mapping[str, Question]:
+def parse_questions(data: object, problems: Problems, principles: Collection[str]) -> Mapping[str, Question]:
     """Questions keyed by id, in file order; ``principles`` are the ids rubric.yaml defines."""
     root = Entry(data, "", problems)
     parsed = [_question(entry, principles) for entry in root.entries("questions", "question")]
@@ -48,8 +46,6 @@ def _probes(entry: Entry) -> MappingProxyType[str, tuple[str, ...]]:
         entry.raw("probes")  # reports it missing once, not once per phase
         return MappingProxyType({})
     probes = entry.child("probes")
-    by_phase = {
-        phase: probes.texts(phase, minimum=MIN_PROBES, maximum=MAX_PROBES) for phase in PHASE_IDS
-    }
+    by_phase = {phase: probes.texts(phase, minimum=MIN_PROBES, maximum=MAX_PROBES) for phase in PHASE_IDS}
     probes.finish()
     return MappingProxyType(by_phase)

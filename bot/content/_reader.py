@@ -9,7 +9,7 @@ problem in one run. Messages name file, entry and field, e.g.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 
 TITLE_LIMIT = 256  # Discord's embed title limit
 TEXT_LIMIT = 1000  # below Discord's 1,024-char embed field value, leaving room for a prefix
@@ -144,9 +144,7 @@ class Entry:
         checked = (self._check_text(f"{key}[{i}]", item, limit) for i, item in enumerate(items))
         return tuple(text for text in checked if text)
 
-    def refs(
-        self, key: str, known: Collection[str], noun: str, *, minimum: int = 0
-    ) -> tuple[str, ...]:
+    def refs(self, key: str, known: Collection[str], noun: str, *, minimum: int = 0) -> tuple[str, ...]:
         """A list of ids that must each name something defined elsewhere."""
         values = self.texts(key, minimum=minimum, limit=64)
         for value in values:
@@ -190,9 +188,6 @@ class Entry:
         nested = Entry({} if value is None else value, self._where, self._problems, f"{key}.")
         return nested
 
-    def keys(self) -> Iterator[str]:
-        return (str(key) for key in self._data)
-
     def finish(self) -> None:
         """Report every key nobody read: almost always a typo of a real field name."""
         for key in self._data:
@@ -210,9 +205,7 @@ class Entry:
             self.problem(key, f"too long ({len(text)} chars, the limit is {limit})")
         marker = next((m for m in TEMPLATE_MARKERS if m in text), None)
         if marker:
-            self.problem(
-                key, f"contains template syntax {marker!r}; content is data, not a template"
-            )
+            self.problem(key, f"contains template syntax {marker!r}; content is data, not a template")
         return text
 
 

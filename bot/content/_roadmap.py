@@ -59,9 +59,7 @@ def _week(entry: Entry, position: int, known: _Known) -> Week:
         must=entry.texts("must"),
         should=entry.texts("should", minimum=0),
         nice=entry.texts("nice", minimum=0),
-        prompts=tuple(
-            _prompt(prompt, position, day, known) for day, prompt in enumerate(prompt_entries, 1)
-        ),
+        prompts=tuple(_prompt(prompt, position, day, known) for day, prompt in enumerate(prompt_entries, 1)),
     )
     entry.finish()
     return week

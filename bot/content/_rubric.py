@@ -32,9 +32,7 @@ def parse_rubric(data: object, problems: Problems) -> Rubric:
     root = Entry(data, "", problems)
     rubric = Rubric(
         checklist=_section(root, "checklist", "item", _checklist_item, CHECKLIST_IDS),
-        failure_modes=_section(
-            root, "failure_modes", "failure mode", _failure_mode, FAILURE_MODE_IDS
-        ),
+        failure_modes=_section(root, "failure_modes", "failure mode", _failure_mode, FAILURE_MODE_IDS),
         phases=_section(root, "phases", "phase", _phase, PHASE_IDS),
         principles=_section(root, "principles", "principle", _principle, None),
     )

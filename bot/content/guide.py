@@ -181,15 +181,10 @@ class Guide:
                 "interview_loop",
                 "Interview Process",
                 "process",
-                tuple(
-                    f"{r.stage}: {r.name} ({r.minutes} min): {r.detail}"
-                    for r in self.interview_loop
-                ),
+                tuple(f"{r.stage}: {r.name} ({r.minutes} min): {r.detail}" for r in self.interview_loop),
             ),
             *self._optional_topics(),
-            GuideTopic(
-                "equation", "The Amazon System Design Equation", "reference", (self.equation,)
-            ),
+            GuideTopic("equation", "The Amazon System Design Equation", "reference", (self.equation,)),
             GuideTopic(
                 "day_one",
                 "It's Always Day 1",
@@ -201,9 +196,7 @@ class Guide:
     def _optional_topics(self) -> list[GuideTopic]:
         topics = [GuideTopic(d.id, d.name, "diagram", d.lines) for d in self.diagrams]
         if self.internal_stack:
-            lines = tuple(
-                f"{t.internal} ({t.capability}) -> AWS: {t.aws}" for t in self.internal_stack
-            )
+            lines = tuple(f"{t.internal} ({t.capability}) -> AWS: {t.aws}" for t in self.internal_stack)
             topics.append(GuideTopic("internal_stack", "Amazon Internal Stack", "reference", lines))
         return topics
 
@@ -263,8 +256,7 @@ def rubric_topics(rubric: Rubric) -> list[GuideTopic]:
             "Common Failure Modes",
             "rubric",
             tuple(
-                f"{m.mistake} fails because: {m.why}. Do instead: {m.instead}"
-                for m in rubric.failure_modes
+                f"{m.mistake} fails because: {m.why}. Do instead: {m.instead}" for m in rubric.failure_modes
             ),
         ),
         GuideTopic(
@@ -281,9 +273,6 @@ def rubric_topics(rubric: Rubric) -> list[GuideTopic]:
             "leadership_principles",
             "Leadership Principles -> System Design",
             "rubric",
-            tuple(
-                f"{p.name}: {p.application}. Ask: {' '.join(p.key_questions)}"
-                for p in rubric.principles
-            ),
+            tuple(f"{p.name}: {p.application}. Ask: {' '.join(p.key_questions)}" for p in rubric.principles),
         ),
     ]
