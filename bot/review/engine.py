@@ -1,0 +1,155 @@
+"""The answer checker: detection (content-free) plus tips from the rubric.
+
+Detection needs no content at all, so the CLI's ``--eval`` and the benchmark
+run without YAML. A ``Reviewer`` built with a ``Rubric`` attaches the guide's
+names, phase-specific tips, "do instead" lines and phase deliverables; the cogs
+build one in ``cog_load`` from ``bot.content``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.content import Question, Rubric
+from bot.review import antipatterns, checklist
+from bot.review.analysis import Analysis
+from bot.review.model import (
+    DEFAULT_ITEM_NAMES,
+    DEFAULT_MODE_NAMES,
+    ITEM_IDS,
+    MODE_IDS,
+    DeliverableResult,
+    FailureModeResult,
+    ItemResult,
+    Review,
+)
+from bot.review.text import MAX_CHARS, Document
+
+EVIDENCE_LIMIT = 280
+_SPACES = re.compile(r"\s+")
+_MARKDOWN_EDGES = re.compile(r"^[*_`>#\s]+|[*_`\s]+$")
+
+NOTHING_TO_REVIEW = "Nothing to review: the message has no text."
+NO_WORDS = "Nothing to review: the message has no words (only emoji, symbols or numbers)."
+TRUNCATED = f"Only the first {MAX_CHARS:,} characters were reviewed."
+ONLY_CODE = "The answer is only a code block; add a few sentences that explain the design."
+NOT_ENGLISH = "The checker reads English; parts written in other languages were not understood."
+VERY_SHORT = "Very short answer: most items need a sentence or two each."
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Raw detector output: evidence sentence per label (None when absent)."""
+
+    evidence: Mapping[str, str | None]
+
+
+def detect(answer: str, prompt: str | None = None) -> tuple[Detection, Document]:
+    """Run all ten detectors; anti-patterns first so customer_first can skip their sentences."""
+    analysis = Analysis.of(answer, prompt)
+    evidence: dict[str, str | None] = {}
+    for label, anti_pattern in antipatterns.DETECTORS.items():
+        sentence = anti_pattern(analysis)
+        evidence[label] = _quote(sentence.text) if sentence else None
+        if sentence is not None:
+            analysis.committed.add(analysis.index(sentence))
+    for label, item in checklist.DETECTORS.items():
+        sentence = item(analysis)
+        evidence[label] = _quote(sentence.text) if sentence else None
+    return Detection(evidence), analysis.doc
+
+
+def _quote(text: str) -> str:
+    """A sentence tidied for quoting: one line, markdown edges off, at most 280 chars."""
+    text = _MARKDOWN_EDGES.sub("", _SPACES.sub(" ", text))
+    return text if len(text) <= EVIDENCE_LIMIT else text[: EVIDENCE_LIMIT - 1].rstrip() + "…"
+
+
+class Reviewer:
+    """Reviews answers against the rubric; one instance per bot, safe to share."""
+
+    def __init__(
+        self, rubric: Rubric | None = None, questions: Mapping[str, Question] | None = None
+    ) -> None:
+        self._rubric = rubric
+        self._questions = questions or {}
+
+    def review(
+        self,
+        text: str,
+        phase: str | None = None,
+        question: str | Question | None = None,
+        prompt: str | None = None,
+    ) -> Review:
+        """Review ``text``; ``question`` is a question id or object, ``prompt`` the text
+        the answer replies to (its numbers do not count as the answer's own)."""
+        resolved = self._question(question)
+        if prompt is None and resolved is not None:
+            prompt = " ".join((resolved.brief, *resolved.scale))
+        detection, doc = detect(text, prompt)
+        problem = _problem(doc)
+        return Review(
+            items=tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS),
+            failure_modes=tuple(self._mode(label, detection) for label in MODE_IDS),
+            phase=phase,
+            deliverables=() if problem else self._deliverables(phase, doc),
+            notices=_notices(doc) if problem is None else (),
+            problem=problem,
+        )
+
+    def _question(self, question: str | Question | None) -> Question | None:
+        if isinstance(question, str):
+            return self._questions.get(question)
+        return question
+
+    def _item(
+        self, label: str, detection: Detection, phase: str | None, question: Question | None
+    ) -> ItemResult:
+        evidence = detection.evidence[label]
+        entry = self._rubric.item(label) if self._rubric else None
+        name = entry.name if entry else DEFAULT_ITEM_NAMES[label]
+        if evidence is not None:
+            return ItemResult(label, name, True, evidence, None)
+        tip = entry.tip_for(phase) if entry else None
+        if tip and label == "numbers_always" and question is not None and question.scale:
+            tip = f"{tip} For {question.title}, start from: {'; '.join(question.scale[:2])}."
+        return ItemResult(label, name, False, None, tip)
+
+    def _mode(self, label: str, detection: Detection) -> FailureModeResult:
+        evidence = detection.evidence[label]
+        entry = self._rubric.failure_mode(label) if self._rubric else None
+        name = entry.mistake if entry else DEFAULT_MODE_NAMES[label]
+        instead = entry.instead if entry and evidence is not None else None
+        return FailureModeResult(label, name, evidence is not None, evidence, instead)
+
+    def _deliverables(self, phase: str | None, doc: Document) -> tuple[DeliverableResult, ...]:
+        if phase is None or self._rubric is None:
+            return ()
+        try:
+            deliverables = self._rubric.phase(phase).deliverables
+        except KeyError:
+            return ()
+        return tuple(DeliverableResult(d.name, d.covered_by(doc.text)) for d in deliverables)
+
+
+def _problem(doc: Document) -> str | None:
+    if not doc.sentences:
+        return NOTHING_TO_REVIEW
+    if not doc.has_words() and not doc.mostly_non_latin():
+        return NO_WORDS
+    return None
+
+
+def _notices(doc: Document) -> tuple[str, ...]:
+    notices: list[str] = []
+    if doc.truncated:
+        notices.append(TRUNCATED)
+    if doc.only_code():
+        notices.append(ONLY_CODE)
+    if doc.mostly_non_latin():
+        notices.append(NOT_ENGLISH)
+    elif len(doc.text.split()) < 25:
+        notices.append(VERY_SHORT)
+    return tuple(notices)

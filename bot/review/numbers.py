@@ -1,0 +1,181 @@
+"""Which numbers in an answer are real estimates, targets or bounds.
+
+GUIDE 2.2: a number counts when it is the writer's own estimate, target or bound
+on load, size, latency, freshness, availability or cost, with a unit or an
+unambiguous meaning. Settings the designer picks ("3 replicas", "TTL 24h",
+"poll every 10 s", "canary to 10%"), numbers restated from the prompt and bare
+numbers ("latency ~50") do not. Each number is classified by the few words on
+either side of it, so the cost is one small regex step per digit run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.review.text import Document
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUMBER = re.compile(
+    rf"(?<![\w.$/])(?P<num>{_NUM})(?P<mag>\s?(?:k|m|mm|b|bn|million|billion|trillion|thousand)\b)?"
+)
+_MAGNITUDES = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6,
+    "b": 1e9, "bn": 1e9, "billion": 1e9, "trillion": 1e12,
+}  # fmt: skip
+
+_LOAD_NOUN = (
+    r"(?:dau|mau|wau|users?|customers?|members?|subscribers?|viewers?|listeners?|visitors?"
+    r"|shoppers?|sellers?|merchants?|tenants?|accounts?|devices?|drivers?|riders?|requests?"
+    r"|reqs?|calls?|queries|reads?|writes?|orders?|packages?|parcels?|shipments?|deliveries"
+    r"|events?|messages?|msgs?|notifications?|pushes|emails?|sms|items?|products?|skus?"
+    r"|objects?|files?|photos?|images?|videos?|tracks?|songs?|titles?|links?|urls?|clicks?"
+    r"|views?|pageviews?|impressions?|searches|sessions?|connections?|streams?|channels?"
+    r"|uploads?|downloads?|invokes?|invocations?|executions?|transactions?|txns?|records?"
+    r"|rows?|documents?|docs?|posts?|tweets?|likes?|comments?|rides?|trips?|bookings?"
+    r"|reservations?|stops?|carts?|lookups?|sends?|logins?|payments?|bids?|concurrent"
+    r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
+)
+_RATE_AFTER = re.compile(
+    r"\s?(?:(?!times\b|attempts\b|retries\b|polls?\b)[a-z][\w-]*\s?){0,3}?"
+    r"(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month|yr|year)\b"
+    r"|per (?:second|sec|minute|min|hour|day|week|month|year)\b"
+    r"|an? (?:second|minute|hour|day|week|month|year)\b|qps\b|rps\b|tps\b|wps\b|iops\b|wcu\b|rcu\b)"
+)
+_SIZE_AFTER = re.compile(r"\s?(?:[kmgtpe]i?b|bytes?|[kmgt]bps)\b")
+_TIME_AFTER = re.compile(
+    r"\s?(?:ms|msec|millis(?:econds?)?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b"
+)
+_PERCENT_AFTER = re.compile(r"\s?%")
+_GROWTH_AFTER = re.compile(r"\s?x\b")
+_RATIO_AFTER = re.compile(r"\s?:\s?1\b")
+_COUNT_AFTER = re.compile(rf"\s?(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\b")
+_MONEY_AFTER = re.compile(r"\s?(?:usd|dollars?|cents?)\b")
+
+_RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
+_TIME_CUE = re.compile(
+    r"(?:[<>≤≥=~≈]|under|below|within|less than|at most|faster than|p\d{2,3}|latency|rtt|lag"
+    r"|stale|behind|\bin|takes?|took|target|budget|rto|rpo|sla|slo|fresher than|older than"
+    r"|starts?|arrives?|returns?|renders?|loads?|responds?|round[- ]trip|about|around)"
+    r"\W*(?:~|≈|about|around|roughly|<|under)?\s*$"
+)
+_SETTING_CUE = re.compile(
+    r"(?:every|ttl|retention|timeout|time-out|bake|baking|poll\w*|interval|expir\w*|window|lease"
+    r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for|over|last"
+    r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per)\W*(?:~|≈|about|around)?\s*$"
+)
+_TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
+_APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
+_PERCENT_GOOD = re.compile(
+    r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
+    r"|accura|miss|loss|drop|conversion|abandon|visible|within|of (?:requests|calls|updates|reads)"
+)
+_PERCENT_SETTING = re.compile(
+    r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
+    r"|roll out|canary|→|->|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d)"
+)
+_NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)[ -]?(?:nines|9s)\b")
+_SINGLE_DIGIT_MS = re.compile(r"single[- ]digit (?:ms|millis)")
+_BARE_PERCENTILE = re.compile(r"\bp\d{2,3}\s?(?:[<>≤]=?|under|of|=|:|at|~)\s?~?\d+\b(?!\s?(?:ms|s|%))")
+_MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
+_REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number the reader can identify: its kind, value and place in the sentence."""
+
+    kind: str  # rate | size | time | percent | growth | count | ratio | money | nines
+    value: float
+    start: int
+    end: int
+
+
+def _value(number: str, magnitude: str | None) -> float:
+    scale = _MAGNITUDES.get((magnitude or "").strip(), 1.0)
+    return float(number.replace(",", "")) * scale
+
+
+def _kind(low: str, match: re.Match[str]) -> str | None:
+    """What the number measures, read from the words around it; None when unclear."""
+    end = match.end()
+    before = low[max(0, match.start() - 32) : match.start()]
+    if before.rstrip().endswith("$") or _MONEY_AFTER.match(low, end):
+        return "money"
+    if _SIZE_AFTER.match(low, end):
+        return "size"
+    if _PERCENT_AFTER.match(low, end):
+        return "percent"
+    if _RATIO_AFTER.match(low, end):
+        return "ratio"
+    if _GROWTH_AFTER.match(low, end):
+        return "growth"
+    if _TIME_AFTER.match(low, match.end("num")) and not match.group("mag"):
+        return "time"
+    if _RATE_AFTER.match(low, end):
+        return "rate"
+    if _COUNT_AFTER.match(low, end):
+        return "count"
+    return None
+
+
+def _counts(low: str, match: re.Match[str], kind: str) -> bool:
+    """Whether a classified number is an estimate/target rather than a setting."""
+    before = _RANGE_TAIL.sub("", low[max(0, match.start() - 32) : match.start()])
+    value = _value(match.group("num"), match.group("mag"))
+    if kind == "time":
+        if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):
+            return False
+        return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
+    if kind == "percent":
+        if value >= 99 and value < 100:
+            return True
+        return _PERCENT_GOOD.search(low) is not None and _PERCENT_SETTING.search(low) is None
+    if kind == "growth":
+        return _REPLICATION.match(low, match.end() + 1) is None and "retr" not in before
+    if kind == "count":
+        has_scale = bool(match.group("mag")) or "," in match.group("num") or value >= 1000
+        return has_scale or (value >= 10 and _APPROX_CUE.search(before) is not None)
+    if kind == "ratio":
+        return "read" in low or "write" in low
+    return True
+
+
+def quantities(low: str) -> list[Quantity]:
+    """The counted quantities of one sentence (lowercased)."""
+    found: list[Quantity] = []
+    for match in _NUMBER.finditer(low):
+        kind = _kind(low, match)
+        if kind is not None and _counts(low, match, kind):
+            value = _value(match.group("num"), match.group("mag"))
+            found.append(Quantity(kind, value, match.start(), match.end()))
+    for pattern, kind in ((_NINES, "nines"), (_SINGLE_DIGIT_MS, "time")):
+        found.extend(Quantity(kind, -1.0, m.start(), m.end()) for m in pattern.finditer(low))
+    if _MS_MENTION.search(low):
+        found.extend(Quantity("time", -1.0, m.start(), m.end()) for m in _BARE_PERCENTILE.finditer(low))
+    return found
+
+
+def prompt_values(prompt: str | None) -> frozenset[tuple[str, float]]:
+    """Every number the prompt gives, as (time|other, value), to spot restating."""
+    if not prompt:
+        return frozenset()
+    low = prompt.lower()
+    values: set[tuple[str, float]] = set()
+    for match in _NUMBER.finditer(low):
+        is_time = bool(_TIME_AFTER.match(low, match.end("num"))) and not match.group("mag")
+        values.add(("time" if is_time else "other", _value(match.group("num"), match.group("mag"))))
+    return frozenset(values)
+
+
+def is_restated(quantity: Quantity, given: frozenset[tuple[str, float]]) -> bool:
+    family = "time" if quantity.kind == "time" else "other"
+    return (family, quantity.value) in given
+
+
+def measure(doc: Document) -> tuple[tuple[Quantity, ...], ...]:
+    """Counted quantities per sentence (empty for sentences without digits)."""
+    return tuple(
+        tuple(quantities(s.low)) if any(c.isdigit() for c in s.low) else ()
+        for s in doc.sentences
+    )

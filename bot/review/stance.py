@@ -1,0 +1,124 @@
+"""Is a phrase the writer's own claim, or a question, negation, quote, or retraction?
+
+GUIDE rule 4: claims count; questions, quotes, warnings and negations do not.
+Rule 5: an explicit retraction ("jk") wins. Every detector asks ``stance()``
+about the exact span it matched, so "we will NOT add monitoring later" and
+"why not Kubernetes?" are read the way a human reader reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from bot.review.text import Document, Sentence
+
+
+class Stance(Enum):
+    CLAIM = "claim"
+    QUESTION = "question"
+    NEGATED = "negated"
+    QUOTED = "quoted"
+    RETRACTED = "retracted"
+    STUFFING = "stuffing"
+
+
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]]|—|–| - |,|\bbut\b|\bhowever\b|\bthough\b|\bso\b|\bthen\b")
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|avoid\w*|skip\w*|won't|wouldn't|don't|dont|doesn't|didn't"
+    r"|isn't|aren't|can't|cannot|shouldn't|nothing|neither|nor|nope|nah|ditch\w*|against"
+    r"|instead of|rather than|unlike|no need for|zero)\b"
+)
+_ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
+_DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
+_SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'[^'\n]{1,160}'(?![a-z0-9])")
+_WARNING = re.compile(
+    r"red flag|anti-?pattern|never say|don'?t say|do not say|wouldn'?t say|dinged|interviewers?"
+    r" (?:hate|dislike|push back)|used to think|thing to avoid|\bmyth\b|\btrap\b|pitfall"
+    r"|people say|someone said|my mentor|is a smell|classic mistake|common mistake"
+)
+_WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
+_RETRACTION = re.compile(
+    r"\b(?:jk|j/k|just kidding|kidding|lol no|scratch that|nvm|never ?mind|on second thought"
+    r"|actually,? no|no wait|not really|seriously though)\b|(?<!\w)/s\b"
+)
+
+
+def clause_before(low: str, start: int) -> str:
+    """The text of the clause that precedes position ``start`` in ``low``."""
+    prefix = low[max(0, start - 80) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(prefix))
+    return prefix[breaks[-1].end() :] if breaks else prefix
+
+
+def clause_after(low: str, end: int) -> str:
+    suffix = low[end : end + 80]
+    match = _CLAUSE_BREAK.search(suffix)
+    return suffix[: match.start()] if match else suffix
+
+
+def is_negated(low: str, start: int, words: int = 6) -> bool:
+    """A negation cue within the last ``words`` words of the same clause."""
+    window = " ".join(clause_before(low, start).split()[-words:])
+    return _NEGATION.search(window) is not None or (
+        _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
+    )
+
+
+def in_quotes(low: str, start: int) -> bool:
+    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
+        for match in pattern.finditer(low):
+            if match.start() < start < match.end():
+                return True
+    return False
+
+
+def is_warning(low: str) -> bool:
+    """A sentence that talks *about* a mistake ("'monitor later' is a red flag")."""
+    if _WARNING.search(low):
+        return True
+    quoted = _DOUBLE_QUOTED.search(low) or _SINGLE_QUOTED.search(low)
+    return quoted is not None and _WARNING_WITH_QUOTE.search(low) is not None
+
+
+def is_retracted(doc: Document, sentence: Sentence, end: int) -> bool:
+    """An explicit retraction after the span: later in the sentence or the next one."""
+    if _RETRACTION.search(sentence.low, end):
+        return True
+    index = doc.index_at(sentence.start) + 1
+    if index < len(doc.sentences):
+        following = doc.sentences[index]
+        if following.line - sentence.line <= 1:
+            return _RETRACTION.search(following.low[:40]) is not None
+    return False
+
+
+def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
+    """How the writer holds the span ``sentence.low[start:end]``."""
+    if sentence.stuffing:
+        return Stance.STUFFING
+    if sentence.question:
+        return Stance.QUESTION
+    if is_retracted(doc, sentence, end):
+        return Stance.RETRACTED
+    if in_quotes(sentence.low, start) or is_warning(sentence.low):
+        return Stance.QUOTED
+    if is_negated(sentence.low, start):
+        return Stance.NEGATED
+    return Stance.CLAIM
+
+
+def claims(doc: Document, pattern: re.Pattern[str]) -> list[tuple[Sentence, re.Match[str]]]:
+    """Every match of ``pattern`` the writer holds as a claim, with its sentence."""
+    found: list[tuple[Sentence, re.Match[str]]] = []
+    for match in pattern.finditer(doc.low):
+        sentence = doc.sentence_at(match.start())
+        start = match.start() - sentence.start
+        if stance(doc, sentence, start, match.end() - sentence.start) is Stance.CLAIM:
+            found.append((sentence, match))
+    return found
+
+
+def local(sentence: Sentence, match: re.Match[str]) -> tuple[int, int]:
+    """The match's span relative to its sentence."""
+    return match.start() - sentence.start, match.end() - sentence.start

@@ -1,0 +1,216 @@
+"""Turning a pasted answer into sentences the detectors can judge one at a time.
+
+Detectors never look at raw text: they look at ``Sentence`` objects that already
+know whether they are a question, part of a keyword-stuffed line, inside a code
+block, and which section heading they sit under ("**Customer side**", "Ops:").
+All sentences are joined with newlines into ``Document.low`` so that each
+detector can run one compiled regex over the whole answer (fast) and map every
+hit back to its sentence with a binary search; no regex can match across
+sentences because none of them matches a newline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+MAX_CHARS = 20_000
+"""Longer answers are cut here (with a notice): a review stays well under 2 ms."""
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')*_\]]*\s+(?=\S)|(?<=[a-z0-9)\]'\"])\s+(?=\*\*[A-Z])")
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
+_INLINE_LABEL = re.compile(r"^\s*(?:\*\*)?([A-Za-z][^:\n]{0,60}?)(?:\*\*)?\s*:(?!//)\s*(?:\*\*)?\s*\S")
+_QUESTION_TAIL = re.compile(r"\?[\s\"')*_🙏🤔]*$")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence (or bullet, or code line) of the answer, with its reading context."""
+
+    text: str
+    low: str
+    start: int
+    line: int
+    question: bool
+    stuffing: bool
+    code: bool
+    context: str
+    """Lowercased section heading and inline label ("customer side | alarms")."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """The normalised answer split into sentences, plus a lowercase search buffer."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    low: str
+    starts: tuple[int, ...]
+    truncated: bool
+
+    def sentence_at(self, offset: int) -> Sentence:
+        """The sentence containing ``offset`` of ``low``."""
+        return self.sentences[bisect_right(self.starts, offset) - 1]
+
+    def index_at(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+    def next_in_line(self, sentence: Sentence) -> Sentence | None:
+        """The sentence after ``sentence`` when it is on the same line."""
+        index = self.index_at(sentence.start) + 1
+        if index < len(self.sentences) and self.sentences[index].line == sentence.line:
+            return self.sentences[index]
+        return None
+
+    def has_words(self) -> bool:
+        return _WORD.search(self.text) is not None
+
+    def mostly_non_latin(self) -> bool:
+        """True for answers written mainly in a script the detectors cannot read."""
+        letters = len(_ANY_LETTER.findall(self.text))
+        return letters > 20 and len(_LATIN_LETTER.findall(self.text)) < letters / 2
+
+    def only_code(self) -> bool:
+        return bool(self.sentences) and all(s.code for s in self.sentences)
+
+
+def normalize(raw: str) -> tuple[str, bool]:
+    """Drop invisible and control characters, unify quotes; cut at ``MAX_CHARS``."""
+    truncated = len(raw) > MAX_CHARS
+    text = raw[:MAX_CHARS] if truncated else raw
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", _INVISIBLE.sub("", text)).replace("\t", " ")
+    return text.translate(_QUOTES), truncated
+
+
+def parse(raw: str) -> Document:
+    """Split an answer into sentences with their stance-relevant context."""
+    text, truncated = normalize(raw)
+    sentences: list[Sentence] = []
+    offset = 0
+    heading = ""
+    in_code = False
+    for number, line in enumerate(text.split("\n")):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if not line.strip():
+            continue
+        if in_code:
+            pieces = [line.strip()]
+            label = ""
+        else:
+            new_heading = _heading(line)
+            if new_heading is not None:
+                heading = new_heading
+            label = _inline_label(line)
+            pieces = _split_sentences(_BULLET.sub("", line).strip())
+        stuffed = not in_code and is_stuffing(line)
+        context = f"{heading} | {label}" if label else heading
+        for piece in pieces:
+            low = piece.lower()
+            sentences.append(
+                Sentence(
+                    text=piece,
+                    low=low,
+                    start=offset,
+                    line=number,
+                    question=not in_code and _QUESTION_TAIL.search(piece) is not None,
+                    stuffing=stuffed,
+                    code=in_code,
+                    context=context,
+                )
+            )
+            offset += len(low) + 1
+    low = "\n".join(s.low for s in sentences)
+    starts = tuple(s.start for s in sentences)
+    return Document(text, tuple(sentences), low, starts, truncated)
+
+
+def _split_sentences(line: str) -> list[str]:
+    return [piece for piece in _SENTENCE_END.split(line) if piece.strip()]
+
+
+def _heading(line: str) -> str | None:
+    """The heading text when ``line`` is a heading: '# X', '**X**', or a short 'X:' line."""
+    stripped = line.strip()
+    if stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**")):
+        return _HEADING_MARKS.sub("", stripped).strip(" :*").lower()
+    bare = stripped.rstrip("*").rstrip()
+    if bare.endswith(":") and len(bare) <= 70 and len(bare.split()) <= 9:
+        return _HEADING_MARKS.sub("", bare).strip(" :*").lower()
+    return None
+
+
+def _inline_label(line: str) -> str:
+    """'Customer view' in 'Customer view: a paying customer …' (short prefixes only)."""
+    match = _INLINE_LABEL.match(_BULLET.sub("", line))
+    if match is None or len(match.group(1).split()) > 7:
+        return ""
+    return match.group(1).strip(" *").lower()
+
+
+# --- keyword stuffing -------------------------------------------------------------------
+
+_CHECK_MARKS = re.compile(r"[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
+_HASHTAG = re.compile(r"#\w+")
+_LIST_SPLIT = re.compile(r"[,/|+]|\s&\s|\band\b|[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
+_LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
+_BUZZ = re.compile(
+    r"(?:customer[- ]?(?:obsession|first|focus(?:ed)?|centric)|working backwards|numbers?"
+    r"|qps|rps|storage|p\d{2,3}|nines|9s|99(?:\.9+)?%?|latency|low latency|cost|costs"
+    r"|frugal(?:ity)?|failures?|failure planning|multi[- ]?(?:az|region)|retries|retry"
+    r"|circuit[- ]?breakers?|dlqs?|failover|fail[- ]?over|bulkheads?|backoff|redundancy"
+    r"|ops|operations|operational excellence|observability|monitoring|logging|logs|alerting"
+    r"|alerts?|alarms?|dashboards?|metrics|tracing|pagerduty|opsgenie|canar(?:y|ies)"
+    r"|runbooks?|on[- ]?call|game ?days?|ownership|owners?|two[- ]pizza(?: teams?)?"
+    r"|you build it,? you run it|mechanisms|scal(?:e|ability|able)|high(?:ly)? availab\w*"
+    r"|availability|reliab\w*|resilien\w*|fault[- ]toleran\w*|self[- ]healing|auto[- ]?scal\w*"
+    r"|caching|cache|sharding|replication|security|secure|fast|cheap|available|sla|slos?"
+    r"|idempoten\w*|consistency|cx|ux|great ux|happy (?:users|customers)|day 1|dive deep"
+    r"|bias for action|think big|deliver results|invent and simplify|are right a lot"
+    r"|leadership principles?|lps?|the|all|everything|amazon|boxes|checklist)",
+)
+
+
+def is_stuffing(line: str) -> bool:
+    """A line of checklist buzzwords not applied to this design (GUIDE rule 6).
+
+    Emoji-ticked lines are judged item by item (one ticked buzzword is enough, as
+    in "✅ Customer obsession"); plain comma lists need three or more items, and
+    a line counts as stuffing when nearly all of its items are generic words that
+    could be pasted under any prompt unchanged.
+    """
+    ticked = _CHECK_MARKS.search(line) is not None
+    hashtags = len(_HASHTAG.findall(line))
+    if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
+        return True
+    body = _LABEL_PREFIX.sub("", _BULLET.sub("", _CHECK_MARKS.sub(" ", line).strip()).lower())
+    items = [_clean_item(item) for item in _LIST_SPLIT.split(body)]
+    items = [item for item in items if item]
+    if not items or (not ticked and len(items) < 3):
+        return False
+    generic = sum(1 for item in items if _is_buzz(item))
+    return generic / len(items) >= (0.75 if ticked else 0.8)
+
+
+def _clean_item(item: str) -> str:
+    item = _LABEL_PREFIX.sub("", item.strip())
+    return re.sub(r"[^\w%. -]", "", item).strip(" .-")
+
+
+def _is_buzz(item: str) -> bool:
+    words = item.split()
+    if len(words) > 4:
+        return False
+    return _BUZZ.fullmatch(item) is not None or all(_BUZZ.fullmatch(word) for word in words)
