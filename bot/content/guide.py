@@ -204,7 +204,7 @@ class Guide:
 def _concept_topic(concept: Concept) -> GuideTopic:
     lines = (
         *(f"• {step}" for step in concept.implementation),
-        f"Anti-pattern: {concept.anti_pattern}",
+        f'Anti-pattern: "{concept.anti_pattern}"',
         concept.detail,
     )
     return GuideTopic(concept.id, concept.name, "concept", lines)
@@ -255,9 +255,7 @@ def rubric_topics(rubric: Rubric) -> list[GuideTopic]:
             "failure_modes",
             "Common Failure Modes",
             "rubric",
-            tuple(
-                f"{m.mistake} fails because: {m.why}. Do instead: {m.instead}" for m in rubric.failure_modes
-            ),
+            tuple(f'"{m.mistake}" fails: {m.why}. Do instead: {m.instead}' for m in rubric.failure_modes),
         ),
         GuideTopic(
             "round_breakdown",
