@@ -13,6 +13,7 @@ import json
 import logging
 import pkgutil
 import signal
+import sqlite3
 import time
 
 import discord
@@ -96,14 +97,23 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         return f"That value doesn't work for this option: {error.value!s:.100}", None
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here.", None
-    ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest()
-    return f"Something went wrong on my side (ref `{ref.upper()}`). It has been logged.", ref.upper()
+    ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest().upper()
+    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+        return (f"I couldn't save that: the bot's storage is full. Nothing was half-saved; "
+                f"please try again later (ref `{ref}`)."), ref
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return f"The bot's database is busy right now; try again in a few seconds (ref `{ref}`).", ref
+    return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref
 
 
 class BarRaiser(commands.Bot):
     """The bot. Cogs reach the shared parts through its attributes."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        # The bot never joins voice; discord.py's "voice will NOT be supported"
+        # warnings at every start would only send operators looking for a problem.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(settings),
@@ -216,9 +226,19 @@ class BarRaiser(commands.Bot):
             self.db = None
 
 
+async def migrate_database(settings: Settings) -> None:
+    """Open and migrate the database before touching Discord, so a schema problem fails fast."""
+    db = await Database.open(settings.database_path)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+
+
 async def run(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then shut down gracefully."""
     bot = BarRaiser(settings)
+    await migrate_database(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

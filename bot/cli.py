@@ -17,7 +17,9 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import Settings, application_id_from_token, load_settings
+from bot.content import ContentError
 from bot.errors import ConfigError
+from storage.db import SchemaTooNewError
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -136,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (ContentError, SchemaTooNewError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:

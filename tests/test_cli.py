@@ -79,3 +79,23 @@ def test_doctor_on_a_broken_setup(tmp_path, env, complaint):
     result = run_cli("doctor", cwd=tmp_path, **env)
     assert result.returncode == 1
     assert any(line.startswith("❌ " + complaint) for line in result.stdout.splitlines()), result.stdout
+
+
+def test_broken_content_dir_exits_2_naming_the_problem(tmp_path):
+    (tmp_path / "mine").mkdir()
+    result = run_cli(cwd=tmp_path, DISCORD_TOKEN=FAKE_TOKEN, CONTENT_DIR=str(tmp_path / "mine"),
+                     DATABASE_PATH=str(tmp_path / "bot.db"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "rubric.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_database_from_a_newer_version_is_refused_before_connecting(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "newer.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    result = run_cli(cwd=tmp_path, DISCORD_TOKEN=FAKE_TOKEN, DATABASE_PATH=str(path))
+    assert result.returncode == 2
+    assert "schema version 999" in result.stderr and "Traceback" not in result.stderr
