@@ -75,7 +75,7 @@ class Gateway:
         self.session: Session | None = None
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
-        self.close_codes: list[int] = []
+        self.close_codes: list[int] = []  # codes the stand-in closed connections with
         self.connect_queries: list[dict[str, str]] = []
         self._connections: set[Connection] = set()
         world.on_dispatch = self.dispatch
@@ -133,8 +133,6 @@ class Gateway:
                 self.session.connection = None
             connection.outbox.put_nowait(None)
             await writer
-            if ws.close_code is not None:
-                self.close_codes.append(ws.close_code)
             self.notifier.notify()
         return ws
 
@@ -149,11 +147,11 @@ class Gateway:
 
     async def _identify(self, connection: Connection, data: dict[str, Any]) -> None:
         if data.get("token") != self.token or app_id_from_token(data["token"]) is None:
-            await connection.ws.close(code=4004, message=b"Authentication failed.")
+            await self._close(connection, 4004, "Authentication failed.")
             return
         intents = int(data.get("intents", 0))
         if intents & PRIVILEGED & ~self.allowed_intents:
-            await connection.ws.close(code=4014, message=b"Disallowed intent(s).")
+            await self._close(connection, 4014, "Disallowed intent(s).")
             return
         self.identifies.append({k: v for k, v in data.items() if k != "token"})
         session = Session(secrets.token_hex(16), intents, connection=connection)
@@ -162,6 +160,10 @@ class Gateway:
         self.dispatch("READY", self._ready_payload(session))
         for guild in list(self.world.guilds.values()):
             self.announce_guild(guild.id, lazy_load=True)
+
+    async def _close(self, connection: Connection, code: int, reason: str) -> None:
+        self.close_codes.append(code)
+        await connection.ws.close(code=code, message=reason.encode())
 
     def announce_guild(self, guild_id: int, *, lazy_load: bool = False) -> None:
         """GUILD_CREATE: at READY for every guild, later when the bot joins a new one.
@@ -210,7 +212,7 @@ class Gateway:
         if session is None or session.connection is None:
             raise RuntimeError("stand-in: no bot connected to drop")
         connection, session.connection = session.connection, None
-        await connection.ws.close(code=code, message=b"stand-in dropped the connection")
+        await self._close(connection, code, "stand-in dropped the connection")
 
     def invalidate(self) -> None:
         """Op 9 with d=false: the bot must forget its session and IDENTIFY again."""
