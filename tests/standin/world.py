@@ -168,8 +168,8 @@ class World:
                   ) -> tuple[list[dict[str, Any]], list[str], bool]:
         """Who a message really pings: what the content mentions, filtered by allowed_mentions."""
         parse = set((allowed or {}).get("parse", ["users", "roles", "everyone"]))
-        listed_users = set((allowed or {}).get("users", []))
-        listed_roles = set((allowed or {}).get("roles", []))
+        listed_users = {str(u) for u in (allowed or {}).get("users", [])}
+        listed_roles = {str(r) for r in (allowed or {}).get("roles", [])}
         users = [self.users[int(u)].payload() for u in _USER_MENTION.findall(content)
                  if int(u) in self.users and ("users" in parse or u in listed_users)]
         roles = [r for r in _ROLE_MENTION.findall(content) if "roles" in parse or r in listed_roles]
