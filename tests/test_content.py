@@ -410,9 +410,14 @@ def test_guide_topics_list_every_entry_once(content: Content) -> None:
 
 CUE_EXAMPLES = [
     ("requirements", "Use cases list", "Users can add items from any device", "Hello there"),
+    ("requirements", "Use cases list", "FR:\n- search songs\n- play a song", "highly available"),
     ("requirements", "Numbers (100M users, 10K QPS)", "assume 50M DAU", "lots of users"),
+    ("requirements", "Numbers (100M users, 10K QPS)", "~40 creates/s", "millions of users"),
+    ("requirements", "SLAs (99.9%, <100ms)", "the map can be 15 s stale", "low latency"),
     ("requirements", "SLAs (99.9%, <100ms)", "p99 < 100 ms, 99.95% available", "fast"),
     ("high_level", "REST/gRPC APIs", "POST /carts/{id}/items", "we store carts"),
+    ("high_level", "Data flow", "scan → package service → driver app", "DynamoDB for metadata"),
+    ("deep_dive", "Schema design", "a DynamoDB item per (sku, fc)", "we use Lambda"),
     ("deep_dive", "Schema design", "partition key is customerId", "we use Lambda"),
     ("deep_dive", "Consistency strategy", "reads are eventually consistent", "we use Lambda"),
     ("scale", "Caching strategy", "DAX in front with a 5 s TTL", "add more servers"),
