@@ -22,6 +22,7 @@ from bot.content import (
     TOTAL_DAYS,
     Content,
     ContentError,
+    Deliverable,
     load_content,
     validate_content_dir,
 )
@@ -434,6 +435,10 @@ def test_deliverable_cues(content: Content, phase: str, name: str, covered: str,
     assert deliverable.covered_by(covered)
     assert deliverable.covered_by(covered.upper())  # case-insensitive
     assert not deliverable.covered_by(not_covered)
+
+
+def test_a_deliverable_without_cues_is_never_covered() -> None:
+    assert not Deliverable(name="Nothing to look for", cues=()).covered_by("any answer at all")
 
 
 def test_tip_for_prefers_the_phase_tip(content_dir: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import ClassVar, Protocol, TypeVar
 
 TOTAL_DAYS = 84
@@ -101,8 +102,9 @@ class Deliverable:
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Compiled once here so the answer checker never recompiles per answer.
-        alternatives = "|".join(f"(?:{cue})" for cue in self.cues)
+        # Compiled once here so the answer checker never recompiles per answer. No cues
+        # must mean "never covered" ((?!) never matches), not "always" (an empty regex).
+        alternatives = "|".join(f"(?:{cue})" for cue in self.cues) or "(?!)"
         object.__setattr__(self, "pattern", re.compile(alternatives, re.IGNORECASE))
 
     def covered_by(self, text: str) -> bool:
@@ -229,13 +231,16 @@ class Roadmap:
     """The twelve weeks, with lookups by position and by stable prompt id."""
 
     weeks: tuple[Week, ...]
-    _by_id: Mapping[str, DailyPrompt] = field(init=False, repr=False, compare=False)
+    _prompts: tuple[DailyPrompt, ...] = field(init=False, repr=False, compare=False)
+    _index: Mapping[str, DailyPrompt] = field(init=False, repr=False, compare=False)
 
     TOTAL_DAYS: ClassVar[int] = TOTAL_DAYS
 
     def __post_init__(self) -> None:
-        index = {prompt.id: prompt for prompt in self.all_prompts()}
-        object.__setattr__(self, "_by_id", index)
+        # Built once: schedulers ask for prompts by id and in order on every post.
+        prompts = tuple(prompt for week in self.weeks for prompt in week.prompts)
+        object.__setattr__(self, "_prompts", prompts)
+        object.__setattr__(self, "_index", MappingProxyType({p.id: p for p in prompts}))
 
     def week(self, number: int) -> Week:
         """Week ``number`` (1-based); KeyError outside the roadmap."""
@@ -259,8 +264,8 @@ class Roadmap:
 
     def prompt_by_id(self, prompt_id: str) -> DailyPrompt:
         """The prompt with this stable id; KeyError if there is none."""
-        return self._by_id[prompt_id]
+        return self._index[prompt_id]
 
     def all_prompts(self) -> tuple[DailyPrompt, ...]:
         """Every prompt in day order (84 of them)."""
-        return tuple(prompt for week in self.weeks for prompt in week.prompts)
+        return self._prompts
