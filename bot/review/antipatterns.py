@@ -69,7 +69,9 @@ _UNBOUNDED = re.compile(
     r" (?:amount|number|load|traffic|volume|scale|level)|\bany (?:amount|number|volume) of"
     r" (?:traffic|users|viewers|load|requests|data|events|streams|writes|reads)"
     r"|\b(?:never|not|don'?t|doesn'?t|won'?t|no need to|never have to|never need to) (?:\w+ ){0,2}"
-    r"(?:worry|think|care) about (?:scale|scaling|capacity|load)|\b(?:capacity|scale|scaling"
+    r"(?:worry|think|care) about (?:scale|scaling|capacity|load|backpressure|throughput|limits"
+    r"|sizing)|\b(?:is|are|being) (?:basically |effectively |practically |virtually |just )?"
+    r"(?:unlimited|infinite|limitless|bottomless)\b|\b(?:capacity|scale|scaling"
     r"|storage|load) (?:is never|isn'?t|is not|will never be|won'?t be|will not be|never becomes?"
     r"|is no longer|is not) (?:a |an )?(?:concern|issue|problem|bottleneck|worry)"
     r"|\bno capacity planning|\bno need to (?:size|provision|plan capacity)"
@@ -96,7 +98,9 @@ _STRONG = re.compile(
     r"\bstrong(?:ly)?[ -]consisten\w*|\blineari[sz]ab\w*|\bseriali[sz]ab\w*|\bacid\b|\b2pc\b"
     r"|two[- ]phase commit|distributed transactions?|\bsynchronous(?:ly)? (?:to|across|in) (?:every"
     r"|all) (?:region|countr)|synchronous (?:global|cross-region|commit|invalidation)|\bexactly "
-    r"(?:the same|right|in sync)|\bidentical (?:data|state)|\balways (?:exact|in sync|identical"
+    r"(?:the same|right|in sync)|\bidentical (?:\w+ )?(?:data|state|inventory|counts?|view|values?"
+    r"|results|prices?|stock)|commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every)"
+    r" (?:\w+ )?regions?|\balways (?:exact|in sync|identical"
     r"|consistent|up to date)|\bin sync\b|\blatest write|\bnever (?:be )?stale|nothing is ever "
     r"stale|\bno (?:eventual consistency|inconsistency)|\bany inconsistency"
 )
@@ -109,8 +113,9 @@ _UNIVERSAL = re.compile(
     r"|no eventual consistency)"
 )
 _BOUNDARY = re.compile(
-    r"eventual(?:ly)?[ -]consisten\w*|(?:can|may|could) be (?:\w+ ){0,3}stale|\bstale (?:is|for)"
-    r" (?:fine|ok|okay|acceptable)|(?:fine|ok|okay|acceptable) (?:to be|if) (?:\w+ ){0,3}stale"
+    r"eventual(?:ly)?[ -]consisten\w*|(?:can|may|could) be (?:\w+ ){0,5}stale"
+    r"|\bonly\b[^\n]{0,30}strong|\bstale (?:is|for) (?:fine|ok|okay|acceptable)"
+    r"|(?:fine|ok|okay|acceptable) (?:to be|if) (?:\w+ ){0,3}stale"
     r"|\bonly (?:for|the|at|place|on|where|in)\b[^\n]{0,40}strong|strong[^\n]{0,60}\bonly\b"
     r"|\bexcept\b|\bexception\b|approximate (?:is )?(?:ok|fine)|last[- ]writer[- ]wins|seconds? stale"
 )
@@ -123,10 +128,24 @@ def _has_boundary(analysis: Analysis) -> bool:
 
 def perfect_consistency(analysis: Analysis) -> Sentence | None:
     """Strong consistency demanded for everything, with no boundary drawn anywhere."""
-    for sentence, _ in claims(analysis.doc, _STRONG):
-        if _UNIVERSAL.search(sentence.low) and not _has_boundary(analysis):
+    for sentence, match in claims(analysis.doc, _STRONG):
+        clause = _clause_of(sentence.low, match.start() - sentence.start)
+        if _UNIVERSAL.search(clause) and not _has_boundary(analysis):
             return sentence
     return None
+
+
+_CLAIM_BREAK = re.compile(r";|\. |\bbut\b|\bwhile\b|\bwhereas\b")
+
+
+def _clause_of(low: str, position: int) -> str:
+    """The part of the sentence holding ``position``, between ';'/'but' breaks."""
+    start = 0
+    for match in _CLAIM_BREAK.finditer(low):
+        if match.start() >= position:
+            return low[start : match.start()]
+        start = match.end()
+    return low[start:]
 
 
 def monitor_later(analysis: Analysis) -> Sentence | None:
@@ -149,9 +168,9 @@ _SECONDARY_MONITORING = re.compile(r"\b(?:more|additional|extra|fancier|deeper|a
 
 
 _HUMAN = (
-    r"(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers|support|on-?call"
-    r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|people|managers|dispatchers"
-    r"|admins?|operators?|sres?|folks|humans?|staff|customer service|they|we)"
+    r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers|support|on-?call"
+    r"|people|managers|dispatchers|admins?|operators?|sres?|folks|humans?|staff|customer service)"
+    r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
 _HANDLE = re.compile(
     rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?\b(?:will|'ll|can|should|would|to|just)\s+(?:\w+\s+){{0,2}}?"
@@ -161,7 +180,7 @@ _HANDLE = re.compile(
     r"|\bby hand\b|\bmanually\b"
 )
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
-_WE_ONLY = re.compile(r"^(?:we|they)\b")
+_WE_ONLY = re.compile(r"^we\b")
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
     r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"

@@ -39,7 +39,8 @@ _ACTOR = re.compile(
     r"\b(?:customers?(?! (?:service|support|care|obsession))|users?|shoppers?|buyers?|viewers?"
     r"|listeners?|riders?|passengers?|guests?|sellers?|merchants?|creators?|streamers?"
     r"|(?:a|the|every) developer|callers?|tenants?|members?|subscribers?|people|someone who"
-    r"|someone|anyone|travell?ers?|diners?|patients?|fans?|renters?|clickers?)\b"
+    r"|someone|anyone|travell?ers?|diners?|patients?|fans?|renters?|clickers?|players|gamers"
+    r"|eaters)\b"
 )
 _FIRST_PERSON = re.compile(
     r"\bmy (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
@@ -61,6 +62,7 @@ _CONCRETE = re.compile(
 )
 _CUSTOMER_CONTEXT = re.compile(
     r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
+    r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler"
     r"|developer|caller|member|\bcx\b|experience|promise|story"
 )
 _SURFACE = re.compile(
@@ -136,7 +138,9 @@ _FAILURE = re.compile(
     r"|unhealthy|impaired|overload\w*|poison|stuck|partitioned|split[- ]brain|hiccups?"
     r"|errors?\b(?![- ](?:rates?|budget|ratio))"
     r"|disconnect\w*|brown[- ]?outs?|(?:is|gets|goes|are) slow|slow (?:→|->|:)|breaks?\b|broken"
-    r"|evicted|interrupted|killed|oom\b|red/|is red\b|misses? (?:the|its) deadline|doesn'?t finish)"
+    r"|evicted|interrupted|killed|oom\b|(?:doesn'?t|does not|didn'?t|fails to|can'?t|cannot)"
+    r" (?:answer|respond|reply|return|come back|ack\w*|reach)|no (?:response|heartbeats?)\b"
+    r"|red/|is red\b|misses? (?:the|its) deadline|doesn'?t finish)"
 )
 _NOT_A_SYSTEM_FAILURE = re.compile(
     r"point of failure|\bspof\b|deliver(?:y|ies)(?: attempt)? fail|(?:card|payment) (?:is )?declined"
@@ -151,14 +155,16 @@ _RESPONSE = re.compile(
     r"|restor\w*|rebuil\w*|re-?replicat\w*|reconstruct\w*|repair\w*|resum\w*|checkpoint\w*"
     r"|buffer\w*|queued?\b|requeue\w*|catch(?:es)? up|caught up|elect\w*|takes? over|reassign\w*"
     r"|reconnect\w*|skip\w*|hides?|hidden|without (?:that|the) \w+|from (?:the )?cache|cached"
-    r"|last[- ]known|idempoten\w*|compensat\w*|roll(?:s|ed)? ?back|rollback|re-?run|restart\w*"
+    r"|last[- ]known|idempoten\w*|compensat\w*|re-?run|restart\w*"
     r"|keeps? (?:serving|taking|working|the|running|accepting|its)|still (?:works|serves|shows"
     r"|sees|gets|has|available|writable|readable|accept\w*)|hold\w* (?:messages|the)|reconcil\w*"
     r"|sweep\w*|shed\w*|fails? fast|drop(?:s|ping|ped)? (?:the |stale |old |low-priority )?"
     r"(?:messages|requests|points|events|updates|it|them|traffic|load)|fail (?:open|closed)"
     r"|spare|standby|secondary"
     r"|alternate|backup|another (?:worker|node|host|region|az|replica|vendor|provider|cdn)"
-    r"|visible again|redeliver\w*|resend\w*|scale[sd]? out|absorb|re-?elect\w*|park\w*|tagged)"
+    r"|visible again|redeliver\w*|resend\w*|scale[sd]? out|absorb|re-?elect\w*|park\w*|tagged"
+    r"|replac(?:es|ed|ing)\b|stops? (?:routing|sending)|routes? around|picks? (?:it|them) up"
+    r"|auto-(?!roll)\w+|cancel\w*|refund\w*)"
 )
 _HUMAN_RESPONSE = re.compile(
     r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|the team|dispatchers|managers|support)"
@@ -176,8 +182,11 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
         if following is not None and _usable(following):
             responders.append(following)
         for responder in responders:
-            offset = match.end() - sentence.start if responder is sentence else 0
-            if _RESPONSE.search(responder.low, offset) and not _HUMAN_RESPONSE.search(responder.low):
+            text = responder.low
+            if responder is sentence:
+                start, end = match.start() - sentence.start, match.end() - sentence.start
+                text = text[:start] + " " + text[end:]
+            if _RESPONSE.search(text) and not _HUMAN_RESPONSE.search(responder.low):
                 return sentence
     return None
 
@@ -212,6 +221,9 @@ _PRACTICE = re.compile(
 )
 
 
+_HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
+
+
 def _ops_claims(analysis: Analysis) -> list[Sentence]:
     """Sentences with an alarm/dashboard on a named signal, kept only if not deferred."""
     found: list[Sentence] = []
@@ -235,8 +247,9 @@ def operations_ready(analysis: Analysis) -> Sentence | None:
     signals = _ops_claims(analysis)
     if signals:
         return signals[0]
-    for sentence, _ in claims(analysis.doc, _PRACTICE):
-        if not _deferred(sentence):
+    for sentence, match in claims(analysis.doc, _PRACTICE):
+        before = sentence.low[: match.start() - sentence.start]
+        if not _deferred(sentence) and _HYPOTHETICAL.search(before) is None:
             return sentence
     return None
 
@@ -252,6 +265,13 @@ _OWNERSHIP = re.compile(
     rf"|\b{_TEAM} (?:with|has|have|each with) (?:its|their) own (?:on-?call|pager|rotation)"
     rf"|\b(?:on-?call|pager|rotation) (?:inside|within|in|held by|for) the [\w-]+ {_TEAM}"
     r"|\bsres? owns?\b"
+    rf"|\b(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your|each|every)\b)[\w/&+-]+ {_TEAM}\b"
+    r"[^\n.;]{0,40}?\b(?:on-?call|rotation|pager)\b"
+    rf"|\b(?:on-?call|rotation|pager)\b[^\n.;]{{0,25}}?\b(?:is |= )?(?:the )?"
+    rf"(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your)\b)[\w/&+-]+ {_TEAM}\b"
+    rf"|\b{_TEAM}'s (?:own )?(?:on-?call|pager|rotation)"
+    rf"|\b(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your|each|every)\b)[\w/&+-]+ {_TEAM}"
+    r" (?:runs|operates|maintains|builds|carries|holds)\b"
 )
 
 

@@ -37,7 +37,7 @@ _LOAD_NOUN = (
     r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
 )
 _RATE_AFTER = re.compile(
-    r"\s?(?:(?!times\b|attempts\b|retries\b|polls?\b)[a-z][\w-]*\s?){0,3}?"
+    rf"\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s(?:each\s|avg\s|average\s|total\s)?)?"
     r"(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month|yr|year)\b"
     r"|per (?:second|sec|minute|min|hour|day|week|month|year)\b"
     r"|an? (?:second|minute|hour|day|week|month|year)\b|qps\b|rps\b|tps\b|wps\b|iops\b|wcu\b|rcu\b)"
@@ -72,7 +72,8 @@ _PERCENT_GOOD = re.compile(
 )
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
-    r"|roll out|canary|→|->|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d)"
+    r"|roll out|canary|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
+    r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d)"
 )
 _NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)[ -]?(?:nines|9s)\b")
 _SINGLE_DIGIT_MS = re.compile(r"single[- ]digit (?:ms|millis)")
@@ -128,9 +129,13 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
             return False
         return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
     if kind == "percent":
-        if value >= 99 and value < 100:
+        if 99 <= value < 100:
             return True
-        return _PERCENT_GOOD.search(low) is not None and _PERCENT_SETTING.search(low) is None
+        if _PERCENT_SETTING.search(low):
+            return False
+        if re.search(r"[<>≤≥]=?\s*~?$", before):
+            return True
+        return _PERCENT_GOOD.search(low) is not None
     if kind == "growth":
         return _REPLICATION.match(low, match.end() + 1) is None and "retr" not in before
     if kind == "count":
