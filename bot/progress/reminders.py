@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.errors import BotError
 from bot.progress.repetition import Reminder, after_delivery, after_review
 from bot.progress.service import Drill, ProgressService
-from storage.progress import Preferences, ProgressRepository, ReviewOutcome
+from storage.progress import ActivityReader, Preferences, ProgressRepository, ReviewOutcome
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,12 @@ class ReminderDelivery:
 
 
 class ReminderService:
-    def __init__(self, repo: ProgressRepository, progress: ProgressService, clock: Clock) -> None:
+    def __init__(
+        self, repo: ProgressRepository, activity: ActivityReader, progress: ProgressService,
+        clock: Clock,
+    ) -> None:
         self._repo = repo
+        self._activity = activity
         self._progress = progress
         self._clock = clock
 
@@ -57,7 +61,7 @@ class ReminderService:
             raise ValueError(f"delivery must be one of {DELIVERIES}: {delivery!r}")
         watermark = current.reviewed_through
         if enabled and not current.reminders:
-            watermark = await self._repo.latest_review_id(guild_id, user_id)
+            watermark = await self._activity.latest_review_id(guild_id, user_id)
         await self._repo.set_reminders(
             guild_id, user_id, enabled, delivery, watermark, self._clock.now()
         )
@@ -65,7 +69,7 @@ class ReminderService:
 
     async def apply_new_reviews(self) -> int:
         """Feed reviews stored since the last run into opted-in members' ladders."""
-        pending = await self._repo.unapplied_reviews()
+        pending = await self._activity.unapplied_reviews()
         by_member: dict[tuple[int, int], list[ReviewOutcome]] = {}
         for outcome in pending:
             by_member.setdefault((outcome.guild_id, outcome.user_id), []).append(outcome)

@@ -25,7 +25,7 @@ from bot.progress.model import ItemTally, local_midnight, weakest_item
 from bot.progress.points import Leaderboard, PointsRules, rank_members
 from bot.progress.streaks import Streaks, compute_streaks, unposted_days
 from storage.daily import DailyRepository
-from storage.progress import Answer, ProgressRepository
+from storage.progress import ActivityReader, Answer, ProgressRepository
 
 RECENT_DAYS = 14  # a prompt answered or reviewed this recently is not drilled again
 WEEK_DAYS = 7
@@ -61,12 +61,14 @@ class ProgressService:
     def __init__(
         self,
         repo: ProgressRepository,
+        activity: ActivityReader,
         daily: DailyRepository,
         content: Content,
         clock: Clock,
         rules: PointsRules | None = None,
     ) -> None:
         self._repo = repo
+        self._activity = activity
         self._daily = daily
         self._content = content
         self._clock = clock
@@ -90,7 +92,7 @@ class ProgressService:
         Any other thread, and a member's second answer of the same local day,
         is ignored, so listening to every message is cheap and idempotent.
         """
-        post = await self._repo.post_for_thread(thread_id)
+        post = await self._activity.post_for_thread(thread_id)
         if post is None:
             return False
         zone = await self.zone(post.guild_id)
@@ -106,11 +108,11 @@ class ProgressService:
         zone = await self.zone(guild_id)
         today = self._clock.now().astimezone(zone).date()
         answered = await self._repo.answer_dates(guild_id, user_id)
-        tallies = await self._repo.member_tallies(guild_id, user_id)
+        tallies = await self._activity.member_tallies(guild_id, user_id)
         weakest = weakest_item(tallies)
         first_day = today - timedelta(weeks=WEEKS)
         since = local_midnight(first_day, zone)
-        reviewed = await self._repo.review_instants(guild_id, user_id, since)
+        reviewed = await self._activity.review_instants(guild_id, user_id, since)
         activity = Counter(d for d in answered if d > first_day)
         activity.update(instant.astimezone(zone).date() for instant in reviewed)
         return MemberProgress(
@@ -122,7 +124,7 @@ class ProgressService:
             tallies=tallies,
             weakest=weakest,
             weakest_tip=self._content.rubric.item(weakest.item).tip if weakest else None,
-            mock_roles=await self._repo.mock_roles(guild_id, user_id),
+            mock_roles=await self._activity.mock_roles(guild_id, user_id),
             activity=dict(activity),
         )
 
@@ -130,7 +132,7 @@ class ProgressService:
         """Streaks where days without a daily post (paused, not started) are skipped."""
         if not answered:
             return Streaks(0, 0)
-        posted = await self._repo.posted_dates(guild_id)
+        posted = await self._activity.posted_dates(guild_id)
         return compute_streaks(answered, today, unposted_days(answered[0], today, posted))
 
     def chart(self, progress: MemberProgress) -> bytes:
@@ -149,7 +151,7 @@ class ProgressService:
             zone = await self.zone(guild_id)
             first = self._clock.now().astimezone(zone).date() - timedelta(days=WEEK_DAYS - 1)
             since = local_midnight(first, zone)
-        activity = await self._repo.member_activity(guild_id, since)
+        activity = await self._activity.member_activity(guild_id, since)
         totals = [(member.user_id, self.rules.points_for(member)) for member in activity]
         return rank_members(totals, user_id)
 
@@ -159,11 +161,11 @@ class ProgressService:
         """A prompt for the member's weakest item (or ``item``), not one done recently."""
         zone = await self.zone(guild_id)
         today = self._clock.now().astimezone(zone).date()
-        tallies = await self._repo.member_tallies(guild_id, user_id)
+        tallies = await self._activity.member_tallies(guild_id, user_id)
         target = drill_target(tallies, forced=item)
         since = today - timedelta(days=RECENT_DAYS)
         recent = await self._repo.answered_prompt_ids(guild_id, user_id, since)
-        recent |= await self._repo.reviewed_prompt_ids(
+        recent |= await self._activity.reviewed_prompt_ids(
             guild_id, user_id, local_midnight(since, zone)
         )
         seed = zlib.crc32(f"{user_id}:{today.isoformat()}".encode())

@@ -21,7 +21,7 @@ from bot.progress.digest import DAYS_PER_WEEK, Digest, WeekPreview, build_digest
 from bot.progress.model import local_midnight
 from bot.progress.streaks import compute_streaks, unposted_days
 from storage.daily import DailyRepository
-from storage.progress import ProgressRepository
+from storage.progress import ActivityReader, ProgressRepository
 
 STREAK_LOOKBACK_DAYS = 120  # enough history for any running streak worth leading
 
@@ -42,9 +42,11 @@ class DueDigest:
 
 class DigestService:
     def __init__(
-        self, repo: ProgressRepository, daily: DailyRepository, content: Content, clock: Clock
+        self, repo: ProgressRepository, activity: ActivityReader, daily: DailyRepository,
+        content: Content, clock: Clock,
     ) -> None:
         self._repo = repo
+        self._activity = activity
         self._daily = daily
         self._content = content
         self._clock = clock
@@ -84,9 +86,9 @@ class DigestService:
         guild_id, zone = schedule.guild_id, schedule.zone
         start = local_midnight(today - timedelta(days=DAYS_PER_WEEK), zone)
         end = local_midnight(today, zone)
-        participation = await self._repo.participation(guild_id, start, end)
-        tallies = await self._repo.group_tallies(guild_id, start, end)
-        posted = await self._repo.posted_dates(guild_id)
+        participation = await self._activity.participation(guild_id, start, end)
+        tallies = await self._activity.group_tallies(guild_id, start, end)
+        posted = await self._activity.posted_dates(guild_id)
         histories = await self._repo.answer_dates_by_member(
             guild_id, today - timedelta(days=STREAK_LOOKBACK_DAYS)
         )

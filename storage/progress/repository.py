@@ -1,9 +1,4 @@
-"""SQL of the progress feature: answers, preferences, reminders and digest claims.
-
-Reviews and mock sessions are other features' tables; this module only reads
-the aggregates progress needs from them (see ``ActivityStats``), so that the
-leaderboard and /progress stay one indexed query each instead of loading rows.
-"""
+"""Progress's own tables: answers, preferences, reminders and weekly-digest claims."""
 
 from __future__ import annotations
 
@@ -12,9 +7,6 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.progress.digest import Participation
-from bot.progress.model import CHECKLIST_ITEMS, ItemTally, tallies_from_counts
-from bot.progress.points import MemberActivity
 from bot.progress.repetition import Reminder
 from storage.db import Database, from_db, to_db
 
@@ -30,16 +22,6 @@ class Answer:
     message_id: int
     prompt_id: str | None
     answered_at: datetime
-
-
-@dataclass(frozen=True)
-class ThreadPost:
-    """The daily post a thread belongs to (read from the daily feature's table)."""
-
-    guild_id: int
-    epoch: int
-    cohort_day: int
-    local_date: date
 
 
 @dataclass(frozen=True)
@@ -63,17 +45,6 @@ class DigestClaim:
     channel_id: int
     message_id: int | None
     completed: bool
-
-
-@dataclass(frozen=True)
-class ReviewOutcome:
-    """One stored review as the reminder ladder needs it."""
-
-    id: int
-    guild_id: int
-    user_id: int
-    items: dict[str, bool]
-    created_at: datetime
 
 
 def _stored_reminder(row: aiosqlite.Row) -> StoredReminder:
@@ -146,26 +117,6 @@ class ProgressRepository:
         )
         return {row["prompt_id"] for row in rows}
 
-    # -- the daily feature's posts (read only) -----------------------------------
-
-    async def post_for_thread(self, thread_id: int) -> ThreadPost | None:
-        """The daily post whose answer thread this is; None for any other thread."""
-        row = await self._db.fetchone(
-            "SELECT guild_id, epoch, cohort_day, local_date FROM daily_posts WHERE thread_id = ?",
-            (thread_id,),
-        )
-        if row is None:
-            return None
-        return ThreadPost(row["guild_id"], row["epoch"], row["cohort_day"],
-                          date.fromisoformat(row["local_date"]))
-
-    async def posted_dates(self, guild_id: int) -> set[date]:
-        """Local days on which the guild got a daily post: the days a streak can break on."""
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT local_date FROM daily_posts WHERE guild_id = ?", (guild_id,)
-        )
-        return {date.fromisoformat(row["local_date"]) for row in rows}
-
     # -- preferences -------------------------------------------------------------
 
     async def preferences(self, guild_id: int, user_id: int) -> Preferences:
@@ -201,17 +152,6 @@ class ProgressRepository:
                     "DELETE FROM progress_reminders WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id),
                 )
-
-    async def opted_in(self) -> list[tuple[int, int, Preferences]]:
-        rows = await self._db.fetchall(
-            "SELECT guild_id, user_id, reminders, delivery, reviewed_through "
-            "FROM progress_preferences WHERE reminders = 1"
-        )
-        return [
-            (row["guild_id"], row["user_id"],
-             Preferences(True, row["delivery"], row["reviewed_through"]))
-            for row in rows
-        ]
 
     # -- reminders ---------------------------------------------------------------
 
@@ -304,159 +244,3 @@ class ProgressRepository:
             "WHERE guild_id = ? AND epoch = ? AND cohort_week = ?",
             (message_id, to_db(now), guild_id, epoch, week),
         )
-
-
-    # -- other features' activity (read only) --------------------------------------
-
-    async def member_tallies(self, guild_id: int, user_id: int) -> tuple[ItemTally, ...]:
-        """Per-item hit counts over all of a member's reviews in the guild."""
-        params = (guild_id, user_id)
-        total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reviews WHERE guild_id = ? AND user_id = ?", params
-        )
-        rows = await self._db.fetchall(
-            "SELECT l.label, SUM(l.value) AS met FROM reviews r "
-            "JOIN review_labels l ON l.review_id = r.id "
-            "WHERE r.guild_id = ? AND r.user_id = ? GROUP BY l.label",
-            params,
-        )
-        return tallies_from_counts({row["label"]: row["met"] for row in rows}, _count(total))
-
-    async def group_tallies(
-        self, guild_id: int, start: datetime, end: datetime
-    ) -> tuple[ItemTally, ...]:
-        """Per-item hit counts over the guild's reviews between two instants."""
-        params = (guild_id, to_db(start), to_db(end))
-        total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reviews WHERE guild_id = ? AND created_at >= ? "
-            "AND created_at < ?",
-            params,
-        )
-        rows = await self._db.fetchall(
-            "SELECT l.label, SUM(l.value) AS met FROM reviews r "
-            "JOIN review_labels l ON l.review_id = r.id "
-            "WHERE r.guild_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY l.label",
-            params,
-        )
-        return tallies_from_counts({row["label"]: row["met"] for row in rows}, _count(total))
-
-    async def review_instants(self, guild_id: int, user_id: int, since: datetime) -> list[datetime]:
-        rows = await self._db.fetchall(
-            "SELECT created_at FROM reviews WHERE guild_id = ? AND user_id = ? AND created_at >= ?",
-            (guild_id, user_id, to_db(since)),
-        )
-        return [from_db(row["created_at"]) for row in rows]
-
-    async def reviewed_prompt_ids(self, guild_id: int, user_id: int, since: datetime) -> set[str]:
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT prompt_id FROM reviews WHERE guild_id = ? AND user_id = ? "
-            "AND created_at >= ? AND prompt_id IS NOT NULL",
-            (guild_id, user_id, to_db(since)),
-        )
-        return {row["prompt_id"] for row in rows}
-
-    async def latest_review_id(self, guild_id: int, user_id: int) -> int:
-        row = await self._db.fetchone(
-            "SELECT MAX(id) FROM reviews WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        return int(row[0]) if row and row[0] is not None else 0
-
-    async def unapplied_reviews(self) -> list[ReviewOutcome]:
-        """Opted-in members' reviews newer than their watermark, oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT r.id, r.guild_id, r.user_id, r.created_at, l.label, l.value "
-            "FROM progress_preferences p JOIN reviews r ON r.guild_id = p.guild_id "
-            "AND r.user_id = p.user_id AND r.id > p.reviewed_through "
-            "JOIN review_labels l ON l.review_id = r.id "
-            "WHERE p.reminders = 1 ORDER BY r.id",
-        )
-        outcomes: dict[int, ReviewOutcome] = {}
-        for row in rows:
-            outcome = outcomes.setdefault(row["id"], ReviewOutcome(
-                row["id"], row["guild_id"], row["user_id"], {}, from_db(row["created_at"])
-            ))
-            if row["label"] in CHECKLIST_ITEMS:
-                outcome.items[row["label"]] = bool(row["value"])
-        return list(outcomes.values())
-
-    async def mock_roles(self, guild_id: int, user_id: int) -> dict[str, int]:
-        """Mock sessions the member took part in that actually started, by role."""
-        rows = await self._db.fetchall(
-            "SELECT p.role, COUNT(*) AS sessions FROM mock_participants p "
-            "JOIN mock_sessions s ON s.session_id = p.session_id "
-            "WHERE s.guild_id = ? AND p.user_id = ? AND s.started_at IS NOT NULL GROUP BY p.role",
-            (guild_id, user_id),
-        )
-        return {row["role"]: row["sessions"] for row in rows}
-
-    async def participation(self, guild_id: int, start: datetime, end: datetime) -> Participation:
-        """The group's activity between two instants (the digest's last week)."""
-        row = await self._db.fetchone(_PARTICIPATION, (
-            guild_id, to_db(start), to_db(end), guild_id, _local_bound(start), _local_bound(end),
-            guild_id, to_db(start), to_db(end),
-        ))
-        assert row is not None  # noqa: S101 - an aggregate always returns a row
-        return Participation(row["members"], row["answers"], row["reviews"], row["mocks"])
-
-    async def member_activity(
-        self, guild_id: int, since: datetime | None = None
-    ) -> list[MemberActivity]:
-        """What every member did since ``since`` (or ever): the leaderboard's input."""
-        bound = to_db(since) if since else ""
-        local = _local_bound(since) if since else ""
-        rows = await self._db.fetchall(
-            _ACTIVITY, (guild_id, local, guild_id, bound, guild_id, bound)
-        )
-        members: dict[int, MemberActivity] = {}
-        for row in rows:
-            member = members.setdefault(row["user_id"], MemberActivity(row["user_id"]))
-            if row["kind"] == "answer":
-                member.answers = row["n"]
-            elif row["kind"] == "review":
-                member.reviews, member.items_met = row["n"], row["met"] or 0
-            else:
-                member.mock_roles[row["role"]] = row["n"]
-        return list(members.values())
-
-
-def _count(row: aiosqlite.Row | None) -> int:
-    return int(row[0]) if row and row[0] is not None else 0
-
-
-def _local_bound(instant: datetime) -> str:
-    """Answers are keyed by local date; a UTC bound's date is close enough for windows."""
-    return instant.date().isoformat()
-
-
-# Answers count by local date, reviews and mocks by instant.
-_PARTICIPATION = """
-SELECT COUNT(DISTINCT user_id) AS members,
-       COALESCE(SUM(kind = 'answer'), 0) AS answers,
-       COALESCE(SUM(kind = 'review'), 0) AS reviews,
-       COUNT(DISTINCT session_id) AS mocks
-FROM (
-    SELECT user_id, 'review' AS kind, NULL AS session_id FROM reviews
-     WHERE guild_id = ? AND created_at >= ? AND created_at < ?
-    UNION ALL
-    SELECT user_id, 'answer', NULL FROM progress_answers
-     WHERE guild_id = ? AND local_date >= ? AND local_date < ?
-    UNION ALL
-    SELECT p.user_id, 'mock', s.session_id FROM mock_sessions s
-      JOIN mock_participants p ON p.session_id = s.session_id
-     WHERE s.guild_id = ? AND s.started_at >= ? AND s.started_at < ?
-)
-"""
-
-# One row per member and kind of activity (per role for mocks); points are
-# computed in Python from PointsRules, so the SQL holds no rules.
-_ACTIVITY = """
-SELECT user_id, 'answer' AS kind, NULL AS role, COUNT(*) AS n, 0 AS met FROM progress_answers
- WHERE guild_id = ? AND local_date >= ? GROUP BY user_id
-UNION ALL
-SELECT user_id, 'review', NULL, COUNT(*), SUM(score) FROM reviews
- WHERE guild_id = ? AND created_at >= ? GROUP BY user_id
-UNION ALL
-SELECT p.user_id, 'mock', p.role, COUNT(*), 0 FROM mock_sessions s
-  JOIN mock_participants p ON p.session_id = s.session_id
- WHERE s.guild_id = ? AND s.started_at >= ? GROUP BY p.user_id, p.role
-"""
