@@ -1,6 +1,8 @@
 """Points rules and leaderboard ranking."""
 
-from bot.progress.points import PointsRules, Standing, rank_members
+from pathlib import Path
+
+from bot.progress.points import MemberActivity, PointsRules, Standing, rank_members
 
 
 def test_review_points_grow_with_items_met() -> None:
@@ -40,3 +42,36 @@ def test_members_without_points_are_not_ranked() -> None:
     board = rank_members([(1, 5), (2, 0)], invoker_id=2)
     assert [s.user_id for s in board.top] == [1]
     assert board.invoker is None
+
+
+def test_docs_points_table_states_the_rules_applied() -> None:
+    """docs/PROGRESS.md is what members read; it must quote the numbers the code uses."""
+    rules = PointsRules()
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "PROGRESS.md").read_text()
+    table = doc.split("## Points", 1)[1].split("\n\n")[1]
+    rows = {
+        cells[0]: cells[1]
+        for line in table.splitlines()[2:]
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    assert rows["Answering the daily prompt in its thread"] == f"{rules.daily_answer}, once per day"
+    low, high = rules.for_review(0), rules.for_review(5)
+    assert rows["Each review"] == (
+        f"{rules.review_base}, plus {rules.review_per_item_met} for each checklist item the "
+        f"answer meets ({low} to {high})"
+    )
+    assert rows["Each mock session, as candidate"] == str(rules.for_mock("candidate"))
+    assert rows["Each mock session, as interviewer or bar raiser"] == str(
+        rules.for_mock("interviewer")
+    )
+    assert rules.for_mock("bar_raiser") == rules.for_mock("interviewer")
+    assert rows["Each mock session, as observer"] == str(rules.for_mock("observer"))
+
+
+def test_points_for_a_members_activity_add_up_every_source() -> None:
+    rules = PointsRules()
+    activity = MemberActivity(
+        user_id=1, answers=3, reviews=2, items_met=7,
+        mock_roles={"candidate": 1, "observer": 2, "note_taker": 1},
+    )
+    assert rules.points_for(activity) == 3 * 10 + (2 * 2 + 7) + (15 + 2 * 5 + 5)
