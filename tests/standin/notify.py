@@ -1,16 +1,20 @@
 """Waiting for the bot to do something, without sleeps.
 
 Every state change in the stand-in calls ``notify()``; ``wait_for`` re-checks its
-predicate after each change until it holds or the timeout expires.
+predicate after each change until it holds or the timeout expires. It also re-checks
+every ``POLL_SECONDS``, so predicates on things outside the stand-in (a subprocess's
+log file, the bot's database) work too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+POLL_SECONDS = 0.05
 
 
 class Notifier:
@@ -30,6 +34,8 @@ class Notifier:
                     result = probe()
                     if result:
                         return result
-                    await changed.wait()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(POLL_SECONDS):
+                            await changed.wait()
         except TimeoutError:
             raise TimeoutError(f"stand-in: timed out after {timeout}s waiting for {what}") from None
