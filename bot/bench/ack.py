@@ -1,0 +1,163 @@
+"""Interaction acknowledgement: a burst of simultaneous ``/check`` submits, INTERACTION_CREATE → callback.
+
+Absolute milliseconds mean little on a small box: a trivial discord.py bot on
+the same stand-in already needs hundreds of milliseconds for a 200-burst. So
+the same burst is sent first to a reference bot that only answers "ok" (the
+floor set by discord.py's gateway and HTTP handling here), then to Bar Raiser,
+and the figure is Bar Raiser's p99 as a ratio of the reference's p99. Every
+burst uses fresh members so no per-member rate limit turns reviews into refusals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import math
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from bot.bench.sample import answer
+from bot.bench.stats import median, percentile, repeat
+from bot.bench.world import bench_env, running_standin
+
+if TYPE_CHECKING:
+    from tests.standin import InteractionRecord, StandIn
+
+ANSWER_CHARS = 1500
+MAX_RATIO = 1.25
+DEADLINE_MS = 3000.0
+# The stand-in keys buckets by channel, guild or webhook id; interaction callbacks have
+# none, so its default 50/s bucket would throttle every callback of the burst together.
+# Discord has no shared limit there, so the ack figure lifts the bucket for both bots.
+UNSHARED_BUCKET = {"bucket_limit": 1_000_000}
+WAIT_SECONDS = 10.0
+Burst = Callable[[], Awaitable[list[float]]]
+
+
+class _OkModal(discord.ui.Modal, title="Check an answer"):
+    answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Your answer", style=discord.TextStyle.paragraph, max_length=4000)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ok", ephemeral=True)
+
+
+def reference_client() -> tuple[discord.Client, app_commands.CommandTree[Any]]:
+    """The reference: same intents and settings as Bar Raiser, a ``/check`` that only says ok."""
+    intents = discord.Intents.none()
+    intents.guilds = intents.guild_messages = intents.dm_messages = True
+    client = discord.Client(intents=intents, max_messages=None,
+                            allowed_mentions=discord.AllowedMentions.none())
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+
+    @tree.command(name="check", description="Open the answer form")
+    async def check(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(_OkModal())
+
+    return client, tree
+
+
+def required_options(definition: dict[str, Any]) -> dict[str, Any]:
+    """Values for the command's required options: the first choice, or a plausible literal."""
+    values: dict[str, Any] = {}
+    for option in definition.get("options") or []:
+        if not option.get("required"):
+            continue
+        choices = option.get("choices")
+        if choices:
+            values[option["name"]] = choices[0]["value"]
+        else:
+            values[option["name"]] = option.get("min_value", 1) if option["type"] in (4, 10) else "x"
+    return values
+
+
+def modal_values(modal: dict[str, Any], text: str) -> dict[str, str]:
+    """The answer in paragraph inputs, the shortest allowed filler in short ones."""
+    from tests.standin.actions import TEXT_INPUT, walk_components
+
+    values = {}
+    for component in walk_components(modal["components"]):
+        if component["type"] != TEXT_INPUT:
+            continue
+        low, high = component.get("min_length", 0), component.get("max_length", 4000)
+        body = text if component.get("style") == 2 else "x"
+        values[component["custom_id"]] = body[:high].ljust(max(low, 1), ".")
+    return values
+
+
+def latency_ms(record: InteractionRecord) -> float:
+    """Callback latency; an interaction never answered counts as infinitely late."""
+    return math.inf if record.latency is None else record.latency * 1000
+
+
+async def _answered(records: list[InteractionRecord]) -> None:
+    await asyncio.gather(*(r.wait_callback(timeout=WAIT_SECONDS) for r in records),
+                         return_exceptions=True)
+
+
+def burst_runner(standin: StandIn, size: int, text: str) -> Burst:
+    """A function sending one burst of ``size`` submits from fresh members; returns latencies."""
+    guild = standin.add_guild("ack-burst")
+    channel_id = next(iter(guild.channels))
+    definition = standin.commands.find(None, "check", 1)
+    options = required_options(definition)
+
+    async def burst() -> list[float]:
+        members = [guild.add_member(f"member-{index}") for index in range(size)]
+        opened = [standin.slash(member, channel_id, "check", options) for member in members]
+        await _answered(opened)
+        if any(r.modal is None for r in opened):
+            kinds = sorted({r.callback_type for r in opened if r.modal is None}, key=str)
+            raise NotMeasuredError(f"/check did not answer with a form (callback types {kinds})")
+        submits = [standin.submit_modal(r, modal_values(r.modal, text)) for r in opened]
+        await _answered(submits)
+        return [latency_ms(r) for r in submits]
+
+    return burst
+
+
+async def _p99s(burst: Burst, config: RunConfig) -> list[float]:
+    async def one() -> float:
+        return percentile(await burst(), 99)
+    return await repeat(one, warmups=config.warmups, repetitions=config.repetitions)
+
+
+async def measure_reference(standin: StandIn, size: int, text: str, config: RunConfig) -> list[float]:
+    from tests.standin.harness import run_client
+
+    client, tree = reference_client()
+    async with run_client(standin, client):
+        await tree.sync()
+        return await _p99s(burst_runner(standin, size, text), config)
+
+
+async def measure_bot(standin: StandIn, size: int, text: str, config: RunConfig) -> list[float]:
+    from tests.standin.harness import run_bot
+
+    env = bench_env(standin, config.workdir / "ack.db")
+    async with run_bot(env):
+        if not any(c["name"] == "check" for c in standin.registered_commands()):
+            raise NotMeasuredError("Bar Raiser registers no /check command yet")
+        return await _p99s(burst_runner(standin, size, text), config)
+
+
+async def measure(config: RunConfig) -> Measurement:
+    if importlib.util.find_spec("cogs.review") is None:
+        raise NotMeasuredError("no /check yet: cogs/review does not exist")
+    size, text = config.size(200, 20), answer(ANSWER_CHARS)
+    async with running_standin(**UNSHARED_BUCKET) as standin:
+        reference = await measure_reference(standin, size, text, config)
+        samples = await measure_bot(standin, size, text, config)
+    value, floor = median(samples), median(reference)
+    ratio = value / floor
+    return Measurement(
+        value=value, unit="ms", samples=tuple(samples), reference=floor,
+        reference_label="reference p99", ratio=ratio,
+        checks=(Check("p99 ÷ reference p99", ratio, Target("<=", MAX_RATIO, "×")),
+                Check("p99", value, Target("<", DEADLINE_MS, " ms"))),
+        details={"burst": size, "reference_p99_ms": reference, "answer_chars": len(text)},
+    )

@@ -1,0 +1,28 @@
+"""The issue's table as data: every figure, its target, what it is held against, how it runs.
+
+Order matters only for reading: in-process figures first (seconds), then the
+ones that start the bot against the stand-in (tens of seconds each).
+"""
+
+from __future__ import annotations
+
+from bot.bench import ack, fanout, memory, progress, restart, review, timers
+from bot.bench.model import Figure
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("review-throughput", "review throughput, 1,500-char answers, one core", "≥ 5,000/s",
+           "the regex engine's own scan rate on the same text", review.measure_throughput),
+    Figure("review-p99", "review p99, 6,000-char answer", "< 2 ms", "", review.measure_p99),
+    Figure("progress", "progress and leaderboard queries, 100,000 reviews, 1,000 members",
+           "< 50 ms", "", progress.measure),
+    Figure("ack", "interaction ack, 200 simultaneous /check submits", "p99 ≤ 1.25× reference, < 3 s",
+           "a reference bot that only replies ok, same burst, same stand-in; Discord's 3 s",
+           ack.measure),
+    Figure("fanout", "daily fan-out, 1,000 guilds due in one minute, 50 req/s global",
+           "≥ 90% of the limit, 0 duplicates, 0 misses", "50 requests/s", fanout.measure),
+    Figure("timers", "mock timers, 200 concurrent sessions", "p99 ≤ 1 s after deadline",
+           "the deadline", timers.measure),
+    Figure("restart", "restart with 1,000 guilds and 200 live sessions", "< 3 s after READY",
+           "", restart.measure),
+    Figure("memory", "resident memory, 1,000 guilds idle", "< 150 MB", "", memory.measure),
+)

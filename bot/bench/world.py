@@ -1,0 +1,85 @@
+"""The local Discord for the bench: a started stand-in, guilds in bulk, gateway timestamps.
+
+The stand-in lives in ``tests/standin`` (see docs/STANDIN.md); ``python -m bot
+bench`` runs from the repository root, where ``tests`` is importable. Bot and
+stand-in share this process and event loop unless a figure starts the bot as
+a subprocess, so a reference measured on the same stand-in pays the same costs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.bench.model import NotMeasuredError
+
+if TYPE_CHECKING:
+    from tests.standin import StandIn
+    from tests.standin.model import Guild
+
+
+def require_standin() -> None:
+    """Fail with a table-friendly reason when the stand-in cannot be imported."""
+    try:
+        import tests.standin  # noqa: F401
+    except ImportError as error:
+        raise NotMeasuredError(
+            f"the Discord stand-in (tests.standin) is not importable: run from the repository root "
+            f"({error})") from None
+
+
+@contextlib.asynccontextmanager
+async def running_standin(**limits: Any) -> AsyncIterator[StandIn]:
+    """A started stand-in, stopped after; a crash inside it fails the figure loudly."""
+    require_standin()
+    from tests.standin import StandIn
+
+    standin = StandIn(**limits)
+    await standin.start()
+    try:
+        yield standin
+    finally:
+        await standin.stop()
+    if standin.internal_errors:
+        raise RuntimeError(f"the stand-in crashed {len(standin.internal_errors)} time(s): "
+                           f"{standin.internal_errors[0]!r}")
+
+
+def add_guilds(standin: StandIn, count: int, *, channels: tuple[str, ...] = ("general",),
+               prefix: str = "bench") -> list[Guild]:
+    """``count`` guilds with the bot in each and the named text channels."""
+    return [standin.add_guild(f"{prefix}-{index}", channels=channels) for index in range(count)]
+
+
+def channel_named(guild: Guild, name: str) -> int:
+    return next(cid for cid, channel in guild.channels.items() if channel.name == name)
+
+
+def bench_env(standin: StandIn, database_path: Path, **overrides: str) -> dict[str, str]:
+    """The bot's environment against ``standin``; WARNING logs so logging is not measured."""
+    from tests.standin.harness import bot_env
+
+    return bot_env(standin, database_path, **{"LOG_LEVEL": "WARNING", **overrides})
+
+
+class GatewayClock:
+    """Records when the stand-in dispatched each gateway event (monotonic seconds).
+
+    It wraps the world's dispatch hook instead of changing the stand-in, so the
+    instant is taken exactly where Discord would send the event.
+    """
+
+    def __init__(self, standin: StandIn) -> None:
+        self.first: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+        self._inner = standin.world.on_dispatch
+        standin.world.on_dispatch = self._record
+
+    def _record(self, event: str, data: dict[str, Any]) -> None:
+        self.first.setdefault(event, time.monotonic())
+        self.counts[event] = self.counts.get(event, 0) + 1
+        if self._inner is not None:
+            self._inner(event, data)
