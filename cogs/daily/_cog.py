@@ -72,8 +72,8 @@ class DailyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        self.jobs.disarm(guild.id)
         await self.service.forget_guild(guild.id)
+        self.jobs.disarm(guild.id)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

@@ -22,6 +22,7 @@ from bot.daily.jobs import job_id
 from bot.daily.models import Schedule
 from storage.daily import DailyRepository
 from storage.db import Database
+from storage.guilds import GuildRepository
 from tests.standin import permissions as perms
 from tests.standin.permissions import Overwrite
 
@@ -42,9 +43,9 @@ def study_world(standin):
     return guild, channel, admin, member
 
 
-async def reply_to(standin, user, channel, command, options):
+async def reply_to(standin, user, channel, command, options, wait: float = 10):
     call = standin.slash(user, channel, command, options)
-    message = await call.wait_message(timeout=10)
+    message = await call.wait_message(timeout=wait)
     assert call.ephemeral and call.latency < 3
     return message
 
@@ -128,10 +129,27 @@ async def test_setup_scheduled_post_now_prompt_roadmap_and_deleted_channel(
         guide = await reply_to(standin, member, general, "guide", {"topic": "shuffle_sharding"})
         assert guide["embeds"][0]["title"] == "Shuffle Sharding"
 
+        assert (await GuildRepository(bot.database).settings(guild.id)).auto_review
+
         clock.advance(timedelta(days=1))  # day 2, before the job: /daily now posts it
-        now = await reply_to(standin, admin, general, "daily now", {})
+        standin.fail_next("POST", "/channels/*/messages", status=503)  # not retried by discord.py
+        now = await reply_to(standin, admin, general, "daily now", {}, wait=30)
         assert "Posted day 2" in text_of(now)
         assert len(day_posts(standin, channel, 2)) == 1
+
+        clock.advance(timedelta(days=1))  # day 3: the bot lost Create Public Threads there
+        standin.set_overwrite(channel, guild.bot_role_id, deny=perms.CREATE_PUBLIC_THREADS)
+        failed = await reply_to(standin, admin, general, "daily now", {})
+        assert "couldn't finish posting day 3" in text_of(failed)
+        flagged = await reply_to(standin, admin, general, "daily status", {})
+        since = clock.now().date().isoformat()
+        assert (f"missing permission Create Public Threads in <#{channel}> since {since}"
+                in text_of(flagged))
+        standin.set_overwrite(channel, guild.bot_role_id)
+        fixed = await reply_to(standin, admin, general, "daily now", {})
+        assert "Posted day 3" in text_of(fixed)
+        [day3] = day_posts(standin, channel, 3)  # resumed: the message was not sent again
+        assert day3["thread"]["name"].startswith("Day 3 · ")
 
         standin.delete_channel(channel)
         await until_jobs(bot, lambda: bot.scheduler.get_job(job_id(guild.id)) is None)
@@ -148,7 +166,7 @@ async def test_setup_explains_each_bad_option(standin, bot_env, run_bot) -> None
     no_threads = guild.add_text_channel("locked", overwrites=[
         Overwrite(guild.bot_role_id, 0, deny=perms.CREATE_PUBLIC_THREADS)])
     env = {**bot_env, "DEV_GUILD_ID": str(guild.id)}
-    async with run_bot(env):
+    async with run_bot(env) as bot:
         cases = {
             "`25:00` is not a time of day": {"time": "25:00", "timezone": "UTC"},
             "Did you mean `Europe/London`": {"time": "09:00", "timezone": "Europe/Londn"},
@@ -167,6 +185,13 @@ async def test_setup_explains_each_bad_option(standin, bot_env, run_bot) -> None
                                      focused="timezone")
         await zones.wait_callback()
         assert [c["value"] for c in zones.choices] == ["Asia/Kolkata"]
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+        await reply_to(standin, admin, general, "daily setup", {
+            "channel": channel, "time": "09:00", "timezone": "UTC", "start_date": tomorrow})
+        assert bot.scheduler.get_job(job_id(guild.id)) is not None
+        standin.remove_guild(guild.id)  # the bot is kicked: its job and schedule go
+        await until_jobs(bot, lambda: bot.scheduler.get_job(job_id(guild.id)) is None)
+        assert await DailyRepository(bot.database).schedule(guild.id) is None
     assert standin.channel_messages(channel) == []
 
 
