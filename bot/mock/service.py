@@ -13,7 +13,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -33,8 +33,13 @@ log = logging.getLogger(__name__)
 Transition = Callable[[MockState, datetime], MockState]
 
 
+class ThreadGone(Exception):
+    """Raised by an ``Announcer`` when the round's thread no longer exists."""
+
+
 class Announcer(Protocol):
-    async def post(self, session: MockSession, post: Post) -> None: ...
+    async def post(self, session: MockSession, post: Post) -> None:
+        """Send ``post`` to the round's thread; raise ``ThreadGone`` if it was deleted."""
 
     async def archive(self, session: MockSession) -> None: ...
 
@@ -45,8 +50,15 @@ class Timers(Protocol):
     def cancel(self, session_id: int) -> None: ...
 
 
+class GuildLimit(Protocol):
+    @property
+    def mock_max_sessions(self) -> int | None: ...
+
+
 class GuildLimits(Protocol):
-    async def mock_limit(self, guild_id: int) -> int | None: ...
+    """Per-guild settings (``storage.guilds.GuildRepository`` satisfies it)."""
+
+    async def settings(self, guild_id: int) -> GuildLimit: ...
 
 
 @dataclass(frozen=True)
@@ -135,7 +147,9 @@ class MockService:
         return question_id
 
     async def _limit(self, guild_id: int) -> int:
-        override = await self.limits.mock_limit(guild_id) if self.limits else None
+        if self.limits is None:
+            return self.config.max_per_guild
+        override = (await self.limits.settings(guild_id)).mock_max_sessions
         return override or self.config.max_per_guild
 
     # -- looking up --------------------------------------------------------------------------
@@ -163,7 +177,7 @@ class MockService:
             state = transition(session.state, now)
             if state != session.state:
                 await self.repo.save(session_id, state)
-            return await self._settle(session_id, now)
+            return await self._settle(replace(session, state=state), now)
 
     async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
         return await self.apply(session_id, lambda s, now: machine.join(s, user_id, role, now))
@@ -212,9 +226,7 @@ class MockService:
         if session is None or session.state.status is Status.ENDED:
             return
         async with self._lock(session.session_id):
-            state = machine.thread_deleted(session.state, self.clock.now())
-            await self.repo.save(session.session_id, state)
-            self.timers.cancel(session.session_id)
+            await self._end_without_thread(session, self.clock.now())
 
     async def resume_all(self) -> int:
         """At startup: catch up every live round and re-arm its timer; returns how many."""
@@ -225,32 +237,47 @@ class MockService:
 
     # -- effects -----------------------------------------------------------------------------
 
-    async def _settle(self, session_id: int, now: datetime) -> MockSession:
+    async def _settle(self, session: MockSession, now: datetime) -> MockSession:
         """Claim and post what is due, then arm the timer for the next instant that matters."""
-        session = await self._get(session_id)
+        session_id = session.session_id
         settled = settle(session.state, now)
+        claimed: set[str] = set()
         for announcement in settled.announcements:
             if not await self.repo.claim(session_id, announcement.claims, now):
                 continue
+            claimed.update(announcement.claims)
             scorecards = (
                 await self.scorecards(session) if announcement.kind is Kind.SCORECARD else []
             )
-            for post in posts_for(self.content, session, announcement, scorecards):
-                await self._post(session, post)
+            try:
+                for post in posts_for(self.content, session, announcement, scorecards):
+                    await self._post(session, post)
+            except ThreadGone:
+                return await self._end_without_thread(session, now)
             if announcement.kind is Kind.SCORECARD and session.thread_id is not None:
                 await self._archive(session)
         if settled.wake_at is None:
             self.timers.cancel(session_id)
         else:
             self.timers.arm(session_id, settled.wake_at)
-        return await self._get(session_id)
+        return replace(session, state=replace(session.state, sent=session.state.sent | claimed))
 
     async def _post(self, session: MockSession, post: Post) -> None:
         # A failed post must not stop the round's clock: log it and carry on.
         try:
             await self.announcer.post(session, post)
+        except ThreadGone:
+            raise
         except Exception:
             log.exception("mock session %s: posting %s failed", session.session_id, post.kind)
+
+    async def _end_without_thread(self, session: MockSession, now: datetime) -> MockSession:
+        """The thread vanished while the bot was away: end the round (caller holds the lock)."""
+        log.info("mock session %s: thread is gone, ending the round", session.session_id)
+        state = machine.thread_deleted(session.state, now)
+        await self.repo.save(session.session_id, state)
+        self.timers.cancel(session.session_id)
+        return replace(session, state=state)
 
     async def _archive(self, session: MockSession) -> None:
         try:
@@ -276,6 +303,10 @@ class MockService:
             )
             for user_id in candidates
         ]
+
+    async def store_scorecard(self, session_id: int, candidate_user_id: int, body: str) -> None:
+        """Keep the scorecard as posted, so it outlives the thread."""
+        await self.repo.store_scorecard(session_id, candidate_user_id, body, self.clock.now())
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())
