@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from bot.review.numbers import Quantity, is_restated, measure, prompt_values
+from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
 from bot.review.text import Document, Sentence, parse
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -19,20 +22,25 @@ class Analysis:
     """
 
     doc: Document
-    quantities: tuple[tuple[Quantity, ...], ...]
     given: frozenset[tuple[str, float]]
     committed: set[int] = field(default_factory=set)
+    _quantities: dict[int, tuple[Quantity, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, answer: str, prompt: str | None = None) -> Analysis:
-        doc = parse(answer)
-        return cls(doc, measure(doc), prompt_values(prompt))
+        return cls(parse(answer), prompt_values(prompt))
 
     def index(self, sentence: Sentence) -> int:
         return self.doc.index_at(sentence.start)
 
+    def quantities(self, sentence: Sentence) -> tuple[Quantity, ...]:
+        """The sentence's counted numbers, measured on first use (most are never asked)."""
+        found = self._quantities.get(sentence.start)
+        if found is None:
+            found = tuple(quantities(sentence.low)) if _DIGIT.search(sentence.low) else ()
+            self._quantities[sentence.start] = found
+        return found
+
     def own_quantities(self, sentence: Sentence) -> tuple[Quantity, ...]:
         """The sentence's counted numbers that the prompt did not already give."""
-        return tuple(
-            q for q in self.quantities[self.index(sentence)] if not is_restated(q, self.given)
-        )
+        return tuple(q for q in self.quantities(sentence) if not is_restated(q, self.given))

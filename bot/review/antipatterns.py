@@ -16,15 +16,17 @@ from collections.abc import Callable
 
 from bot.review.analysis import Analysis
 from bot.review.checklist import has_live_alarms
-from bot.review.deferral import deferred_monitoring
+from bot.review.deferral import DEFERRAL, deferred_monitoring
+from bot.review.patterns import expand, words
 from bot.review.stance import claims, clause_after, clause_before, in_quotes, is_warning, local
 from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
 
-_K8S = re.compile(
-    r"\b(?:kubernetes|k8s|k3s|eks|gke|aks|openshift|helm(?: charts?)?|karpenter|istio|linkerd"
-    r"|service mesh|kubectl|argo ?cd)\b|\bkind:\s*(?:deployment|statefulset|daemonset|pod)\b"
+_K8S = words(
+    r"kubernetes\b", r"k8s\b", r"k3s\b", r"eks\b", r"gke\b", r"aks\b", r"openshift\b",
+    r"helm(?: charts?)?\b", r"karpenter\b", r"istio\b", r"linkerd\b", r"service mesh\b",
+    r"kubectl\b", r"argo ?cd\b", r"kind:\s*(?:deployment|statefulset|daemonset|pod)\b",
 )
 _K8S_JUSTIFIED = re.compile(
     r"already (?:run|runs|running|have|has|use|uses|using|operate|operates|on|standardi[sz]ed)\b"
@@ -59,25 +61,38 @@ def kubernetes_first(analysis: Analysis) -> Sentence | None:
     return None
 
 
-_UNBOUNDED = re.compile(
-    r"\binfinitely scal\w*|\bscal\w* (?:out |up |horizontally )?infinitely|\binfinite "
-    r"(?:scale|scalability|capacity|throughput|storage)|\bunlimited (?:scale|scalability|capacity"
-    r"|throughput|storage|events|subscribers|traffic|requests|users|concurrency|connections|load"
-    r"|bandwidth|writes|reads|messages|fan-?out)|\bscal\w* (?:out |up |horizontally |linearly )?"
-    r"(?:to |for )?(?:any(?! of)\b|whatever|anything|without (?:any )?(?:limits?|bounds?))"
-    r"|\b(?:handles?|support|supports|take|takes|absorbs?|serves?) (?:any|unlimited|infinite)"
-    r" (?:amount|number|load|traffic|volume|scale|level)|\bany (?:amount|number|volume) of"
-    r" (?:traffic|users|viewers|load|requests|data|events|streams|writes|reads)"
-    r"|\b(?:never|not|don'?t|doesn'?t|won'?t|no need to|never have to|never need to) (?:\w+ ){0,2}"
-    r"(?:worry|think|care) about (?:scale|scaling|capacity|load|backpressure|throughput|limits"
-    r"|sizing)|\b(?:is|are|being) (?:basically |effectively |practically |virtually |just )?"
-    r"(?:unlimited|infinite|limitless|bottomless)\b|\b(?:capacity|scale|scaling"
-    r"|storage|load) (?:is never|isn'?t|is not|will never be|won'?t be|will not be|never becomes?"
-    r"|is no longer|is not) (?:a |an )?(?:concern|issue|problem|bottleneck|worry)"
-    r"|\bno capacity planning|\bno need to (?:size|provision|plan capacity)"
-    r"|\bnever (?:be )?the bottleneck|\bscal\w* (?:\w+ )?forever"
-    r"|\blimitless|\bunbounded (?:scale|scaling|throughput|capacity)|\bno matter how (?:much|big"
-    r"|many|large)|\b\d+x or \d+x\b[^\n.]{0,20}(?:doesn'?t|does not) matter"
+_UNBOUNDED = words(
+    r"infinitely scal\w*",
+    r"scal\w* (?:out |up |horizontally )?infinitely",
+    r"infinite (?:scale|scalability|capacity|throughput|storage)",
+    r"unlimited (?:scale|scalability|capacity|throughput|storage|events|subscribers|traffic"
+    r"|requests|users|concurrency|connections|load|bandwidth|writes|reads|messages|fan-?out)",
+    r"scal\w* (?:out |up |horizontally |linearly )?(?:to |for )?(?:any(?! of)\b|whatever"
+    r"|anything|without (?:any )?(?:limits?|bounds?))",
+    *expand(
+        "handles?|supports?|takes?|absorbs?|serves?",
+        r" (?:any|unlimited|infinite|whatever) (?:amount|number|load|traffic|volume|scale|level|we)",
+    ),
+    r"any (?:amount|number|volume) of (?:traffic|users|viewers|load|requests|data|events"
+    r"|streams|writes|reads)",
+    *expand(
+        "never|not|don'?t|doesn'?t|won'?t|no need to",
+        r" (?:\w+ ){0,3}(?:worry|think|care) about"
+        r" (?:scale|scaling|capacity|load|backpressure|throughput|limits|sizing)",
+    ),
+    *expand(
+        "is|are|being",
+        r" (?:basically |effectively |practically |virtually |just )?"
+        r"(?:unlimited|infinite|limitless|bottomless)\b",
+    ),
+    *expand(
+        "capacity|scale|scaling|storage|load",
+        r" (?:is never|isn'?t|is not|will never be|won'?t be|will not be|never becomes?"
+        r"|is no longer) (?:a |an )?(?:concern|issue|problem|bottleneck|worry)",
+    ),
+    r"no capacity planning", r"no need to (?:size|provision|plan capacity)",
+    r"never (?:be )?the bottleneck", r"scal\w* (?:\w+ )?forever", r"limitless",
+    r"unbounded (?:scale|scaling|throughput|capacity)", r"no matter how (?:much|big|many|large)",
 )
 _BOUND = re.compile(
     r"\$\s?\d|/month|per month|\d\s?(?:[kmgtp]b|tb|pb)\b|\bup to \d|\blimit of\b|\bquota|\bcap(?:ped)?"
@@ -94,15 +109,17 @@ def infinite_scale(analysis: Analysis) -> Sentence | None:
     return None
 
 
-_STRONG = re.compile(
-    r"\bstrong(?:ly)?[ -]consisten\w*|\blineari[sz]ab\w*|\bseriali[sz]ab\w*|\bacid\b|\b2pc\b"
-    r"|two[- ]phase commit|distributed transactions?|\bsynchronous(?:ly)? (?:to|across|in) (?:every"
-    r"|all) (?:region|countr)|synchronous (?:global|cross-region|commit|invalidation)|\bexactly "
-    r"(?:the same|right|in sync)|\bidentical (?:\w+ )?(?:data|state|inventory|counts?|view|values?"
-    r"|results|prices?|stock)|commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every)"
-    r" (?:\w+ )?regions?|\balways (?:exact|in sync|identical"
-    r"|consistent|up to date)|\bin sync\b|\blatest write|\bnever (?:be )?stale|nothing is ever "
-    r"stale|\bno (?:eventual consistency|inconsistency)|\bany inconsistency"
+_STRONG = words(
+    r"strong(?:ly)?[ -]consisten\w*", r"lineari[sz]ab\w*", r"seriali[sz]ab\w*", r"acid\b",
+    r"2pc\b", r"two[- ]phase commit", r"distributed transactions?",
+    r"synchronous(?:ly)? (?:to|across|in) (?:every|all) (?:region|countr)",
+    r"synchronous (?:global|cross-region|commit|invalidation)",
+    r"exactly (?:the same|right|in sync)",
+    r"identical (?:\w+ )?(?:data|state|inventory|counts?|view|values?|results|prices?|stock)",
+    r"commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every) (?:\w+ )?regions?",
+    r"always (?:exact|in sync|identical|consistent|up to date)", r"in sync\b", r"latest write",
+    r"never (?:be )?stale", r"nothing is ever stale", r"no (?:eventual consistency|inconsistency)",
+    r"any inconsistency",
 )
 _UNIVERSAL = re.compile(
     r"\b(?:everything|everywhere|anywhere|all of it|every (?:read|write|reader|service|region"
@@ -112,18 +129,19 @@ _UNIVERSAL = re.compile(
     r"|globally|(?:whole|entire) (?:system|thing|catalog|db|database|platform|store)|everyone"
     r"|no eventual consistency)"
 )
-_BOUNDARY = re.compile(
-    r"eventual(?:ly)?[ -]consisten\w*|(?:can|may|could) be (?:\w+ ){0,5}stale"
-    r"|\bonly\b[^\n]{0,30}strong|\bstale (?:is|for) (?:fine|ok|okay|acceptable)"
-    r"|(?:fine|ok|okay|acceptable) (?:to be|if) (?:\w+ ){0,3}stale"
-    r"|\bonly (?:for|the|at|place|on|where|in)\b[^\n]{0,40}strong|strong[^\n]{0,60}\bonly\b"
-    r"|\bexcept\b|\bexception\b|approximate (?:is )?(?:ok|fine)|last[- ]writer[- ]wins|seconds? stale"
+_BOUNDARY = words(
+    r"eventual(?:ly)?[ -]consisten\w*", r"can be (?:\w+ ){0,5}stale", r"may be (?:\w+ ){0,5}stale",
+    r"could be (?:\w+ ){0,5}stale", r"stale (?:is|for) (?:fine|ok|okay|acceptable)",
+    r"fine (?:to be|if) (?:\w+ ){0,3}stale", r"ok(?:ay)? (?:to be|if) (?:\w+ ){0,3}stale",
+    r"acceptable (?:to be|if) (?:\w+ ){0,3}stale", r"only\b[^\n]{0,40}strong",
+    r"strong[^\n]{0,60}\bonly\b", r"except\b", r"exception\b", r"approximate (?:is )?(?:ok|fine)",
+    r"last[- ]writer[- ]wins", r"seconds? stale",
 )
 
 
 def _has_boundary(analysis: Analysis) -> bool:
     """Whether the writer draws a consistency boundary anywhere (as a claim)."""
-    return bool(claims(analysis.doc, _BOUNDARY))
+    return next(claims(analysis.doc, _BOUNDARY), None) is not None
 
 
 def perfect_consistency(analysis: Analysis) -> Sentence | None:
@@ -150,7 +168,7 @@ def _clause_of(low: str, position: int) -> str:
 
 def monitor_later(analysis: Analysis) -> Sentence | None:
     """Monitoring, alerting or observability deferred to a later stage."""
-    for sentence in analysis.doc.sentences:
+    for sentence in analysis.doc.sentences_matching(DEFERRAL):
         if sentence.stuffing or sentence.question or sentence.code:
             continue
         deferral = deferred_monitoring(sentence.low)
@@ -172,15 +190,18 @@ _HUMAN = (
     r"|people|managers|dispatchers|admins?|operators?|sres?|folks|humans?|staff|customer service)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
-_HANDLE = re.compile(
-    rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?\b(?:will|'ll|can|should|would|to|just)\s+(?:\w+\s+){{0,2}}?"
-    r"(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch|keep an eye|figure"
-    r"|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign|make sure|step in"
-    r"|jump in|eyeball|babysit|intervene)\b"
-    r"|\bby hand\b|\bmanually\b"
+_HANDLE_VERB = (
+    r"\s+(?:\w+\s+){0,2}?(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch"
+    r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
+    r"|make sure|step in|jump in|eyeball|babysit|intervene)\b"
 )
+_HANDLE = words(
+    *expand("will|'ll|can|should|would|to|just", _HANDLE_VERB), r"by hand\b", r"manually\b"
+)
+_ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
+_WE_HANDLING = re.compile(r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch")
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
     r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"
@@ -191,12 +212,17 @@ _MECHANISM = re.compile(
 def team_will_handle(analysis: Analysis) -> Sentence | None:
     """People relied on to notice, fix or remember, with no mechanism around them."""
     for sentence, match in claims(analysis.doc, _HANDLE):
-        text = match.group(0).strip()
-        if text in ("by hand", "manually") and _ANY_HUMAN.search(sentence.low) is None:
-            continue
-        if _WE_ONLY.match(text) and not re.search(r"by hand|manually|remember|keep an eye|eyeball"
-                                                    r"|figure|sort it|watch", sentence.low):
-            continue
+        start = match.start() - sentence.start
+        manual = match.group(0).startswith(("by hand", "manually"))
+        if manual:
+            if _ANY_HUMAN.search(sentence.low) is None:
+                continue
+        else:
+            actor = _ACTOR_BEFORE.search(sentence.low, 0, start)
+            if actor is None:
+                continue
+            if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):
+                continue
         if _MECHANISM.search(sentence.low):
             continue
         return sentence

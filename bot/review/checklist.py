@@ -8,11 +8,12 @@ questions and negated phrases never meet an item (rules 4 and 6).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bot.review.analysis import Analysis
 from bot.review.deferral import deferred_monitoring
-from bot.review.stance import Stance, claims, in_quotes, is_negated, stance
+from bot.review.patterns import words
+from bot.review.stance import claims, is_negated
 from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
@@ -88,8 +89,7 @@ def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
     Numbers from the prompt count here: restating "< 100 ms" is no estimate,
     but saying the shopper gets it is still customer framing.
     """
-    quantities = analysis.quantities[analysis.index(sentence)]
-    return any(q.kind in ("time", "percent", "nines") for q in quantities)
+    return any(q.kind in ("time", "percent", "nines") for q in analysis.quantities(sentence))
 
 
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
@@ -129,42 +129,54 @@ def customer_first(analysis: Analysis) -> Sentence | None:
 
 # --- failure_planning --------------------------------------------------------------------
 
-_FAILURE = re.compile(
-    r"\b(?:fail(?:s|ed|ing|ures?)?\b(?!\s?(?:over|fast|open|closed))|(?:is|are|goes|went|go|be)"
-    r" down\b|\bdown\b(?= ?(?:→|->|:|,|\)))|dies|died|dead\b|crash(?:es|ed|ing)?|outages?"
-    r"|unavailable|unreachable|unresponsive|times? out|timed out|timeouts?|5xx|50[234]s?\b"
-    r"|throttl\w*|lost\b|loss\b|loses? (?:its |the )?(?:\w+ )?(?:signal|network|connection|link"
-    r"|power|data)|degrad(?:es|ed|ing)\b|falls? behind|fell behind|corrupt\w*|bit rot|reclaim\w*"
-    r"|unhealthy|impaired|overload\w*|poison|stuck|partitioned|split[- ]brain|hiccups?"
-    r"|errors?\b(?![- ](?:rates?|budget|ratio))"
-    r"|disconnect\w*|brown[- ]?outs?|(?:is|gets|goes|are) slow|slow (?:→|->|:)|breaks?\b|broken"
-    r"|evicted|interrupted|killed|oom\b|(?:doesn'?t|does not|didn'?t|fails to|can'?t|cannot)"
-    r" (?:answer|respond|reply|return|come back|ack\w*|reach)|no (?:response|heartbeats?)\b"
-    r"|red/|is red\b|misses? (?:the|its) deadline|doesn'?t finish)"
+_FAILURE = words(
+    r"fail(?:s|ed|ing|ures?)?\b(?!\s?(?:over|fast|open|closed))", r"is down\b", r"are down\b",
+    r"goes down\b", r"went down\b", r"go down\b", r"be down\b", r"down\b(?= ?(?:→|->|:|,|\)))",
+    r"dies\b", r"died\b", r"dead\b", r"crash(?:es|ed|ing)?\b", r"outages?\b", r"unavailable",
+    r"unreachable", r"unresponsive", r"times? out", r"timed out", r"timeouts?\b", r"5xx",
+    r"50[234]s?\b", r"throttl\w*", r"lost\b", r"loss\b",
+    r"loses? (?:its |the )?(?:\w+ )?(?:signal|network|connection|link|power|data)",
+    r"degrad(?:es|ed|ing)\b", r"falls? behind", r"fell behind", r"corrupt\w*", r"bit rot",
+    r"reclaim\w*", r"unhealthy", r"impaired", r"overload\w*", r"poison", r"stuck",
+    r"partitioned", r"split[- ]brain", r"hiccups?", r"errors?\b(?![- ](?:rates?|budget|ratio))",
+    r"disconnect\w*", r"brown[- ]?outs?", r"is slow", r"gets slow", r"goes slow", r"are slow",
+    r"slow (?:→|->|:)", r"breaks?\b", r"broken", r"evicted", r"interrupted", r"killed", r"oom\b",
+    r"doesn'?t (?:answer|respond|reply|return|come back|ack\w*|reach)",
+    r"does not (?:answer|respond|reply|return|come back|ack\w*|reach)",
+    r"didn'?t (?:answer|respond|reply|return|come back|ack\w*)",
+    r"fails to (?:answer|respond|reply|return|come back|ack\w*|reach)",
+    r"can'?t (?:answer|respond|reply|reach)", r"cannot (?:answer|respond|reply|reach)",
+    r"no (?:response|heartbeats?)\b", r"red/", r"is red\b", r"misses? (?:the|its) deadline",
+    r"doesn'?t finish",
 )
-_NOT_A_SYSTEM_FAILURE = re.compile(
-    r"point of failure|\bspof\b|deliver(?:y|ies)(?: attempt)? fail|(?:card|payment) (?:is )?declined"
-    r"|sold out|out of stock|wrong password|nobody (?:is )?home|can'?t get into|failed delivery"
-    r"|on failures?\b|on errors?\b|\b(?:delivered|failed)/"
+_NOT_A_SYSTEM_FAILURE = words(
+    r"point of failure", r"spof\b", r"deliver(?:y|ies)(?: attempt)? fail",
+    r"card (?:is )?declined", r"payment (?:is )?declined", r"sold out", r"out of stock",
+    r"wrong password", r"nobody (?:is )?home", r"can'?t get into", r"failed delivery",
+    r"on failures?\b", r"on errors?\b", r"delivered/", r"failed/",
 )
-_RESPONSE = re.compile(
-    r"\b(?:retr(?:y|ies|ied|ying)|back(?:s)? ?off|backoff|fail(?:s|ing)? ?over|failover|promot\w*"
-    r"|fall(?:s|ing)? back|fallback|dlq|dead[- ]letter|circuit[- ]?breaker|degraded mode"
-    r"|gracefully|re-?rout\w*|switch(?:es|ed)? (?:over|traffic|to)|shift\w* (?:traffic|load|to)"
-    r"|flips? (?:traffic|to)|moves? (?:new )?(?:sessions|traffic|to)|replay\w*|re-?driv\w*"
-    r"|restor\w*|rebuil\w*|re-?replicat\w*|reconstruct\w*|repair\w*|resum\w*|checkpoint\w*"
-    r"|buffer\w*|queued?\b|requeue\w*|catch(?:es)? up|caught up|elect\w*|takes? over|reassign\w*"
-    r"|reconnect\w*|skip\w*|hides?|hidden|without (?:that|the) \w+|from (?:the )?cache|cached"
-    r"|last[- ]known|idempoten\w*|compensat\w*|re-?run|restart\w*"
-    r"|keeps? (?:serving|taking|working|the|running|accepting|its)|still (?:works|serves|shows"
-    r"|sees|gets|has|available|writable|readable|accept\w*)|hold\w* (?:messages|the)|reconcil\w*"
-    r"|sweep\w*|shed\w*|fails? fast|drop(?:s|ping|ped)? (?:the |stale |old |low-priority )?"
-    r"(?:messages|requests|points|events|updates|it|them|traffic|load)|fail (?:open|closed)"
-    r"|spare|standby|secondary"
-    r"|alternate|backup|another (?:worker|node|host|region|az|replica|vendor|provider|cdn)"
-    r"|visible again|redeliver\w*|resend\w*|scale[sd]? out|absorb|re-?elect\w*|park\w*|tagged"
-    r"|replac(?:es|ed|ing)\b|stops? (?:routing|sending)|routes? around|picks? (?:it|them) up"
-    r"|auto-(?!roll)\w+|cancel\w*|refund\w*)"
+_RESPONSE = words(
+    r"retr(?:y|ies|ied|ying)", r"backs? ?off", r"backoff", r"fail(?:s|ing)? ?over", r"failover",
+    r"promot\w*", r"fall(?:s|ing)? back", r"fallback", r"dlq", r"dead[- ]letter",
+    r"circuit[- ]?breaker", r"degraded mode", r"gracefully", r"re-?rout\w*", r"reroute",
+    r"switch(?:es|ed)? (?:over|traffic|to)", r"shift\w* (?:traffic|load|to)",
+    r"flips? (?:traffic|to)", r"moves? (?:new )?(?:sessions|traffic|to)", r"replay\w*",
+    r"re-?driv\w*", r"redrive", r"restor\w*", r"rebuil\w*", r"re-?replicat\w*", r"reconstruct\w*",
+    r"repair\w*", r"resum\w*", r"checkpoint\w*", r"buffer\w*", r"queued?\b", r"requeue\w*",
+    r"catch(?:es)? up", r"caught up", r"elect\w*", r"takes? over", r"reassign\w*",
+    r"reconnect\w*", r"skip\w*", r"hides?\b", r"hidden", r"without (?:that|the) \w+",
+    r"from (?:the )?cache", r"cached", r"last[- ]known", r"idempoten\w*", r"compensat\w*",
+    r"re-?run", r"restart\w*",
+    r"keeps? (?:serving|taking|working|the|running|accepting|its)",
+    r"still (?:works|serves|shows|sees|gets|has|available|writable|readable|accept\w*)",
+    r"hold\w* (?:messages|the)", r"reconcil\w*", r"sweep\w*", r"shed\w*", r"fails? fast",
+    r"drop(?:s|ping|ped)? (?:the |stale |old |low-priority )?"
+    r"(?:messages|requests|points|events|updates|it|them|traffic|load)",
+    r"fail (?:open|closed)", r"spare", r"standby", r"secondary", r"alternate", r"backup",
+    r"another (?:worker|node|host|region|az|replica|vendor|provider|cdn)", r"visible again",
+    r"redeliver\w*", r"resend\w*", r"scale[sd]? out", r"absorb", r"re-?elect\w*", r"park\w*",
+    r"tagged", r"replac(?:es|ed|ing)\b", r"stops? (?:routing|sending)", r"routes? around",
+    r"picks? (?:it|them) up", r"auto-(?!roll)\w+", r"cancel\w*", r"refund\w*",
 )
 _HUMAN_RESPONSE = re.compile(
     r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|the team|dispatchers|managers|support)"
@@ -193,44 +205,53 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
 
 # --- operations_ready --------------------------------------------------------------------
 
-_ALERTING = re.compile(
-    r"\b(?:alarms?|alert(?:s|ing)?|paged|paging|pager(?:duty)?|opsgenie|dashboards?"
-    r"|metrics?|signals?|slis?|slos?|we (?:watch|track|measure|emit|record)|beacons?"
-    r"|what we (?:watch|measure|track))\b|\bpages?\b(?= (?:the |an? |on-?call|us\b|someone"
-    r"|primary|secondary|sre|\())|(?:→|->|then|and|,) ?pages?\b|(?:[<>≥≤]|\bif\b|\bwhen\b"
-    r"|non-zero|baseline)[^\n]{0,60}\bpages?\b|\b(?:to|will|should|must|would) page\b"
-    r"|\bpage (?:if|when|on)\b"
+_ALERTING = words(
+    r"alarms?\b", r"alert(?:s|ing)?\b", r"paged\b", r"paging\b", r"pager(?:duty)?\b",
+    r"opsgenie\b", r"dashboards?\b", r"metrics?\b", r"signals?\b", r"slis?\b", r"slos?\b",
+    r"we (?:watch|track|measure|emit|record)\b", r"beacons?\b",
+    r"what we (?:watch|measure|track)\b",
+    r"pages?\b(?= (?:the |an? |on-?call|us\b|someone|primary|secondary|sre|\())",
+    r"→ ?pages?\b", r"-> ?pages?\b", r"then pages?\b", r"and pages?\b", r", ?pages?\b",
+    r"<[^\n]{0,60}\bpages?\b", r">[^\n]{0,60}\bpages?\b", r"≥[^\n]{0,60}\bpages?\b",
+    r"≤[^\n]{0,60}\bpages?\b", r"if\b[^\n]{0,60}\bpages?\b", r"when\b[^\n]{0,60}\bpages?\b",
+    r"non-zero[^\n]{0,60}\bpages?\b", r"baseline[^\n]{0,60}\bpages?\b",
+    r"to page\b", r"will page\b", r"should page\b", r"must page\b", r"would page\b",
+    r"page (?:if|when|on)\b",
 )
-_SIGNAL = re.compile(
-    r"\bp\d{2,3}\b|latency|5xx|4xx|\berrors?\b|error[- ]rate|depth|\blag\b|\bage\b|throttl"
-    r"|success rate|failure rate|\brate\b|count|backlog|iterator|queue|qps|rps|freshness|\bcpu\b"
-    r"|memory|\bdisk|throughput|saturation|burn|budget|drops?\b|404s|timeouts?|heartbeat|stale"
-    r"|mismatch|oversell|duplicate|per minute|per hour|/min\b|cold start|rebuffer|first frame"
-    r"|play-start|connect failures|checksum|hit ratio|[<>≥≤]\s*~?\d|utili[sz]ation|usage|health"
+_SIGNAL = words(
+    r"p\d{2,3}\b", r"latency", r"5xx", r"4xx", r"errors?\b", r"error[- ]rate", r"depth", r"lag\b",
+    r"age\b", r"throttl", r"success rate", r"failure rate", r"rate\b", r"count", r"backlog",
+    r"iterator", r"queue", r"qps", r"rps", r"freshness", r"cpu\b", r"memory", r"disk",
+    r"throughput", r"saturation", r"burn", r"budget", r"drops?\b", r"404s", r"timeouts?",
+    r"heartbeat", r"stale", r"mismatch", r"oversell", r"duplicate", r"per minute", r"per hour",
+    r"/min\b", r"cold start", r"rebuffer", r"first frame", r"play-start", r"connect failures",
+    r"checksum", r"hit ratio", r"<\s*~?\d", r">\s*~?\d", r"≥\s*~?\d", r"≤\s*~?\d",
+    r"utili[sz]ation", r"usage", r"health",
 )
-_PRACTICE = re.compile(
-    r"\b(?:canar(?:y|ies)|one-?box|one box (?=first|→|->|then|,)|blue[/-]green"
-    r"|staged (?:rollout|deploy\w*)|rolling (?:deploy\w*|update)|bake(?:s|d)?\b"
-    r"|auto[- ]?rollback|roll(?:s|ed)?[- ]?back|rollback"
-    r"|shadow (?:mode|traffic)|dark launch|wave by wave|region[- ]by[- ]region|runbooks?"
-    r"|playbooks?|game ?days?|synthetic (?:checks?|canar\w*|probes?|tests?|traffic|load|monitor\w*)"
-    r"|chaos|pagerduty|opsgenie|error budget|post-?mortems?|ops review|escalat\w*)\b"
-    r"|\b(?:its|their) (?:own )?(?:on-?call|pager|rotation)|on-?call (?:rotation|for it)"
-    r"|(?:weekly|daily|follow[- ]the[- ]sun|primary|secondary)(?:/secondary)? (?:\w+ )?(?:rotation"
-    r"|on-?call)|owns? [^\n.;]{0,40}on-?call|\b(?:pager|on-?call) rotation|%\s?(?:→|->)\s?\d"
+_PRACTICE = words(
+    r"canar(?:y|ies)\b", r"one-?box\b", r"one box (?=first|→|->|then|,)", r"blue[/-]green",
+    r"staged (?:rollout|deploy\w*)", r"rolling (?:deploy\w*|update)", r"bake(?:s|d)?\b",
+    r"auto[- ]?rollback", r"roll(?:s|ed)?[- ]?back\b", r"rollback", r"shadow (?:mode|traffic)",
+    r"dark launch", r"wave by wave", r"region[- ]by[- ]region", r"runbooks?\b", r"playbooks?\b",
+    r"game ?days?\b", r"synthetic (?:checks?|canar\w*|probes?|tests?|traffic|load|monitor\w*)",
+    r"chaos\b", r"pagerduty", r"opsgenie", r"error budget", r"post-?mortems?", r"ops review",
+    r"escalat\w*", r"its (?:own )?(?:on-?call|pager|rotation)",
+    r"their (?:own )?(?:on-?call|pager|rotation)", r"on-?call (?:rotation|for it)",
+    r"weekly (?:\w+ )?(?:rotation|on-?call)", r"daily (?:\w+ )?(?:rotation|on-?call)",
+    r"follow[- ]the[- ]sun", r"primary(?:/secondary)? (?:\w+ )?(?:rotation|on-?call)",
+    r"secondary (?:\w+ )?(?:rotation|on-?call)", r"owns? [^\n.;]{0,40}on-?call",
+    r"pager rotation", r"%\s?(?:→|->)\s?\d",
 )
 
 
 _HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
 
 
-def _ops_claims(analysis: Analysis) -> list[Sentence]:
+def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
     """Sentences with an alarm/dashboard on a named signal, kept only if not deferred."""
-    found: list[Sentence] = []
     for sentence, _ in claims(analysis.doc, _ALERTING):
         if _SIGNAL.search(sentence.low) and not _deferred(sentence):
-            found.append(sentence)
-    return found
+            yield sentence
 
 
 def _deferred(sentence: Sentence) -> bool:
@@ -239,14 +260,14 @@ def _deferred(sentence: Sentence) -> bool:
 
 def has_live_alarms(analysis: Analysis) -> bool:
     """Whether the answer already has concrete alarms or dashboards in place now."""
-    return bool(_ops_claims(analysis))
+    return next(_live_alarms(analysis), None) is not None
 
 
 def operations_ready(analysis: Analysis) -> Sentence | None:
     """Concrete operability: signals with alarms, safe deploys, runbooks, on-call."""
-    signals = _ops_claims(analysis)
-    if signals:
-        return signals[0]
+    alarm = next(_live_alarms(analysis), None)
+    if alarm is not None:
+        return alarm
     for sentence, match in claims(analysis.doc, _PRACTICE):
         before = sentence.low[: match.start() - sentence.start]
         if not _deferred(sentence) and _HYPOTHETICAL.search(before) is None:
@@ -256,34 +277,50 @@ def operations_ready(analysis: Analysis) -> Sentence | None:
 
 # --- team_ownership ----------------------------------------------------------------------
 
-_TEAM = r"(?:team|teams|squad|sres?|org|group)"
-_OWNERSHIP = re.compile(
-    rf"\b{_TEAM}\b[^\n.;]{{0,60}}?\b(?:owns?|owned|builds? and (?:runs?|operates?)|runs? and owns?"
+_OWN_VERB = (
+    r"\b[^\n.;]{0,60}?\b(?:owns?|owned|builds? and (?:runs?|operates?)|runs? and owns?"
     r"|is on-?call|carr(?:y|ies) (?:the|its|their) pager|(?:is|are) paged|holds? the pager"
     r"|(?:is|are) responsible for|responsible for)\b"
-    rf"|\bowned by (?:the |a |one |its )?(?:[\w/&+-]+ ){{0,3}}{_TEAM}\b"
-    rf"|\b{_TEAM} (?:with|has|have|each with) (?:its|their) own (?:on-?call|pager|rotation)"
-    rf"|\b(?:on-?call|pager|rotation) (?:inside|within|in|held by|for) the [\w-]+ {_TEAM}"
-    r"|\bsres? owns?\b"
-    rf"|\b(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your|each|every)\b)[\w/&+-]+ {_TEAM}\b"
-    r"[^\n.;]{0,40}?\b(?:on-?call|rotation|pager)\b"
-    rf"|\b(?:on-?call|rotation|pager)\b[^\n.;]{{0,25}}?\b(?:is |= )?(?:the )?"
-    rf"(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your)\b)[\w/&+-]+ {_TEAM}\b"
-    rf"|\b{_TEAM}'s (?:own )?(?:on-?call|pager|rotation)"
-    rf"|\b(?!(?:the|our|a|an|this|that|ops|dev|devs|whole|my|your|each|every)\b)[\w/&+-]+ {_TEAM}"
-    r" (?:runs|operates|maintains|builds|carries|holds)\b"
 )
+_DUTY = r"(?:on-?call|rotation|pager)"
+_OWNERSHIP = words(
+    *(rf"{team}{_OWN_VERB}" for team in ("teams?", "squad", "sres?", "org\b", "group")),
+    r"owned by (?:the |a |one |its )?(?:[\w/&+-]+ ){0,3}(?:team|squad|sre|org|group)\b",
+    *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team" for duty in ("on-?call",
+                                                                            "rotation", "pager")),
+)
+_NAMED_TEAM = words(
+    rf"teams? (?:with|has|have|each with) (?:its|their) own {_DUTY}",
+    rf"team's (?:own )?{_DUTY}",
+    r"teams? (?:runs|operates|maintains|builds|carries|holds)\b",
+    rf"teams?\b[^\n.;]{{0,40}}?\b{_DUTY}\b",
+)
+_DUTY_THEN_TEAM = words(
+    *(rf"{duty}\b[^\n.;]{{0,25}}?\b(?:is |= )?(?:the )?([\w/&+-]+) team\b"
+      for duty in ("on-?call", "rotation", "pager")),
+)
+_NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
+_GENERIC_NAMES = frozenset(
+    ("the", "our", "a", "an", "this", "that", "ops", "dev", "devs", "whole", "my", "your", "each")
+)
+
+
+def _named(name: str | None) -> bool:
+    return name is not None and name not in _GENERIC_NAMES
 
 
 def team_ownership(analysis: Analysis) -> Sentence | None:
     """A named team or role that owns, builds or runs the system or its parts."""
-    for sentence, match in claims(analysis.doc, _OWNERSHIP):
-        start = match.start() - sentence.start
-        if re.search(r"\bwill (?:handle|take care)", sentence.low) and "own" not in match.group(0):
+    for sentence, _ in claims(analysis.doc, _OWNERSHIP):
+        if "will handle" in sentence.low or "will take care" in sentence.low:
             continue
-        if stance(analysis.doc, sentence, start, start) is Stance.CLAIM and not in_quotes(
-            sentence.low, start
-        ):
+        return sentence
+    for sentence, match in claims(analysis.doc, _NAMED_TEAM):
+        name = _NAME_BEFORE.search(sentence.low, 0, match.start() - sentence.start)
+        if _named(name.group(1) if name else None):
+            return sentence
+    for sentence, match in claims(analysis.doc, _DUTY_THEN_TEAM):
+        if _named(next((g for g in match.groups() if g), None)):
             return sentence
     return None
 

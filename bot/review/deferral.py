@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.patterns import words
 from bot.review.stance import is_negated
 
 _MONITORING = re.compile(
@@ -21,22 +22,28 @@ _PRODUCT_REPORTING = re.compile(
     r"(?:finance|financial|business|reporting|analytics|customer-facing|seller|admin|marketing"
     r"|usage|product)\s(?:\w+\s)?(?:dashboards?|metrics|reports?)"
 )
-_DEFERRAL = re.compile(
-    r"(?<!\d )(?<!\d)\blater\b|\beventually\b|post[- ]launch|after (?:the )?(?:launch|mvp|go[- ]live"
-    r"|we (?:launch|ship|go live|see|get|have))|\bonce (?:it'?s |we'?re |we )?(?:live|launched"
-    r"|in prod\w*|have|see|get|actually|scale|grow)|next (?:sprint|quarter|phase|iteration"
-    r"|version|release)|\bv2\b|phase (?:2|two)|in the future|down the road|future work|when (?:we )?"
-    r"(?:see|have|get|hit) (?:problems|issues|real|actual|traffic|customers|users)|not (?:a )?"
-    r"(?:launch[- ])?blocker|out of scope|\bskip\w*|\bbolt\w* on|nice to have|would be nice"
-    r"|can wait|(?:isn'?t|aren'?t|not) (?:needed|necessary|required) (?:for|until|in|at)\b"
-    r"|(?:don'?t|do not|won'?t) need (?:\w+ ){0,3}until|\buntil (?:we|there'?s|after|launch)"
-    r"|(?:wouldn'?t|won'?t|don'?t|not) bother|for now just|\bnot yet\b|\bleave (?:that|it|this"
-    r"|them)? ?(?:for|until|to)\b|\bpunt\w*|\bdefer\w*|\bpostpon\w*|(?:launch|ship\w*|go live)"
-    r" without"
+DEFERRAL = words(
+    r"later\b", r"eventually\b", r"post[- ]launch",
+    r"after (?:the )?(?:launch|mvp|go[- ]live|we (?:launch|ship|go live|see|get|have))",
+    r"once (?:it'?s |we'?re |we )?(?:live|launched|in prod\w*|have|see|get|actually|scale|grow)",
+    r"next (?:sprint|quarter|phase|iteration|version|release)", r"v2\b", r"phase (?:2|two)\b",
+    r"in the future", r"down the road", r"future work",
+    r"when (?:we )?(?:see|have|get|hit) (?:problems|issues|real|actual|traffic|customers|users)",
+    r"not (?:a )?(?:launch[- ])?blocker", r"out of scope", r"skip\w*", r"bolt\w* on",
+    r"nice[- ]to[- ]have", r"would be nice", r"can wait",
+    r"isn'?t (?:needed|necessary|required) (?:for|until|in|at)\b",
+    r"aren'?t (?:needed|necessary|required) (?:for|until|in|at)\b",
+    r"not (?:needed|necessary|required) (?:for|until|in|at)\b",
+    r"don'?t need (?:\w+ ){0,3}until", r"do not need (?:\w+ ){0,3}until",
+    r"won'?t need (?:\w+ ){0,3}until", r"until (?:we|there'?s|after|launch)",
+    r"wouldn'?t bother", r"won'?t bother", r"don'?t bother", r"not bother", r"for now just",
+    r"not yet\b", r"leave (?:that|it|this|them)? ?(?:for|until|to)\b", r"punt\w*", r"defer\w*",
+    r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
 )
 _CLAUSE = re.compile(r";|—|–| - |,|\bbut\b")
 
 
+_LATER_IN_TIME = re.compile(r"\d+\s?\w*\s?later$")
 _POINTER = re.compile(r"\b(?:that|it|them|this)\b")
 _BETWEEN_NEGATION = re.compile(r"\b(?:isn'?t|is not|not|never|won'?t)\b")
 
@@ -51,8 +58,8 @@ def deferred_monitoring(low: str) -> re.Match[str] | None:
     """
     clauses = _CLAUSE.split(low)
     for number, clause in enumerate(clauses):
-        deferral = _DEFERRAL.search(clause)
-        if deferral is None:
+        deferral = DEFERRAL.search(clause)
+        if deferral is None or _LATER_IN_TIME.search(clause, 0, deferral.end()):
             continue
         operational = _PRODUCT_REPORTING.sub("", clause)
         term = _MONITORING.search(operational)

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.review.text import Document
-
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUMBER = re.compile(
-    rf"(?<![\w.$/])(?P<num>{_NUM})(?P<mag>\s?(?:k|m|mm|b|bn|million|billion|trillion|thousand)\b)?"
+    r"(?P<num>\d(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
+    r"(?P<mag>\s?(?:k|m|mm|b|bn|million|billion|trillion|thousand)\b)?"
 )
+_NOT_BEFORE_NUMBER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_./")
+
 _MAGNITUDES = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6,
     "b": 1e9, "bn": 1e9, "billion": 1e9, "trillion": 1e12,
@@ -150,6 +150,8 @@ def quantities(low: str) -> list[Quantity]:
     """The counted quantities of one sentence (lowercased)."""
     found: list[Quantity] = []
     for match in _NUMBER.finditer(low):
+        if match.start() and low[match.start() - 1] in _NOT_BEFORE_NUMBER:
+            continue
         kind = _kind(low, match)
         if kind is not None and _counts(low, match, kind):
             value = _value(match.group("num"), match.group("mag"))
@@ -168,6 +170,8 @@ def prompt_values(prompt: str | None) -> frozenset[tuple[str, float]]:
     low = prompt.lower()
     values: set[tuple[str, float]] = set()
     for match in _NUMBER.finditer(low):
+        if match.start() and low[match.start() - 1] in _NOT_BEFORE_NUMBER:
+            continue
         is_time = bool(_TIME_AFTER.match(low, match.end("num"))) and not match.group("mag")
         values.add(("time" if is_time else "other", _value(match.group("num"), match.group("mag"))))
     return frozenset(values)
@@ -176,11 +180,3 @@ def prompt_values(prompt: str | None) -> frozenset[tuple[str, float]]:
 def is_restated(quantity: Quantity, given: frozenset[tuple[str, float]]) -> bool:
     family = "time" if quantity.kind == "time" else "other"
     return (family, quantity.value) in given
-
-
-def measure(doc: Document) -> tuple[tuple[Quantity, ...], ...]:
-    """Counted quantities per sentence (empty for sentences without digits)."""
-    return tuple(
-        tuple(quantities(s.low)) if any(c.isdigit() for c in s.low) else ()
-        for s in doc.sentences
-    )

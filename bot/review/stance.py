@@ -9,9 +9,11 @@ about the exact span it matched, so "we will NOT add monitoring later" and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import Enum
 
-from bot.review.text import Document, Sentence
+from bot.review.patterns import words
+from bot.review.text import Document, Finder, Sentence
 
 
 class Stance(Enum):
@@ -32,15 +34,17 @@ _NEGATION = re.compile(
 _ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
 _SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'[^'\n]{1,160}'(?![a-z0-9])")
-_WARNING = re.compile(
-    r"red flag|anti-?pattern|never say|don'?t say|do not say|wouldn'?t say|dinged|interviewers?"
-    r" (?:hate|dislike|push back)|used to think|thing to avoid|\bmyth\b|\btrap\b|pitfall"
-    r"|people say|someone said|my mentor|is a smell|classic mistake|common mistake"
+_WARNING = words(
+    r"red flag", r"anti-?pattern", r"never say", r"don'?t say", r"do not say", r"wouldn'?t say",
+    r"dinged", r"interviewers? (?:hate|dislike|push back)", r"used to think", r"thing to avoid",
+    r"myth\b", r"trap\b", r"pitfall", r"people say", r"someone said", r"my mentor", r"is a smell",
+    r"classic mistake", r"common mistake",
 )
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
-_RETRACTION = re.compile(
-    r"\b(?:jk|j/k|just kidding|kidding|lol no|scratch that|nvm|never ?mind|on second thought"
-    r"|actually,? no|no wait|not really|seriously though)\b|(?<!\w)/s\b"
+_RETRACTION = words(
+    r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
+    r"nvm\b", r"never ?mind\b", r"on second thought\b", r"actually,? no\b", r"no wait\b",
+    r"not really\b", r"seriously though\b", r"/s\b",
 )
 
 
@@ -66,6 +70,8 @@ def is_negated(low: str, start: int, words: int = 6) -> bool:
 
 
 def in_quotes(low: str, start: int) -> bool:
+    if '"' not in low and "'" not in low:
+        return False
     for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
         for match in pattern.finditer(low):
             if match.start() < start < match.end():
@@ -108,15 +114,14 @@ def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
     return Stance.CLAIM
 
 
-def claims(doc: Document, pattern: re.Pattern[str]) -> list[tuple[Sentence, re.Match[str]]]:
-    """Every match of ``pattern`` the writer holds as a claim, with its sentence."""
-    found: list[tuple[Sentence, re.Match[str]]] = []
+def claims(doc: Document, pattern: Finder) -> Iterator[tuple[Sentence, re.Match[str]]]:
+    """Every match of ``pattern`` the writer holds as a claim, with its sentence (lazily:
+    detectors stop at the first one that qualifies)."""
     for match in pattern.finditer(doc.low):
         sentence = doc.sentence_at(match.start())
         start = match.start() - sentence.start
         if stance(doc, sentence, start, match.end() - sentence.start) is Stance.CLAIM:
-            found.append((sentence, match))
-    return found
+            yield sentence, match
 
 
 def local(sentence: Sentence, match: re.Match[str]) -> tuple[int, int]:

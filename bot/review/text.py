@@ -14,23 +14,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 MAX_CHARS = 20_000
 """Longer answers are cut here (with a notice): a review stays well under 2 ms."""
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'))
+_FENCES = ("```", "~~~")
+_BULLET_STARTS = frozenset("-*+•▪◦0123456789abcdefghijklmnopqrstuvwxyz")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')*_\]]*\s+(?=\S)|(?<=[a-z0-9)\]'\"])\s+(?=\*\*[A-Z])")
+_SENTENCE_END = re.compile(r"[.!?][\"')*_\]]*\s+(?=\S)")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
 _INLINE_LABEL = re.compile(r"^\s*(?:\*\*)?([A-Za-z][^:\n]{0,60}?)(?:\*\*)?\s*:(?!//)\s*(?:\*\*)?\s*\S")
 _QUESTION_TAIL = re.compile(r"\?[\s\"')*_🙏🤔]*$")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-_ANY_LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class Finder(Protocol):
+    """A compiled ``re.Pattern`` or a ``patterns.WordPattern``."""
+
+    def finditer(self, text: str, /) -> Iterator[re.Match[str]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +81,26 @@ class Document:
             return self.sentences[index]
         return None
 
+    def sentences_matching(self, pattern: Finder) -> list[Sentence]:
+        """Each sentence with at least one match of ``pattern``, in order, once."""
+        found: list[Sentence] = []
+        last = -1
+        for match in pattern.finditer(self.low):
+            index = self.index_at(match.start())
+            if index != last:
+                found.append(self.sentences[index])
+                last = index
+        return found
+
     def has_words(self) -> bool:
         return _WORD.search(self.text) is not None
 
     def mostly_non_latin(self) -> bool:
         """True for answers written mainly in a script the detectors cannot read."""
-        letters = len(_ANY_LETTER.findall(self.text))
-        return letters > 20 and len(_LATIN_LETTER.findall(self.text)) < letters / 2
+        if self.text.isascii():
+            return False
+        foreign = sum(1 for char in _NON_ASCII.findall(self.text) if char.isalpha())
+        return foreign > 20 and len(_LATIN_LETTER.findall(self.text)) < foreign
 
     def only_code(self) -> bool:
         return bool(self.sentences) and all(s.code for s in self.sentences)
@@ -88,9 +110,14 @@ def normalize(raw: str) -> tuple[str, bool]:
     """Drop invisible and control characters, unify quotes; cut at ``MAX_CHARS``."""
     truncated = len(raw) > MAX_CHARS
     text = raw[:MAX_CHARS] if truncated else raw
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", _INVISIBLE.sub("", text)).replace("\t", " ")
-    return text.translate(_QUOTES), truncated
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not text.isascii():  # the fast path skips what plain ASCII cannot contain
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        for fancy, plain in _QUOTES:
+            text = text.replace(fancy, plain)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text, truncated
 
 
 def parse(raw: str) -> Document:
@@ -101,21 +128,23 @@ def parse(raw: str) -> Document:
     heading = ""
     in_code = False
     for number, line in enumerate(text.split("\n")):
-        if _FENCE.match(line):
+        stripped = line.strip()
+        if stripped.startswith(_FENCES):
             in_code = not in_code
             continue
-        if not line.strip():
+        if not stripped:
             continue
         if in_code:
-            pieces = [line.strip()]
+            pieces = [stripped]
             label = ""
         else:
-            new_heading = _heading(line)
+            new_heading = _heading(stripped)
             if new_heading is not None:
                 heading = new_heading
-            label = _inline_label(line)
-            pieces = _split_sentences(_BULLET.sub("", line).strip())
-        stuffed = not in_code and is_stuffing(line)
+            body = _BULLET.sub("", stripped) if stripped[0] in _BULLET_STARTS else stripped
+            label = _inline_label(body)
+            pieces = _split_sentences(body)
+        stuffed = not in_code and is_stuffing(stripped)
         context = f"{heading} | {label}" if label else heading
         for piece in pieces:
             low = piece.lower()
@@ -138,12 +167,19 @@ def parse(raw: str) -> Document:
 
 
 def _split_sentences(line: str) -> list[str]:
-    return [piece for piece in _SENTENCE_END.split(line) if piece.strip()]
+    """Sentences of one line; the end punctuation stays with its sentence."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        pieces.append(line[start : match.end()].rstrip())
+        start = match.end()
+    if start < len(line):
+        pieces.append(line[start:])
+    return pieces
 
 
-def _heading(line: str) -> str | None:
-    """The heading text when ``line`` is a heading: '# X', '**X**', or a short 'X:' line."""
-    stripped = line.strip()
+def _heading(stripped: str) -> str | None:
+    """The heading text when a line is a heading: '# X', '**X**', or a short 'X:' line."""
     if stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**")):
         return _HEADING_MARKS.sub("", stripped).strip(" :*").lower()
     bare = stripped.rstrip("*").rstrip()
@@ -152,9 +188,11 @@ def _heading(line: str) -> str | None:
     return None
 
 
-def _inline_label(line: str) -> str:
+def _inline_label(body: str) -> str:
     """'Customer view' in 'Customer view: a paying customer …' (short prefixes only)."""
-    match = _INLINE_LABEL.match(_BULLET.sub("", line))
+    if ":" not in body[:72]:
+        return ""
+    match = _INLINE_LABEL.match(body)
     if match is None or len(match.group(1).split()) > 7:
         return ""
     return match.group(1).strip(" *").lower()
@@ -191,17 +229,25 @@ def is_stuffing(line: str) -> bool:
     a line counts as stuffing when nearly all of its items are generic words that
     could be pasted under any prompt unchanged.
     """
-    ticked = _CHECK_MARKS.search(line) is not None
-    hashtags = len(_HASHTAG.findall(line))
-    if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
-        return True
+    ticked = not line.isascii() and _CHECK_MARKS.search(line) is not None
+    if "#" in line:
+        hashtags = len(_HASHTAG.findall(line))
+        if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
+            return True
+    if not ticked and sum(line.count(mark) for mark in ",/|+&") < 2 and " and " not in line:
+        return False
     body = _LABEL_PREFIX.sub("", _BULLET.sub("", _CHECK_MARKS.sub(" ", line).strip()).lower())
-    items = [_clean_item(item) for item in _LIST_SPLIT.split(body)]
-    items = [item for item in items if item]
+    items = [item for item in _LIST_SPLIT.split(body) if item.strip()]
     if not items or (not ticked and len(items) < 3):
         return False
-    generic = sum(1 for item in items if _is_buzz(item))
-    return generic / len(items) >= (0.75 if ticked else 0.8)
+    allowed_specific = len(items) * (0.25 if ticked else 0.2)
+    specific = 0
+    for item in items:
+        if not _is_buzz(_clean_item(item)):
+            specific += 1
+            if specific > allowed_specific:
+                return False
+    return True
 
 
 def _clean_item(item: str) -> str:
@@ -211,6 +257,6 @@ def _clean_item(item: str) -> str:
 
 def _is_buzz(item: str) -> bool:
     words = item.split()
-    if len(words) > 4:
-        return False
+    if not words or len(words) > 4:
+        return not words
     return _BUZZ.fullmatch(item) is not None or all(_BUZZ.fullmatch(word) for word in words)
