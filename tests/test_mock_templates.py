@@ -81,8 +81,9 @@ def full_card(
         committed={mode.id: text for mode in content.rubric.failure_modes},
     )
     return build_scorecard(
-        rubric=content.rubric, state=state, candidate_user_id=CANDIDATE, transcript=said,
-        notes=notes, scores=scores, votes=[], reviewer=lambda _: review,
+        rubric=content.rubric, state=state, question_id="shopping_cart",
+        candidate_user_id=CANDIDATE, transcript=said, notes=notes, scores=scores, votes=[],
+        reviewer=lambda _text, _question: review,
     ), state
 
 

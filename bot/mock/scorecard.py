@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.content import Rubric
 from bot.mock.model import CastVote, MockState, Note, Score, TranscriptEntry, Vote
+from bot.review import Reviewer
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,25 @@ class AutoReview:
     committed: Mapping[str, str]
 
 
-AutoReviewer = Callable[[str], AutoReview]
-"""Reviews a candidate's whole transcript."""
+AutoReviewer = Callable[[str, str], AutoReview]
+"""Reviews a candidate's whole transcript (text, question id)."""
+
+
+def engine_reviewer(reviewer: Reviewer) -> AutoReviewer:
+    """Adapt the answer checker (``bot.review``) to the scorecard's ``AutoReviewer``.
+
+    The question is passed so that the numbers in its brief do not count as the
+    candidate's own.
+    """
+
+    def review(text: str, question_id: str) -> AutoReview:
+        verdict = reviewer.review(text, question=question_id)
+        return AutoReview(
+            met={item.id: item.evidence or "" for item in verdict.items if item.met},
+            committed={mode.id: mode.evidence or "" for mode in verdict.committed},
+        )
+
+    return review
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,7 @@ def build_scorecard(
     *,
     rubric: Rubric,
     state: MockState,
+    question_id: str,
     candidate_user_id: int,
     transcript: Sequence[TranscriptEntry],
     notes: Sequence[Note],
@@ -111,7 +130,7 @@ def build_scorecard(
     """One candidate's scorecard from everything stored about the round."""
     said = [e for e in transcript if e.author_user_id == candidate_user_id]
     whole = "\n".join(e.text for e in said)
-    review = reviewer(whole) if reviewer is not None and whole.strip() else None
+    review = reviewer(whole, question_id) if reviewer is not None and whole.strip() else None
     mine = [s for s in scores if s.candidate_user_id == candidate_user_id]
     return Scorecard(
         candidate_user_id=candidate_user_id,

@@ -297,7 +297,8 @@ class MockService:
         )
         return [
             build_scorecard(
-                rubric=self.content.rubric, state=session.state, candidate_user_id=user_id,
+                rubric=self.content.rubric, state=session.state,
+                question_id=session.question_id, candidate_user_id=user_id,
                 transcript=transcript, notes=notes, scores=scores, votes=votes,
                 reviewer=self.reviewer,
             )
