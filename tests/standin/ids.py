@@ -8,7 +8,6 @@ would hide bugs in code that logs or redacts tokens, so both are made faithfully
 from __future__ import annotations
 
 import base64
-import itertools
 import secrets
 import time
 
@@ -16,14 +15,19 @@ DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
 class SnowflakeFactory:
-    """Hands out unique, increasing snowflakes: timestamp << 22 | worker | increment."""
+    """Unique, increasing snowflakes: timestamp << 22 | worker << 17 | increment.
 
-    def __init__(self) -> None:
-        self._increment = itertools.count()
+    The increment has 12 bits; a burst of more ids than that in one millisecond
+    borrows from the next millisecond instead of repeating an id.
+    """
+
+    _last = 0  # process-wide: ids stay unique across stand-ins and their applications
 
     def next(self) -> int:
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
-        return (millis << 22) | (1 << 17) | (next(self._increment) & 0xFFF)
+        candidate = (millis << 22) | (1 << 17)
+        SnowflakeFactory._last = max(candidate, SnowflakeFactory._last + 1)
+        return SnowflakeFactory._last
 
 
 def _b64(raw: bytes) -> str:
