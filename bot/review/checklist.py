@@ -75,8 +75,8 @@ _SURFACE = re.compile(
 )
 _INTERNAL = re.compile(
     r"server[- ]side|internal|backend|replica|replication|\blag\b|queue|consumer|\bcpu\b"
-    r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|\bpages?\b(?! loads?)"
-    r"|paging|[>≥]"
+    r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|paging|page (?:if|when)"
+    r"|pages? (?:the |on-?call)|[>≥]"
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")

@@ -236,7 +236,7 @@ def is_stuffing(line: str) -> bool:
             return True
     if not ticked and sum(line.count(mark) for mark in ",/|+&") < 2 and " and " not in line:
         return False
-    body = _LABEL_PREFIX.sub("", _BULLET.sub("", _CHECK_MARKS.sub(" ", line).strip()).lower())
+    body = _LABEL_PREFIX.sub("", _BULLET.sub("", _CHECK_MARKS.sub(",", line).strip(" ,")).lower())
     items = [item for item in _LIST_SPLIT.split(body) if item.strip()]
     if not items or (not ticked and len(items) < 3):
         return False
