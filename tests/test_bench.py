@@ -207,3 +207,8 @@ def test_a_real_quick_figure_runs_end_to_end(tmp_path: Path) -> None:
     (memory,) = json.loads(out.read_text())["figures"]
     assert memory["status"] in ("met", "MISSED"), memory["reason"]
     assert memory["value"] > 10 and memory["details"]["guilds"] == 20
+
+
+def test_machine_line_names_the_load_the_run_started_under() -> None:
+    busy = Machine("Test CPU", 2, 4.0, "Linux", "3.11", "2.7.1", load=1.5)
+    assert busy.line().endswith("discord.py 2.7.1, load 1.50 at start")

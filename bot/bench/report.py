@@ -34,17 +34,20 @@ class Machine:
     system: str
     python: str
     discord_py: str
+    load: float | None = None
+    """1-minute load average at the start: other work on the box skews every timing."""
 
     @classmethod
     def current(cls) -> Machine:
         return cls(_cpu_name(), os.cpu_count() or 0,
                    round(psutil.virtual_memory().total / 2**30, 1),
                    f"{platform.system()} {platform.release()}", platform.python_version(),
-                   _package_version("discord.py"))
+                   _package_version("discord.py"), round(psutil.getloadavg()[0], 2))
 
     def line(self) -> str:
+        load = f", load {self.load:.2f} at start" if self.load is not None else ""
         return (f"{self.cpu}, {self.cores} cores, {self.memory_gb} GB RAM, {self.system}, "
-                f"Python {self.python}, discord.py {self.discord_py}")
+                f"Python {self.python}, discord.py {self.discord_py}{load}")
 
 
 def _cpu_name() -> str:
