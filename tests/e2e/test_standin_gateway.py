@@ -128,6 +128,15 @@ async def test_dropped_websocket_resumes_and_replays_missed_events(standin: Stan
         assert standin.gateway.resumes[-1]["session_id"] == standin.gateway.session.id
 
 
+async def test_reconnect_request_is_followed_by_a_resume(standin: StandIn) -> None:
+    standin.add_guild("g")
+    async with run_client(standin, plain_client()) as client:
+        resumed = client.wait_for("resumed")
+        standin.request_reconnect()
+        await resumed
+    assert len(standin.gateway.identifies) == 1 and len(standin.gateway.resumes) == 1
+
+
 async def test_invalid_session_makes_discord_py_identify_again(standin: StandIn) -> None:
     standin.add_guild("g")
     async with run_client(standin, plain_client()) as client:

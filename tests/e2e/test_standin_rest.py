@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 
@@ -12,6 +13,8 @@ from tests.standin import StandIn
 from tests.standin import permissions as perms
 from tests.standin.harness import run_client
 from tests.standin.model import Guild
+
+MESSAGES = "/channels/{channel_id}/messages"
 
 
 @pytest.fixture
@@ -248,3 +251,15 @@ async def test_every_request_the_client_made_was_served(
     await message.add_reaction("✅")
     assert standin.message(message.id)["reactions"][0]["emoji"]["name"] == "✅"
     assert standin.unhandled() == []
+
+
+async def test_a_delayed_request_is_held_then_served(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    channel = text_channel(client, guild)
+    standin.delay_next("POST", "/channels/*/messages", seconds=0.3)
+    sending = asyncio.create_task(channel.send("slow"))
+    await standin.wait_until(lambda: standin.requests("POST", MESSAGES), what="the send")
+    assert standin.channel_messages(channel.id) == []  # still held
+    await sending
+    assert [m["content"] for m in standin.channel_messages(channel.id)] == ["slow"]
