@@ -6,6 +6,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import pytest
 
@@ -263,3 +264,15 @@ async def test_a_delayed_request_is_held_then_served(
     assert standin.channel_messages(channel.id) == []  # still held
     await sending
     assert [m["content"] for m in standin.channel_messages(channel.id)] == ["slow"]
+
+
+async def test_malformed_json_is_400_50109_and_unknown_routes_are_listed(standin: StandIn) -> None:
+    guild = standin.add_guild("g")
+    headers = {"Authorization": f"Bot {standin.token}", "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(f"{standin.api_base}/channels/{next(iter(guild.channels))}/messages",
+                             data=b"{not json") as response:
+            assert response.status == 400 and (await response.json())["code"] == 50109
+        async with http.get(f"{standin.api_base}/guilds/{guild.id}/audit-logs") as response:
+            assert response.status == 404
+    assert [r.path for r in standin.unhandled()] == [f"/guilds/{guild.id}/audit-logs"]

@@ -15,7 +15,7 @@ from tests.standin.model import DM, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel
 from tests.standin.router import Call, RecordedFile, Router
 from tests.standin.world import World
 
-HAS_THREAD = 1 << 5
+HAS_THREAD, EPHEMERAL = 1 << 5, 1 << 6
 
 
 class Channels:
@@ -167,7 +167,7 @@ class Channels:
             if key in body:
                 message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
         if "flags" in body and body["flags"] is not None:
-            message["flags"] = (message["flags"] & 64) | body["flags"]
+            message["flags"] = (message["flags"] & (EPHEMERAL | HAS_THREAD)) | body["flags"]
         if files or "attachments" in body:
             kept = {str(a.get("id")) for a in body.get("attachments") or []}
             message["attachments"] = [a for a in message["attachments"] if a["id"] in kept]

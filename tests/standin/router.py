@@ -76,9 +76,16 @@ class Route:
     pattern: re.Pattern[str]
 
 
+async def _invalid_json(_: Call) -> tuple[int, Any]:
+    raise ApiError(400, 50109, "The request body contains invalid JSON.")
+
+
 def _compile(template: str) -> re.Pattern[str]:
     regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template))
     return re.compile(f"^{regex}$")
+
+
+_INVALID_JSON = Route("*", "<invalid json>", _invalid_json, False, _compile("<invalid json>"))
 
 
 def _param(value: str) -> Any:
@@ -130,7 +137,10 @@ class Router:
     async def handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         route, params = self._match(request.method, path)
-        body, files = await _read_body(request)
+        try:
+            body, files = await _read_body(request)
+        except ValueError:  # json.JSONDecodeError included
+            body, files, route = None, [], _INVALID_JSON
         record = RecordedRequest(request.method, route.template if route else "?", path,
                                  dict(request.query), body, files, time.monotonic())
         self.records.append(record)
