@@ -55,11 +55,13 @@ def render_progress_chart(
     """PNG bytes of the coverage bars and the activity heatmap."""
     figure = Figure(figsize=(9, 3.2), dpi=100, facecolor=CARD)
     FigureCanvasAgg(figure)
-    bars, heat = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25], "wspace": 0.45})
+    # A fixed layout: bbox_inches="tight" would draw the figure twice to measure it.
+    figure.subplots_adjust(left=0.17, right=0.98, top=0.86, bottom=0.12)
+    bars, heat = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25], "wspace": 0.3})
     _draw_coverage(bars, tallies, names, weakest)
     _draw_heatmap(heat, heatmap_grid(activity, today))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor=CARD, bbox_inches="tight", pad_inches=0.2)
+    figure.savefig(buffer, format="png", facecolor=CARD)
     return buffer.getvalue()
 
 

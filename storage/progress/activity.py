@@ -16,6 +16,7 @@ from bot.progress.digest import Participation
 from bot.progress.model import CHECKLIST_ITEMS, ItemTally, tallies_from_counts
 from bot.progress.points import MemberActivity
 from storage.db import Database, from_db, to_db
+from storage.reviews import ReviewRepository
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class ActivityReader:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._reviews = ReviewRepository(db)
 
     async def post_for_thread(self, thread_id: int) -> ThreadPost | None:
         """The daily post whose answer thread this is; None for any other thread."""
@@ -65,17 +67,9 @@ class ActivityReader:
 
     async def member_tallies(self, guild_id: int, user_id: int) -> tuple[ItemTally, ...]:
         """Per-item hit counts over all of a member's reviews in the guild."""
-        params = (guild_id, user_id)
-        total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reviews WHERE guild_id = ? AND user_id = ?", params
-        )
-        rows = await self._db.fetchall(
-            "SELECT l.label, SUM(l.value) AS met FROM reviews r "
-            "JOIN review_labels l ON l.review_id = r.id "
-            "WHERE r.guild_id = ? AND r.user_id = ? GROUP BY l.label",
-            params,
-        )
-        return tallies_from_counts({row["label"]: row["met"] for row in rows}, _count(total))
+        rates = await self._reviews.hit_rates(guild_id, user_id)
+        total = max((rates[item].total for item in CHECKLIST_ITEMS if item in rates), default=0)
+        return tallies_from_counts({label: rate.met for label, rate in rates.items()}, total)
 
     async def group_tallies(
         self, guild_id: int, start: datetime, end: datetime
