@@ -50,7 +50,9 @@ class RecordedRequest:
 
     @property
     def allowed_mentions(self) -> dict[str, Any] | None:
-        return self.json.get("allowed_mentions") if isinstance(self.json, dict) else None
+        """As sent; for interaction callbacks, from the ``data`` of the response."""
+        body = self.json.get("data") if self.route.endswith("/callback") and self.json else self.json
+        return body.get("allowed_mentions") if isinstance(body, dict) else None
 
 
 @dataclass
