@@ -1,7 +1,9 @@
 """Streaks over local days: paused days neither break nor extend a streak."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.progress.model import LocalWindow
 from bot.progress.streaks import Streaks, compute_streaks
 
 TODAY = date(2026, 11, 23)
@@ -53,3 +55,11 @@ def test_an_unpaused_gap_among_paused_days_still_breaks() -> None:
 
 def test_duplicate_days_count_once() -> None:
     assert compute_streaks([TODAY, TODAY, TODAY], TODAY) == Streaks(1, 1)
+
+
+def test_a_local_window_spans_whole_local_days_east_and_west_of_utc() -> None:
+    tokyo = LocalWindow(date(2026, 11, 16), date(2026, 11, 22), ZoneInfo("Asia/Tokyo"))
+    assert tokyo.start == datetime(2026, 11, 15, 15, 0, tzinfo=UTC)
+    assert tokyo.end == datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+    los_angeles = LocalWindow(date(2026, 11, 1), date(2026, 11, 1), ZoneInfo("America/Los_Angeles"))
+    assert los_angeles.end - los_angeles.start == timedelta(hours=25)  # DST ends that day

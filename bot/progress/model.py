@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.model import CHECKLIST_IDS
@@ -43,6 +43,28 @@ def weakest_item(tallies: tuple[ItemTally, ...]) -> ItemTally | None:
         return None
     order = {item: index for index, item in enumerate(CHECKLIST_ITEMS)}
     return min(judged, key=lambda t: (t.hit_rate, order.get(t.item, len(order))))
+
+
+@dataclass(frozen=True)
+class LocalWindow:
+    """Local days ``first``..``last`` of a guild, also as the UTC instants they span.
+
+    Answers are keyed by local date and reviews and mock sessions by instant; one
+    window gives each query the bound it needs, so they count the same days.
+    """
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return local_midnight(self.first, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        """The instant the day after ``last`` starts (exclusive)."""
+        return local_midnight(self.last + timedelta(days=1), self.zone)
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -21,7 +21,7 @@ from bot.content.model import DailyPrompt
 from bot.daily.cohort import plan_for_day
 from bot.progress.charts import WEEKS, render_progress_chart
 from bot.progress.drills import DrillChoice, choose_prompt, drill_target
-from bot.progress.model import ItemTally, local_midnight, weakest_item
+from bot.progress.model import ItemTally, LocalWindow, local_midnight, weakest_item
 from bot.progress.points import Leaderboard, PointsRules, rank_members
 from bot.progress.streaks import Streaks, compute_streaks, unposted_days
 from storage.daily import DailyRepository
@@ -146,12 +146,12 @@ class ProgressService:
     # -- /leaderboard ------------------------------------------------------------
 
     async def leaderboard(self, guild_id: int, user_id: int, period: Period) -> Leaderboard:
-        since: datetime | None = None
+        window = None
         if period is Period.WEEK:
             zone = await self.zone(guild_id)
-            first = self._clock.now().astimezone(zone).date() - timedelta(days=WEEK_DAYS - 1)
-            since = local_midnight(first, zone)
-        activity = await self._activity.member_activity(guild_id, since)
+            today = self._clock.now().astimezone(zone).date()
+            window = LocalWindow(today - timedelta(days=WEEK_DAYS - 1), today, zone)
+        activity = await self._activity.member_activity(guild_id, window)
         totals = [(member.user_id, self.rules.points_for(member)) for member in activity]
         return rank_members(totals, user_id)
 

@@ -18,7 +18,7 @@ from bot.daily.cohort import cohort_day, local_date
 from bot.daily.models import Schedule
 from bot.daily.timing import today_instant
 from bot.progress.digest import DAYS_PER_WEEK, Digest, WeekPreview, build_digest, digest_week_due
-from bot.progress.model import local_midnight
+from bot.progress.model import LocalWindow
 from bot.progress.streaks import compute_streaks, unposted_days
 from storage.daily import DailyRepository
 from storage.progress import ActivityReader, ProgressRepository
@@ -84,10 +84,9 @@ class DigestService:
     async def build(self, schedule: Schedule, week: int, today: date) -> Digest:
         """The digest of the seven local days before ``today`` (a week's first day)."""
         guild_id, zone = schedule.guild_id, schedule.zone
-        start = local_midnight(today - timedelta(days=DAYS_PER_WEEK), zone)
-        end = local_midnight(today, zone)
-        participation = await self._activity.participation(guild_id, start, end)
-        tallies = await self._activity.group_tallies(guild_id, start, end)
+        window = LocalWindow(today - timedelta(days=DAYS_PER_WEEK), today - timedelta(days=1), zone)
+        participation = await self._activity.participation(guild_id, window)
+        tallies = await self._activity.group_tallies(guild_id, window.start, window.end)
         posted = await self._activity.posted_dates(guild_id)
         histories = await self._repo.answer_dates_by_member(
             guild_id, today - timedelta(days=STREAK_LOOKBACK_DAYS)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.progress.digest import Participation
-from bot.progress.model import CHECKLIST_ITEMS, ItemTally, tallies_from_counts
+from bot.progress.model import CHECKLIST_ITEMS, ItemTally, LocalWindow, tallies_from_counts
 from bot.progress.points import MemberActivity
 from storage.db import Database, from_db, to_db
 from storage.reviews import ReviewRepository
@@ -38,6 +38,10 @@ class ReviewOutcome:
     user_id: int
     items: dict[str, bool]
     created_at: datetime
+
+
+# Bounds that include every ISO date and instant: "" sorts first, "~" after any digit.
+ALL_TIME = ("", "~")
 
 
 class ActivityReader:
@@ -138,23 +142,25 @@ class ActivityReader:
         )
         return {row["role"]: row["sessions"] for row in rows}
 
-    async def participation(self, guild_id: int, start: datetime, end: datetime) -> Participation:
-        """The group's activity between two instants (the digest's last week)."""
+    async def participation(self, guild_id: int, window: LocalWindow) -> Participation:
+        """The group's activity in a window of local days (the digest's last week)."""
+        start, end = to_db(window.start), to_db(window.end)
         row = await self._db.fetchone(_PARTICIPATION, (
-            guild_id, to_db(start), to_db(end), guild_id, _local_bound(start), _local_bound(end),
-            guild_id, to_db(start), to_db(end),
+            guild_id, start, end,
+            guild_id, window.first.isoformat(), window.last.isoformat(),
+            guild_id, start, end,
         ))
         assert row is not None  # noqa: S101 - an aggregate always returns a row
         return Participation(row["members"], row["answers"], row["reviews"], row["mocks"])
 
     async def member_activity(
-        self, guild_id: int, since: datetime | None = None
+        self, guild_id: int, window: LocalWindow | None = None
     ) -> list[MemberActivity]:
-        """What every member did since ``since`` (or ever): the leaderboard's input."""
-        bound = to_db(since) if since else ""
-        local = _local_bound(since) if since else ""
+        """What every member did in the window (or ever): the leaderboard's input."""
+        first, last = (window.first.isoformat(), window.last.isoformat()) if window else ALL_TIME
+        start, end = (to_db(window.start), to_db(window.end)) if window else ALL_TIME
         rows = await self._db.fetchall(
-            _ACTIVITY, (guild_id, local, guild_id, bound, guild_id, bound)
+            _ACTIVITY, (guild_id, first, last, guild_id, start, end, guild_id, start, end)
         )
         members: dict[int, MemberActivity] = {}
         for row in rows:
@@ -172,11 +178,6 @@ def _count(row: aiosqlite.Row | None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def _local_bound(instant: datetime) -> str:
-    """Answers are keyed by local date; a UTC bound's date is close enough for windows."""
-    return instant.date().isoformat()
-
-
 # Answers count by local date, reviews and mocks by instant.
 _PARTICIPATION = """
 SELECT COUNT(DISTINCT user_id) AS members,
@@ -188,7 +189,7 @@ FROM (
      WHERE guild_id = ? AND created_at >= ? AND created_at < ?
     UNION ALL
     SELECT user_id, 'answer', NULL FROM progress_answers
-     WHERE guild_id = ? AND local_date >= ? AND local_date < ?
+     WHERE guild_id = ? AND local_date BETWEEN ? AND ?
     UNION ALL
     SELECT p.user_id, 'mock', s.session_id FROM mock_sessions s
       JOIN mock_participants p ON p.session_id = s.session_id
@@ -200,12 +201,12 @@ FROM (
 # computed in Python from PointsRules, so the SQL holds no rules.
 _ACTIVITY = """
 SELECT user_id, 'answer' AS kind, NULL AS role, COUNT(*) AS n, 0 AS met FROM progress_answers
- WHERE guild_id = ? AND local_date >= ? GROUP BY user_id
+ WHERE guild_id = ? AND local_date BETWEEN ? AND ? GROUP BY user_id
 UNION ALL
 SELECT user_id, 'review', NULL, COUNT(*), SUM(score) FROM reviews
- WHERE guild_id = ? AND created_at >= ? GROUP BY user_id
+ WHERE guild_id = ? AND created_at >= ? AND created_at < ? GROUP BY user_id
 UNION ALL
 SELECT p.user_id, 'mock', p.role, COUNT(*), 0 FROM mock_sessions s
   JOIN mock_participants p ON p.session_id = s.session_id
- WHERE s.guild_id = ? AND s.started_at >= ? GROUP BY p.user_id, p.role
+ WHERE s.guild_id = ? AND s.started_at >= ? AND s.started_at < ? GROUP BY p.user_id, p.role
 """
