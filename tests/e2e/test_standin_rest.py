@@ -276,3 +276,20 @@ async def test_malformed_json_is_400_50109_and_unknown_routes_are_listed(standin
         async with http.get(f"{standin.api_base}/guilds/{guild.id}/audit-logs") as response:
             assert response.status == 404
     assert [r.path for r in standin.unhandled()] == [f"/guilds/{guild.id}/audit-logs"]
+
+
+async def test_bucket_headers_make_discord_py_wait_instead_of_hitting_429() -> None:
+    server = StandIn(bucket_limit=2, bucket_window=0.3)
+    await server.start()
+    try:
+        guild = server.add_guild("g")
+        client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1)
+        async with run_client(server, client):
+            channel = client.get_channel(next(iter(guild.channels)))
+            for index in range(5):
+                await channel.send(f"message {index}")
+        sends = server.requests("POST", MESSAGES)
+        assert [r.status for r in sends] == [200] * 5
+        assert len(server.channel_messages(channel.id)) == 5
+    finally:
+        await server.stop()
