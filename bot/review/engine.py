@@ -63,7 +63,7 @@ def detect(answer: str, prompt: str | None = None) -> tuple[Detection, Document]
 
 def _quote(text: str) -> str:
     """A sentence tidied for quoting: one line, markdown edges off, at most 280 chars."""
-    text = _MARKDOWN_EDGES.sub("", _SPACES.sub(" ", text))
+    text = _MARKDOWN_EDGES.sub("", _SPACES.sub(" ", text.replace("**", "").replace("__", "")))
     return text if len(text) <= EVIDENCE_LIMIT else text[: EVIDENCE_LIMIT - 1].rstrip() + "…"
 
 

@@ -1,0 +1,121 @@
+"""Reviews as a bot feature: rate-limited, stored for progress, auto-review rules.
+
+The cogs call this; it calls the checker and the repositories. No discord here:
+ids and text in, ``Review`` out, ``BotError`` for what the member should hear.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content import Content, DailyPrompt
+from bot.errors import BotError
+from bot.review.cooldown import Cooldown
+from bot.review.engine import Reviewer
+from bot.review.model import Review
+from storage.daily import DailyRepository
+from storage.guilds import GuildRepository
+from storage.reviews import NewReview, ReviewRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnswerSource:
+    """Who asked for a review of what: the member, where, and how."""
+
+    user_id: int
+    guild_id: int | None
+    source: str  # check | context_menu | auto | cli | mock
+    message_id: int | None = None
+
+
+class ReviewService:
+    """Review answers for members, within their cooldown, and remember the results."""
+
+    def __init__(
+        self,
+        reviewer: Reviewer,
+        reviews: ReviewRepository,
+        guilds: GuildRepository,
+        daily: DailyRepository,
+        content: Content,
+        clock: Clock,
+        cooldown: Cooldown | None = None,
+    ) -> None:
+        self._reviewer = reviewer
+        self._reviews = reviews
+        self._guilds = guilds
+        self._daily = daily
+        self._content = content
+        self._clock = clock
+        self.cooldown = cooldown or Cooldown(clock)
+
+    async def check(
+        self,
+        origin: AnswerSource,
+        text: str,
+        phase: str | None = None,
+        *,
+        cooldown_user_id: int | None = None,
+    ) -> Review:
+        """Review ``text`` for a member who asked (/check, the context menu).
+
+        The review is stored for ``origin.user_id`` (the answer's author); the
+        cooldown counts against whoever asked, ``cooldown_user_id`` when that is
+        someone else (the context menu on another member's message).
+        """
+        wait = self.cooldown.hit(cooldown_user_id or origin.user_id)
+        if wait:
+            raise BotError(
+                f"Slow down: {self.cooldown.limit} reviews per "
+                f"{int(self.cooldown.window.total_seconds())} s is the limit. "
+                f"Try again in {wait} s."
+            )
+        review = self._reviewer.review(text, phase=phase)
+        await self._store(origin, review, prompt=None)
+        return review
+
+    async def auto_review(self, origin: AnswerSource, thread_id: int, text: str) -> Review | None:
+        """A compact review for an answer posted in a daily-prompt thread, or None when
+        auto-review is off, the thread is not a prompt thread, the member is cooling
+        down, the message has nothing to review, or it was already reviewed."""
+        if origin.guild_id is None or not (await self._guilds.settings(origin.guild_id)).auto_review:
+            return None
+        prompt = await self._thread_prompt(thread_id)
+        if prompt is None or self.cooldown.hit(origin.user_id):
+            return None
+        review = self._reviewer.review(text, question=prompt.question, prompt=prompt.prompt)
+        if review.problem is not None:
+            return None
+        stored = await self._store(origin, review, prompt=prompt)
+        return review if stored else None
+
+    async def _thread_prompt(self, thread_id: int) -> DailyPrompt | None:
+        post = await self._daily.post_by_thread(thread_id)
+        if post is None or post.kind != "prompt":
+            return None
+        try:
+            return self._content.roadmap.prompt_for_cohort_day(post.cohort_day)
+        except KeyError:
+            return None
+
+    async def _store(self, origin: AnswerSource, review: Review, prompt: DailyPrompt | None) -> bool:
+        """Store a real review (not "nothing to review"); False when the message was
+        already reviewed and stored once (each message counts once for progress)."""
+        if review.problem is not None:
+            return False
+        stored = await self._reviews.add(
+            NewReview(
+                user_id=origin.user_id, guild_id=origin.guild_id, source=origin.source,
+                score=review.score, failure_count=review.failure_count, labels=review.labels(),
+                prompt_id=prompt.id if prompt else None, phase=review.phase,
+                message_id=origin.message_id,
+            ),
+            self._clock.now(),
+        )
+        if stored is None:
+            log.info("message %s was already reviewed; not stored again", origin.message_id)
+        return stored is not None

@@ -1,0 +1,140 @@
+"""/check, the "Check against checklist" message command, and auto-review in daily threads.
+
+Thin by design: parse the interaction, call ``ReviewService``, render
+``review/card.md.j2`` or ``review/compact.md.j2``, send. Replies keep the bot's
+default ``AllowedMentions.none()``, and quoted answer text goes through the
+``user`` filter in the templates, so "@everyone" or "{{ 7*7 }}" in an answer
+is echoed literally and pings nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.content import PHASE_IDS
+from bot.discord_io import rendered_to_kwargs, send
+from bot.errors import BotError
+from bot.review import Review, Reviewer
+from bot.review.service import AnswerSource, ReviewService
+from storage.daily import DailyRepository
+from storage.guilds import GuildRepository
+from storage.reviews import ReviewRepository
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+
+log = logging.getLogger(__name__)
+
+ANSWER_LIMIT = 4_000
+PHASES = (*PHASE_IDS, "full")
+
+
+def parse_phase(raw: str | None) -> str | None:
+    """'High level' → 'high_level'; empty → None; anything else is a clear error."""
+    cleaned = (raw or "").strip().lower().replace("-", "_").replace(" ", "_")
+    if not cleaned:
+        return None
+    if cleaned not in PHASES:
+        raise BotError(f"Unknown phase `{cleaned[:30]}`: use one of {', '.join(PHASES)}.")
+    return cleaned
+
+
+class AnswerModal(discord.ui.Modal, title="Check an answer"):
+    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+        label="Your answer",
+        style=discord.TextStyle.paragraph,
+        placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
+        max_length=ANSWER_LIMIT,
+    )
+    phase: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+        label="Phase (optional)",
+        placeholder="requirements, high_level, deep_dive, scale, operations",
+        required=False,
+        max_length=20,
+    )
+
+    def __init__(self, cog: ReviewCog) -> None:
+        super().__init__()
+        self.cog = cog
+
+    async def on_submit(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
+        phase = parse_phase(self.phase.value)
+        review = await self.cog.service.check(origin, self.answer.value, phase)
+        await self.cog.send_card(interaction, review, source_label=None)
+
+    async def on_error(self, interaction: discord.Interaction[BarRaiser], error: Exception) -> None:
+        # Modals are outside the command tree; hand errors to its one boundary.
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[arg-type]
+
+
+class ReviewCog(commands.Cog):
+    def __init__(self, bot: BarRaiser) -> None:
+        self.bot = bot
+        self.service: ReviewService
+        self.menu = app_commands.ContextMenu(
+            name="Check against checklist", callback=self.check_message
+        )
+
+    async def cog_load(self) -> None:
+        content = self.bot.content
+        self.service = ReviewService(
+            Reviewer(content.rubric, content.questions),
+            ReviewRepository(self.bot.database),
+            GuildRepository(self.bot.database),
+            DailyRepository(self.bot.database),
+            content,
+            self.bot.clock,
+        )
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @app_commands.command(name="check", description="Check a design answer against the checklist")
+    async def check(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await interaction.response.send_modal(AnswerModal(self))
+
+    async def check_message(
+        self, interaction: discord.Interaction[BarRaiser], message: discord.Message
+    ) -> None:
+        """Review any message, privately, for the member who asked; stored for its author."""
+        origin = AnswerSource(message.author.id, interaction.guild_id, "context_menu", message.id)
+        review = await self.service.check(
+            origin, message.content, cooldown_user_id=interaction.user.id
+        )
+        await self.send_card(interaction, review, source_label=f"Review of {message.jump_url}")
+
+    async def send_card(
+        self, interaction: discord.Interaction[BarRaiser], review: Review, source_label: str | None
+    ) -> None:
+        message = self.bot.renderer.render(
+            "review/card.md.j2", review=review, source_label=source_label
+        )
+        await send(interaction, message)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Auto-review answers in daily-prompt threads when the guild turned it on."""
+        if message.author.bot or message.guild is None or not message.content:
+            return
+        if not isinstance(message.channel, discord.Thread):
+            return
+        origin = AnswerSource(message.author.id, message.guild.id, "auto", message.id)
+        try:
+            review = await self.service.auto_review(origin, message.channel.id, message.content)
+            if review is None:
+                return
+            reply = self.bot.renderer.render("review/compact.md.j2", review=review)
+            await message.reply(**rendered_to_kwargs(reply), mention_author=False)
+        except discord.HTTPException as error:
+            log.warning("auto-review reply in thread %s failed: %s", message.channel.id, error)
+
+
+async def setup(bot: BarRaiser) -> None:
+    await bot.add_cog(ReviewCog(bot))

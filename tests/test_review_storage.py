@@ -1,0 +1,105 @@
+"""Stored reviews on a real migrated SQLite file: rows, labels, dedupe, queries, privacy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.review import LABELS, Reviewer
+from storage.db import Database
+from storage.privacy import delete_user
+from storage.reviews import NewReview, ReviewRepository
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+GUILD, ADA, BOB = 10, 1, 2
+
+
+def _new(
+    user: int = ADA,
+    *,
+    labels: dict[str, int] | None = None,
+    message_id: int | None = None,
+    source: str = "check",
+) -> NewReview:
+    labels = labels or dict.fromkeys(LABELS, 0)
+    return NewReview(
+        user_id=user,
+        guild_id=GUILD,
+        source=source,
+        score=sum(labels[label] for label in LABELS[:5]),
+        failure_count=sum(labels[label] for label in LABELS[5:]),
+        labels=labels,
+        prompt_id="w01d1-latency-numbers",
+        phase="requirements",
+        message_id=message_id,
+    )
+
+
+async def test_review_and_its_ten_labels_round_trip(db: Database) -> None:
+    review = Reviewer().review("Assume 20M DAU → ~500 writes/s. Everything on k8s.")
+    repo = ReviewRepository(db)
+    review_id = await repo.add(NewReview(
+        user_id=ADA, guild_id=GUILD, source="check", score=review.score,
+        failure_count=review.failure_count, labels=review.labels(), phase="scale"), NOW)
+    stored = await repo.get(review_id or -1)
+    assert stored is not None
+    assert (stored.user_id, stored.guild_id, stored.source) == (ADA, GUILD, "check")
+    assert stored.phase == "scale"
+    assert (stored.score, stored.failure_count) == (1, 1)
+    assert stored.labels == review.labels() and len(stored.labels) == 10
+    assert stored.created_at == NOW
+
+
+async def test_a_message_is_stored_once_even_if_reviewed_again(db: Database) -> None:
+    repo = ReviewRepository(db)
+    first = await repo.add(_new(message_id=555, source="auto"), NOW)
+    again = await repo.add(_new(message_id=555, source="context_menu"), NOW)
+    assert first is not None and again is None
+    rows = await db.fetchall("SELECT COUNT(*) AS n FROM review_labels")
+    assert rows[0]["n"] == 10
+    assert await repo.add(_new(), NOW) is not None  # no message: /check pastes always count
+
+
+async def test_hit_rate_per_item_for_a_member_in_a_guild(db: Database) -> None:
+    repo = ReviewRepository(db)
+    met = {label: int(label == "numbers_always") for label in LABELS}
+    for labels in (met, met, dict.fromkeys(LABELS, 0)):
+        await repo.add(_new(labels=labels), NOW)
+    await repo.add(_new(BOB, labels=met), NOW)
+    rates = await repo.hit_rates(GUILD, ADA)
+    assert (rates["numbers_always"].met, rates["numbers_always"].total) == (2, 3)
+    assert rates["customer_first"].met == 0 and rates["customer_first"].total == 3
+
+
+async def test_reviews_per_member_per_day(db: Database) -> None:
+    repo = ReviewRepository(db)
+    for hours in (0, 1, 25, 26, 27, 24 * 10):
+        await repo.add(_new(), NOW - timedelta(hours=hours))
+    per_day = await repo.reviews_per_day(GUILD, ADA, since=NOW - timedelta(days=3))
+    assert per_day == {(NOW - timedelta(days=1)).date(): 3, NOW.date(): 2}
+
+
+async def test_progress_queries_use_the_member_index(db: Database) -> None:
+    plan = await db.fetchall(
+        "EXPLAIN QUERY PLAN SELECT l.label, SUM(l.value) FROM reviews r "
+        "JOIN review_labels l ON l.review_id = r.id WHERE r.guild_id = ? AND r.user_id = ? "
+        "GROUP BY l.label", (GUILD, ADA))
+    details = " ".join(row["detail"] for row in plan)
+    assert "reviews_member" in details and "PRIMARY KEY" in details
+
+
+async def test_unknown_source_is_refused(db: Database) -> None:
+    with pytest.raises(ValueError, match="unknown review source"):
+        await ReviewRepository(db).add(_new(source="bogus"), NOW)
+
+
+async def test_privacy_delete_removes_reviews_and_their_labels(db: Database) -> None:
+    repo = ReviewRepository(db)
+    await repo.add(_new(ADA), NOW)
+    await repo.add(_new(BOB), NOW)
+    await delete_user(db, ADA)
+    reviews = await db.fetchall("SELECT user_id FROM reviews")
+    labels = await db.fetchall("SELECT COUNT(*) AS n FROM review_labels")
+    assert [row["user_id"] for row in reviews] == [BOB]
+    assert labels[0]["n"] == 10
