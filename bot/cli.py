@@ -26,7 +26,7 @@ EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
 
 # Feature modules that add subcommands; each exposes register(subparsers).
-FEATURE_COMMANDS: tuple[str, ...] = ("bot.daily.preview",)
+FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview", "bot.bench")
 
 
 class TokenRedactingFilter(logging.Filter):
