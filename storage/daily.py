@@ -153,10 +153,13 @@ class DailyRepository:
                 (schedule.guild_id, schedule.epoch, day, on.isoformat(), kind.value,
                  schedule.channel_id, to_db(now)),
             )
+            # Until its message is sent, a claim follows the schedule to a new channel
+            # (the organiser replaced a deleted one); after that it stays where it began.
             await tx.execute(
-                "UPDATE daily_posts SET attempts = attempts + 1 WHERE guild_id = ? AND epoch = ? "
-                "AND cohort_day = ? AND completed_at IS NULL",
-                (schedule.guild_id, schedule.epoch, day),
+                "UPDATE daily_posts SET attempts = attempts + 1, channel_id = CASE "
+                "WHEN message_id IS NULL THEN ? ELSE channel_id END WHERE guild_id = ? "
+                "AND epoch = ? AND cohort_day = ? AND completed_at IS NULL",
+                (schedule.channel_id, schedule.guild_id, schedule.epoch, day),
             )
             row = await tx.fetchone(
                 _SELECT_POSTS + _POST_KEY, (schedule.guild_id, schedule.epoch, day)

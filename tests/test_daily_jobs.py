@@ -88,13 +88,15 @@ async def test_firing_posts_and_re_arms_for_the_next_local_day(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
     await service.configure(1, 11, "02:30", "America/New_York", "2026-03-01")
-    jobs = DailyJobs(scheduler, service, clock)
+    runs: list[str] = []
+    jobs = DailyJobs(scheduler, service, clock, observe=runs.append)
     await jobs.rebuild()
     armed_for = jobs.next_run(1)
     clock.set(armed_for)
     job = scheduler.get_job(job_id(1))
     await job.func(*job.args)
     assert (await service.last_post(1)).cohort_day == 8
+    assert runs == ["ok"]
     # back to 02:30 on 9 March, which exists again (EDT): 06:30 UTC
     assert jobs.next_run(1) == datetime(2026, 3, 9, 6, 30, tzinfo=UTC)
 

@@ -51,15 +51,14 @@ class FakePoster:
         self.discord = discord
         self.crash_at = crash_at
         self.failures: list[Exception] = []  # raised (once each) before the next call's effect
-        self.sends = 0
 
     def _maybe(self, step: str, when: str) -> None:
         if self.crash_at == f"{step}:{when}":
             raise Crash(self.crash_at)
 
     async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
-        step = "send" if self.sends == 0 else "opener"
-        self.sends += 1
+        threads = {thread_id for thread_id, _ in self.discord.threads.values()}
+        step = "opener" if channel_id in threads else "send"
         if self.failures:
             raise self.failures.pop(0)
         self._maybe(step, "before")
@@ -368,3 +367,19 @@ async def test_graduation_day_posts_without_a_thread(
     clock.set(POST_TIME)
     [review] = await service.run_due()
     assert review.record.kind == "review" and review.record.thread_id is not None
+
+
+async def test_a_replacement_channel_gets_the_day_the_deleted_one_never_did(
+    make_service, clock: FixedClock, discord: FakeDiscord
+) -> None:
+    poster = FakePoster(discord)
+    service = make_service(poster)
+    await configured(service)
+    clock.set(POST_TIME)
+    poster.failures = [ChannelGoneError("404")]
+    [failed] = await service.run_due()
+    assert failed.outcome is Outcome.FAILED
+    await service.configure(GUILD, 200, "09:00", "Europe/London")
+    [result] = await service.run_due()
+    assert (result.outcome, result.record.channel_id) == (Outcome.POSTED, 200)
+    assert len(discord.messages[200]) == 1 and CHANNEL not in discord.messages

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from apscheduler.jobstores.base import JobLookupError
@@ -36,10 +37,18 @@ def job_id(guild_id: int) -> str:
 class DailyJobs:
     """Keeps exactly one pending job per active schedule."""
 
-    def __init__(self, scheduler: BaseScheduler, service: DailyService, clock: Clock) -> None:
+    def __init__(
+        self,
+        scheduler: BaseScheduler,
+        service: DailyService,
+        clock: Clock,
+        observe: Callable[[str], None] | None = None,
+    ) -> None:
+        """``observe`` hears "ok" or "error" after each run (the cog counts them in metrics)."""
         self._scheduler = scheduler
         self._service = service
         self._clock = clock
+        self._observe = observe or (lambda outcome: None)
 
     async def rebuild(self) -> int:
         """Arm every active schedule and drop jobs of removed ones; returns jobs armed."""
@@ -92,7 +101,9 @@ class DailyJobs:
         """
         try:
             await self._service.run_guild(guild_id)
+            self._observe("ok")
         except Exception:
+            self._observe("error")
             log.exception("daily job for guild %s failed", guild_id)
         finally:
             schedule = await self._service.schedule(guild_id)

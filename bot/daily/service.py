@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.clock import Clock
@@ -18,7 +18,7 @@ from bot.daily.cohort import DayPlan, cohort_day, frozen_day, local_date, plan_f
 from bot.daily.cohort import paused_days_after_resume as _paused_days_after_resume
 from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy
 from bot.daily.messages import DailyMessages
-from bot.daily.models import Attention, PostRecord, Schedule
+from bot.daily.models import Attention, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
 from bot.daily.timing import next_post_at, today_instant
 from bot.daily.validation import parse_start_date, parse_time, parse_zone
@@ -84,13 +84,13 @@ class DailyService:
         """
         post_time, timezone = parse_time(time_text), parse_zone(zone_text)
         existing = await self._repo.schedule(guild_id)
-        draft = Schedule(guild_id, channel_id, post_time, timezone, date.min)
-        today = local_date(draft, self._clock.now())
+        today = self._clock.now().astimezone(zone(timezone)).date()
         if start_text:
             start = parse_start_date(start_text, today)
         else:
             start = existing.start_date if existing else today
-        await self._repo.save_schedule(replace(draft, start_date=start), self._clock.now())
+        schedule = Schedule(guild_id, channel_id, post_time, timezone, start)
+        await self._repo.save_schedule(schedule, self._clock.now())
         return await self.require(guild_id)
 
     async def schedule(self, guild_id: int) -> Schedule | None:

@@ -50,7 +50,7 @@ class DailyCog(commands.Cog):
             DailyRepository(bot.database), bot.content, bot.renderer, bot.clock,
             DiscordPoster(bot), observe=self._count,
         )
-        self.jobs = DailyJobs(bot.scheduler, self.service, bot.clock)
+        self.jobs = DailyJobs(bot.scheduler, self.service, bot.clock, observe=self._count_job)
         armed = await self.jobs.rebuild()
         log.info("daily: %d guild schedules armed", armed)
         bot.tasks.spawn(self._catch_up(), name="daily catch-up")
@@ -63,6 +63,9 @@ class DailyCog(commands.Cog):
         await self.bot.wait_until_ready()
         results = await self.service.run_due()
         log.info("daily catch-up: %d post(s)", len(results))
+
+    def _count_job(self, outcome: str) -> None:
+        self.bot.metrics.jobs.labels(job="daily", outcome=outcome).inc()
 
     def _count(self, result: PostResult) -> None:
         outcome = "ok" if result.outcome is Outcome.POSTED else result.outcome.value
