@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.standin import StandIn
+from tests.standin import StandIn, harness
+from tests.standin.gateway import MESSAGE_CONTENT
 
 
 async def test_starts_syncs_once_and_a_restart_with_unchanged_commands_does_not_sync(
@@ -69,3 +71,21 @@ async def test_everything_the_bot_sends_has_pings_disabled(
     assert sent
     for request in sent:
         assert request.allowed_mentions == {"parse": []}, (request.route, request.json)
+
+
+async def test_the_message_content_intent_is_asked_for_only_when_configured(
+        standin: StandIn, bot_env: dict[str, str], run_bot, tmp_path: Path) -> None:
+    standin.add_guild("Study group")
+    async with run_bot(bot_env):
+        pass
+    assert not standin.gateway.identifies[0]["intents"] & MESSAGE_CONTENT
+    granted = StandIn(privileged_intents=MESSAGE_CONTENT)
+    await granted.start()
+    try:
+        granted.add_guild("Study group")
+        env = harness.bot_env(granted, tmp_path / "granted.db", MESSAGE_CONTENT_INTENT="true")
+        async with run_bot(env):
+            pass
+        assert granted.gateway.identifies[0]["intents"] & MESSAGE_CONTENT
+    finally:
+        await granted.stop()
