@@ -47,12 +47,14 @@ def parse_phase(raw: str | None) -> str | None:
 class AnswerModal(discord.ui.Modal, title="Check an answer"):
     answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
         label="Your answer",
+        custom_id="review:answer",
         style=discord.TextStyle.paragraph,
         placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
         max_length=ANSWER_LIMIT,
     )
     phase: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
         label="Phase (optional)",
+        custom_id="review:phase",
         placeholder="requirements, high_level, deep_dive, scale, operations",
         required=False,
         max_length=20,
@@ -121,9 +123,9 @@ class ReviewCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Auto-review answers in daily-prompt threads when the guild turned it on."""
+        # The channel may be uncached (threads the bot opened over REST): whether it is a
+        # daily-prompt thread is the database's call, inside the service.
         if message.author.bot or message.guild is None or not message.content:
-            return
-        if not isinstance(message.channel, discord.Thread):
             return
         origin = AnswerSource(message.author.id, message.guild.id, "auto", message.id)
         try:

@@ -1,0 +1,145 @@
+"""/check through its modal, the "Check against checklist" message command, and
+auto-review in a daily thread, with the real bot against the stand-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from storage.guilds import GuildRepository
+from tests.standin import StandIn, harness
+from tests.standin import permissions as perms
+
+MESSAGE_CONTENT = 1 << 15
+HOSTILE = "@everyone {{ 7*7 }} <@&1> We'll just run everything on Kubernetes, the standard. "
+GOOD = ("Shoppers see add-to-cart return in < 100 ms p99. Assume 20M DAU → ~500 writes/s. "
+        "If DynamoDB throttles, the SDK retries with backoff and then queues the write.")
+
+
+def no_pings(standin: Any) -> None:
+    posts = standin.requests("POST") + standin.requests("PATCH")
+    sent = [r for r in posts if isinstance(r.json, dict) and ("content" in r.json
+                                                              or "embeds" in r.json
+                                                              or "data" in r.json)]
+    assert sent
+    for request in sent:
+        mentions = request.allowed_mentions or {"parse": []}
+        assert mentions.get("parse") == [] and not mentions.get("replied_user"), request.route
+        assert not mentions.get("users") and not mentions.get("roles"), request.route
+
+
+async def stored(bot: Any) -> list[dict[str, Any]]:
+    rows = await bot.database.fetchall("SELECT user_id, source, phase, score FROM reviews")
+    return [dict(row) for row in rows]
+
+
+async def test_check_modal_reviews_hostile_4000_char_answer_without_pings(
+    standin, bot_env, run_bot
+):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    member = guild.add_member("ada")
+    answer = (HOSTILE + GOOD + " ") * 20
+    answer = answer[:4000]
+    async with run_bot(bot_env) as bot:
+        shown = standin.slash(member, general, "check", {})
+        await shown.wait_callback()
+        assert shown.callback_type == 9 and shown.modal is not None
+        submitted = standin.submit_modal(
+            shown, {"review:answer": answer, "review:phase": "Requirements"}
+        )
+        reply = await submitted.wait_message()
+        rows = await stored(bot)
+    assert submitted.ephemeral and submitted.latency < 3
+    embed = reply["embeds"][0]
+    assert embed["title"].startswith("Answer review · 3/5 items met · 1 failure mode")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "@everyone {{ 7\\*7 }} <@&1>" in fields["⚠️ We'll use Kubernetes"]
+    assert "Phase deliverables · requirements" in fields
+    assert not reply.get("mention_everyone") and reply.get("mention_roles", []) == []
+    assert rows == [{"user_id": member, "source": "check", "phase": "requirements", "score": 3}]
+    no_pings(standin)
+
+
+async def test_check_modal_with_an_unknown_phase_says_so(standin, bot_env, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    member = guild.add_member("ada")
+    async with run_bot(bot_env) as bot:
+        shown = standin.slash(member, general, "check", {})
+        await shown.wait_callback()
+        submitted = standin.submit_modal(shown, {"review:answer": GOOD, "review:phase": "lunch"})
+        reply = await submitted.wait_message()
+        rows = await stored(bot)
+    assert submitted.ephemeral
+    assert reply["content"].startswith("Unknown phase `lunch`")
+    assert rows == []
+
+
+async def test_context_menu_reviews_another_members_message_privately(
+    standin, bot_env, run_bot
+):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    author = guild.add_member("ada")
+    asker = guild.add_member("bo")
+    async with run_bot(bot_env) as bot:
+        message = standin.post_message(general, author, GOOD + " " + HOSTILE)
+        empty = standin.post_message(general, author, "")
+        call = standin.message_command(asker, "Check against checklist", int(message["id"]))
+        reply = await call.wait_message()
+        again = standin.message_command(asker, "Check against checklist", int(message["id"]))
+        await again.wait_message()
+        blank = standin.message_command(asker, "Check against checklist", int(empty["id"]))
+        blank_reply = await blank.wait_message()
+        rows = await stored(bot)
+    assert call.ephemeral and blank.ephemeral
+    embed = reply["embeds"][0]
+    assert "3/5 items met" in embed["title"] and "1 failure mode" in embed["title"]
+    assert message["id"] in embed["description"]  # links the reviewed message
+    assert blank_reply["embeds"][0]["description"] == "Nothing to review: the message has no text."
+    # stored once, for the answer's author
+    assert rows == [{"user_id": author, "source": "context_menu", "phase": None, "score": 3}]
+    visible = standin.channel_messages(general)  # the card was ephemeral: nothing public
+    assert not any("Answer review" in str(m.get("embeds")) for m in visible)
+    no_pings(standin)
+
+
+async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
+    standin = StandIn(privileged_intents=MESSAGE_CONTENT)
+    await standin.start()
+    try:
+        env = harness.bot_env(standin, tmp_path / "bar-raiser.db", MESSAGE_CONTENT_INTENT="true")
+        guild = standin.add_guild("Study group")
+        admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
+        member = guild.add_member("bo")
+        async with harness.run_bot(env) as bot:
+            channel = guild.add_text_channel("daily")
+            setup = standin.slash(admin, channel, "daily setup",
+                                  {"channel": channel, "time": "00:00", "timezone": "UTC"})
+            await setup.wait_message()
+            await standin.wait_until(
+                lambda: any(r.route.endswith("/threads") for r in standin.requests("POST")),
+                what="the daily thread",
+            )
+            thread = int([r for r in standin.requests("POST")
+                          if r.route.endswith("/threads")][-1].response["id"])
+            # (off by default: covered in tests/test_review_service.py without a race)
+            await GuildRepository(bot.database).set_auto_review(guild.id, True, bot.clock.now())
+            answer = standin.post_message(thread, member, GOOD + " @everyone")
+            await standin.wait_until(
+                lambda: any(str((m.get("message_reference") or {}).get("message_id")) == answer["id"]
+                            for m in standin.channel_messages(thread)),
+                what="the auto-review reply",
+            )
+            replies = [m for m in standin.channel_messages(thread)
+                       if m["author"]["id"] != str(member) and m.get("message_reference")]
+            rows = await stored(bot)
+        assert len(replies) == 1
+        assert replies[0]["content"].startswith("**Checklist 3/5**")
+        assert not replies[0].get("mention_everyone") and replies[0].get("mentions", []) == []
+        assert rows == [{"user_id": member, "source": "auto", "phase": None, "score": 3}]
+        no_pings(standin)
+    finally:
+        await standin.stop()
+    assert not standin.internal_errors
