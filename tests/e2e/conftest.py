@@ -6,12 +6,18 @@ functions from tests.standin.harness, offered as fixtures so tests need no impor
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.standin import StandIn, harness
+
+
+async def _stop_checked(server: StandIn) -> None:
+    await server.stop()
+    assert not server.internal_errors, f"stand-in crashed: {server.internal_errors!r}"
 
 
 @pytest.fixture
@@ -22,8 +28,28 @@ async def standin() -> AsyncIterator[StandIn]:
     try:
         yield server
     finally:
-        await server.stop()
-    assert not server.internal_errors, f"stand-in crashed: {server.internal_errors!r}"
+        await _stop_checked(server)
+
+
+@pytest.fixture
+async def make_standin() -> AsyncIterator[Callable[..., Awaitable[StandIn]]]:
+    """``server = await make_standin(privileged_intents=MESSAGE_CONTENT)``: a configured one.
+
+    Pair it with ``harness.bot_env(server, tmp_path / "bot.db")``.
+    """
+    started: list[StandIn] = []
+
+    async def make(**options: Any) -> StandIn:
+        server = StandIn(**options)
+        await server.start()
+        started.append(server)
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in started:
+            await _stop_checked(server)
 
 
 @pytest.fixture

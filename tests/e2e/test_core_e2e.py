@@ -74,18 +74,15 @@ async def test_everything_the_bot_sends_has_pings_disabled(
 
 
 async def test_the_message_content_intent_is_asked_for_only_when_configured(
-        standin: StandIn, bot_env: dict[str, str], run_bot, tmp_path: Path) -> None:
+        standin: StandIn, bot_env: dict[str, str], run_bot, make_standin,
+        tmp_path: Path) -> None:
     standin.add_guild("Study group")
     async with run_bot(bot_env):
         pass
     assert not standin.gateway.identifies[0]["intents"] & MESSAGE_CONTENT
-    granted = StandIn(privileged_intents=MESSAGE_CONTENT)
-    await granted.start()
-    try:
-        granted.add_guild("Study group")
-        env = harness.bot_env(granted, tmp_path / "granted.db", MESSAGE_CONTENT_INTENT="true")
-        async with run_bot(env):
-            pass
-        assert granted.gateway.identifies[0]["intents"] & MESSAGE_CONTENT
-    finally:
-        await granted.stop()
+    granted = await make_standin(privileged_intents=MESSAGE_CONTENT)
+    granted.add_guild("Study group")
+    env = harness.bot_env(granted, tmp_path / "granted.db", MESSAGE_CONTENT_INTENT="true")
+    async with run_bot(env):
+        pass
+    assert granted.gateway.identifies[0]["intents"] & MESSAGE_CONTENT
