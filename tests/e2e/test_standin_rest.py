@@ -293,3 +293,17 @@ async def test_bucket_headers_make_discord_py_wait_instead_of_hitting_429() -> N
         assert len(server.channel_messages(channel.id)) == 5
     finally:
         await server.stop()
+
+
+async def test_thread_sends_need_send_messages_in_threads_from_the_parent(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    channel = text_channel(client, guild)
+    thread = await (await channel.send("prompt")).create_thread(name="Answers")
+    updated = client.wait_for("guild_channel_update")
+    standin.set_overwrite(channel.id, guild.bot_role_id, deny=perms.SEND_MESSAGES_IN_THREADS)
+    await updated
+    await channel.send("the channel itself still works")
+    with pytest.raises(discord.Forbidden) as raised:
+        await thread.send("but not its threads")
+    assert raised.value.code == 50013
