@@ -136,13 +136,19 @@ class BotProcess:
 
 async def start_bot_process(env: Mapping[str, str], log_dir: Path,
                             name: str = "bot") -> BotProcess:
-    """Run the bot as a subprocess with ``env`` over a clean copy of this environment."""
+    """Run the bot as a subprocess with ``env`` over a clean copy of this environment.
+
+    It runs in ``log_dir`` with the repository on PYTHONPATH, so a developer's ``.env``
+    in the repository root cannot leak real settings into the test.
+    """
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
     child_env.update(env)
     child_env["PYTHONUNBUFFERED"] = "1"
+    child_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
     stdout_path, stderr_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=REPO_ROOT, env=child_env,
+            sys.executable, "-m", "bot", "run", cwd=log_dir, env=child_env,
             stdout=stdout, stderr=stderr)
     return BotProcess(process, stdout_path, stderr_path)
