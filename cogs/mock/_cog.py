@@ -1,0 +1,344 @@
+"""/mock commands, lobby and scorecard components, and the thread announcer.
+
+Thin by design: each handler finds the round, makes one service call and
+renders one template. Refusals are ``BotError`` from the service; for slash
+commands the tree's error boundary answers them, for components ``_guard``
+does the same.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_io import rendered_to_kwargs, require_guild, send
+from bot.errors import BotError
+from bot.mock.journal import MockJournal
+from bot.mock.model import MockSession, Role, Status, Vote
+from bot.mock.posts import Post, lobby_variables, status_variables
+from bot.mock.scorecard import engine_reviewer
+from bot.mock.service import MockConfig, MockService, ThreadGone
+from bot.mock.timeline import Kind
+from bot.mock.timers import SchedulerTimers
+from bot.render import RenderedMessage
+from bot.review import Reviewer
+from cogs.mock._views import DYNAMIC_ITEMS, AnswerModal, lobby_view, scorecard_view
+from storage.guilds import GuildRepository
+from storage.mock import MockRepository
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction["BarRaiser"]
+THREAD_NAME_LIMIT = 100
+
+
+class ThreadAnnouncer:
+    """The service's ``Announcer``: posts to a round's thread by id, no cache needed."""
+
+    def __init__(self, bot: BarRaiser, cog: MockCog) -> None:
+        self.bot, self.cog = bot, cog
+
+    async def post(self, session: MockSession, post: Post) -> None:
+        if session.thread_id is None:
+            return
+        rendered = self.bot.renderer.render(post.template, **post.variables)
+        card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
+        extra: dict[str, Any] = {}
+        if card is not None:
+            extra["view"] = scorecard_view(session.session_id, self.bot.content.rubric.checklist)
+        thread = self.bot.get_partial_messageable(session.thread_id)
+        try:
+            await thread.send(**rendered_to_kwargs(rendered), **extra)
+        except discord.NotFound as error:
+            raise ThreadGone(session.thread_id) from error
+        self.bot.metrics.posts.labels(kind=f"mock_{post.kind.value}", outcome="ok").inc()
+        if card is not None:
+            await self.cog.service.store_scorecard(
+                session.session_id, card.candidate_user_id, rendered.as_text()
+            )
+
+    async def archive(self, session: MockSession) -> None:
+        """Archive, not lock: the group can keep discussing the scorecard."""
+        if session.thread_id is None:
+            return
+        thread = await self.bot.fetch_channel(session.thread_id)
+        if isinstance(thread, discord.Thread):
+            await thread.edit(archived=True)
+
+
+@app_commands.guild_only()
+class MockCog(commands.GroupCog, group_name="mock", name="Mock",
+              group_description="Group mock interviews with time boxes and a scorecard"):
+    def __init__(self, bot: BarRaiser) -> None:
+        self.bot = bot
+        self.timers = SchedulerTimers(bot.scheduler, self._tick)
+        self.service = MockService(
+            MockRepository(bot.database), bot.content, bot.clock,
+            MockConfig(bot.settings.mock_minute_seconds, bot.settings.mock_max_per_guild),
+            announcer=ThreadAnnouncer(bot, self), timers=self.timers,
+            limits=GuildRepository(bot.database),
+            reviewer=engine_reviewer(Reviewer(bot.content.rubric, bot.content.questions)),
+        )
+        self.journal = MockJournal(self.service)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
+
+    async def cog_unload(self) -> None:
+        self.timers.cancel_all()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def _resume_all(self) -> None:
+        count = await self.service.resume_all()
+        log.info("resumed %d live mock rounds", count)
+
+    async def _tick(self, session_id: int) -> None:
+        await self.service.tick(session_id)
+
+    def _render(self, template: str, **variables: object) -> RenderedMessage:
+        return self.bot.renderer.render(template, **variables)
+
+    def _reply(self, what: str, **variables: object) -> RenderedMessage:
+        defaults: dict[str, object] = {"left_minutes": None, "ends_at": None}
+        return self._render("mock/reply.md.j2", what=what, **(defaults | variables))
+
+    async def _here(self, interaction: Interaction) -> MockSession:
+        return await self.service.in_thread(interaction.channel_id or 0)
+
+    # -- /mock start -----------------------------------------------------------------------
+
+    @app_commands.command(name="start", description="Open a mock round in a new thread")
+    @app_commands.describe(
+        question="A question from the bank (random when omitted)",
+        length="Round length in minutes",
+        minutes="Per-phase override, e.g. 5,10,15,10,5 (each 1-30)",
+    )
+    @app_commands.choices(length=[app_commands.Choice(name="45 minutes", value=45),
+                                  app_commands.Choice(name="60 minutes", value=60)])
+    @app_commands.guild_only()
+    async def start(self, interaction: Interaction, question: str | None = None,
+                    length: int = 45, minutes: str | None = None) -> None:
+        guild = require_guild(interaction)
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            raise BotError("Start a mock round from a text channel; it opens its own thread.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session = await self.service.open(
+            guild_id=guild.id, channel_id=channel.id, host_user_id=interaction.user.id,
+            question_id=question, length=length, minutes=minutes,
+        )
+        title = self.bot.content.question(session.question_id).title
+        try:
+            thread = await channel.create_thread(
+                name=f"Mock · {title}"[:THREAD_NAME_LIMIT], type=discord.ChannelType.public_thread
+            )
+        except discord.HTTPException as error:
+            await self.service.discard(session.session_id)
+            raise BotError("I couldn't create a thread here. Run `/doctor` to see which "
+                           "permission is missing.") from error
+        session = await self.service.attach(session.session_id, thread.id)
+        lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))
+        message = await thread.send(**rendered_to_kwargs(lobby),
+                                    view=lobby_view(session.session_id))
+        await self.service.set_lobby_message(session.session_id, message.id)
+        await send(interaction, self._reply("ready", thread_id=thread.id))
+
+    @start.autocomplete("question")
+    async def question_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.lower()
+        matches = [q for q in self.bot.content.questions.values()
+                   if needle in q.id or needle in q.title.lower()]
+        return [app_commands.Choice(name=f"{q.title} ({q.category})"[:100], value=q.id)
+                for q in sorted(matches, key=lambda q: q.title)[:25]]
+
+    # -- controls --------------------------------------------------------------------------
+
+    @app_commands.command(name="next", description="End the current phase now")
+    async def next_phase(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        await self.service.next(session.session_id, interaction.user.id)
+        await send(interaction, self._reply("next", user_id=interaction.user.id), ephemeral=False)
+
+    @app_commands.command(name="pause", description="Pause the clock")
+    async def pause(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        session = await self.service.pause(session.session_id, interaction.user.id)
+        left = session.state.time_left(self.bot.clock.now())
+        left_minutes = round(left.total_seconds() / session.state.minute_seconds, 1) if left else None
+        await send(interaction, self._reply("paused", user_id=interaction.user.id,
+                                            left_minutes=left_minutes), ephemeral=False)
+
+    @app_commands.command(name="resume", description="Restart the clock")
+    async def resume(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        await self.service.resume(session.session_id, interaction.user.id)
+        await send(interaction, self._reply("resumed", user_id=interaction.user.id),
+                   ephemeral=False)
+
+    @app_commands.command(name="extend", description="Give the current phase more time")
+    @app_commands.describe(minutes="Extra minutes (1-10)")
+    async def extend(self, interaction: Interaction,
+                     minutes: app_commands.Range[int, 1, 10]) -> None:
+        session = await self._here(interaction)
+        session = await self.service.extend(session.session_id, interaction.user.id, minutes)
+        index = session.state.current_index()
+        ends_at = session.state.phases[index].deadline if index is not None else None
+        await send(interaction, self._reply("extended", user_id=interaction.user.id,
+                                            minutes=minutes, ends_at=ends_at), ephemeral=False)
+
+    @app_commands.command(name="end", description="End the round and post the scorecard")
+    async def end(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        member = interaction.user
+        manage = isinstance(member, discord.Member) and interaction.permissions.manage_threads
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.service.end(session.session_id, member.id, can_manage_threads=manage)
+        await send(interaction, self._reply("ended"))
+
+    @app_commands.command(name="status", description="Phase, time left and who is who")
+    async def status(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        variables = status_variables(self.bot.content, session, self.bot.clock.now())
+        await send(interaction, self._render("mock/status.md.j2", **variables))
+
+    # -- records ---------------------------------------------------------------------------
+
+    @app_commands.command(name="note", description="A private note for the final scorecard")
+    @app_commands.describe(text="What you noticed (interviewers and bar raiser)")
+    async def note(self, interaction: Interaction,
+                   text: app_commands.Range[str, 1, 1000]) -> None:
+        session = await self._here(interaction)
+        await self.journal.add_note(session.session_id, interaction.user.id, text)
+        await send(interaction, self._reply("noted"))
+
+    @app_commands.command(name="answer", description="Submit your answer for this phase")
+    async def answer(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        if session.state.role_of(interaction.user.id) is not Role.CANDIDATE:
+            raise BotError("Only the candidate can submit answers in this round.")
+        await interaction.response.send_modal(AnswerModal(session.session_id, self._submit))
+
+    async def _submit(self, interaction: Interaction, session_id: int, text: str) -> None:
+        async def work() -> None:
+            index = await self.journal.submit_answer(session_id, interaction.user.id, text)
+            phase_name = self.bot.content.rubric.phases[index].name
+            await send(interaction, self._render(
+                "mock/answer.md.j2", user_id=interaction.user.id, phase_name=phase_name,
+                text=text), ephemeral=False)
+        await self._guard(interaction, work)
+
+    @app_commands.command(name="export", description="The round as a Markdown file")
+    async def export(self, interaction: Interaction) -> None:
+        session = await self._here(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        record = await self.journal.export(session.session_id, interaction.user.id)
+        text = self.bot.renderer.env.get_template("mock/export.md.j2").render(
+            **vars(record), exported_at=self.bot.clock.now()
+        )
+        file = discord.File(io.BytesIO(text.encode()), filename=f"mock-{session.session_id}.md")
+        await send(interaction, self._reply("export"), file=file)
+
+    # -- components ------------------------------------------------------------------------
+
+    async def _guard(self, interaction: Interaction, work: Callable[[], Awaitable[None]]) -> None:
+        """Run a component handler; a ``BotError`` becomes an ephemeral reply."""
+        try:
+            await work()
+        except BotError as error:
+            await send(interaction, RenderedMessage(error.user_message))
+
+    async def _own_session(self, interaction: Interaction, session_id: int) -> MockSession:
+        session = await self.service.in_thread(interaction.channel_id or 0)
+        if session.session_id != session_id:
+            raise BotError("This button belongs to another round.")
+        return session
+
+    async def on_join(self, interaction: Interaction, session_id: int, role: Role) -> None:
+        async def work() -> None:
+            await self._own_session(interaction, session_id)
+            session = await self.service.join(session_id, interaction.user.id, role)
+            await self._refresh_lobby(interaction, session)
+        await self._guard(interaction, work)
+
+    async def on_action(self, interaction: Interaction, session_id: int, action: str) -> None:
+        async def work() -> None:
+            session = await self._own_session(interaction, session_id)
+            user_id = interaction.user.id
+            if action != "pair" and session.state.role_of(user_id) is None \
+                    and user_id != session.state.host_user_id:
+                raise BotError("Join the round first with one of the lobby buttons.")
+            if action == "leave":
+                session = await self.service.leave(session_id, user_id)
+            elif action == "start":
+                session = await self.service.start(session_id, user_id)
+            else:
+                session = await self.service.pair_mode(
+                    session_id, user_id, not session.state.pair_mode
+                )
+            await self._refresh_lobby(interaction, session)
+        await self._guard(interaction, work)
+
+    async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
+        lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))
+        await interaction.response.edit_message(**rendered_to_kwargs(lobby))
+
+    async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:
+        async def work() -> None:
+            await self._own_session(interaction, session_id)
+            counts = await self.journal.vote(session_id, interaction.user.id, vote)
+            if not await self._refresh_card(interaction, session_id):
+                text = " · ".join(f"{v.value.replace('_', ' ')} {n}" for v, n in counts.items())
+                await send(interaction, self._reply("vote_saved", tally=text))
+        await self._guard(interaction, work)
+
+    async def on_scores(self, interaction: Interaction, session_id: int,
+                        values: list[str]) -> None:
+        async def work() -> None:
+            await self._own_session(interaction, session_id)
+            for value in values:
+                item_id, _, flag = value.partition(":")
+                await self.journal.score(session_id, interaction.user.id, item_id, flag == "1")
+            if not await self._refresh_card(interaction, session_id):
+                await send(interaction, self._reply("scores_saved"))
+        await self._guard(interaction, work)
+
+    async def _refresh_card(self, interaction: Interaction, session_id: int) -> bool:
+        """Re-render a single-candidate scorecard in place (the live tally); False otherwise."""
+        session = await self.service.in_thread(interaction.channel_id or 0)
+        cards = await self.service.scorecards(session)
+        if session.state.status is not Status.ENDED or len(cards) != 1:
+            return False
+        rendered = self._render(
+            "mock/scorecard.md.j2", question=self.bot.content.question(session.question_id),
+            session_id=session_id, card=cards[0],
+            end_reason=(session.state.end_reason.value if session.state.end_reason else "ended"),
+        )
+        await interaction.response.edit_message(**rendered_to_kwargs(rendered))
+        return True
+
+    # -- gateway events --------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Record the candidate's thread messages (needs the Message Content intent)."""
+        if message.author.bot or not isinstance(message.channel, discord.Thread):
+            return
+        await self.journal.record_message(
+            message.channel.id, message.author.id, message.id, message.content
+        )
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        await self.service.thread_deleted(payload.thread_id)
+

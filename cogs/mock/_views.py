@@ -1,0 +1,206 @@
+"""Buttons, the score select and the answer modal of a mock round.
+
+Every component that must keep working after a restart is a
+``discord.ui.DynamicItem``: its custom_id carries the round id (and the role,
+action or vote), and the database carries everything else, so no view has to
+be re-registered per message. Each callback hands the press to the cog, which
+turns it into one service call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+
+from bot.content import ChecklistItem
+from bot.mock.model import Role, Vote
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+
+ROLE_LABELS = {
+    Role.CANDIDATE: ("Join as candidate", discord.ButtonStyle.success),
+    Role.INTERVIEWER: ("Join as interviewer", discord.ButtonStyle.primary),
+    Role.BAR_RAISER: ("Join as bar raiser", discord.ButtonStyle.primary),
+    Role.OBSERVER: ("Watch", discord.ButtonStyle.secondary),
+}
+ACTION_LABELS = {
+    "leave": ("Leave", discord.ButtonStyle.secondary),
+    "start": ("Start", discord.ButtonStyle.success),
+    "pair": ("Allow pair mode", discord.ButtonStyle.secondary),
+}
+VOTE_LABELS = {
+    Vote.STRONG_HIRE: ("Strong hire", discord.ButtonStyle.success),
+    Vote.HIRE: ("Hire", discord.ButtonStyle.success),
+    Vote.NO_HIRE: ("No hire", discord.ButtonStyle.danger),
+    Vote.STRONG_NO_HIRE: ("Strong no hire", discord.ButtonStyle.danger),
+}
+ANSWER_MAX_CHARS = 4000
+
+
+class MockHandlers(Protocol):
+    """What the cog does with each press (implemented by ``cogs.mock._cog.MockCog``)."""
+
+    async def on_join(self, interaction: discord.Interaction, session_id: int, role: Role) -> None:
+        ...
+
+    async def on_action(
+        self, interaction: discord.Interaction, session_id: int, action: str
+    ) -> None: ...
+
+    async def on_vote(self, interaction: discord.Interaction, session_id: int, vote: Vote) -> None:
+        ...
+
+    async def on_scores(
+        self, interaction: discord.Interaction, session_id: int, values: list[str]
+    ) -> None: ...
+
+
+def handlers(interaction: discord.Interaction[BarRaiser]) -> MockHandlers:
+    cog: Any = interaction.client.get_cog("Mock")
+    return cog
+
+
+class RoleButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):join:(?P<role>[a-z_]+)",
+):
+    def __init__(self, session_id: int, role: Role) -> None:
+        label, style = ROLE_LABELS[role]
+        super().__init__(discord.ui.Button(
+            label=label, style=style, custom_id=f"mock:{session_id}:join:{role.value}"
+        ))
+        self.session_id, self.role = session_id, role
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> RoleButton:
+        return cls(int(match["session"]), Role(match["role"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_join(interaction, self.session_id, self.role)
+
+
+class ActionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):(?P<action>leave|start|pair)",
+):
+    def __init__(self, session_id: int, action: str) -> None:
+        label, style = ACTION_LABELS[action]
+        super().__init__(discord.ui.Button(
+            label=label, style=style, custom_id=f"mock:{session_id}:{action}"
+        ))
+        self.session_id, self.action = session_id, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ActionButton:
+        return cls(int(match["session"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_action(interaction, self.session_id, self.action)
+
+
+class VoteButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):vote:(?P<vote>[a-z_]+)",
+):
+    def __init__(self, session_id: int, vote: Vote) -> None:
+        label, style = VOTE_LABELS[vote]
+        super().__init__(discord.ui.Button(
+            label=label, style=style, custom_id=f"mock:{session_id}:vote:{vote.value}"
+        ))
+        self.session_id, self.vote = session_id, vote
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> VoteButton:
+        return cls(int(match["session"]), Vote(match["vote"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_vote(interaction, self.session_id, self.vote)
+
+
+class ScoreSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"mock:(?P<session>\d+):score",
+):
+    """Up to five checklist judgements at once: ``<item id>:1`` met, ``<item id>:0`` missed."""
+
+    def __init__(self, session_id: int, items: tuple[ChecklistItem, ...] = ()) -> None:
+        options = [
+            discord.SelectOption(label=f"{mark} {item.name}", value=f"{item.id}:{flag}")
+            for item in items
+            for mark, flag in (("✅", 1), ("❌", 0))
+        ]
+        super().__init__(discord.ui.Select(
+            custom_id=f"mock:{session_id}:score",
+            placeholder="Score the candidate on the checklist",
+            min_values=1,
+            max_values=max(1, len(items)),
+            options=options or [discord.SelectOption(label="-", value="-")],
+        ))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ScoreSelect:
+        select = cls(int(match["session"]))
+        if isinstance(item, discord.ui.Select):
+            select.item.options = item.options
+            select.item.max_values = item.max_values
+        return select
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_scores(interaction, self.session_id, self.item.values)
+
+
+DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect)
+
+
+def lobby_view(session_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for role in ROLE_LABELS:
+        view.add_item(RoleButton(session_id, role))
+    for action in ACTION_LABELS:
+        view.add_item(ActionButton(session_id, action))
+    return view
+
+
+def scorecard_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for vote in VOTE_LABELS:
+        view.add_item(VoteButton(session_id, vote))
+    view.add_item(ScoreSelect(session_id, items))
+    return view
+
+
+class AnswerModal(discord.ui.Modal, title="Your answer for this phase"):
+    """``/mock answer``: works without the Message Content intent."""
+
+    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+        label="Answer",
+        custom_id="mock:answer:text",
+        style=discord.TextStyle.paragraph,
+        max_length=ANSWER_MAX_CHARS,
+        placeholder="Numbers, components, trade-offs: what you would say to the interviewer",
+    )
+
+    def __init__(self, session_id: int, submit: SubmitAnswer) -> None:
+        super().__init__(timeout=30 * 60)
+        self.session_id = session_id
+        self._submit = submit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, self.session_id, self.answer.value)
+
+
+class SubmitAnswer(Protocol):
+    async def __call__(
+        self, interaction: discord.Interaction, session_id: int, text: str
+    ) -> None: ...

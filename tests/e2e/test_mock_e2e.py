@@ -1,0 +1,161 @@
+"""A whole mock round through the stand-in, with session minutes of a fifth of a second."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+MINUTE = 0.2  # seconds per session minute: a 3-minute phase lasts 0.6 s
+
+
+def embeds(standin: Any, channel_id: int, title: str) -> list[dict[str, Any]]:
+    return [m for m in standin.channel_messages(channel_id)
+            if m.get("embeds") and m["embeds"][0].get("title", "").startswith(title)]
+
+
+def texts(standin: Any, channel_id: int, fragment: str) -> list[dict[str, Any]]:
+    return [m for m in standin.channel_messages(channel_id) if fragment in (m.get("content") or "")]
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
+
+
+async def open_round(standin: Any, host: int, channel: int, minutes: str) -> tuple[int, dict]:
+    call = standin.slash(host, channel, "mock start",
+                         {"question": "shopping_cart", "minutes": minutes})
+    reply = await call.wait_message()
+    assert call.ephemeral
+    thread_id = int(re.search(r"<#(\d+)>", reply["content"]).group(1))
+    await standin.wait_until(lambda: embeds(standin, thread_id, "Mock ·"), what="lobby")
+    return thread_id, embeds(standin, thread_id, "Mock ·")[0]
+
+
+def button(message: dict[str, Any], suffix: str) -> str:
+    return next(c for c in custom_ids(message) if c.endswith(suffix))
+
+
+async def click(standin: Any, user: int, message: dict[str, Any], suffix: str) -> Any:
+    record = standin.click(user, int(message["id"]), button(message, suffix))
+    return await record.wait_callback()
+
+
+async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    host, cand, interviewer, raiser, other = (
+        guild.add_member(name) for name in ("host", "cand", "ivy", "bea", "otto")
+    )
+    env = {**bot_env, "MOCK_MINUTE_SECONDS": str(MINUTE)}
+    async with run_bot(env):
+        thread, lobby = await open_round(standin, host, general, "3,3,3,3,3")
+        refused = await click(standin, cand, lobby, ":start")  # not host, not yet joined
+        assert refused.ephemeral and "Join the round first" in refused.messages()[0]["content"]
+        empty = await click(standin, host, lobby, ":start")  # no candidate yet
+        assert "needs a candidate" in empty.messages()[0]["content"]
+        for user, role in ((cand, "candidate"), (interviewer, "interviewer"),
+                           (raiser, "bar_raiser")):
+            joined = await click(standin, user, lobby, f":join:{role}")
+            assert joined.callback_type == 7  # the lobby roster updated in place
+        second = await click(standin, other, lobby, ":join:candidate")
+        assert "already has a candidate" in second.messages()[0]["content"]
+        not_host = await click(standin, interviewer, lobby, ":start")
+        assert "Only the host can start" in not_host.messages()[0]["content"]
+        await click(standin, host, lobby, ":start")
+        await click(standin, host, lobby, ":start")  # a duplicate press changes nothing
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
+        assert len(embeds(standin, thread, "📋")) == 1
+
+        # Another round's member cannot drive this one.
+        other_thread, other_lobby = await open_round(standin, other, general, "5,5,5,5,5")
+        foreign = await click(standin, other, lobby, ":leave")
+        assert "Join the round first" in foreign.messages()[0]["content"]
+
+        pause = standin.slash(interviewer, thread, "mock pause", {})
+        assert "paused" in (await pause.wait_message())["content"]
+        status = standin.slash(cand, thread, "mock status", {})
+        assert "paused" in (await status.wait_message())["embeds"][0]["description"]
+        resume = standin.slash(host, thread, "mock resume", {})
+        assert "resumed" in (await resume.wait_message())["content"]
+        extend = standin.slash(interviewer, thread, "mock extend", {"minutes": 1})
+        assert "<t:" in (await extend.wait_message())["content"]
+        ask = standin.slash(cand, thread, "mock answer", {})
+        await ask.wait_callback()
+        assert ask.modal is not None
+        submitted = standin.submit_modal(ask, {"mock:answer:text": "Use cases: add to cart. "
+                                                "I'd plan for 20M DAU and **5K** writes/s."})
+        shown = await submitted.wait_message()
+        assert "\\*\\*5K\\*\\*" in shown["embeds"][0]["description"]  # escaped user text
+        refused_answer = standin.slash(raiser, thread, "mock answer", {})
+        assert "Only the candidate" in (await refused_answer.wait_message())["content"]
+        note = standin.slash(raiser, thread, "mock note", {"text": "never sized the cache"})
+        assert (await note.wait_message()) and note.ephemeral
+        await standin.wait_until(lambda: texts(standin, thread, "minutes left"), what="warning")
+        nxt = standin.slash(interviewer, thread, "mock next", {})
+        await nxt.wait_message()
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), what="phase 2")
+        await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), timeout=15,
+                                 what="scorecard")
+        card = embeds(standin, thread, "Scorecard")[0]
+        vote = await click(standin, raiser, card, ":vote:strong_hire")
+        assert vote.callback_type == 7
+        assert "Strong hire **1**" in vote.callback_data["embeds"][0]["fields"][-1]["value"]
+        select = standin.select(raiser, int(card["id"]), button(card, ":score"),
+                                ["numbers_always:0"])
+        scored = await select.wait_callback()
+        checklist = scored.callback_data["embeds"][0]["fields"][5]["value"]
+        assert "Numbers Always** · group 0/1 ⚠️ **disagree**" in checklist
+        outsider = await click(standin, other, card, ":vote:hire")
+        assert "Only an interviewer or the bar raiser can vote" in \
+            outsider.messages()[0]["content"]
+        outside = standin.slash(host, general, "mock next", {})
+        assert "inside a mock round's thread" in (await outside.wait_message())["content"]
+        assert other_thread != thread and other_lobby
+
+    thread_messages = standin.channel_messages(thread)
+    assert [m["embeds"][0]["title"] for m in thread_messages
+            if m.get("embeds") and m["embeds"][0].get("title", "").startswith("Phase")] == [
+        f"Phase {i}/5 · {name}" for i, name in
+        enumerate(("Requirements", "High-Level", "Deep Dive", "Scale", "Operations"), 1)
+    ]
+    assert len(embeds(standin, thread, "Scorecard")) == 1
+    assert "never sized the cache" in str(embeds(standin, thread, "Scorecard")[0])
+    archived = [r for r in standin.requests("PATCH") if r.path.endswith(f"/channels/{thread}")]
+    assert archived and archived[-1].json.get("archived") is True
+    assert all(r.allowed_mentions in (None, {"parse": []}) for r in standin.requests("POST")
+               if r.route == "/channels/{channel_id}/messages")
+
+
+async def test_restarts_neither_repeat_nor_lose_announcements(standin, bot_env, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    host, cand = guild.add_member("host"), guild.add_member("cand")
+    env = {**bot_env, "MOCK_MINUTE_SECONDS": "1.0"}
+    async with run_bot(env):
+        long_thread, long_lobby = await open_round(standin, host, general, "12,6,6,6,6")
+        short_thread, short_lobby = await open_round(standin, host, general, "1,1,1,1,1")
+        for thread, lobby in ((long_thread, long_lobby), (short_thread, short_lobby)):
+            await click(standin, cand, lobby, ":join:candidate")
+            await click(standin, host, lobby, ":start")
+            await standin.wait_until(lambda t=thread: embeds(standin, t, "Phase 1/5"),
+                                     what="phase 1")
+    # Down long enough for the short round to run out, and for the long round's
+    # mid-phase probe to fall due, but not its warning or its phase end.
+    await asyncio.sleep(5.5)
+    async with run_bot(env):
+        await standin.wait_until(lambda: embeds(standin, short_thread, "Scorecard"),
+                                 what="the short round's scorecard")
+        await standin.wait_until(lambda: embeds(standin, long_thread, "Phase 2/5"), timeout=15,
+                                 what="phase 2 after the restart")
+        end = standin.slash(host, long_thread, "mock end", {})
+        await end.wait_message()
+        await standin.wait_until(lambda: embeds(standin, long_thread, "Scorecard"),
+                                 what="the long round's scorecard")
+    for once in ("Interviewer probe · Requirements", "minutes left** in Requirements"):
+        assert len(texts(standin, long_thread, once)) == 1, once
+    for once in ("Phase 1/5", "Phase 2/5", "Scorecard"):
+        assert len(embeds(standin, long_thread, once)) == 1, once
+    assert len(texts(standin, short_thread, "bot was offline")) == 1
+    assert len(embeds(standin, short_thread, "Scorecard")) == 1
+    assert not embeds(standin, short_thread, "Phase 2/5")

@@ -1,0 +1,96 @@
+"""200 rounds at once on the real scheduler, clock and SQLite: every announcement once, in order.
+
+This is the load run behind the "phase ends fire within 1 s at p99" target. It
+asserts only correctness; the lateness it measures is logged (``-o log_cli=true``)
+for the benchmark report, never asserted, because timings belong to benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import SystemClock
+from bot.content import load_content
+from bot.mock.model import MockSession, Role
+from bot.mock.posts import Post
+from bot.mock.service import MockConfig, MockService
+from bot.mock.timeline import Kind
+from bot.mock.timers import SchedulerTimers
+from storage.db import Database
+from storage.mock import MockRepository
+
+log = logging.getLogger(__name__)
+
+ROUNDS = 200
+MINUTE_SECONDS = 1.0  # 5 phases of 3 minutes: 15 s per round, all deadlines coinciding
+
+
+@dataclass
+class LatenessRecorder:
+    clock: SystemClock
+    lateness: list[float] = field(default_factory=list)
+    kinds: Counter[tuple[int, str, object]] = field(default_factory=Counter)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def post(self, session: MockSession, post: Post) -> None:
+        self.kinds[(session.session_id, post.kind.value, post.variables.get("number"))] += 1
+        if post.kind is Kind.PHASE and post.variables["number"] != 1:
+            index = int(str(post.variables["number"])) - 2
+            deadline = session.state.phases[index].deadline
+            assert deadline is not None
+            self.lateness.append((self.clock.now() - deadline).total_seconds())
+        if sum(1 for (_, kind, _) in self.kinds if kind == "scorecard") == ROUNDS:
+            self.done.set()
+
+    async def archive(self, session: MockSession) -> None:
+        return None
+
+
+@pytest.mark.slow
+async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
+    db = await Database.open(tmp_path / "load.db")
+    await db.migrate()
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    clock = SystemClock()
+    recorder = LatenessRecorder(clock)
+
+
+    async def tick(session_id: int) -> None:  # a coroutine function, as APScheduler needs
+        await service.tick(session_id)
+
+    service = MockService(
+        MockRepository(db), load_content(), clock, MockConfig(MINUTE_SECONDS, ROUNDS),
+        announcer=recorder, timers=SchedulerTimers(scheduler, tick),
+    )
+    try:
+        ids = []
+        for n in range(ROUNDS):
+            session = await service.open(guild_id=1, channel_id=2, host_user_id=n,
+                                         question_id=None, length=45, minutes="3,3,3,3,3")
+            await service.attach(session.session_id, 10_000 + n)
+            await service.join(session.session_id, 50_000 + n, Role.CANDIDATE)
+            ids.append(session.session_id)
+        await asyncio.gather(*(service.start(sid, n) for n, sid in enumerate(ids)))
+        async with asyncio.timeout(60):
+            await recorder.done.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await db.close()
+    per_round = Counter(kind for (_, kind, _), count in recorder.kinds.items()
+                        for _ in range(count))
+    assert per_round == {"brief": ROUNDS, "phase": 5 * ROUNDS, "probe": 5 * ROUNDS,
+                         "warning": 5 * ROUNDS, "scorecard": ROUNDS}
+    assert all(count == 1 for count in recorder.kinds.values())
+    late = sorted(recorder.lateness)
+    log.warning(
+        "mock timer lateness over %d phase ends: p50 %.3f s, p99 %.3f s, max %.3f s",
+        len(late), statistics.median(late), late[int(len(late) * 0.99) - 1], late[-1],
+    )
