@@ -59,8 +59,12 @@ class DailyCog(commands.Cog):
         self.jobs.disarm_all()
 
     async def _catch_up(self) -> None:
-        """Post what fell due while the bot was down, if it is still the same local day."""
-        await self.bot.wait_until_ready()
+        """Post what fell due while the bot was down, if it is still the same local day.
+
+        Waits for the gateway's READY (the app's ``ready_event``) so channels are cached;
+        a bot that never connects just leaves this pending until shutdown cancels it.
+        """
+        await self.bot.ready_event.wait()
         results = await self.service.run_due()
         log.info("daily catch-up: %d post(s)", len(results))
 
