@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from bot.review.analysis import Analysis
 from bot.review.checklist import has_live_alarms
-from bot.review.deferral import DEFERRAL, deferred_monitoring
+from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.patterns import expand, words
 from bot.review.stance import claims, clause_after, clause_before, in_quotes, is_warning, local
 from bot.review.text import Sentence
@@ -90,7 +90,9 @@ _UNBOUNDED = words(
         r" (?:is never|isn'?t|is not|will never be|won'?t be|will not be|never becomes?"
         r"|is no longer) (?:a |an )?(?:concern|issue|problem|bottleneck|worry)",
     ),
-    r"no capacity planning", r"no need to (?:size|provision|plan capacity)",
+    r"no capacity planning", r"no need to (?:size|provision|plan capacity)", r"no ceiling",
+    r"no upper (?:limit|bound)", *expand("has|have|with", r" no (?:practical )?(?:ceiling|upper bound)"),
+    r"never runs? out of (?:capacity|room|space|throughput)",
     r"never (?:be )?the bottleneck", r"scal\w* (?:\w+ )?forever", r"limitless",
     r"unbounded (?:scale|scaling|throughput|capacity)", r"no matter how (?:much|big|many|large)",
 )
@@ -119,6 +121,7 @@ _STRONG = words(
     r"commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every) (?:\w+ )?regions?",
     r"always (?:exact|in sync|identical|consistent|up to date)", r"in sync\b", r"latest write",
     r"never (?:be )?stale", r"nothing is ever stale", r"no (?:eventual consistency|inconsistency)",
+    *expand("newest|latest|most recent", r" (?:value|data|version|write|state)"),
     r"any inconsistency",
 )
 _UNIVERSAL = re.compile(
@@ -171,7 +174,7 @@ def monitor_later(analysis: Analysis) -> Sentence | None:
     for sentence in analysis.doc.sentences_matching(DEFERRAL):
         if sentence.stuffing or sentence.question or sentence.code:
             continue
-        deferral = deferred_monitoring(sentence.low)
+        deferral = deferred_monitoring(sentence.low, _answers_monitoring_question(analysis, sentence))
         if deferral is None:
             continue
         if _SECONDARY_MONITORING.search(sentence.low) and has_live_alarms(analysis):
@@ -182,12 +185,22 @@ def monitor_later(analysis: Analysis) -> Sentence | None:
     return None
 
 
+def _answers_monitoring_question(analysis: Analysis, sentence: Sentence) -> bool:
+    """A short sentence right after a question about monitoring ("Monitoring? later.")."""
+    index = analysis.index(sentence)
+    if index == 0 or len(sentence.low.split()) > 8:
+        return False
+    previous = analysis.doc.sentences[index - 1]
+    return sentence.line - previous.line <= 1 and asks_about_monitoring(previous.low)
+
+
 _SECONDARY_MONITORING = re.compile(r"\b(?:more|additional|extra|fancier|deeper|advanced|tracing)\b")
 
 
 _HUMAN = (
-    r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers|support|on-?call"
-    r"|people|managers|dispatchers|admins?|operators?|sres?|folks|humans?|staff|customer service)"
+    r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
+    r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
+    r"|attendants?|clerks?|agents?|technicians?|employees?)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
 _HANDLE_VERB = (
@@ -195,10 +208,20 @@ _HANDLE_VERB = (
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene)\b"
 )
+_MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
 _HANDLE = words(
-    *expand("will|'ll|can|should|would|to|just", _HANDLE_VERB), r"by hand\b", r"manually\b"
+    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b",
+    *expand(
+        "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
+        "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",
+        r"\b",
+    ),
 )
 _ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
+_PRESENT_TENSE_ACTOR = re.compile(
+    r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
+    r"|attendants?|managers?|[\w-]+ team)\b[^\n;.]{0,30}?$"
+)
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
 _WE_HANDLING = re.compile(r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch")
@@ -219,6 +242,9 @@ def team_will_handle(analysis: Analysis) -> Sentence | None:
                 continue
         else:
             actor = _ACTOR_BEFORE.search(sentence.low, 0, start)
+            present_tense = not match.group(0).startswith(_MODALS)
+            if present_tense and actor and _PRESENT_TENSE_ACTOR.search(actor.group(0)) is None:
+                actor = None
             if actor is None:
                 continue
             if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):

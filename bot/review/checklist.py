@@ -41,7 +41,7 @@ _ACTOR = re.compile(
     r"|listeners?|riders?|passengers?|guests?|sellers?|merchants?|creators?|streamers?"
     r"|(?:a|the|every) developer|callers?|tenants?|members?|subscribers?|people|someone who"
     r"|someone|anyone|travell?ers?|diners?|patients?|fans?|renters?|clickers?|players|gamers"
-    r"|eaters)\b"
+    r"|eaters|traders?|investors?|commuters?|students?|readers|employees)\b"
 )
 _FIRST_PERSON = re.compile(
     r"\bmy (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
@@ -63,7 +63,8 @@ _CONCRETE = re.compile(
 )
 _CUSTOMER_CONTEXT = re.compile(
     r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
-    r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler"
+    r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler|trader"
+    r"|driver experience|driver view|investor"
     r"|developer|caller|member|\bcx\b|experience|promise|story"
 )
 _SURFACE = re.compile(
@@ -80,7 +81,7 @@ _INTERNAL = re.compile(
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
-_JUSTIFIES_CONSISTENCY = re.compile(r"consisten|stale|in sync|same (?:data|state)|latest write")
+_JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
 
 
 def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
@@ -147,6 +148,9 @@ _FAILURE = words(
     r"fails to (?:answer|respond|reply|return|come back|ack\w*|reach)",
     r"can'?t (?:answer|respond|reply|reach)", r"cannot (?:answer|respond|reply|reach)",
     r"no (?:response|heartbeats?)\b", r"red/", r"is red\b", r"misses? (?:the|its) deadline",
+    r"stops? (?:heartbeating|responding|answering|acking|reporting|sending heartbeats)",
+    r"goes (?:silent|offline|away)", r"went offline", r"is offline", r"is gone\b",
+    r"disappears?\b", r"vanish\w*",
     r"doesn'?t finish",
 )
 _NOT_A_SYSTEM_FAILURE = words(
@@ -177,6 +181,9 @@ _RESPONSE = words(
     r"redeliver\w*", r"resend\w*", r"scale[sd]? out", r"absorb", r"re-?elect\w*", r"park\w*",
     r"tagged", r"replac(?:es|ed|ing)\b", r"stops? (?:routing|sending)", r"routes? around",
     r"picks? (?:it|them) up", r"auto-(?!roll)\w+", r"cancel\w*", r"refund\w*",
+    r"syncs? (?:later|up|back|when)", r"uploads? (?:them|it|later)",
+    r"when (?:it|the \w+|they) (?:comes? back|returns?|recovers?)", r"once it'?s back",
+    r"locally\b", r"offline mode", r"vote\w*",
 )
 _HUMAN_RESPONSE = re.compile(
     r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|the team|dispatchers|managers|support)"
@@ -226,7 +233,7 @@ _SIGNAL = words(
     r"heartbeat", r"stale", r"mismatch", r"oversell", r"duplicate", r"per minute", r"per hour",
     r"/min\b", r"cold start", r"rebuffer", r"first frame", r"play-start", r"connect failures",
     r"checksum", r"hit ratio", r"<\s*~?\d", r">\s*~?\d", r"≥\s*~?\d", r"≤\s*~?\d",
-    r"utili[sz]ation", r"usage", r"health",
+    r"utili[sz]ation", r"usage", r"health", r"fail(?:s|ed|ures?)?\b",
 )
 _PRACTICE = words(
     r"canar(?:y|ies)\b", r"one-?box\b", r"one box (?=first|→|->|then|,)", r"blue[/-]green",
@@ -234,7 +241,7 @@ _PRACTICE = words(
     r"auto[- ]?rollback", r"roll(?:s|ed)?[- ]?back\b", r"rollback", r"shadow (?:mode|traffic)",
     r"dark launch", r"wave by wave", r"region[- ]by[- ]region", r"runbooks?\b", r"playbooks?\b",
     r"game ?days?\b", r"synthetic (?:checks?|canar\w*|probes?|tests?|traffic|load|monitor\w*)",
-    r"chaos\b", r"pagerduty", r"opsgenie", r"error budget", r"post-?mortems?", r"ops review",
+    r"chaos\b", r"error budget", r"post-?mortems?", r"ops review",
     r"escalat\w*", r"its (?:own )?(?:on-?call|pager|rotation)",
     r"their (?:own )?(?:on-?call|pager|rotation)", r"on-?call (?:rotation|for it)",
     r"weekly (?:\w+ )?(?:rotation|on-?call)", r"daily (?:\w+ )?(?:rotation|on-?call)",
@@ -250,6 +257,8 @@ _HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
 def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
     """Sentences with an alarm/dashboard on a named signal, kept only if not deferred."""
     for sentence, _ in claims(analysis.doc, _ALERTING):
+        if analysis.index(sentence) in analysis.committed:
+            continue  # "someone watches the dashboard" is team_will_handle, not operability
         if _SIGNAL.search(sentence.low) and not _deferred(sentence):
             yield sentence
 

@@ -48,13 +48,14 @@ _POINTER = re.compile(r"\b(?:that|it|them|this)\b")
 _BETWEEN_NEGATION = re.compile(r"\b(?:isn'?t|is not|not|never|won'?t)\b")
 
 
-def deferred_monitoring(low: str) -> re.Match[str] | None:
+def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
     """The deferral in a clause that puts monitoring off, or None.
 
     A clause counts when it holds a monitoring term and a deferral, or a
     deferral of "that/it" right after a clause naming monitoring ("metrics would
     be nice, but I'd leave that for after launch"). Product reporting ("the
-    finance dashboard is v2") is not operational monitoring.
+    finance dashboard is v2") is not operational monitoring. ``asked`` says the
+    sentence is a short answer to a question about monitoring ("Monitoring? Later.").
     """
     clauses = _CLAUSE.split(low)
     for number, clause in enumerate(clauses):
@@ -63,7 +64,7 @@ def deferred_monitoring(low: str) -> re.Match[str] | None:
             continue
         operational = _PRODUCT_REPORTING.sub("", clause)
         term = _MONITORING.search(operational)
-        if term is None:
+        if term is None and not (asked and number == 0):
             previous = clauses[number - 1] if number else ""
             if not (_POINTER.search(clause) and _MONITORING.search(previous)):
                 continue
@@ -79,3 +80,8 @@ def _negated(clause: str, deferral: re.Match[str], term: re.Match[str] | None) -
     if term is not None and term.end() < deferral.start():
         return _BETWEEN_NEGATION.search(clause, term.end(), deferral.start()) is not None
     return False
+
+
+def asks_about_monitoring(question: str) -> bool:
+    """A question naming monitoring, such as "Monitoring?" or "what about alerts?"."""
+    return question.rstrip().endswith("?") and _MONITORING.search(question) is not None

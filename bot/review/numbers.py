@@ -37,7 +37,7 @@ _LOAD_NOUN = (
     r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
 )
 _RATE_AFTER = re.compile(
-    rf"\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s(?:each\s|avg\s|average\s|total\s)?)?"
+    rf"\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s?(?:each\s|avg\s|average\s|total\s)?)?"
     r"(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month|yr|year)\b"
     r"|per (?:second|sec|minute|min|hour|day|week|month|year)\b"
     r"|an? (?:second|minute|hour|day|week|month|year)\b|qps\b|rps\b|tps\b|wps\b|iops\b|wcu\b|rcu\b)"
@@ -56,12 +56,14 @@ _RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
 _TIME_CUE = re.compile(
     r"(?:[<>≤≥=~≈]|under|below|within|less than|at most|faster than|p\d{2,3}|latency|rtt|lag"
     r"|stale|behind|\bin|takes?|took|target|budget|rto|rpo|sla|slo|fresher than|older than"
-    r"|starts?|arrives?|returns?|renders?|loads?|responds?|round[- ]trip|about|around)"
+    r"|starts?|arrives?|returns?|renders?|loads?|responds?|round[- ]trip|about|around|goes over"
+    r"|go over|is over|above|exceeds?|more than|higher than|greater than|longer than)"
     r"\W*(?:~|≈|about|around|roughly|<|under)?\s*$"
 )
 _SETTING_CUE = re.compile(
     r"(?:every|ttl|retention|timeout|time-out|bake|baking|poll\w*|interval|expir\w*|window|lease"
-    r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for|over|last"
+    r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for"
+    r"|(?<!goes )(?<!go )(?<!is )(?<!are )over|last"
     r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per)\W*(?:~|≈|about|around)?\s*$"
 )
 _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")

@@ -29,7 +29,8 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|—|–| - |,|\bbut\b|\bhowever\b|\bthou
 _NEGATION = re.compile(
     r"\b(?:no|not|never|without|avoid\w*|skip\w*|won't|wouldn't|don't|dont|doesn't|didn't"
     r"|isn't|aren't|can't|cannot|shouldn't|nothing|neither|nor|nope|nah|ditch\w*|against"
-    r"|instead of|rather than|unlike|no need for|zero)\b"
+    r"|instead of|rather than|unlike|no need for|zero|was going to|was gonna|tempted to"
+    r"|first instinct|considered|thought about)\b"
 )
 _ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
