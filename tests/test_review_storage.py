@@ -86,7 +86,9 @@ async def test_progress_queries_use_the_member_index(db: Database) -> None:
         "JOIN review_labels l ON l.review_id = r.id WHERE r.guild_id = ? AND r.user_id = ? "
         "GROUP BY l.label", (GUILD, ADA))
     details = " ".join(row["detail"] for row in plan)
-    assert "reviews_member" in details and "PRIMARY KEY" in details
+    assert "SEARCH r USING" in details and "(guild_id=? AND user_id=?)" in details
+    assert "SEARCH l USING PRIMARY KEY (review_id=?)" in details
+    assert "SCAN r" not in details
 
 
 async def test_unknown_source_is_refused(db: Database) -> None:
