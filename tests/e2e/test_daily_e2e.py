@@ -163,12 +163,15 @@ async def test_setup_scheduled_post_now_prompt_roadmap_and_deleted_channel(
 
 
 async def test_setup_explains_each_bad_option(standin, bot_env, run_bot) -> None:
-    guild, channel, admin, _ = study_world(standin)
+    guild, channel, admin, member = study_world(standin)
     general = next(iter(guild.channels))
     no_threads = guild.add_text_channel("locked", overwrites=[
         Overwrite(guild.bot_role_id, 0, deny=perms.CREATE_PUBLIC_THREADS)])
     env = {**bot_env, "DEV_GUILD_ID": str(guild.id)}
     async with run_bot(env) as bot:
+        for command in ("daily pause", "daily now"):
+            refused = await reply_to(standin, member, general, command, {})
+            assert "You need the **Manage Guild** permission" in text_of(refused)
         cases = {
             "`25:00` is not a time of day": {"time": "25:00", "timezone": "UTC"},
             "Did you mean `Europe/London`": {"time": "09:00", "timezone": "Europe/Londn"},
