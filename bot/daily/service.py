@@ -14,8 +14,14 @@ from datetime import date, datetime
 
 from bot.clock import Clock
 from bot.content import Content
-from bot.daily.cohort import DayPlan, cohort_day, frozen_day, local_date, plan_for_day
-from bot.daily.cohort import paused_days_after_resume as _paused_days_after_resume
+from bot.daily.cohort import (
+    DayPlan,
+    cohort_day,
+    frozen_day,
+    local_date,
+    paused_days_after_resume,
+    plan_for_day,
+)
 from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy
 from bot.daily.messages import DailyMessages
 from bot.daily.models import Attention, PostRecord, Schedule, zone
@@ -153,7 +159,7 @@ class DailyService:
         schedule = await self.require(guild_id)
         if not schedule.paused:
             raise BotError("Daily prompts are not paused.")
-        paused_days = _paused_days_after_resume(schedule, self.today(schedule))
+        paused_days = paused_days_after_resume(schedule, self.today(schedule))
         await self._repo.set_pause(guild_id, None, paused_days, self._clock.now())
         return await self.require(guild_id)
 
@@ -202,9 +208,10 @@ class DailyService:
 
     async def _is_due(self, schedule: Schedule) -> bool:
         """Active, started, past today's time, and today's claim not yet complete."""
-        if schedule.stopped or self._clock.now() < today_instant(schedule, self._clock.now()):
+        now = self._clock.now()
+        if schedule.stopped or now < today_instant(schedule, now):
             return False
-        day = cohort_day(schedule, self.today(schedule))
+        day = cohort_day(schedule, local_date(schedule, now))
         if day < 1:
             return False
         record = await self._repo.post(schedule.guild_id, schedule.epoch, day)
