@@ -39,6 +39,7 @@ from storage.daily import DailyRepository
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Backoff for transient Discord failures, on top of discord.py's own 429 handling."""
@@ -52,6 +53,8 @@ class RetryPolicy:
 
 
 class Outcome(StrEnum):
+    """POSTED: this call finished the post; ALREADY: it was complete before; FAILED: not yet."""
+
     POSTED = "posted"
     ALREADY = "already"
     FAILED = "failed"
@@ -59,6 +62,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class PostResult:
+    """What one attempt at a day's post ended with, and the claim row as it now stands."""
+
     guild_id: int
     outcome: Outcome
     record: PostRecord
