@@ -8,7 +8,7 @@ the bot's effective permissions in the channel), anything else is a rejection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -103,18 +103,26 @@ class DiscordPoster:
     async def _translated(self, channel_id: int) -> AsyncIterator[None]:
         try:
             yield
-        except discord.NotFound as error:
-            if error.code == UNKNOWN_CHANNEL:
-                raise ChannelGoneError(f"channel {channel_id}: {error.text}") from error
-            raise PostError(f"404 {error.code}: {error.text}") from error
-        except discord.Forbidden as error:
-            missing = self._missing(channel_id) or [f"a permission ({error.text})"]
-            raise MissingPermissionsError(missing) from error
-        except discord.DiscordServerError as error:
-            raise TransientPostError(f"{error.status}: {error.text}") from error
-        except discord.HTTPException as error:
-            if error.status == 429:
-                raise TransientPostError(f"429: {error.text}") from error
-            raise PostError(f"{error.status} {error.code}: {error.text}") from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise TransientPostError(f"network: {error!r}") from error
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
+
+
+def translate(
+    error: discord.HTTPException | aiohttp.ClientError | TimeoutError,
+    channel_id: int,
+    missing: Callable[[], list[str]],
+) -> PostError:
+    """The service's failure kind for a discord.py error; ``missing`` names lacking permissions."""
+    if isinstance(error, discord.NotFound):
+        if error.code == UNKNOWN_CHANNEL:
+            return ChannelGoneError(f"channel {channel_id}: {error.text}")
+        return PostError(f"404 {error.code}: {error.text}")
+    if isinstance(error, discord.Forbidden):
+        return MissingPermissionsError(missing() or [f"a permission ({error.text})"])
+    if isinstance(error, discord.DiscordServerError):
+        return TransientPostError(f"{error.status}: {error.text}")
+    if isinstance(error, discord.HTTPException):
+        if error.status == 429:
+            return TransientPostError(f"429: {error.text}")
+        return PostError(f"{error.status} {error.code}: {error.text}")
+    return TransientPostError(f"network: {error!r}")
