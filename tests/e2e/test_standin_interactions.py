@@ -209,3 +209,13 @@ async def test_a_second_callback_is_already_acknowledged(
             json={"type": 4, "data": {"content": "again"}}) as response:
         body = await response.json()
     assert response.status == 400 and body["code"] == 40060
+
+
+async def test_a_command_in_direct_messages_has_no_guild(
+        standin: StandIn, synced: tuple[commands.Bot, Guild, int, int]) -> None:
+    _, _, _, member = synced
+    dm = standin.dm_channel(member)
+    call = standin.slash(member, dm, "topic", {"name": "cap"})
+    reply = await call.wait_message()
+    assert "guild_id" not in call.payload and call.payload["user"]["id"] == str(member)
+    assert reply["content"] == "cap" and reply["channel_id"] == str(dm)

@@ -170,6 +170,10 @@ class StandIn(MemberActions):
         """A member sends a message (MESSAGE_CREATE, content blanked without the intent)."""
         return self.world.post_as_member(channel_id, user_id, content)
 
+    def dm_channel(self, user_id: int) -> int:
+        """The DM channel between the bot and a member (where a member runs DM commands)."""
+        return self.world.open_dm(user_id).id
+
     def close_dms(self, user_id: int) -> None:
         """The member disallows DMs: the bot's DM sends fail with 403/50007."""
         self.world.users[user_id].dms_open = False
