@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable, Iterator
 
 from bot.review.analysis import Analysis
+from bot.review.customer import customer_first
 from bot.review.deferral import deferred_monitoring
 from bot.review.patterns import words
-from bot.review.stance import claims, is_negated
+from bot.review.stance import claims
 from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
@@ -30,100 +31,6 @@ def numbers_always(analysis: Analysis) -> Sentence | None:
     """The writer's own number on scale, latency, availability or cost, with a unit."""
     for sentence in analysis.doc.sentences:
         if _usable(sentence) and analysis.own_quantities(sentence):
-            return sentence
-    return None
-
-
-# --- customer_first ----------------------------------------------------------------------
-
-_ACTOR = re.compile(
-    r"\b(?:customers?(?! (?:service|support|care|obsession))|users?|shoppers?|buyers?|viewers?"
-    r"|listeners?|riders?|passengers?|guests?|sellers?|merchants?|creators?|streamers?"
-    r"|(?:a|the|every) developer|callers?|tenants?|members?|subscribers?|people|someone who"
-    r"|someone|anyone|travell?ers?|diners?|patients?|fans?|renters?|clickers?|players|gamers"
-    r"|eaters|traders?|investors?|commuters?|students?|readers|employees)\b"
-)
-_FIRST_PERSON = re.compile(
-    r"\bmy (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
-    r"|feed|app|car|ride|room|booking|money|photos?|files?|screen)\b|\bi(?:'m)? (?:open|press|tap"
-    r"|click|hit|add|buy|order|pay|see|get|want|hear|watch|book|upload|waiting|expect)\b"
-)
-_EXPERIENCE = re.compile(
-    r"\b(?:sees?|seeing|gets?|getting|receives?|hears?|(?:is|are) told|notices?|waits?|feels?"
-    r"|lands?|arrives?|reach(?:es)?|shows?|renders?|loads?|returns?|starts?|redirects?"
-    r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?(?:read"
-    r"|buy|add|see|book|play|watch|check ?out|burst|get|order)|never (?:sees?|gets?|has|have"
-    r"|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)|(?:doesn'?t|don'?t) have to"
-    r"|has to|have to|go to|switch(?:es)? to|think|assume|want)\b"
-)
-_CONCRETE = re.compile(
-    r"\binstead of\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
-    r"|\bonly if\b|\bexactly one\b|\bat most\b|spinner|buffering|rebuffer|blank page|error page"
-    r"|frozen|\bor (?:they|people|customers|users)\b|\bfrom \d+ \w+ to \d+"
-)
-_CUSTOMER_CONTEXT = re.compile(
-    r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
-    r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler|trader"
-    r"|driver experience|driver view|investor"
-    r"|developer|caller|member|\bcx\b|experience|promise|story"
-)
-_SURFACE = re.compile(
-    r"add[- ]to[- ]cart|checkout|check out|(?:cart|product|detail|tracking|search|home|landing"
-    r"|order|checkout|web|results|status|item|confirmation|booking) page|page loads?|button"
-    r"|\bredirects?\b|first frame|first[- ]byte|video starts?|stream starts?|playback|play[- ]start"
-    r"|press(?:es)? play|hit play|\baudio\b|push(?: notification)?s?\b|notifications?|\bsms\b"
-    r"|\bemails?\b|\botp\b|search results|the app\b|the map\b|cold starts?|\blogin\b|sign[- ]in"
-)
-_INTERNAL = re.compile(
-    r"server[- ]side|internal|backend|replica|replication|\blag\b|queue|consumer|\bcpu\b"
-    r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|paging|page (?:if|when)"
-    r"|pages? (?:the |on-?call)|[>≥]"
-)
-_QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
-_DIGIT = re.compile(r"\d")
-_JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
-
-
-def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
-    """A latency/freshness or success-rate number: what a customer can feel.
-
-    Numbers from the prompt count here: restating "< 100 ms" is no estimate,
-    but saying the shopper gets it is still customer framing.
-    """
-    return any(q.kind in ("time", "percent", "nines") for q in analysis.quantities(sentence))
-
-
-def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
-    low = sentence.low
-    actor = _ACTOR.search(low) or _FIRST_PERSON.search(low)
-    if actor and is_negated(low, actor.start(), words=2):
-        actor = None
-    felt = _EXPERIENCE.search(low) is not None
-    concrete = _CONCRETE.search(low) or _customer_quantity(analysis, sentence)
-    if actor and felt and (concrete or _QUOTED_UI.search(low)):
-        return True
-    if _CUSTOMER_CONTEXT.search(sentence.context):
-        if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
-            return True
-        if _SURFACE.search(low) and re.search(r"\bp\d{2,3}\b|time to|success rate|ratio", low):
-            return True
-        if felt and (concrete or _DIGIT.search(low)):
-            return True
-    return bool(
-        _SURFACE.search(low)
-        and _customer_quantity(analysis, sentence)
-        and not _INTERNAL.search(low)
-    )
-
-
-def customer_first(analysis: Analysis) -> Sentence | None:
-    """Customer impact in concrete terms: what they see, feel or gain."""
-    for number, sentence in enumerate(analysis.doc.sentences):
-        if not _usable(sentence) or sentence.code or number in analysis.committed:
-            continue
-        if _JUSTIFIES_CONSISTENCY.search(sentence.low):
-            continue
-        if _is_customer_outcome(analysis, sentence):
             return sentence
     return None
 

@@ -1,0 +1,134 @@
+"""customer_first (GUIDE 2.1): what the customer sees, feels or gains, in concrete terms.
+
+A sentence qualifies in one of three ways: a person (shopper, viewer, "I" on
+my phone) experiences something concrete (a number they feel, "never", a
+quoted screen); or it sits under a customer-framed heading ("Customer view:")
+and carries such a number or screen; or a customer-facing surface (add-to-cart,
+first frame, the push) gets a latency target that is not an internal alarm.
+Only sentences with a person, a surface or a customer heading are examined.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.review.analysis import Analysis
+from bot.review.patterns import expand, words
+from bot.review.stance import is_negated
+from bot.review.text import Sentence
+
+_ACTOR = words(
+    r"customers?(?! (?:service|support|care|obsession))\b",
+    *(rf"{noun}\b" for noun in (
+        "users?", "shoppers?", "buyers?", "viewers?", "listeners?", "riders?", "passengers?",
+        "guests?", "sellers?", "merchants?", "creators?", "streamers?", "callers?", "tenants?",
+        "members?", "subscribers?", "people", "someone", "anyone", "travell?ers?", "diners?",
+        "patients?", "fans?", "renters?", "clickers?", "players", "gamers", "eaters", "traders?",
+        "investors?", "commuters?", "students?", "readers", "employees",
+    )),
+    *expand("a|the|every", r" developer\b"),
+)
+_FIRST_PERSON = words(
+    r"my (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
+    r"|feed|app|car|ride|room|booking|money|photos?|files?|screen)\b",
+    r"i(?:'m)? (?:open|press|tap|click|hit|add|buy|order|pay|see|get|want|hear|watch|book"
+    r"|upload|waiting|expect)\b",
+)
+_EXPERIENCE = re.compile(
+    r"\b(?:sees?|seeing|gets?|getting|receives?|hears?|(?:is|are) told|notices?|waits?|feels?"
+    r"|lands?|arrives?|reach(?:es)?|shows?|renders?|loads?|returns?|starts?|redirects?"
+    r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?(?:read"
+    r"|buy|add|see|book|play|watch|check ?out|burst|get|order)|never (?:sees?|gets?|has|have"
+    r"|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)|(?:doesn'?t|don'?t) have to"
+    r"|has to|have to|go to|switch(?:es)? to|think|assume|want)\b"
+)
+_CONCRETE = re.compile(
+    r"\binstead of\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
+    r"|\bonly if\b|\bexactly one\b|\bat most\b|spinner|buffering|rebuffer|blank page|error page"
+    r"|frozen|\bor (?:they|people|customers|users)\b|\bfrom \d+ \w+ to \d+"
+)
+_CUSTOMER_CONTEXT = re.compile(
+    r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
+    r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler|trader"
+    r"|driver experience|driver view|investor"
+    r"|developer|caller|member|\bcx\b|experience|promise|story"
+)
+_SURFACE = words(
+    r"add[- ]to[- ]cart", r"checkout", r"check out", r"page loads?", r"button", r"redirects?\b",
+    *expand(
+        "cart|product|detail|tracking|search|home|landing|order|web|results|status|item"
+        "|confirmation|booking",
+        " page",
+    ),
+    r"first frame", r"first[- ]byte", r"video starts?", r"stream starts?", r"playback",
+    r"play[- ]start", r"press(?:es)? play", r"hit play", r"audio\b", r"push(?: notification)?s?\b",
+    r"notifications?", r"sms\b", r"emails?\b", r"otp\b", r"search results", r"the app\b",
+    r"the map\b", r"cold starts?", r"login\b", r"sign[- ]in",
+)
+_GATE = words(*_ACTOR.alternatives, *_FIRST_PERSON.alternatives, *_SURFACE.alternatives)
+_INTERNAL = re.compile(
+    r"server[- ]side|internal|backend|replica|replication|\blag\b|queue|consumer|\bcpu\b"
+    r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|paging|page (?:if|when)"
+    r"|pages? (?:the |on-?call)|[>≥]"
+)
+_QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
+_DIGIT = re.compile(r"\d")
+_JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
+
+
+def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
+    """A latency/freshness or success-rate number: what a customer can feel.
+
+    Numbers from the prompt count here: restating "< 100 ms" is no estimate,
+    but saying the shopper gets it is still customer framing.
+    """
+    return any(q.kind in ("time", "percent", "nines") for q in analysis.quantities(sentence))
+
+
+def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
+    low = sentence.low
+    actor = _ACTOR.search(low) or _FIRST_PERSON.search(low)
+    if actor and is_negated(low, actor.start(), words=2):
+        actor = None
+    felt = _EXPERIENCE.search(low) is not None
+    concrete = _CONCRETE.search(low) or _customer_quantity(analysis, sentence)
+    if actor and felt and (concrete or _QUOTED_UI.search(low)):
+        return True
+    if _CUSTOMER_CONTEXT.search(sentence.context):
+        if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
+            return True
+        if _SURFACE.search(low) and re.search(r"\bp\d{2,3}\b|time to|success rate|ratio", low):
+            return True
+        if felt and (concrete or _DIGIT.search(low)):
+            return True
+    return bool(
+        _SURFACE.search(low)
+        and _customer_quantity(analysis, sentence)
+        and not _INTERNAL.search(low)
+    )
+
+
+def _could_be_customer(sentence: Sentence, framed: dict[str, bool]) -> bool:
+    """Cheap gate: a person, a customer surface, or a customer-framed heading."""
+    if _GATE.search(sentence.low) is not None:
+        return True
+    if not sentence.context:
+        return False
+    if sentence.context not in framed:
+        framed[sentence.context] = _CUSTOMER_CONTEXT.search(sentence.context) is not None
+    return framed[sentence.context]
+
+
+def customer_first(analysis: Analysis) -> Sentence | None:
+    """Customer impact in concrete terms: what they see, feel or gain."""
+    framed: dict[str, bool] = {}
+    for number, sentence in enumerate(analysis.doc.sentences):
+        if sentence.stuffing or sentence.question or sentence.code:
+            continue
+        if number in analysis.committed or not _could_be_customer(sentence, framed):
+            continue
+        if _JUSTIFIES_CONSISTENCY.search(sentence.low):
+            continue
+        if _is_customer_outcome(analysis, sentence):
+            return sentence
+    return None
