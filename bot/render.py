@@ -156,6 +156,10 @@ class Renderer:
         if not any(block in template.blocks for block in (*_EMBED_BLOCKS, "content")):
             return _plain(template.render(**variables))
         context = template.new_context(dict(variables))
+        # Run the template's top level once so its {% import %} and {% set %}
+        # statements are visible inside every block rendered below.
+        for _ in template.root_render_func(context):
+            pass
 
         def block(block_name: str) -> str:
             if block_name not in template.blocks:

@@ -20,7 +20,8 @@ def test_bits_match_discord_py():
 def test_missing_permissions_names_each_one():
     perms = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
     missing = missing_permissions(perms, DAILY_CHANNEL_NEEDS)
-    assert [n.label for n in missing] == ["Create Public Threads", "Send Messages in Threads"]
+    assert [n.label for n in missing] == [
+        "Create Public Threads", "Send Messages in Threads", "Read Message History"]
     assert missing_permissions(discord.Permissions(administrator=True), DAILY_CHANNEL_NEEDS) == []
 
 

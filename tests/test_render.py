@@ -98,3 +98,7 @@ def test_template_names_skip_partials(tmp_path):
     (tmp_path / "_macros.j2").write_text("x")
     (tmp_path / "a.md.j2").write_text("a")
     assert Renderer(tmp_path).template_names() == ["a.md.j2"]
+
+
+def test_top_level_imports_and_sets_are_visible_in_blocks(renderer):
+    assert renderer.render("imports.md.j2", name="ada").embed.title == "ADA!?"

@@ -22,7 +22,7 @@ from bot.daily.poster import (
     TransientPostError,
 )
 from bot.discord_io import rendered_to_kwargs
-from bot.permissions import DAILY_CHANNEL_NEEDS, READ_HISTORY, missing_permissions
+from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ UNKNOWN_CHANNEL = 10003
 THREAD_ALREADY_CREATED = 160004
 HISTORY_SCAN_LIMIT = 50
 # Reading history is how a restarted bot finds a post it sent just before dying.
-DAILY_NEEDS = (*DAILY_CHANNEL_NEEDS, READ_HISTORY)
+DAILY_NEEDS = DAILY_CHANNEL_NEEDS
 
 
 def _text_of(message: discord.Message) -> str:
