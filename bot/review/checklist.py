@@ -43,7 +43,8 @@ _FAILURE = words(
     r"dies\b", r"died\b", r"dead\b", r"crash(?:es|ed|ing)?\b", r"outages?\b", r"unavailable",
     r"unreachable", r"unresponsive", r"times? out", r"timed out", r"timeouts?\b", r"5xx",
     r"50[234]s?\b", r"throttl\w*", r"lost\b", r"loss\b",
-    r"loses? (?:its |the )?(?:\w+ )?(?:signal|network|connection|link|power|data)",
+    r"loses? (?:its |the |their )?(?:\w+ )?(?:signal|network|connection|connectivity|link|power"
+    r"|data|internet|wifi|coverage)",
     r"degrad(?:es|ed|ing)\b", r"falls? behind", r"fell behind", r"corrupt\w*", r"bit rot",
     r"reclaim\w*", r"unhealthy", r"impaired", r"overload\w*", r"poison", r"stuck",
     r"partitioned", r"split[- ]brain", r"hiccups?", r"errors?\b(?![- ](?:rates?|budget|ratio))",
@@ -90,8 +91,21 @@ _RESPONSE = words(
     r"picks? (?:it|them) up", r"auto-(?!roll)\w+", r"cancel\w*", r"refund\w*",
     r"syncs? (?:later|up|back|when)", r"uploads? (?:them|it|later)",
     r"when (?:it|the \w+|they) (?:comes? back|returns?|recovers?)", r"once it'?s back",
-    r"locally\b", r"offline mode", r"vote\w*",
+    r"locally\b", r"offline mode", r"vote\w*", r"instead of (?:failing|an error|erroring)",
+    r"serves? (?:the )?(?:last|previous|cached|stale|old)",
+    r"last (?:good|rendered|cached|successful|known)",
 )
+_TIMEOUT_SETTING = re.compile(r"(?:\d[\w-]*|visibility|idle|session|lock|connect(?:ion)?)[ -]$")
+
+
+def _is_setting(sentence: Sentence, match: re.Match[str]) -> bool:
+    """'15-minute visibility timeout', 'max 5 retries': a configured value, not a failure."""
+    if not match.group(0).startswith("timeout"):
+        return False
+    start = match.start() - sentence.start
+    return _TIMEOUT_SETTING.search(sentence.low[max(0, start - 24) : start]) is not None
+
+
 _HUMAN_RESPONSE = re.compile(
     r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|the team|dispatchers|managers|support)"
     r"[^\n.;]{0,30}\b(?:will|'ll)\b"
@@ -101,7 +115,7 @@ _HUMAN_RESPONSE = re.compile(
 def failure_planning(analysis: Analysis) -> Sentence | None:
     """A named failure in the running system plus what the system does about it."""
     for sentence, match in claims(analysis.doc, _FAILURE):
-        if _NOT_A_SYSTEM_FAILURE.search(sentence.low):
+        if _NOT_A_SYSTEM_FAILURE.search(sentence.low) or _is_setting(sentence, match):
             continue
         responders = [sentence]
         following = analysis.doc.next_in_line(sentence)

@@ -39,6 +39,8 @@ DEFERRAL = words(
     r"wouldn'?t bother", r"won'?t bother", r"don'?t bother", r"not bother", r"for now just",
     r"not yet\b", r"leave (?:that|it|this|them)? ?(?:for|until|to)\b", r"punt\w*", r"defer\w*",
     r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
+    r"not (?:for|in) (?:v1|the mvp|mvp|launch|now|day one|day 1)\b", r"after v1\b", r"post-v1\b",
+    r"not a priority",
 )
 _CLAUSE = re.compile(r";|—|–| - |,|\bbut\b")
 
@@ -64,7 +66,7 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
             continue
         operational = _PRODUCT_REPORTING.sub("", clause)
         term = _MONITORING.search(operational)
-        if term is None and not (asked and number == 0):
+        if term is None and not asked:
             previous = clauses[number - 1] if number else ""
             if not (_POINTER.search(clause) and _MONITORING.search(previous)):
                 continue
