@@ -121,6 +121,7 @@ class BarRaiser(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BarRaiserTree,
             max_messages=None,
+            guild_ready_timeout=settings.guild_ready_timeout,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -219,7 +220,9 @@ class BarRaiser(commands.Bot):
         """Stop timers first, let in-flight work finish, then disconnect and close the DB."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.tasks.close()
+        # Work started after ready gets time to finish; a bot that never became
+        # ready (bad intents, network) has nothing worth waiting for.
+        await self.tasks.close(grace_seconds=10.0 if self.ready_event.is_set() else 0.0)
         await super().close()
         if self.db is not None:
             await self.db.close()

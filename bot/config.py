@@ -42,6 +42,7 @@ class Settings:
     mock_max_per_guild: int = 10
     message_content_intent: bool = False
     application_id: int | None = None
+    guild_ready_timeout: float = 2.0
 
     @property
     def uses_standin(self) -> bool:
@@ -78,6 +79,7 @@ def load_settings(
         mock_max_per_guild=_int("MOCK_MAX_PER_GUILD", get("MOCK_MAX_PER_GUILD"), 1, 50) or 10,
         message_content_intent=_bool("MESSAGE_CONTENT_INTENT", get("MESSAGE_CONTENT_INTENT")),
         application_id=_int("DISCORD_APPLICATION_ID", get("DISCORD_APPLICATION_ID"), minimum=1),
+        guild_ready_timeout=_float("GUILD_READY_TIMEOUT", get("GUILD_READY_TIMEOUT"), 2.0),
     )
 
 

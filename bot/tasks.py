@@ -40,7 +40,9 @@ class BackgroundTasks:
         """Let running tasks finish for up to ``grace_seconds``, then cancel the rest."""
         if not self._tasks:
             return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace_seconds)
+        pending = set(self._tasks)
+        if grace_seconds > 0:
+            _, pending = await asyncio.wait(pending, timeout=grace_seconds)
         for task in pending:
             task.cancel()
         if pending:

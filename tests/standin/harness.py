@@ -37,6 +37,8 @@ def bot_env(standin: StandIn, database_path: Path, **overrides: str) -> dict[str
         "DATABASE_PATH": str(database_path),
         "MESSAGE_CONTENT_INTENT": "false",
         "MOCK_MINUTE_SECONDS": "0.05",
+        # discord.py waits this long after the last GUILD_CREATE before on_ready (default 2 s)
+        "GUILD_READY_TIMEOUT": "0.5",
         "LOG_LEVEL": "INFO",
     }
     env.update(overrides)
