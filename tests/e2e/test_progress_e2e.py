@@ -1,0 +1,138 @@
+"""/progress with its chart, an answer counted from a daily thread, /leaderboard, /drill and
+/privacy delete, through the stand-in with the real bot."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.clock import FixedClock
+from tests.standin import permissions as perms
+from tests.test_progress_privacy import rows_naming
+from tests.test_progress_support import add_review, items
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def daily_thread(standin: Any) -> int:
+    """The id of the thread the bot opened on its daily post."""
+    created = [r for r in standin.requests("POST") if r.route.endswith("/threads")]
+    return int(created[-1].response["id"])
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
+
+
+async def set_up_daily(standin: Any, guild: Any, admin: int) -> int:
+    """/daily setup with a time already past today, so today's prompt is posted at once."""
+    channel = guild.add_text_channel("daily")
+    call = standin.slash(admin, channel, "daily setup",
+                         {"channel": channel, "time": "00:00", "timezone": "UTC"})
+    await call.wait_message()
+    await standin.wait_until(
+        lambda: any(r.route.endswith("/threads") for r in standin.requests("POST")),
+        what="the daily thread",
+    )
+    return daily_thread(standin)
+
+
+async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_env, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
+    member = guild.add_member("bo")
+    async with run_bot(bot_env) as bot:
+        thread = await set_up_daily(standin, guild, admin)
+        standin.post_message(thread, member, "my answer")
+        standin.post_message(thread, member, "a second message the same day")
+        db = bot.database
+
+        async def answers() -> int:
+            row = await db.fetchone("SELECT COUNT(*) FROM progress_answers WHERE user_id = ?",
+                                    (member,))
+            return row[0]
+
+        await standin.wait_for_request(lambda r: r.method == "PUT" and "reactions" in r.route)
+        assert await answers() == 1
+        assert len([r for r in standin.requests("PUT") if "reactions" in r.route]) == 1
+
+        progress = standin.slash(member, general, "progress", {})
+        reply = await progress.wait_message(lambda m: bool(m.get("attachments")))
+        assert progress.ephemeral
+        embed = reply["embeds"][0]
+        assert embed["title"] == "Progress · bo"
+        assert "**1 day** answered · streak **1**" in embed["description"]
+        assert embed["image"]["url"] == "attachment://progress.png"
+        chart = standin.attachment_bytes(reply["attachments"][0])
+        assert chart.startswith(PNG_SIGNATURE)
+
+        board = standin.slash(member, general, "leaderboard", {"period": "all"})
+        text = (await board.wait_message())["embeds"][0]
+        assert f"<@{member}>: 10 pts" in text["description"]
+        assert any(f["name"] == "How points work" for f in text["fields"])
+
+        drill = standin.slash(member, general, "drill", {})
+        card = (await drill.wait_message())["embeds"][0]
+        assert card["title"].startswith("Drill · ") and drill.ephemeral
+
+        export = standin.slash(member, general, "privacy export", {})
+        exported = await export.wait_message(lambda m: bool(m.get("attachments")))
+        assert export.ephemeral and exported["attachments"][0]["filename"].endswith(".json")
+        document = json.loads(standin.attachment_bytes(exported["attachments"][0]))
+        assert [row["user_id"] for row in document["tables"]["progress_answers"]] == [member]
+
+        delete = standin.slash(member, general, "privacy delete", {})
+        confirm = await delete.wait_message()
+        assert delete.ephemeral and "cannot be undone" in confirm["content"]
+        stranger = standin.click(admin, int(confirm["id"]), custom_ids(confirm)[0])
+        assert "Only the member who asked" in (await stranger.wait_message())["content"]
+        assert await answers() == 1  # only the member can confirm their own deletion
+        pressed = standin.click(member, int(confirm["id"]), custom_ids(confirm)[0])
+        await pressed.wait_callback()
+        assert pressed.callback_type == 7
+        assert "Nothing naming you is left" in pressed.messages()[-1]["content"]
+        assert await rows_naming(db, member) == {}
+        assert all(r.allowed_mentions in ({"parse": []}, None) for r in standin.requests("POST"))
+
+
+async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot):
+    """Day 8 at the posting time: one digest, however often the rounds run; then a missed
+    item comes back by DM a day after the review, mentioning only its member."""
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
+    member = guild.add_member("bo")
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    channel = guild.add_text_channel("daily")
+    async with run_bot(bot_env, clock=clock) as bot:
+        setup = standin.slash(admin, channel, "daily setup", {
+            "channel": channel, "time": "08:00", "timezone": "UTC", "start_date": "2026-11-16",
+        })
+        await setup.wait_message()
+        await standin.wait_until(lambda: any(r.route.endswith("/threads")
+                                             for r in standin.requests("POST")), what="day 8")
+        courier = bot.get_cog("ProgressCog").courier
+        await courier.tick()
+        await courier.tick()
+        digests = [m for m in standin.channel_messages(channel)
+                   if m.get("embeds") and m["embeds"][0]["title"] == "Week 1 in review"]
+        assert len(digests) == 1
+        assert "[digest 1.1]" in digests[0]["embeds"][0]["footer"]["text"]
+
+        remind = standin.slash(member, general, "drill", {"remind": "on", "delivery": "dm"})
+        assert "**on**" in (await remind.wait_message())["content"]
+        await add_review(bot.database, member, clock.now(), items(
+            "customer_first", "numbers_always", "failure_planning", "operations_ready"
+        ), guild_id=guild.id)
+        await courier.tick()
+        assert not [r for r in standin.requests("POST") if "@me/channels" in r.route]
+        clock.advance(timedelta(days=1))
+        await courier.tick()
+        await courier.tick()
+        dms = [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
+               if ((r.json or {}).get("content") or "").startswith(f"<@{member}>")]
+        assert len(dms) == 1
+        assert dms[0].allowed_mentions == {"parse": [], "users": [member]}
+        assert "Team Ownership" in dms[0].json["embeds"][0]["fields"][0]["value"]
