@@ -25,11 +25,10 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _FENCES = ("```", "~~~")
-_BULLET_STARTS = frozenset("-*+•▪◦0123456789abcdefghijklmnopqrstuvwxyz")
+_BULLET_MARKS = frozenset("-*+•▪◦")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"')*_\]]*\s+(?=\S)")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
-_INLINE_LABEL = re.compile(r"^\s*(?:\*\*)?([A-Za-z][^:\n]{0,60}?)(?:\*\*)?\s*:(?!//)\s*(?:\*\*)?\s*\S")
 _QUESTION_TRAILERS = " \"')*_🙏🤔"
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -144,7 +143,7 @@ def parse(raw: str) -> Document:
             new_heading = _heading(stripped)
             if new_heading is not None:
                 heading = new_heading
-            body = _BULLET.sub("", stripped) if stripped[0] in _BULLET_STARTS else stripped
+            body = _BULLET.sub("", stripped) if _may_be_bullet(stripped) else stripped
             label = _inline_label(body)
             pieces = _split_sentences(body)
         stuffed = not in_code and is_stuffing(stripped)
@@ -167,6 +166,11 @@ def parse(raw: str) -> Document:
     low = "\n".join(s.low for s in sentences)
     starts = tuple(s.start for s in sentences)
     return Document(text, tuple(sentences), low, starts, truncated)
+
+
+def _may_be_bullet(stripped: str) -> bool:
+    """Cheap pre-check for _BULLET: '- x', '• x', '1. x', '2) x', 'a) x'."""
+    return stripped[0] in _BULLET_MARKS or stripped[1:2] in (".", ")") or stripped[2:3] in (".", ")")
 
 
 def _split_sentences(line: str) -> list[str]:
@@ -193,19 +197,21 @@ def _heading(stripped: str) -> str | None:
 
 def _inline_label(body: str) -> str:
     """'Customer view' in 'Customer view: a paying customer …' (short prefixes only)."""
-    if ":" not in body[:72]:
+    head, colon, rest = body[:72].partition(":")
+    if not colon or rest.startswith("//"):
         return ""
-    match = _INLINE_LABEL.match(body)
-    if match is None or len(match.group(1).split()) > 7:
+    head = head.strip(" *")
+    after = body[body.index(":") + 1 :].strip(" *")
+    if not head[:1].isalpha() or len(head.split()) > 7 or not after:
         return ""
-    return match.group(1).strip(" *").lower()
+    return head.lower()
 
 
 # --- keyword stuffing -------------------------------------------------------------------
 
 _CHECK_MARKS = re.compile(r"[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
 _HASHTAG = re.compile(r"#\w+")
-_LIST_SPLIT = re.compile(r"[,/|+]|\s&\s|\band\b|[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
+_LIST_SPLIT = re.compile(r"[,/|+&✅☑✔✓🟢💯🔥⭐]")
 _LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
 _BUZZ = re.compile(
     r"(?:customer[- ]?(?:obsession|first|focus(?:ed)?|centric)|working backwards|numbers?"
@@ -238,19 +244,21 @@ def is_stuffing(line: str) -> bool:
         if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
             return True
     if not ticked:
-        separators = line.count(",") + line.count("/") + line.count("|") + line.count(" and ")
+        separators = line.count(",") + line.count("|") + line.count(" and ")
         # A stuffed list is three or more short items: a long line with few separators
         # cannot be one, and most prose lines stop here without a regex.
         if separators < 2 or len(line) > 34 * (separators + 1):
             return False
-    body = _LABEL_PREFIX.sub("", _BULLET.sub("", _CHECK_MARKS.sub(",", line).strip(" ,")).lower())
-    items = [item for item in _LIST_SPLIT.split(body) if item.strip()]
+    items = [item for item in _LIST_SPLIT.split(line.lower().replace(" and ", ",")) if item.strip()]
     if not items or (not ticked and len(items) < 3):
         return False
     allowed_specific = len(items) * (0.25 if ticked else 0.2)
+    if sum(1 for item in items if item.count(" ") > 6) > allowed_specific:
+        return False  # several long items: this list says specific things
+    items[0] = _LABEL_PREFIX.sub("", _BULLET.sub("", items[0].strip()))
     specific = 0
     for item in items:
-        if not _is_buzz(_clean_item(item)):
+        if item.count(" ") > 6 or not _is_buzz(_clean_item(item)):
             specific += 1
             if specific > allowed_specific:
                 return False
