@@ -6,6 +6,9 @@ import asyncio
 import re
 from typing import Any
 
+from bot.mock.model import EndReason
+from storage.mock import MockRepository
+
 MINUTE = 0.2  # seconds per session minute: a 3-minute phase lasts 0.6 s
 
 
@@ -159,3 +162,22 @@ async def test_restarts_neither_repeat_nor_lose_announcements(standin, bot_env, 
     assert len(texts(standin, short_thread, "bot was offline")) == 1
     assert len(embeds(standin, short_thread, "Scorecard")) == 1
     assert not embeds(standin, short_thread, "Phase 2/5")
+
+
+async def test_a_deleted_thread_ends_its_round_and_frees_its_slot(standin, bot_env, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    host = guild.add_member("host")
+    env = {**bot_env, "MOCK_MAX_PER_GUILD": "1"}
+    async with run_bot(env) as bot:
+        thread, _ = await open_round(standin, host, general, "5,5,5,5,5")
+        full = standin.slash(host, general, "mock start", {})
+        assert "as many mock rounds" in (await full.wait_message())["content"]
+        standin.delete_channel(thread)
+        async with asyncio.timeout(10):  # each refused attempt waits for its reply
+            while "is ready in" not in (reply := await standin.slash(
+                    host, general, "mock start", {}).wait_message())["content"]:
+                assert "as many mock rounds" in reply["content"]
+        ended = await MockRepository(bot.database).by_thread(thread)
+    assert ended is not None and ended.state.end_reason is EndReason.THREAD_DELETED
+    assert not embeds(standin, thread, "Scorecard")  # nothing was posted to the deleted thread
