@@ -66,9 +66,17 @@ class ThreadAnnouncer:
             )
 
     async def archive(self, session: MockSession) -> None:
-        """Archive, not lock: the group can keep discussing the scorecard."""
+        """Close the lobby, then archive (not lock) so the group can keep discussing."""
         if session.thread_id is None:
             return
+        if session.lobby_message_id is not None:
+            lobby = self.bot.renderer.render(
+                "mock/lobby.md.j2", **lobby_variables(self.bot.content, session)
+            )
+            message = self.bot.get_partial_messageable(session.thread_id).get_partial_message(
+                session.lobby_message_id
+            )
+            await message.edit(**rendered_to_kwargs(lobby), view=None)
         thread = await self.bot.fetch_channel(session.thread_id)
         if isinstance(thread, discord.Thread):
             await thread.edit(archived=True)

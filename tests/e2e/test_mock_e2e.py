@@ -126,8 +126,10 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
     assert "never sized the cache" in str(embeds(standin, thread, "Scorecard")[0])
     archived = [r for r in standin.requests("PATCH") if r.path.endswith(f"/channels/{thread}")]
     assert archived and archived[-1].json.get("archived") is True
-    assert all(r.allowed_mentions in (None, {"parse": []}) for r in standin.requests("POST")
+    assert all(r.allowed_mentions == {"parse": []} for r in standin.requests("POST")
                if r.route == "/channels/{channel_id}/messages")
+    closed = embeds(standin, thread, "Mock ·")[0]
+    assert "has ended" in closed["embeds"][0]["description"] and not closed.get("components")
 
 
 async def test_restarts_neither_repeat_nor_lose_announcements(standin, bot_env, run_bot):
