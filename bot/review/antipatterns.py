@@ -71,7 +71,8 @@ _UNBOUNDED = words(
     r"|anything|without (?:any )?(?:limits?|bounds?))",
     *expand(
         "handles?|supports?|takes?|absorbs?|serves?",
-        r" (?:any|unlimited|infinite|whatever) (?:amount|number|load|traffic|volume|scale|level|we)",
+        r" (?:any|unlimited|infinite|whatever) (?:amount|number|load|traffic|volume|scale|level|we"
+        r"|spike|burst|peak|surge|workload|demand|rps|qps|requests?|users?)",
     ),
     r"any (?:amount|number|volume) of (?:traffic|users|viewers|load|requests|data|events"
     r"|streams|writes|reads)",
@@ -120,13 +121,15 @@ _STRONG = words(
     r"identical (?:\w+ )?(?:data|state|inventory|counts?|view|values?|results|prices?|stock)",
     r"commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every) (?:\w+ )?regions?",
     r"always (?:exact|in sync|identical|consistent|up to date)", r"in sync\b", r"latest write",
+    *expand("exactly|perfectly|fully|100%", r" consistent"), r"consistent everywhere",
     r"never (?:be )?stale", r"nothing is ever stale", r"no (?:eventual consistency|inconsistency)",
     *expand("newest|latest|most recent", r" (?:value|data|version|write|state)"),
     r"any inconsistency",
 )
 _UNIVERSAL = re.compile(
     r"\b(?:everything|everywhere|anywhere|all of it|every (?:read|write|reader|service|region"
-    r"|table|item|microservice|country|replica|query|request|user|one)\w*|all (?:\w+ )?(?:reads"
+    r"|table|item|microservice|country|replica|query|request|user|one|screen|moment|instant"
+    r"|client|device)\w*|all (?:\w+ )?(?:reads"
     r"|writes|data|regions|services|tables|items|countries|users|readers|microservices|times"
     r"|clients)|any (?:read|reader|region)\b|for everyone|for all\b|at all times|across all"
     r"|globally|(?:whole|entire) (?:system|thing|catalog|db|database|platform|store)|everyone"
@@ -210,7 +213,8 @@ _HANDLE_VERB = (
 )
 _MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
 _HANDLE = words(
-    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b",
+    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
+    r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
     *expand(
         "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
         "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",

@@ -57,7 +57,8 @@ _FAILURE = words(
     r"can'?t (?:answer|respond|reply|reach)", r"cannot (?:answer|respond|reply|reach)",
     r"no (?:response|heartbeats?)\b", r"red/", r"is red\b", r"misses? (?:the|its) deadline",
     r"stops? (?:heartbeating|responding|answering|acking|reporting|sending heartbeats)",
-    r"goes (?:silent|offline|away)", r"went offline", r"is offline", r"is gone\b",
+    r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
+    r"is gone\b",
     r"disappears?\b", r"vanish\w*",
     r"doesn'?t finish",
 )
@@ -91,7 +92,11 @@ _RESPONSE = words(
     r"picks? (?:it|them) up", r"auto-(?!roll)\w+", r"cancel\w*", r"refund\w*",
     r"syncs? (?:later|up|back|when)", r"uploads? (?:them|it|later)",
     r"when (?:it|the \w+|they) (?:comes? back|returns?|recovers?)", r"once it'?s back",
-    r"locally\b", r"offline mode", r"vote\w*", r"instead of (?:failing|an error|erroring)",
+    r"locally\b", r"offline mode", r"vote and (?:promote|elect)",
+    r"instead of (?:failing|an error|erroring)", r"withdraw\w*", r"next[- ]nearest",
+    r"nearest healthy", r"next healthy", r"lands? on (?:another|the next|a healthy)",
+    r"lease\w* expires?", r"releas(?:es|ed|ing) (?:the|it|them)\b", r"is released",
+    r"fencing", r"catches up", r"still confirms?",
     r"serves? (?:the )?(?:last|previous|cached|stale|old)",
     r"last (?:good|rendered|cached|successful|known)",
 )

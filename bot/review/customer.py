@@ -27,6 +27,7 @@ _ACTOR = words(
         "investors?", "commuters?", "students?", "readers", "employees",
     )),
     *expand("a|the|every", r" developer\b"),
+    r"clients? (?:need|want|expect|must|should|see|get|never)\b",
 )
 _FIRST_PERSON = words(
     r"my (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"

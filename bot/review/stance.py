@@ -45,7 +45,7 @@ _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|sa
 _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
     r"nvm\b", r"never ?mind\b", r"on second thought\b", r"actually,? no\b", r"no wait\b",
-    r"not really\b", r"seriously though\b", r"/s\b",
+    r"not really\b", r"seriously though\b", r" /s(?:$|[\s.!])",
 )
 
 
