@@ -100,15 +100,18 @@ _RESPONSE = words(
     r"serves? (?:the )?(?:last|previous|cached|stale|old)",
     r"last (?:good|rendered|cached|successful|known)",
 )
+_PERCEIVED = re.compile(r"(?:assumes?|think|thinks|feels?|looks?|seems?|as if)\s+(?:it'?s|it is|that)?\s*$")
 _TIMEOUT_SETTING = re.compile(r"(?:\d[\w-]*|visibility|idle|session|lock|connect(?:ion)?)[ -]$")
 
 
 def _is_setting(sentence: Sentence, match: re.Match[str]) -> bool:
-    """'15-minute visibility timeout', 'max 5 retries': a configured value, not a failure."""
-    if not match.group(0).startswith("timeout"):
-        return False
+    """Not a failure of the running system: a configured timeout ('15-minute visibility
+    timeout') or a customer's perception ('they assume it's broken')."""
     start = match.start() - sentence.start
-    return _TIMEOUT_SETTING.search(sentence.low[max(0, start - 24) : start]) is not None
+    before = sentence.low[max(0, start - 24) : start]
+    if _PERCEIVED.search(before):
+        return True
+    return match.group(0).startswith("timeout") and _TIMEOUT_SETTING.search(before) is not None
 
 
 _HUMAN_RESPONSE = re.compile(
@@ -133,7 +136,47 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
                 text = text[:start] + " " + text[end:]
             if _RESPONSE.search(text) and not _HUMAN_RESPONSE.search(responder.low):
                 return sentence
+        if _conditional_response(sentence, match):
+            return sentence
     return None
+
+
+_CONDITION = re.compile(r"\b(?:if|when|whenever|once|in case|should)\b[^,;:→]*$")
+_CONSEQUENCE_START = re.compile(
+    r"\s+(?=(?:we|it|the|clients?|traffic|requests?|writes?|reads?|messages?|jobs?)\b)"
+    r"|[^,;:→>]*?(?:,|:|→|->|\bthen\b)\s*"
+)
+_PERSON_SUBJECT = re.compile(
+    r"(?:the |a |our )?(?:users?|customers?|people|they|you|shoppers?|viewers?|buyers?|riders?"
+    r"|drivers?|someone|ops|devs?|support|on-?call|team)\b"
+)
+_ONLY_DETECTION = re.compile(
+    r"\b(?:alarms?|alerts?|pages?|paged|paging|notif\w*|emails?|complain\w*|bad|toast|problem"
+    r"|issue|outage|incident|sad|lose|lost|down|fails?|breaks?)\b"
+)
+_ACTION = re.compile(r"\b[a-z]{3,}(?:s|ed)\b|\b(?:we|it|they|the \w+) (?:just )?[a-z]{3,}\b")
+
+
+def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
+    """'If/when <failure>, <the system does something>': the guide's scenario + response
+    shape, for responses phrased in words no list anticipates. Detection-only ("…, it
+    pages on-call"), human ("…, ops will fix it") and empty consequences do not count."""
+    start, end = match.start() - sentence.start, match.end() - sentence.start
+    if _CONDITION.search(sentence.low[:start]) is None:
+        return False
+    head = _CONSEQUENCE_START.match(sentence.low, end)
+    if head is None:
+        return False
+    consequence = sentence.low[head.end() :]
+    if _PERSON_SUBJECT.match(consequence):
+        return False  # "…, the user just logs in again": what a person does is no plan
+    words_after = consequence.split()
+    if len(words_after) < 4 or _HUMAN_RESPONSE.search(consequence):
+        return False
+    content = [w for w in words_after if not _ONLY_DETECTION.fullmatch(w.strip(".,;!"))]
+    return len(content) >= 4 and _ACTION.search(consequence) is not None and not (
+        _ONLY_DETECTION.search(" ".join(words_after[:3]))
+    )
 
 
 # --- operations_ready --------------------------------------------------------------------
