@@ -145,8 +145,17 @@ class MockRepository:
         )
         return _session(row, phases, people, frozenset(r["key"] for r in sent))
 
-    async def save(self, session_id: int, state: MockState) -> None:
-        """Write the state machine's view of the round in one transaction."""
+    async def save(
+        self, session_id: int, state: MockState, before: MockState | None = None
+    ) -> None:
+        """Write the state machine's view of the round in one transaction.
+
+        With ``before`` (the state as loaded), only the phases and roster that
+        changed are rewritten: a timer tick usually touches one phase, and 200
+        rounds ticking at the same instant share one write lock.
+        """
+        phases = [slot for i, slot in enumerate(state.phases)
+                  if before is None or before.phases[i] != slot]
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE mock_sessions SET host_user_id = ?, status = ?, pair_mode = ?, "
@@ -162,10 +171,13 @@ class MockRepository:
                 "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, ended_at = ? "
                 "WHERE session_id = ? AND phase_index = ?",
                 [(slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
-                  _maybe_db(slot.ended_at), session_id, slot.index) for slot in state.phases],
+                  _maybe_db(slot.ended_at), session_id, slot.index) for slot in phases],
             )
-            await tx.execute("DELETE FROM mock_participants WHERE session_id = ?", (session_id,))
-            await _write_participants(tx, session_id, state.participants)
+            if before is None or before.participants != state.participants:
+                await tx.execute(
+                    "DELETE FROM mock_participants WHERE session_id = ?", (session_id,)
+                )
+                await _write_participants(tx, session_id, state.participants)
 
     async def claim(self, session_id: int, keys: Sequence[str], now: datetime) -> bool:
         """Claim an announcement (``keys[0]``) and the stale keys it replaces.

@@ -46,11 +46,23 @@ async def test_a_round_round_trips_through_every_state(db: Database, clock: Fixe
         lambda s: machine.leave(s, HOST, clock.now()),
         lambda s: machine.end(s, CANDIDATE, clock.advance(minutes(1)), can_manage_threads=False),
     ):
-        state = step(state)
-        await repo.save(session_id, state)
+        before, state = state, step(state)
+        await repo.save(session_id, state, before=before)  # writes only what changed
         reloaded = await repo.get(session_id)
         assert reloaded is not None and reloaded.state == state
     assert state.status is Status.ENDED and state.host_user_id == CANDIDATE
+
+
+async def test_a_full_save_without_before_rewrites_everything(
+    db: Database, clock: FixedClock
+) -> None:
+    repo = MockRepository(db)
+    session_id = await create(repo, lobby(clock))
+    assert session_id is not None
+    state = machine.start(machine.leave(lobby(clock), HOST, clock.now()), CANDIDATE, clock.now())
+    await repo.save(session_id, state)
+    reloaded = await repo.get(session_id)
+    assert reloaded is not None and reloaded.state == state
 
 
 async def test_the_live_limit_is_checked_with_the_insert(db: Database, clock: FixedClock) -> None:

@@ -176,7 +176,7 @@ class MockService:
             now = self.clock.now()
             state = transition(session.state, now)
             if state != session.state:
-                await self.repo.save(session_id, state)
+                await self.repo.save(session_id, state, before=session.state)
             return await self._settle(replace(session, state=state), now)
 
     async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
