@@ -156,7 +156,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         session = await self.service.attach(session.session_id, thread.id)
         lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))
         message = await thread.send(**rendered_to_kwargs(lobby),
-                                    view=lobby_view(session.session_id))
+                                    view=lobby_view(session.session_id,
+                                                    self.bot.content.rubric.checklist))
         await self.service.set_lobby_message(session.session_id, message.id)
         await send(interaction, self._reply("ready", thread_id=thread.id))
 

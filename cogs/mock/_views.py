@@ -163,12 +163,14 @@ class ScoreSelect(
 DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect)
 
 
-def lobby_view(session_id: int) -> discord.ui.View:
+def lobby_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord.ui.View:
+    """Roles, Leave/Start/pair mode, and the score select so watchers can score mid-round."""
     view = discord.ui.View(timeout=None)
     for role in ROLE_LABELS:
         view.add_item(RoleButton(session_id, role))
     for action in ACTION_LABELS:
         view.add_item(ActionButton(session_id, action))
+    view.add_item(ScoreSelect(session_id, items))
     return view
 
 

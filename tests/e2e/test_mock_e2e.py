@@ -75,6 +75,9 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         foreign = await click(standin, other, lobby, ":leave")
         assert "Join the round first" in foreign.messages()[0]["content"]
 
+        early = await (standin.select(raiser, int(lobby["id"]), button(lobby, ":score"),
+                                      ["customer_first:1"])).wait_callback()
+        assert early.ephemeral and "scores are in" in early.messages()[0]["content"]
         pause = standin.slash(interviewer, thread, "mock pause", {})
         assert "paused" in (await pause.wait_message())["content"]
         status = standin.slash(cand, thread, "mock status", {})
@@ -109,6 +112,7 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         scored = await select.wait_callback()
         checklist = scored.callback_data["embeds"][0]["fields"][5]["value"]
         assert "Numbers Always** · group 0/1 ⚠️ **disagree**" in checklist
+        assert "Customer First** · group 1/1" in checklist  # scored mid-round from the lobby
         outsider = await click(standin, other, card, ":vote:hire")
         assert "Only an interviewer or the bar raiser can vote" in \
             outsider.messages()[0]["content"]
