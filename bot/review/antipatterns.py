@@ -94,6 +94,8 @@ _UNBOUNDED = words(
     r"no capacity planning", r"no need to (?:size|provision|plan capacity)", r"no ceiling",
     r"no upper (?:limit|bound)", *expand("has|have|with", r" no (?:practical )?(?:ceiling|upper bound)"),
     r"never runs? out of (?:capacity|room|space|throughput)",
+    *expand("grow|scale|expand", r"\w* (?:\w+ ){0,2}forever"),
+    r"without (?:ever )?(?:thinking|worrying) about (?:it|scale|scaling|capacity|load)",
     r"never (?:be )?the bottleneck", r"scal\w* (?:\w+ )?forever", r"limitless",
     r"unbounded (?:scale|scaling|throughput|capacity)", r"no matter how (?:much|big|many|large)",
 )
@@ -121,7 +123,8 @@ _STRONG = words(
     r"identical (?:\w+ )?(?:data|state|inventory|counts?|view|values?|results|prices?|stock)",
     r"commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every) (?:\w+ )?regions?",
     r"always (?:exact|in sync|identical|consistent|up to date)", r"in sync\b", r"latest write",
-    *expand("exactly|perfectly|fully|100%", r" consistent"), r"consistent everywhere",
+    *expand("exactly|perfectly|fully|100%|instantly", r" consistent"), r"consistent everywhere",
+    r"agree on (?:every|all|the same|each)\b", r"no divergence", r"never diverge",
     r"never (?:be )?stale", r"nothing is ever stale", r"no (?:eventual consistency|inconsistency)",
     *expand("newest|latest|most recent", r" (?:value|data|version|write|state)"),
     r"any inconsistency",
@@ -209,7 +212,8 @@ _HUMAN = (
 _HANDLE_VERB = (
     r"\s+(?:\w+\s+){0,2}?(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch"
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
-    r"|make sure|step in|jump in|eyeball|babysit|intervene)\b"
+    r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
+    r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy)\b"
 )
 _MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
 _HANDLE = words(

@@ -24,7 +24,7 @@ _ACTOR = words(
         "guests?", "sellers?", "merchants?", "creators?", "streamers?", "callers?", "tenants?",
         "members?", "subscribers?", "people", "someone", "anyone", "travell?ers?", "diners?",
         "patients?", "fans?", "renters?", "clickers?", "players", "gamers", "eaters", "traders?",
-        "investors?", "commuters?", "students?", "readers", "employees",
+        "investors?", "commuters?", "students?", "readers", "employees", "dispatchers?",
     )),
     *expand("a|the|every", r" developer\b"),
     r"clients? (?:need|want|expect|must|should|see|get|never)\b",

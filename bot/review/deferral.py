@@ -22,6 +22,8 @@ _PRODUCT_REPORTING = re.compile(
     r"(?:finance|financial|business|reporting|analytics|customer-facing|seller|admin|marketing"
     r"|usage|product)\s(?:\w+\s)?(?:dashboards?|metrics|reports?)"
 )
+_PRODUCT_ONLY = re.compile(r"analytics|reporting|\breports?\b|finance|\bkpis?\b|business metrics")
+_CORE_ALERTING = re.compile(r"\b(?:alarms?|alert\w*|paging|on-?call|error rates?|latency)\b")
 DEFERRAL = words(
     r"later\b", r"eventually\b", r"post[- ]launch",
     r"after (?:the )?(?:launch|mvp|go[- ]live|we (?:launch|ship|go live|see|get|have))",
@@ -64,6 +66,8 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
         deferral = DEFERRAL.search(clause)
         if deferral is None or _LATER_IN_TIME.search(clause, 0, deferral.end()):
             continue
+        if _PRODUCT_ONLY.search(clause) and not _CORE_ALERTING.search(clause):
+            continue  # "merchant analytics in v2" defers a product feature, not monitoring
         operational = _PRODUCT_REPORTING.sub("", clause)
         term = _MONITORING.search(operational)
         if term is None and not asked:
