@@ -177,7 +177,10 @@ class MockService:
             state = transition(session.state, now)
             if state != session.state:
                 await self.repo.save(session_id, state, before=session.state)
-            return await self._settle(replace(session, state=state), now)
+            settled = await self._settle(replace(session, state=state), now)
+        if settled.state.status is Status.ENDED:
+            self._locks.pop(session_id, None)  # nothing times an ended round any more
+        return settled
 
     async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
         return await self.apply(session_id, lambda s, now: machine.join(s, user_id, role, now))
