@@ -107,6 +107,20 @@ CASES: list[tuple[str, str, bool]] = [
      "team_will_handle", False),
     ("We won't depend on the team remembering; the pipeline enforces it.",
      "team_will_handle", False),
+    ("If anything goes wrong, the platform team will jump on it.", "team_will_handle", True),
+    ("If jobs pile up, an engineer will SSH in and clear them.", "team_will_handle", True),
+    ("If the merchant endpoint fails, the merchant will get an email.", "team_will_handle", False),
+    ("When something breaks, the team will look at the alarm and follow runbook RB-2.",
+     "team_will_handle", False),
+    # failure_planning by shape: a response no word list anticipates
+    ("If an edge PoP goes dark, anycast withdraws its routes and clients land elsewhere.",
+     "failure_planning", True),
+    ("If the cache node dies the app reads from the database directly.", "failure_planning", True),
+    ("If the DB is down we page the on-call.", "failure_planning", False),
+    ("Session data is fine to lose: if an item is gone the user just logs in again.",
+     "failure_planning", False),
+    ("Jobs have a 30-day retention, max 5 retries, 15-minute visibility timeout.",
+     "failure_planning", False),
 ]
 
 

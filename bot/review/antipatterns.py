@@ -18,6 +18,7 @@ from bot.review.analysis import Analysis
 from bot.review.checklist import has_live_alarms
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.patterns import expand, words
+from bot.review.people import team_will_handle
 from bot.review.stance import claims, clause_after, clause_before, in_quotes, is_warning, local
 from bot.review.text import Sentence
 
@@ -201,66 +202,6 @@ def _answers_monitoring_question(analysis: Analysis, sentence: Sentence) -> bool
 
 
 _SECONDARY_MONITORING = re.compile(r"\b(?:more|additional|extra|fancier|deeper|advanced|tracing)\b")
-
-
-_HUMAN = (
-    r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
-    r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
-    r"|attendants?|clerks?|agents?|technicians?|employees?)"
-    r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
-)
-_HANDLE_VERB = (
-    r"\s+(?:\w+\s+){0,2}?(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch"
-    r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
-    r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
-    r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy)\b"
-)
-_MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
-_HANDLE = words(
-    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
-    r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
-    *expand(
-        "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
-        "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",
-        r"\b",
-    ),
-)
-_ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
-_PRESENT_TENSE_ACTOR = re.compile(
-    r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
-    r"|attendants?|managers?|[\w-]+ team)\b[^\n;.]{0,30}?$"
-)
-_ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
-_WE_ONLY = re.compile(r"^we\b")
-_WE_HANDLING = re.compile(r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch")
-_MECHANISM = re.compile(
-    r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
-    r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"
-    r"|approval step|sop|workflow)"
-)
-
-
-def team_will_handle(analysis: Analysis) -> Sentence | None:
-    """People relied on to notice, fix or remember, with no mechanism around them."""
-    for sentence, match in claims(analysis.doc, _HANDLE):
-        start = match.start() - sentence.start
-        manual = match.group(0).startswith(("by hand", "manually"))
-        if manual:
-            if _ANY_HUMAN.search(sentence.low) is None:
-                continue
-        else:
-            actor = _ACTOR_BEFORE.search(sentence.low, 0, start)
-            present_tense = not match.group(0).startswith(_MODALS)
-            if present_tense and actor and _PRESENT_TENSE_ACTOR.search(actor.group(0)) is None:
-                actor = None
-            if actor is None:
-                continue
-            if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):
-                continue
-        if _MECHANISM.search(sentence.low):
-            continue
-        return sentence
-    return None
 
 
 DETECTORS: dict[str, Detector] = {

@@ -1,0 +1,114 @@
+"""team_will_handle (GUIDE 3.5): people relied on instead of a mechanism.
+
+Two readings. Word level: a person or team plus a "handling" verb ("ops will
+switch over manually", "devs will remember", "someone checks the dashboard").
+Shape level: "if <a problem>, <a person> will/can/just …" for verbs no list
+anticipates ("if jobs pile up, an engineer will SSH in and clear them"). Either
+way, a mechanism in the same sentence (alarm, runbook, script, pipeline) or a
+negation ("we can't rely on people remembering") means no anti-pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.review.analysis import Analysis
+from bot.review.patterns import expand, words
+from bot.review.stance import Stance, claims, is_negated, stance
+from bot.review.text import Sentence
+
+_HUMAN = (
+    r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
+    r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
+    r"|attendants?|clerks?|agents?|technicians?|employees?)"
+    r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
+)
+_HANDLE_VERB = (
+    r"\s+(?:\w+\s+){0,2}?(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch"
+    r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
+    r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
+    r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy)\b"
+)
+_MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
+_HANDLE = words(
+    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
+    r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
+    *expand(
+        "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
+        "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",
+        r"\b",
+    ),
+)
+_ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
+_PRESENT_TENSE_ACTOR = re.compile(
+    r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
+    r"|attendants?|managers?|[\w-]+ team)\b[^\n;.]{0,30}?$"
+)
+_ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
+_WE_ONLY = re.compile(r"^we\b")
+_WE_HANDLING = re.compile(r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch")
+_MECHANISM = re.compile(
+    r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
+    r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"
+    r"|approval step|sop|workflow)"
+)
+
+
+def team_will_handle(analysis: Analysis) -> Sentence | None:
+    """People relied on to notice, fix or remember, with no mechanism around them."""
+    found = _word_level(analysis)
+    return found if found is not None else _shape_level(analysis)
+
+
+def _word_level(analysis: Analysis) -> Sentence | None:
+    for sentence, match in claims(analysis.doc, _HANDLE):
+        start = match.start() - sentence.start
+        manual = match.group(0).startswith(("by hand", "manually"))
+        if manual:
+            if _ANY_HUMAN.search(sentence.low) is None:
+                continue
+        else:
+            actor = _ACTOR_BEFORE.search(sentence.low, 0, start)
+            present_tense = not match.group(0).startswith(_MODALS)
+            if present_tense and actor and _PRESENT_TENSE_ACTOR.search(actor.group(0)) is None:
+                actor = None
+            if actor is None:
+                continue
+            if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):
+                continue
+        if _MECHANISM.search(sentence.low):
+            continue
+        return sentence
+    return None
+
+
+_PROBLEM_CONDITION = words(
+    *expand(
+        "if|when|whenever|once|in case",
+        r"\b[^,;:→\n]*?\b(?:fail\w*|break\w*|broke|down|dies|crash\w*|stuck|pile\w* up"
+        r"|backs? up|issues?|problems?|goes wrong|weird|errors?|mismatch\w*|complain\w*|slow"
+        r"|lag\w*|outage|anything)\b",
+    )
+)
+_PERSON_WILL = re.compile(
+    r"(?:the |an? |our |some )?(?:[\w-]+ )?(?:engineers?|devs?|developers|ops|sres?|on-?call"
+    r"|support|team|admins?|operators?|someone|somebody|whoever|people|staff|managers?"
+    r"|dispatchers?|attendants?|technicians?|humans?|folks)\b[^\n;.]{0,25}?"
+    r"\b(?:will|'ll|can|should|has to|have to|needs? to|must|just)\b"
+)
+
+
+def _shape_level(analysis: Analysis) -> Sentence | None:
+    """'If <problem>, <person> will …' with no mechanism in the sentence."""
+    for sentence in analysis.doc.sentences_matching(_PROBLEM_CONDITION):
+        if sentence.stuffing or sentence.question or _MECHANISM.search(sentence.low):
+            continue
+        condition = _PROBLEM_CONDITION.search(sentence.low)
+        if condition is None:
+            continue
+        person = _PERSON_WILL.search(sentence.low, condition.end())
+        if person is None or is_negated(sentence.low, person.start()):
+            continue
+        if stance(analysis.doc, sentence, person.start(), person.end()) is Stance.CLAIM:
+            return sentence
+    return None
