@@ -116,6 +116,14 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         outsider = await click(standin, other, card, ":vote:hire")
         assert "Only an interviewer or the bar raiser can vote" in \
             outsider.messages()[0]["content"]
+        export = standin.slash(cand, thread, "mock export", {})
+        exported = await export.wait_message()
+        markdown = standin.attachment_bytes(exported["attachments"][0]).decode()
+        assert export.ephemeral and exported["attachments"][0]["filename"].endswith(".md")
+        assert "## 1. Requirements" in markdown and "20M DAU" in markdown
+        assert "never sized the cache" in markdown and "| Numbers Always |" in markdown
+        stranger = standin.slash(other, thread, "mock export", {})
+        assert "Join the round first" in (await stranger.wait_message())["content"]
         outside = standin.slash(host, general, "mock next", {})
         assert "inside a mock round's thread" in (await outside.wait_message())["content"]
         assert other_thread != thread and other_lobby
