@@ -65,7 +65,8 @@ def kubernetes_first(analysis: Analysis) -> Sentence | None:
 _UNBOUNDED = words(
     r"infinitely scal\w*",
     r"scal\w* (?:out |up |horizontally )?infinitely",
-    r"infinite (?:scale|scalability|capacity|throughput|storage)",
+    r"infinite (?:scale|scalability|capacity|throughput|storage|headroom|room|bandwidth|traffic"
+    r"|load|users|ingest\w*|concurrency)",
     r"unlimited (?:scale|scalability|capacity|throughput|storage|events|subscribers|traffic"
     r"|requests|users|concurrency|connections|load|bandwidth|writes|reads|messages|fan-?out)",
     r"scal\w* (?:out |up |horizontally |linearly )?(?:to |for )?(?:any(?! of)\b|whatever"
@@ -121,7 +122,7 @@ _STRONG = words(
     r"synchronous(?:ly)? (?:to|across|in) (?:every|all) (?:region|countr)",
     r"synchronous (?:global|cross-region|commit|invalidation)",
     r"exactly (?:the same|right|in sync)",
-    r"identical (?:\w+ )?(?:data|state|inventory|counts?|view|values?|results|prices?|stock)",
+    r"identical\b", r"at the same (?:instant|moment|time)\b",
     r"commit\w* (?:each |every )?(?:write )?(?:in|to|across) (?:all|every) (?:\w+ )?regions?",
     r"always (?:exact|in sync|identical|consistent|up to date)", r"in sync\b", r"latest write",
     *expand("exactly|perfectly|fully|100%|instantly", r" consistent"), r"consistent everywhere",
@@ -133,7 +134,7 @@ _STRONG = words(
 _UNIVERSAL = re.compile(
     r"\b(?:everything|everywhere|anywhere|all of it|every (?:read|write|reader|service|region"
     r"|table|item|microservice|country|replica|query|request|user|one|screen|moment|instant"
-    r"|client|device)\w*|all (?:\w+ )?(?:reads"
+    r"|client|device|player|customer|shopper|viewer|node)\w*|worldwide|all (?:\w+ )?(?:reads"
     r"|writes|data|regions|services|tables|items|countries|users|readers|microservices|times"
     r"|clients)|any (?:read|reader|region)\b|for everyone|for all\b|at all times|across all"
     r"|globally|(?:whole|entire) (?:system|thing|catalog|db|database|platform|store)|everyone"

@@ -216,7 +216,9 @@ _PRACTICE = words(
     r"weekly (?:\w+ )?(?:rotation|on-?call)", r"daily (?:\w+ )?(?:rotation|on-?call)",
     r"follow[- ]the[- ]sun", r"primary(?:/secondary)? (?:\w+ )?(?:rotation|on-?call)",
     r"secondary (?:\w+ )?(?:rotation|on-?call)", r"owns? [^\n.;]{0,40}on-?call",
-    r"pager rotation", r"%\s?(?:→|->)\s?\d",
+    r"pager rotation", r"%\s?(?:→|->)\s?\d", r"roll(?:ed|s)? out (?:to )?(?:\d+%|one|a few)",
+    r"rollouts? (?:to|of) \d+%", r"gradual rollout", r"percentage rollout", r"auto-?revert\w*",
+    r"reverts? automatically",
 )
 
 

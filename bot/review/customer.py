@@ -25,6 +25,8 @@ _ACTOR = words(
         "members?", "subscribers?", "people", "someone", "anyone", "travell?ers?", "diners?",
         "patients?", "fans?", "renters?", "clickers?", "players", "gamers", "eaters", "traders?",
         "investors?", "commuters?", "students?", "readers", "employees", "dispatchers?",
+        "auditors?", "analysts?", "uploaders?", "senders?", "recipients?", "authors?",
+        "advertisers?", "teachers?", "doctors?", "nurses?", "agents?",
     )),
     *expand("a|the|every", r" developer\b"),
     r"clients? (?:need|want|expect|must|should|see|get|never)\b",
@@ -38,9 +40,9 @@ _FIRST_PERSON = words(
 _EXPERIENCE = re.compile(
     r"\b(?:sees?|seeing|gets?|getting|receives?|hears?|(?:is|are) told|notices?|waits?|feels?"
     r"|lands?|arrives?|reach(?:es)?|shows?|renders?|loads?|returns?|starts?|redirects?"
-    r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?(?:read"
-    r"|buy|add|see|book|play|watch|check ?out|burst|get|order)|never (?:sees?|gets?|has|have"
-    r"|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)|(?:doesn'?t|don'?t) have to"
+    r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?\w+"
+    r"|never (?:sees?|gets?|has|have|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)"
+    r"|(?:doesn'?t|don'?t) have to"
     r"|has to|have to|go to|switch(?:es)? to|think|assume|want)\b"
 )
 _CONCRETE = re.compile(

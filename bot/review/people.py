@@ -20,7 +20,8 @@ from bot.review.text import Sentence
 _HUMAN = (
     r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
     r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
-    r"|attendants?|clerks?|agents?|technicians?|employees?)"
+    r"|attendants?|clerks?|agents?|technicians?|employees?|compliance|finance|legal|security"
+    r"|qa|accounting)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
 _HANDLE_VERB = (
