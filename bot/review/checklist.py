@@ -59,7 +59,8 @@ _FAILURE = words(
     r"stops? (?:heartbeating|responding|answering|acking|reporting|sending heartbeats)",
     r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
     r"is gone\b",
-    r"disappears?\b", r"vanish\w*",
+    r"disappears?\b", r"vanish\w*", r"black-?hol\w*", r"pull the plug", r"take down",
+    r"unplug\w*", r"simulat\w* (?:an? )?(?:outage|failure|loss)",
     r"doesn'?t finish",
 )
 _NOT_A_SYSTEM_FAILURE = words(

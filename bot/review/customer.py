@@ -43,7 +43,8 @@ _EXPERIENCE = re.compile(
     r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?\w+"
     r"|never (?:sees?|gets?|has|have|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)"
     r"|(?:doesn'?t|don'?t) have to"
-    r"|has to|have to|go to|switch(?:es)? to|think|assume|want)\b"
+    r"|has to|have to|go to|switch(?:es)? to|think|assume|want|pays?|shown|surpris\w*|confirms?"
+    r"|requests?|taps?|clicks?|opens?|press(?:es)?)\b"
 )
 _CONCRETE = re.compile(
     r"\binstead of\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
