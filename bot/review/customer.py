@@ -47,7 +47,7 @@ _EXPERIENCE = re.compile(
     r"|requests?|taps?|clicks?|opens?|press(?:es)?)\b"
 )
 _CONCRETE = re.compile(
-    r"\binstead of\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
+    r"\binstead of\b|\brather than\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
     r"|\bonly if\b|\bexactly one\b|\bat most\b|spinner|buffering|rebuffer|blank page|error page"
     r"|frozen|\bor (?:they|people|customers|users)\b|\bfrom \d+ \w+ to \d+"
 )
@@ -77,6 +77,7 @@ _INTERNAL = re.compile(
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
+_COUNTED = re.compile(r"\d[\d.,]*\s?(?:k|m|b|million|billion)?\s*(?:\w+\s)?$")
 _JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
 
 
@@ -92,8 +93,8 @@ def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
     actor = _ACTOR.search(low) or _FIRST_PERSON.search(low)
-    if actor and is_negated(low, actor.start(), words=2):
-        actor = None
+    if actor and (is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start())):
+        actor = None  # "no users", or "10K members": a scale count, not a person acting
     felt = _EXPERIENCE.search(low) is not None
     concrete = _CONCRETE.search(low) or _customer_quantity(analysis, sentence)
     if actor and felt and (concrete or _QUOTED_UI.search(low)):
