@@ -113,7 +113,9 @@ def test_long_paste_is_cut_with_a_notice_and_stays_fast() -> None:
 @pytest.mark.parametrize(
     "hostile",
     ["a" * 50_000, "1" * 50_000, "k8s? " * 10_000, "'" * 30_000 + "x", ("(" * 5000 + ")" * 5000),
-     "the team will " * 3000, "\u202e" * 1000 + "text", "**" * 10_000, "- " * 20_000],
+     "the team will " * 3000, "\u202e" * 1000 + "text", "**" * 10_000, "- " * 20_000,
+     "if " * 7_000, "when the " * 3_000, "once " * 5_000, "monitoring later, " * 1_500,
+     "strongly consistent everything " * 700, "customers see " * 2_000],
 )
 def test_adversarial_input_never_crashes_or_hangs(hostile: str) -> None:
     started = time.perf_counter()

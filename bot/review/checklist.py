@@ -143,10 +143,10 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
     return None
 
 
-_CONDITION = re.compile(r"\b(?:if|when|whenever|once|in case|should)\b[^,;:→]*$")
+_CONDITION = re.compile(r"\b(?:if|when|whenever|once|in case|should)\b[^,;:→]{0,120}$")
 _CONSEQUENCE_START = re.compile(
     r"\s+(?=(?:we|it|the|clients?|traffic|requests?|writes?|reads?|messages?|jobs?)\b)"
-    r"|[^,;:→>]*?(?:,|:|→|->|\bthen\b)\s*"
+    r"|[^,;:→>]{0,120}?(?:,|:|→|->|\bthen\b)\s*"
 )
 _PERSON_SUBJECT = re.compile(
     r"(?:the |a |our )?(?:users?|customers?|people|they|you|shoppers?|viewers?|buyers?|riders?"
@@ -164,7 +164,7 @@ def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
     shape, for responses phrased in words no list anticipates. Detection-only ("…, it
     pages on-call"), human ("…, ops will fix it") and empty consequences do not count."""
     start, end = match.start() - sentence.start, match.end() - sentence.start
-    if _CONDITION.search(sentence.low[:start]) is None:
+    if _CONDITION.search(sentence.low[max(0, start - 140) : start]) is None:
         return False
     head = _CONSEQUENCE_START.match(sentence.low, end)
     if head is None:

@@ -86,7 +86,7 @@ def _word_level(analysis: Analysis) -> Sentence | None:
 _PROBLEM_CONDITION = words(
     *expand(
         "if|when|whenever|once|in case",
-        r"\b[^,;:→\n]*?\b(?:fail\w*|break\w*|broke|down|dies|crash\w*|stuck|pile\w* up"
+        r"\b[^,;:→\n]{0,80}?\b(?:fail\w*|break\w*|broke|down|dies|crash\w*|stuck|pile\w* up"
         r"|backs? up|issues?|problems?|goes wrong|weird|errors?|mismatch\w*|complain\w*|slow"
         r"|lag\w*|outage|anything)\b",
     )

@@ -20,6 +20,8 @@ from typing import NamedTuple, Protocol
 
 MAX_CHARS = 20_000
 """Longer answers are cut here (with a notice): a review stays well under 2 ms."""
+MAX_SENTENCE = 600
+"""Longer run-on "sentences" are cut at spaces so no regex sees more than this at once."""
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -137,7 +139,7 @@ def parse(raw: str) -> Document:
         if not stripped:
             continue
         if in_code:
-            pieces = [stripped]
+            pieces = _bounded(stripped)
             label = ""
         else:
             new_heading = _heading(stripped)
@@ -178,11 +180,28 @@ def _split_sentences(line: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
-        pieces.append(line[start : match.end()].rstrip())
+        pieces.extend(_bounded(line[start : match.end()].rstrip()))
         start = match.end()
     if start < len(line):
-        pieces.append(line[start:])
+        pieces.extend(_bounded(line[start:]))
     return pieces
+
+
+def _bounded(sentence: str) -> list[str]:
+    """Run-on text cut into pieces of at most ``MAX_SENTENCE`` characters at spaces.
+
+    Real sentences are far shorter; the cap keeps every per-sentence regex linear
+    on hostile pastes (20,000 characters without a full stop).
+    """
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    pieces: list[str] = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = sentence.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        pieces.append(sentence[:cut])
+        sentence = sentence[cut:].lstrip()
+    return [*pieces, sentence] if sentence else pieces
 
 
 def _heading(stripped: str) -> str | None:
