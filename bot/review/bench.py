@@ -37,7 +37,8 @@ def sized(length: int, base: str = SAMPLE) -> str:
 
 def adversarial(length: int = 100_000) -> str:
     """Text built to provoke regex backtracking: long runs of near-misses."""
-    pieces = ("1" * 300 + " ", "a " * 200, "k8s? " * 50, "— " * 100, "'" * 200, "the team " * 60)
+    pieces = ("1" * 300 + " ", "a " * 200, "k8s? " * 50, "— " * 100, "'" * 200, "the team " * 60,
+              "if " * 300, "when the " * 100, "monitoring later, " * 30)
     return sized(length, "".join(pieces))
 
 
