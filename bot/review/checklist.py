@@ -14,7 +14,7 @@ from bot.review.analysis import Analysis
 from bot.review.customer import customer_first
 from bot.review.deferral import deferred_monitoring
 from bot.review.ownership import team_ownership
-from bot.review.patterns import words
+from bot.review.patterns import expand, words
 from bot.review.stance import claims
 from bot.review.text import Sentence
 
@@ -60,7 +60,9 @@ _FAILURE = words(
     r"stops? (?:heartbeating|responding|answering|acking|reporting|sending heartbeats)",
     r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
     r"is gone\b",
-    r"disappears?\b", r"vanish\w*", r"kills?\b", r"black-?hol\w*",
+    r"disappears?\b", r"vanish\w*", r"kills?\b",
+    r"exceed(?:s|ed)? (?:the |its |a |our )?(?:\d+ ?ms )?(?:budget|timeout|deadline)",
+    *expand("budget|timeout|deadline", " is exceeded"), r"it'?s exceeded", r"black-?hol\w*",
     r"miss(?:es|ed)? (?:a |the |its )?(?:tick|heartbeat|beat|window|run)", r"pull the plug", r"take down",
     r"unplug\w*", r"simulat\w* (?:an? )?(?:outage|failure|loss)",
     r"doesn'?t finish",

@@ -33,7 +33,7 @@ _LOAD_NOUN = (
     r"|views?|pageviews?|impressions?|searches|sessions?|connections?|streams?|channels?"
     r"|uploads?|downloads?|invokes?|invocations?|executions?|transactions?|txns?|records?"
     r"|rows?|documents?|docs?|posts?|tweets?|likes?|comments?|rides?|trips?|bookings?"
-    r"|reservations?|stops?|carts?|lookups?|sends?|logins?|payments?|bids?|concurrent"
+    r"|reservations?|stops?|carts?|lookups?|sends?|logins?|payments?|bids?|concurrent|followers?"
     r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
 )
 _RATE_AFTER = re.compile(
@@ -67,6 +67,10 @@ _SETTING_CUE = re.compile(
     r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per)\W*(?:~|≈|about|around)?\s*$"
 )
 _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
+_TRIGGER_THRESHOLD = re.compile(
+    r"(?:until|once|when|after|before) (?:we |it |they )?(?:pass|hit|reach|get to|have|exceed)\w*"
+    r"\s*(?:~|≈|about|around)?\s*$|(?:haven'?t|hasn'?t|didn'?t|not) \w+(?: \w+)? in\s*$"
+)
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
@@ -125,6 +129,8 @@ def _kind(low: str, match: re.Match[str]) -> str | None:
 def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     """Whether a classified number is an estimate/target rather than a setting."""
     before = _RANGE_TAIL.sub("", low[max(0, match.start() - 32) : match.start()])
+    if _TRIGGER_THRESHOLD.search(before):
+        return False  # "until we pass 1M users", "haven't reported in 6 h": a condition
     value = _value(match.group("num"), match.group("mag"))
     if kind == "time":
         if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):

@@ -22,6 +22,8 @@ _DUTY = r"(?:on-?call|rotation|pager)"
 _OWNERSHIP = words(
     *(rf"{team}{_OWN_VERB}" for team in ("teams?", "squad", "sres?", "org\b", "group")),
     r"owned by (?:the |a |one |its )?(?:[\w/&+-]+ ){0,3}(?:team|squad|sre|org|group)\b",
+    r"owners?(?:hip)?\s*(?::|is|=)\s*(?:the )?(?!(?:the|our|a|ops|dev)\b)[\w/&+-]+"
+    r" (?:team|squad|sre)\b",
     *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team" for duty in ("on-?call",
                                                                             "rotation", "pager")),
 )

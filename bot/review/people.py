@@ -28,7 +28,8 @@ _HANDLE_VERB = (
     r"\s+(?:\w+\s+){0,2}?(?:handle|take care of|fix|notice|remember|clean(?: up)?|check|watch"
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
-    r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy)\b"
+    r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
+    r"|investigate|dig in|jump on|take a look)\b"
 )
 _MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
 _HANDLE = words(

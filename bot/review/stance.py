@@ -27,10 +27,14 @@ class Stance(Enum):
 
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|—|–| - |,|\bbut\b|\bhowever\b|\bthough\b|\bso\b|\bthen\b")
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|without|avoid\w*|skip\w*|won't|wouldn't|don't|dont|doesn't|didn't"
-    r"|isn't|aren't|can't|cannot|shouldn't|nothing|neither|nor|nope|nah|ditch\w*|against"
-    r"|instead of|rather than|unlike|no need for|zero|was going to|was gonna|tempted to"
-    r"|first instinct|considered|thought about)\b"
+    r"\b(?:no|not|never|won't|wouldn't|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot"
+    r"|shouldn't|nothing|neither|nor|nope|nah|no need for|zero|was going to|was gonna"
+    r"|tempted to|first instinct|considered|thought about)\b"
+)
+# Verbs and prepositions that reject only what directly follows them ("skip k8s",
+# "instead of EKS"), not a phrase further along ("skip the posts if it's exceeded").
+_NEAR_REJECTION = re.compile(
+    r"\b(?:without|avoid\w*|skip\w*|ditch\w*|against|instead of|rather than|unlike)\b"
 )
 _ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
@@ -64,10 +68,10 @@ def clause_after(low: str, end: int) -> str:
 
 def is_negated(low: str, start: int, words: int = 6) -> bool:
     """A negation cue within the last ``words`` words of the same clause."""
-    window = " ".join(clause_before(low, start).split()[-words:])
-    return _NEGATION.search(window) is not None or (
-        _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
-    )
+    before = clause_before(low, start).split()
+    if _NEGATION.search(" ".join(before[-words:])) or _NEAR_REJECTION.search(" ".join(before[-3:])):
+        return True
+    return _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
 
 
 def in_quotes(low: str, start: int) -> bool:

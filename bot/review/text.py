@@ -290,7 +290,9 @@ def _clean_item(item: str) -> str:
 
 
 def _is_buzz(item: str) -> bool:
+    if _BUZZ.fullmatch(item) is not None:
+        return True
     words = item.split()
     if not words or len(words) > 4:
         return not words
-    return _BUZZ.fullmatch(item) is not None or all(_BUZZ.fullmatch(word) for word in words)
+    return all(_BUZZ.fullmatch(word) for word in words)
