@@ -227,6 +227,10 @@ _PRACTICE = words(
 )
 
 
+_PRODUCT_ALERT = re.compile(
+    r"\b(?:price|price-drop|stock|back-in-stock|restock|deal|fraud|news|weather|geofence|delivery"
+    r"|shipping|order|balance|low-balance|login|sale|job|tweet|traffic|speed)[- ]$"
+)
 _PRODUCT_DASHBOARD = re.compile(r"dashboards? (?:query|queries|loads?|renders?|page|widget)")
 _HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
 
@@ -234,8 +238,11 @@ _HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
 def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
     """Sentences with an alarm/dashboard on a named signal, kept only if not deferred."""
     for sentence, match in claims(analysis.doc, _ALERTING):
-        if _PRODUCT_DASHBOARD.match(sentence.low, match.start() - sentence.start):
-            continue  # "a dashboard query returns in < 2 s" is the product, not operations
+        start = match.start() - sentence.start
+        if _PRODUCT_DASHBOARD.match(sentence.low, start) or _PRODUCT_ALERT.search(
+            sentence.low, 0, start
+        ):
+            continue  # "a dashboard query returns in < 2 s", "price-drop alerts": the product
         if analysis.index(sentence) in analysis.committed:
             continue  # "someone watches the dashboard" is team_will_handle, not operability
         if _SIGNAL.search(sentence.low) and not _deferred(sentence):

@@ -73,7 +73,7 @@ _GATE = words(*_ACTOR.alternatives, *_FIRST_PERSON.alternatives, *_SURFACE.alter
 _INTERNAL = re.compile(
     r"server[- ]side|internal|backend|replica|replication|\blag\b|queue|consumer|\bcpu\b"
     r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|paging|page (?:if|when)"
-    r"|pages? (?:the |on-?call)|[>≥]"
+    r"|pages? (?:the |on-?call)|[>≥]|on-?call|dashboards?|war[- ]room|runbook|pages\.?$"
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")

@@ -25,7 +25,7 @@ _PRODUCT_REPORTING = re.compile(
 _PRODUCT_ONLY = re.compile(r"analytics|reporting|\breports?\b|finance|\bkpis?\b|business metrics")
 _CORE_ALERTING = re.compile(r"\b(?:alarms?|alert\w*|paging|on-?call|error rates?|latency)\b")
 DEFERRAL = words(
-    r"later\b", r"eventually\b", r"post[- ]launch",
+    r"later\b(?! than)", r"eventually\b", r"post[- ]launch",
     r"after (?:the )?(?:launch|mvp|go[- ]live|we (?:launch|ship|go live|see|get|have))",
     r"once (?:it'?s |we'?re |we )?(?:live|launched|in prod\w*|have|see|get|actually|scale|grow)",
     r"next (?:sprint|quarter|phase|iteration|version|release)", r"v2\b", r"phase (?:2|two)\b",
