@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
 from bot.review.text import Document, Sentence, parse
 
-_DIGIT = re.compile(r"\d")
+# Digits, or number words the quantity reader knows ("four nines", "a second behind").
+_MAY_HOLD_NUMBER = re.compile(r"\d|nines|single[- ]digit|(?:second|minute)s? (?:behind|stale|old|of)")
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Analysis:
         """The sentence's counted numbers, measured on first use (most are never asked)."""
         found = self._quantities.get(sentence.start)
         if found is None:
-            found = tuple(quantities(sentence.low)) if _DIGIT.search(sentence.low) else ()
+            found = tuple(quantities(sentence.low)) if _MAY_HOLD_NUMBER.search(sentence.low) else ()
             self._quantities[sentence.start] = found
         return found
 

@@ -35,6 +35,7 @@ _K8S_JUSTIFIED = re.compile(
     r"|company (?:standard|policy|runs|platform|requires)|platform team (?:already |that )?"
     r"(?:runs|operates|manages|maintains|owns)|(?:need|needs|require\w*) (?:\w+ ){0,3}"
     r"(?:gpu|bin[- ]?packing|multi[- ]cloud|on[- ]prem|portab|hybrid)|gpu scheduling|compliance"
+    r"|standardi[sz]ed on|platform team (?:handles|runs|manages|operates|owns|maintains)"
 )
 _K8S_CONDITIONAL = re.compile(
     r"\b(?:if|when|once|unless)\b (?:we |it |traffic |load |the \w+ )?(?:ever |really |later )?"
@@ -159,11 +160,16 @@ def perfect_consistency(analysis: Analysis) -> Sentence | None:
     """Strong consistency demanded for everything, with no boundary drawn anywhere."""
     for sentence, match in claims(analysis.doc, _STRONG):
         clause = _clause_of(sentence.low, match.start() - sentence.start)
+        if _HYPOTHETICAL_COST.search(clause):
+            continue  # "strong consistency everywhere would mean …": weighed, not demanded
         if _UNIVERSAL.search(clause) and not _has_boundary(analysis):
             return sentence
     return None
 
 
+_HYPOTHETICAL_COST = re.compile(
+    r"\bwould (?:mean|require|cost|need|make|be|add|double|kill|hurt)\b|\bis overkill\b"
+)
 _CLAIM_BREAK = re.compile(r";|\. |\bbut\b|\bwhile\b|\bwhereas\b")
 
 

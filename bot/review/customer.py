@@ -67,7 +67,8 @@ _SURFACE = words(
     r"first frame", r"first[- ]byte", r"video starts?", r"stream starts?", r"playback",
     r"play[- ]start", r"press(?:es)? play", r"hit play", r"audio\b", r"push(?: notification)?s?\b",
     r"notifications?", r"sms\b", r"emails?\b", r"otp\b", r"search results", r"the app\b",
-    r"the map\b", r"cold starts?", r"login\b", r"sign[- ]in",
+    r"the map\b", r"cold starts?", r"login\b", r"sign[- ]in", r"on the page\b", r"the screen\b",
+    r"homepage\b",
 )
 _GATE = words(*_ACTOR.alternatives, *_FIRST_PERSON.alternatives, *_SURFACE.alternatives)
 _INTERNAL = re.compile(

@@ -82,6 +82,9 @@ _PERCENT_SETTING = re.compile(
     r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d)"
 )
 _NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)[ -]?(?:nines|9s)\b")
+_WORD_FRESHNESS = re.compile(
+    r"\b(?:a|one|two|three|five|ten|thirty) (?:second|minute)s? (?:behind|stale|old|of lag)"
+)
 _SINGLE_DIGIT_MS = re.compile(r"single[- ]digit (?:ms|millis)")
 _BARE_PERCENTILE = re.compile(r"\bp\d{2,3}\s?(?:[<>≤]=?|under|of|=|:|at|~)\s?~?\d+\b(?!\s?(?:ms|s|%))")
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
@@ -92,7 +95,7 @@ _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
 class Quantity:
     """A number the reader can identify: its kind, value and place in the sentence."""
 
-    kind: str  # rate | size | time | percent | growth | count | ratio | money | nines
+    kind: str  # rate | size | time | percent | growth | count | ratio | money | nines | freshness
     value: float
     start: int
     end: int
@@ -164,7 +167,7 @@ def quantities(low: str) -> list[Quantity]:
         if kind is not None and _counts(low, match, kind):
             value = _value(match.group("num"), match.group("mag"))
             found.append(Quantity(kind, value, match.start(), match.end()))
-    for pattern, kind in ((_NINES, "nines"), (_SINGLE_DIGIT_MS, "time")):
+    for pattern, kind in ((_NINES, "nines"), (_SINGLE_DIGIT_MS, "time"), (_WORD_FRESHNESS, "freshness")):
         found.extend(Quantity(kind, -1.0, m.start(), m.end()) for m in pattern.finditer(low))
     if _MS_MENTION.search(low):
         found.extend(Quantity("time", -1.0, m.start(), m.end()) for m in _BARE_PERCENTILE.finditer(low))

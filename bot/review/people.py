@@ -29,7 +29,7 @@ _HANDLE_VERB = (
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
-    r"|investigate|dig in|jump on|take a look)\b"
+    r"|investigate|dig in|jump on|take a look|be on top of|be on it)\b"
 )
 _MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
 _HANDLE = words(
@@ -48,7 +48,11 @@ _PRESENT_TENSE_ACTOR = re.compile(
 )
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
-_WE_HANDLING = re.compile(r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch")
+_WE_HANDLING = re.compile(
+    r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch"
+    r"|(?:complain|tell us|report|let us know|call us|email us)[^\n]*\bfix"
+)
+_DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|deploys|capacity)\b")
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
     r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"
@@ -78,8 +82,9 @@ def _word_level(analysis: Analysis) -> Sentence | None:
                 continue
             if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):
                 continue
-        if _MECHANISM.search(sentence.low):
-            continue
+        duty = _DUTY_OBJECT.match(sentence.low, match.end() - sentence.start)
+        if _MECHANISM.search(sentence.low) or duty:
+            continue  # "the platform team handles upgrades and on-call": a duty, not a hope
         return sentence
     return None
 
