@@ -1,11 +1,13 @@
 """Interaction acknowledgement: a burst of simultaneous ``/check`` submits, INTERACTION_CREATE → callback.
 
 Absolute milliseconds mean little on a small box: a trivial discord.py bot on
-the same stand-in already needs hundreds of milliseconds for a 200-burst. So
-the same burst is sent first to a reference bot that only answers "ok" (the
-floor set by discord.py's gateway and HTTP handling here), then to Bar Raiser,
-and the figure is Bar Raiser's p99 as a ratio of the reference's p99. Every
-burst uses fresh members so no per-member rate limit turns reviews into refusals.
+the same stand-in already needs a hundred milliseconds or more for a 200-burst.
+So each burst is sent to a reference bot that only answers "ok" (the floor set
+by discord.py's gateway and HTTP handling here) and, right after, to Bar
+Raiser; the figure is Bar Raiser's p99 as a ratio of the reference's p99. Both
+bots run as their own processes, as in production, so the stand-in's work (in
+this process) is not billed to either. Every burst uses fresh members so no
+per-member rate limit turns reviews into refusals.
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import discord
-from discord import app_commands
-
 from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from bot.bench.reference_bot import READY_LINE as REFERENCE_READY
 from bot.bench.sample import answer
 from bot.bench.stats import median, percentile
-from bot.bench.world import bench_env, running_standin
+from bot.bench.world import bench_env, running_standin, start_process, wait_for_output
 
 if TYPE_CHECKING:
     from tests.standin import InteractionRecord, StandIn
+    from tests.standin.harness import BotProcess
 
 ANSWER_CHARS = 1500
 MAX_RATIO = 1.25
@@ -35,30 +36,8 @@ DEADLINE_MS = 3000.0
 # Discord has no shared limit there, so the ack figure lifts the bucket for both bots.
 UNSHARED_BUCKET = {"bucket_limit": 1_000_000}
 WAIT_SECONDS = 10.0
+BOT_READY = "ready as"
 Burst = Callable[[], Awaitable[list[float]]]
-
-
-class _OkModal(discord.ui.Modal, title="Check an answer"):
-    answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Your answer", style=discord.TextStyle.paragraph, max_length=4000)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("ok", ephemeral=True)
-
-
-def reference_client() -> tuple[discord.Client, app_commands.CommandTree[Any]]:
-    """The reference: same intents and settings as Bar Raiser, a ``/check`` that only says ok."""
-    intents = discord.Intents.none()
-    intents.guilds = intents.guild_messages = intents.dm_messages = True
-    client = discord.Client(intents=intents, max_messages=None,
-                            allowed_mentions=discord.AllowedMentions.none())
-    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
-
-    @tree.command(name="check", description="Open the answer form")
-    async def check(interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(_OkModal())
-
-    return client, tree
 
 
 def required_options(definition: dict[str, Any]) -> dict[str, Any]:
@@ -135,23 +114,32 @@ async def _p99(burst: Burst, config: RunConfig) -> float:
     return percentile(await burst(), 99)
 
 
-async def reference_p99(standin: StandIn, size: int, text: str, config: RunConfig) -> float:
-    from tests.standin.harness import run_client
-
-    client, tree = reference_client()
-    async with run_client(standin, client):
-        await tree.sync()
+async def _measured(standin: StandIn, process: BotProcess, ready_line: str, size: int, text: str,
+                    config: RunConfig) -> float:
+    """Wait for the bot process to be ready, measure its bursts, stop it."""
+    try:
+        await wait_for_output(process, ready_line, within=60)
+        if not any(c["name"] == "check" for c in standin.registered_commands()):
+            raise NotMeasuredError("Bar Raiser registers no /check command yet")
         return await _p99(burst_runner(standin, size, text), config)
+    finally:
+        if process.process.returncode is None:
+            await process.terminate()
+
+
+async def reference_p99(standin: StandIn, size: int, text: str, config: RunConfig, tag: str) -> float:
+    env = {"DISCORD_TOKEN": standin.token, "DISCORD_API_BASE": standin.api_base,
+           "DISCORD_GATEWAY": standin.gateway.url}
+    process = await start_process("bot.bench.reference_bot", [], env, config.workdir,
+                                  f"ack-reference-{tag}")
+    return await _measured(standin, process, REFERENCE_READY, size, text, config)
 
 
 async def bot_p99(standin: StandIn, size: int, text: str, config: RunConfig, tag: str) -> float:
     """Bar Raiser on a fresh database, so it syncs its own /check over the reference's."""
-    from tests.standin.harness import run_bot
-
-    async with run_bot(bench_env(standin, config.workdir / f"ack-{tag}.db")):
-        if not any(c["name"] == "check" for c in standin.registered_commands()):
-            raise NotMeasuredError("Bar Raiser registers no /check command yet")
-        return await _p99(burst_runner(standin, size, text), config)
+    env = bench_env(standin, config.workdir / f"ack-{tag}.db", LOG_LEVEL="INFO")
+    process = await start_process("bot", ["run"], env, config.workdir, f"ack-bot-{tag}")
+    return await _measured(standin, process, BOT_READY, size, text, config)
 
 
 async def measure(config: RunConfig) -> Measurement:
@@ -162,7 +150,7 @@ async def measure(config: RunConfig) -> Measurement:
     pairs: list[tuple[float, float]] = []
     async with running_standin(**UNSHARED_BUCKET) as standin:
         for index in range(config.repetitions):
-            floor = await reference_p99(standin, size, text, config)
+            floor = await reference_p99(standin, size, text, config, str(index))
             pairs.append((floor, await bot_p99(standin, size, text, config, str(index))))
     samples = [bot for _, bot in pairs]
     ratios = [bot / floor for floor, bot in pairs]

@@ -10,8 +10,6 @@ median sample.
 from __future__ import annotations
 
 import asyncio
-import time as clock
-from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 import psutil
@@ -19,19 +17,11 @@ import psutil
 from bot.bench.model import Check, Measurement, RunConfig, Target
 from bot.bench.seed import Placement, migrated, seed_daily, seed_welcomed
 from bot.bench.stats import median
-from bot.bench.world import add_guilds, bench_env, channel_named, running_standin
+from bot.bench.world import add_guilds, bench_env, channel_named, running_standin, wait_for_output
 
 TARGET_MB = 150.0
 READY_LINE = "ready as"
 MB = 2**20
-
-
-async def _until_logged(output: Callable[[], str], line: str, within: float) -> None:
-    deadline = clock.monotonic() + within
-    while line not in output():
-        if clock.monotonic() > deadline:
-            raise TimeoutError(f"the bot did not log {line!r} within {within:.0f} s:\n{output()[-2000:]}")
-        await asyncio.sleep(0.1)
 
 
 async def _samples(pid: int, count: int, every: float) -> tuple[list[float], float]:
@@ -60,7 +50,7 @@ async def measure(config: RunConfig) -> Measurement:
         bot = await start_bot_process(bench_env(standin, path, LOG_LEVEL="INFO"), config.workdir,
                                       name="memory")
         try:
-            await _until_logged(bot.output, READY_LINE, within=120)
+            await wait_for_output(bot, READY_LINE, within=120)
             await asyncio.sleep(config.size(5, 1))  # settle: startup tasks finish, caches fill
             samples, uss = await _samples(bot.process.pid, config.size(5, 2), config.size(1, 0.2))
         finally:

@@ -8,9 +8,12 @@ a subprocess, so a reference measured on the same stand-in pays the same costs.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +21,10 @@ from bot.bench.model import NotMeasuredError
 
 if TYPE_CHECKING:
     from tests.standin import StandIn
+    from tests.standin.harness import BotProcess
     from tests.standin.model import Guild
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def require_standin() -> None:
@@ -83,3 +89,29 @@ class GatewayClock:
         self.counts[event] = self.counts.get(event, 0) + 1
         if self._inner is not None:
             self._inner(event, data)
+
+
+async def start_process(module: str, args: list[str], env: Mapping[str, str], log_dir: Path,
+                        name: str) -> BotProcess:
+    """``python -m module args`` with ``env`` over this environment, output captured to files."""
+    from tests.standin.harness import BotProcess
+
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    child_env.update(env)
+    child_env["PYTHONUNBUFFERED"] = "1"
+    stdout_path, stderr_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", module, *args, cwd=REPO_ROOT, env=child_env,
+            stdout=stdout, stderr=stderr)
+    return BotProcess(process, stdout_path, stderr_path)
+
+
+async def wait_for_output(process: BotProcess, line: str, within: float) -> None:
+    """Until ``process`` has printed or logged ``line``; fails early if the process died."""
+    deadline = time.monotonic() + within
+    while line not in process.output():
+        if process.process.returncode is not None or time.monotonic() > deadline:
+            state = "exited" if process.process.returncode is not None else "timed out"
+            raise RuntimeError(f"{state} before {line!r}:\n{process.output()[-2000:]}")
+        await asyncio.sleep(0.05)
