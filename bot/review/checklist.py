@@ -188,7 +188,8 @@ def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
 
 _ALERTING = words(
     r"alarms?\b", r"alert(?:s|ing)?\b", r"paged\b", r"paging\b", r"pager(?:duty)?\b",
-    r"opsgenie\b", r"dashboards?\b", r"metrics?\b", r"signals?\b", r"slis?\b", r"slos?\b",
+    r"opsgenie\b", r"dashboards?\b", r"metrics\b", r"metric(?=:| for| on| of)", r"signals?\b",
+    r"slis?\b", r"slos?\b",
     r"we (?:watch|track|measure|emit|record)\b", r"beacons?\b",
     r"what we (?:watch|measure|track)\b",
     r"pages?\b(?= (?:the |an? |on-?call|us\b|someone|primary|secondary|sre|\())",
@@ -215,7 +216,9 @@ _PRACTICE = words(
     r"auto[- ]?rollback", r"roll(?:s|ed)?[- ]?back\b", r"rollback", r"shadow (?:mode|traffic)",
     r"dark launch", r"wave by wave", r"region[- ]by[- ]region", r"runbooks?\b", r"playbooks?\b",
     r"game ?days?\b", r"synthetic (?:checks?|canar\w*|probes?|tests?|traffic|load|monitor\w*)",
-    r"chaos\b", r"error budget", r"post-?mortems?", r"ops review",
+    r"chaos\b", r"error budget", r"restores? (?:is |are )?(?:tested|drilled|rehearsed)",
+    r"test(?:ed|s)? (?:the )?restores?", r"restore drills?", r"dr drills?", r"failover drills?",
+    r"post-?mortems?", r"ops review",
     r"escalat\w*", r"its (?:own )?(?:on-?call|pager|rotation)",
     r"their (?:own )?(?:on-?call|pager|rotation)", r"on-?call (?:rotation|for it)",
     r"weekly (?:\w+ )?(?:rotation|on-?call)", r"daily (?:\w+ )?(?:rotation|on-?call)",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
+from bot.review.deferral import deferred_monitoring
 from bot.review.patterns import expand, words
 from bot.review.stance import Stance, claims, is_negated, stance
 from bot.review.text import Sentence
@@ -29,9 +30,9 @@ _HANDLE_VERB = (
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
-    r"|investigate|dig in|jump on|take a look|be on top of|be on it)\b"
+    r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at)\b"
 )
-_MODALS = ("will", "'ll", "can", "should", "would", "to", "just")
+_MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 _HANDLE = words(
     *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
     r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
@@ -50,6 +51,7 @@ _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
 _WE_HANDLING = re.compile(
     r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch"
+    r"|(?:look at|check|watch)\w* (?:the )?(?:\w+ )?(?:dashboard|logs|graphs|console|metrics)"
     r"|(?:complain|tell us|report|let us know|call us|email us)[^\n]*\bfix"
 )
 _DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|deploys|capacity)\b")
@@ -83,10 +85,33 @@ def _word_level(analysis: Analysis) -> Sentence | None:
             if _WE_ONLY.match(actor.group(0)) and not _WE_HANDLING.search(sentence.low):
                 continue
         duty = _DUTY_OBJECT.match(sentence.low, match.end() - sentence.start)
-        if _MECHANISM.search(sentence.low) or duty:
+        if _has_mechanism(sentence.low) or duty:
             continue  # "the platform team handles upgrades and on-call": a duty, not a hope
+        if deferred_monitoring(_part_holding(sentence.low, start)):
+            continue  # "monitoring is something we'd figure out after launch": monitor_later
         return sentence
     return None
+
+
+_PART_BREAK = re.compile(r";|—|–")
+
+
+def _part_holding(low: str, position: int) -> str:
+    """The ';'/dash-separated part of the sentence that holds ``position``."""
+    start = 0
+    for match in _PART_BREAK.finditer(low):
+        if match.start() >= position:
+            return low[start : match.start()]
+        start = match.end()
+    return low[start:]
+
+
+def _has_mechanism(low: str) -> bool:
+    """A mechanism named in a part of the sentence that does not defer it."""
+    return any(
+        _MECHANISM.search(part) and deferred_monitoring(part) is None
+        for part in _PART_BREAK.split(low)
+    )
 
 
 _PROBLEM_CONDITION = words(
@@ -108,7 +133,7 @@ _PERSON_WILL = re.compile(
 def _shape_level(analysis: Analysis) -> Sentence | None:
     """'If <problem>, <person> will …' with no mechanism in the sentence."""
     for sentence in analysis.doc.sentences_matching(_PROBLEM_CONDITION):
-        if sentence.stuffing or sentence.question or _MECHANISM.search(sentence.low):
+        if sentence.stuffing or sentence.question or _has_mechanism(sentence.low):
             continue
         condition = _PROBLEM_CONDITION.search(sentence.low)
         if condition is None:
