@@ -44,7 +44,8 @@ _K8S_CONDITIONAL = re.compile(
 )
 _K8S_REJECTED_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,4}?(?:overkill|too (?:much|heavy|complex)|unnecessary|not needed"
-    r"|not worth|unjustified|pure overhead|way too much)"
+    r"|not worth|unjustified|pure overhead|way too much|silly|dumb|pointless|a waste|excessive"
+    r"|ridiculous|over-?engineer\w*|bloat\w*)"
 )
 
 

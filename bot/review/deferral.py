@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.patterns import words
+from bot.review.patterns import expand, words
 from bot.review.stance import is_negated
 
 _MONITORING = re.compile(
@@ -42,7 +42,11 @@ DEFERRAL = words(
     r"not yet\b", r"leave (?:that|it|this|them)? ?(?:for|until|to)\b", r"punt\w*", r"defer\w*",
     r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
     r"not (?:for|in) (?:v1|the mvp|mvp|launch|now|day one|day 1)\b", r"after v1\b", r"post-v1\b",
-    r"not a priority", r"once\b[^,.;\n]{0,30}\b(?:done|over|finished|complete|completed|launched"
+    r"not a priority",
+    *expand(
+        "if|when|once",
+        r" (?:it|this|we|traffic|usage) (?:gets?|becomes?|takes off|grows?|blows up|picks up)\b",
+    ), r"once\b[^,.;\n]{0,30}\b(?:done|over|finished|complete|completed|launched"
     r"|stable|shipped|ready)\b", r"after (?:the )?(?:pilot|beta|soft launch|first release"
     r"|public launch|ga\b|general availability)",
 )

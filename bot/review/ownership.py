@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
-from bot.review.patterns import words
+from bot.review.patterns import expand, words
 from bot.review.stance import claims
 from bot.review.text import Sentence
 
@@ -22,6 +22,10 @@ _DUTY = r"(?:on-?call|rotation|pager)"
 _OWNERSHIP = words(
     *(rf"{team}{_OWN_VERB}" for team in ("teams?", "squad", "sres?", "org\b", "group")),
     r"owned by (?:the |a |one |its )?(?:[\w/&+-]+ ){0,3}(?:team|squad|sre|org|group)\b",
+    *expand(
+        "t&s|trust & safety|trust and safety|sre|secops|infosec|devops|dbas?|netops|finops",
+        r" owns?\b",
+    ),
     r"owners?(?:hip)?\s*(?::|is|=)\s*(?:the )?(?!(?:the|our|a|ops|dev)\b)[\w/&+-]+"
     r" (?:team|squad|sre)\b",
     *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team" for duty in ("on-?call",

@@ -22,6 +22,7 @@ _HUMAN = (
     r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
     r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
     r"|attendants?|clerks?|agents?|technicians?|employees?|compliance|finance|legal|security"
+    r"|mods|moderators?|reviewers?|community managers?|volunteers?"
     r"|qa|accounting)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
@@ -45,7 +46,7 @@ _HANDLE = words(
 _ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
 _PRESENT_TENSE_ACTOR = re.compile(
     r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
-    r"|attendants?|managers?|[\w-]+ team)\b[^\n;.]{0,30}?$"
+    r"|attendants?|managers?|mods|moderators?|[\w-]+ team)\b[^\n;.]{0,30}?$"
 )
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
