@@ -50,6 +50,8 @@ _CONCRETE = re.compile(
     r"\binstead of\b|\brather than\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
     r"|\bonly if\b|\bexactly one\b|\bat most\b|spinner|buffering|rebuffer|blank page|error page"
     r"|frozen|\bor (?:they|people|customers|users)\b|\bfrom \d+ \w+ to \d+"
+    r"|\bkeep (?:reading|watching|playing|listening|working|shopping|using|browsing)\b"
+    r"|\bclear (?:message|error)\b|\bfriendly (?:message|error)\b"
 )
 _CUSTOMER_CONTEXT = re.compile(
     r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"

@@ -43,6 +43,7 @@ DEFERRAL = words(
     r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
     r"not (?:for|in) (?:v1|the mvp|mvp|launch|now|day one|day 1)\b", r"after v1\b", r"post-v1\b",
     r"not a priority",
+    r"after\b[^,.;\n]{0,30}\b(?:launch\w*|goes live|go-live|ships?|shipped|released?|is live)\b",
     *expand(
         "if|when|once",
         r" (?:it|this|we|traffic|usage) (?:gets?|becomes?|takes off|grows?|blows up|picks up)\b",
