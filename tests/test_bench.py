@@ -106,7 +106,16 @@ async def test_a_figure_that_overruns_its_time_limit_is_an_error(config: RunConf
         raise AssertionError("unreachable")
 
     result = await run_figure(Figure("hang", "hang", "", "", forever, timeout_seconds=0.01), config)
-    assert result.status is Status.ERROR and "did not finish" in result.reason
+    assert result.status is Status.ERROR and result.reason == "did not finish within 0 s"
+
+
+async def test_a_wait_timing_out_inside_a_figure_is_not_blamed_on_its_time_limit(
+        config: RunConfig) -> None:
+    async def gives_up(_: RunConfig) -> Measurement:
+        raise TimeoutError("stand-in: timed out after 5s waiting for a callback")
+
+    result = await run_figure(Figure("inner", "inner", "", "", gives_up), config)
+    assert result.reason == "timed out inside the figure: stand-in: timed out after 5s waiting for a callback"
 
 
 async def test_table_flags_the_missed_target_on_its_row(config: RunConfig) -> None:

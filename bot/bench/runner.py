@@ -42,13 +42,17 @@ async def run_figure(figure: Figure, config: RunConfig) -> FigureResult:
     def result(status: Status, reason: str) -> FigureResult:
         return FigureResult(figure, status, reason=reason, seconds=time.perf_counter() - started)
 
+    limit = asyncio.timeout(figure.timeout_seconds)
     try:
-        async with asyncio.timeout(figure.timeout_seconds):
+        async with limit:
             measurement = await figure.measure(config)
     except NotMeasuredError as why:
         return result(Status.NOT_MEASURED, str(why))
-    except TimeoutError:
-        return result(Status.ERROR, f"did not finish within {figure.timeout_seconds:.0f} s")
+    except TimeoutError as error:
+        if limit.expired():
+            return result(Status.ERROR, f"did not finish within {figure.timeout_seconds:.0f} s")
+        log.exception("figure %s timed out waiting inside", figure.name)
+        return result(Status.ERROR, f"timed out inside the figure: {error or 'TimeoutError'}")
     except Exception as error:
         log.exception("figure %s failed", figure.name)
         return result(Status.ERROR, f"{type(error).__name__}: {error}")

@@ -77,7 +77,12 @@ async def one_run(config: RunConfig, sessions: int, minute_seconds: float,
     scheduler.start()
     try:
         async with migrated(config.workdir / f"timers-{tag}.db") as db:
-            timers = SchedulerTimers(scheduler, lambda sid: service.tick(sid))
+            async def tick(session_id: int) -> None:
+                # A coroutine function, so APScheduler awaits it on the loop (a lambda
+                # returning a coroutine would be sent to a thread and never awaited).
+                await service.tick(session_id)
+
+            timers = SchedulerTimers(scheduler, tick)
             service = mock_service(db, clock, minute_seconds, announcer=recorder, timers=timers)
             places = [Placement(1 + n // 10, 1_000 + n) for n in range(sessions)]
             await start_rounds(service, places)
