@@ -15,7 +15,7 @@ from bot.review.customer import customer_first
 from bot.review.deferral import deferred_monitoring
 from bot.review.ownership import team_ownership
 from bot.review.patterns import expand, words
-from bot.review.stance import claims
+from bot.review.stance import claims, is_negated
 from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
@@ -125,11 +125,22 @@ _HUMAN_RESPONSE = re.compile(
 )
 
 
+def _human_response(low: str) -> bool:
+    """People doing the recovery by hand ('ops will fix it manually'); 'nobody has to
+    rejoin manually' is the opposite."""
+    return any(not is_negated(low, m.start()) for m in _HUMAN_RESPONSE.finditer(low))
+
+
+_METRIC_AFTER = re.compile(r"[- ]?(?:rates?|ratio|count|metrics?|budget)\b")
+
+
 def failure_planning(analysis: Analysis) -> Sentence | None:
     """A named failure in the running system plus what the system does about it."""
     for sentence, match in claims(analysis.doc, _FAILURE):
         if _NOT_A_SYSTEM_FAILURE.search(sentence.low) or _is_setting(sentence, match):
             continue
+        if _METRIC_AFTER.match(sentence.low, match.end() - sentence.start):
+            continue  # "crash rate", "join-failure rate": a metric, not a failure
         responders = [sentence]
         following = analysis.doc.next_in_line(sentence)
         if following is not None and _usable(following):
@@ -139,7 +150,7 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
             if responder is sentence:
                 start, end = match.start() - sentence.start, match.end() - sentence.start
                 text = text[:start] + " " + text[end:]
-            if _RESPONSE.search(text) and not _HUMAN_RESPONSE.search(responder.low):
+            if _RESPONSE.search(text) and not _human_response(responder.low):
                 return sentence
         if _conditional_response(sentence, match):
             return sentence
@@ -176,7 +187,7 @@ def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
     if _PERSON_SUBJECT.match(consequence):
         return False  # "…, the user just logs in again": what a person does is no plan
     words_after = consequence.split()
-    if len(words_after) < 4 or _HUMAN_RESPONSE.search(consequence):
+    if len(words_after) < 4 or _human_response(consequence):
         return False
     content = [w for w in words_after if not _ONLY_DETECTION.fullmatch(w.strip(".,;!"))]
     return len(content) >= 4 and _ACTION.search(consequence) is not None and not (

@@ -31,10 +31,11 @@ _HANDLE_VERB = (
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
-    r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at)\b"
+    r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at|triage)\b"
 )
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 _HANDLE = words(
+    r"rely on (?:users|customers|people|support|the team|someone|ops|devs|humans)\b",
     *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
     r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
     *expand(
@@ -58,7 +59,7 @@ _WE_HANDLING = re.compile(
 _DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|deploys|capacity)\b")
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
-    r"|ci\b|cron|scheduled|reconciler|one-click|button|console|tool(?:ing)?|rotation"
+    r"|ci\b|cron|scheduled|reconciler|one-click|console|tool(?:ing)?|rotation"
     r"|approval step|sop|workflow)"
 )
 
@@ -72,8 +73,10 @@ def team_will_handle(analysis: Analysis) -> Sentence | None:
 def _word_level(analysis: Analysis) -> Sentence | None:
     for sentence, match in claims(analysis.doc, _HANDLE):
         start = match.start() - sentence.start
-        manual = match.group(0).startswith(("by hand", "manually"))
-        if manual:
+        text = match.group(0)
+        if text.startswith("rely on"):
+            pass  # the match names the people relied on
+        elif text.startswith(("by hand", "manually")):
             if _ANY_HUMAN.search(sentence.low) is None:
                 continue
         else:

@@ -27,7 +27,7 @@ class Stance(Enum):
 
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|—|–| - |,|\bbut\b|\bhowever\b|\bthough\b|\bso\b|\bthen\b")
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|won't|wouldn't|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot"
+    r"\b(?:no|not|never|nobody|no one|won't|wouldn't|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot"
     r"|shouldn't|nothing|neither|nor|nope|nah|no need for|zero|was going to|was gonna"
     r"|tempted to|first instinct|considered|thought about)\b"
 )
