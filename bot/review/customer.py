@@ -26,7 +26,8 @@ _ACTOR = words(
         "patients?", "fans?", "renters?", "clickers?", "players", "gamers", "eaters", "traders?",
         "investors?", "commuters?", "students?", "readers", "employees", "dispatchers?",
         "auditors?", "analysts?", "uploaders?", "senders?", "recipients?", "authors?",
-        "advertisers?", "teachers?", "doctors?", "nurses?", "agents?",
+        "advertisers?", "teachers?", "doctors?", "nurses?", "agents?", "signers?", "donors?",
+        "learners?", "applicants?", "voters?", "attendees?", "visitors?", "participants?",
     )),
     *expand("a|the|every", r" developer\b"),
     r"clients? (?:need|want|expect|must|should|see|get|never)\b",
@@ -56,7 +57,8 @@ _CONCRETE = re.compile(
 _CUSTOMER_CONTEXT = re.compile(
     r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
     r"|player|gamer|eater|diner|fan\b|patient|student|passenger|traveller|traveler|trader"
-    r"|driver experience|driver view|investor"
+    r"|driver experience|driver view|investor|signer|donor|learner|applicant|candidate|voter"
+    r"|attendee|visitor|participant|subscriber|parent|citizen"
     r"|developer|caller|member|\bcx\b|experience|promise|story"
 )
 _SURFACE = words(

@@ -47,9 +47,11 @@ DEFERRAL = words(
     *expand(
         "if|when|once",
         r" (?:it|this|we|traffic|usage) (?:gets?|becomes?|takes off|grows?|blows up|picks up)\b",
-    ), r"once\b[^,.;\n]{0,30}\b(?:done|over|finished|complete|completed|launched"
-    r"|stable|shipped|ready)\b", r"after (?:the )?(?:pilot|beta|soft launch|first release"
-    r"|public launch|ga\b|general availability)",
+    ),
+    r"once\b[^,.;\n]{0,30}\b(?:done|over|finished|complete|completed|launched|stable|shipped"
+    r"|ready|sign up|signs up|onboard\w*|arrive|show up|start using|join)\b",
+    r"after (?:the )?(?:pilot|beta|soft launch|first release|public launch|ga\b"
+    r"|general availability)",
 )
 _CLAUSE = re.compile(r";|—|–| - |,|\bbut\b")
 
