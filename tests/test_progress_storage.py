@@ -1,7 +1,9 @@
 """ProgressRepository on a real migrated SQLite file."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.progress.model import LocalWindow
 from bot.progress.repetition import Reminder
 from storage.db import Database
 from storage.progress import ActivityReader, Answer, ProgressRepository
@@ -81,3 +83,26 @@ async def test_tallies_and_unapplied_reviews_follow_the_watermark(db: Database) 
     await repo.set_reminders(GUILD, MEMBER, True, "thread", first, NOW)
     [pending] = await activity.unapplied_reviews()
     assert pending.user_id == MEMBER and pending.items["numbers_always"] is True
+
+
+async def test_all_time_totals_follow_inserts_and_deletes(db: Database) -> None:
+    """The trigger-kept totals give the same leaderboard input as counting the rows."""
+    repo, activity = ProgressRepository(db), ActivityReader(db)
+    for offset in range(3):
+        await repo.record_answer(answer(day_offset=offset))
+    await repo.record_answer(answer(user_id=OTHER))
+    reviewed = datetime(2026, 11, 20, tzinfo=UTC)
+    first = await add_review(db, MEMBER, reviewed, items("customer_first", "team_ownership"))
+    await add_review(db, MEMBER, reviewed, items("numbers_always"))
+    await add_review(db, OTHER, reviewed, items())
+    await db.execute("DELETE FROM reviews WHERE id = ?", (first,))
+    await db.execute("DELETE FROM progress_answers WHERE user_id = ? AND local_date = ?",
+                     (MEMBER, TODAY.isoformat()))
+
+    def summary(members: list) -> dict[int, tuple[int, int, int]]:
+        return {m.user_id: (m.answers, m.reviews, m.items_met) for m in members}
+
+    everything = LocalWindow(date(2000, 1, 1), date(2100, 1, 1), ZoneInfo("UTC"))
+    counted = summary(await activity.member_activity(GUILD, everything))
+    assert summary(await activity.member_activity(GUILD)) == counted
+    assert counted == {MEMBER: (2, 1, 1), OTHER: (1, 1, 0)}

@@ -40,10 +40,6 @@ class ReviewOutcome:
     created_at: datetime
 
 
-# Bounds that include every ISO date and instant: "" sorts first, "~" after any digit.
-ALL_TIME = ("", "~")
-
-
 class ActivityReader:
     """What members did in the daily, review and mock features, as progress needs it."""
 
@@ -157,11 +153,14 @@ class ActivityReader:
         self, guild_id: int, window: LocalWindow | None = None
     ) -> list[MemberActivity]:
         """What every member did in the window (or ever): the leaderboard's input."""
-        first, last = (window.first.isoformat(), window.last.isoformat()) if window else ALL_TIME
-        start, end = (to_db(window.start), to_db(window.end)) if window else ALL_TIME
-        rows = await self._db.fetchall(
-            _ACTIVITY, (guild_id, first, last, guild_id, start, end, guild_id, start, end)
-        )
+        if window is None:
+            rows = await self._db.fetchall(_ACTIVITY_ALL_TIME, (guild_id, guild_id, guild_id))
+        else:
+            start, end = to_db(window.start), to_db(window.end)
+            rows = await self._db.fetchall(_ACTIVITY_IN_WINDOW, (
+                guild_id, window.first.isoformat(), window.last.isoformat(),
+                guild_id, start, end, guild_id, start, end,
+            ))
         members: dict[int, MemberActivity] = {}
         for row in rows:
             member = members.setdefault(row["user_id"], MemberActivity(row["user_id"]))
@@ -199,7 +198,7 @@ FROM (
 
 # One row per member and kind of activity (per role for mocks); points are
 # computed in Python from PointsRules, so the SQL holds no rules.
-_ACTIVITY = """
+_ACTIVITY_IN_WINDOW = """
 SELECT user_id, 'answer' AS kind, NULL AS role, COUNT(*) AS n, 0 AS met FROM progress_answers
  WHERE guild_id = ? AND local_date BETWEEN ? AND ? GROUP BY user_id
 UNION ALL
@@ -209,4 +208,17 @@ UNION ALL
 SELECT p.user_id, 'mock', p.role, COUNT(*), 0 FROM mock_sessions s
   JOIN mock_participants p ON p.session_id = s.session_id
  WHERE s.guild_id = ? AND s.started_at >= ? AND s.started_at < ? GROUP BY p.user_id, p.role
+"""
+
+# All time: answers and reviews from the trigger-kept totals (one row per member).
+_ACTIVITY_ALL_TIME = """
+SELECT user_id, 'answer' AS kind, NULL AS role, answers AS n, 0 AS met FROM progress_totals
+ WHERE guild_id = ? AND answers > 0
+UNION ALL
+SELECT user_id, 'review', NULL, reviews, items_met FROM progress_totals
+ WHERE guild_id = ? AND reviews > 0
+UNION ALL
+SELECT p.user_id, 'mock', p.role, COUNT(*), 0 FROM mock_sessions s
+  JOIN mock_participants p ON p.session_id = s.session_id
+ WHERE s.guild_id = ? AND s.started_at IS NOT NULL GROUP BY p.user_id, p.role
 """
