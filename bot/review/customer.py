@@ -38,21 +38,25 @@ _FIRST_PERSON = words(
     r"i(?:'m)? (?:open|press|tap|click|hit|add|buy|order|pay|see|get|want|hear|watch|book"
     r"|upload|waiting|expect)\b",
 )
-_EXPERIENCE = re.compile(
-    r"\b(?:sees?|seeing|gets?|getting|receives?|hears?|(?:is|are) told|notices?|waits?|feels?"
-    r"|lands?|arrives?|reach(?:es)?|shows?|renders?|loads?|returns?|starts?|redirects?"
-    r"|(?:is|are) charged|lose|loses|bounce|abandon|walk|redo|drops? to|can (?:still )?\w+"
-    r"|never (?:sees?|gets?|has|have|loses?|waits?|pays?)|still (?:sees?|gets?|works?|can)"
-    r"|(?:doesn'?t|don'?t) have to"
-    r"|has to|have to|go to|switch(?:es)? to|think|assume|want|pays?|shown|surpris\w*|confirms?"
-    r"|requests?|taps?|clicks?|opens?|press(?:es)?)\b"
+_EXPERIENCE = words(
+    *(rf"{verb}\b" for verb in (
+        "sees?", "seeing", "gets?", "getting", "receives?", "hears?", "notices?", "waits?",
+        "feels?", "lands?", "arrives?", "reach(?:es)?", "shows?", "renders?", "loads?",
+        "returns?", "starts?", "redirects?", "lose", "loses", "bounce", "abandon", "walk", "redo",
+        "drops? to", "can (?:still )?\\w+", "never (?:sees?|gets?|has|have|loses?|waits?|pays?)",
+        "still (?:sees?|gets?|works?|can)", "doesn'?t have to", "don'?t have to", "has to",
+        "have to", "go to", "switch(?:es)? to", "think", "assume", "want", "pays?", "shown",
+        "surpris\\w*", "confirms?", "requests?", "taps?", "clicks?", "opens?", "press(?:es)?",
+    )),
+    *expand("is|are", r" (?:told|charged)\b"),
 )
-_CONCRETE = re.compile(
-    r"\binstead of\b|\brather than\b|\bnever\b|\bwithin\b|\bimmediately\b|\bbefore (?:paying|they|it|the)\b"
-    r"|\bonly if\b|\bexactly one\b|\bat most\b|spinner|buffering|rebuffer|blank page|error page"
-    r"|frozen|\bor (?:they|people|customers|users)\b|\bfrom \d+ \w+ to \d+"
-    r"|\bkeep (?:reading|watching|playing|listening|working|shopping|using|browsing)\b"
-    r"|\bclear (?:message|error)\b|\bfriendly (?:message|error)\b"
+_CONCRETE = words(
+    r"instead of\b", r"rather than\b", r"never\b", r"within\b", r"immediately\b",
+    r"before (?:paying|they|it|the)\b", r"only if\b", r"exactly one\b", r"at most\b", r"spinner",
+    r"buffering", r"rebuffer", r"blank page", r"error page", r"frozen",
+    r"or (?:they|people|customers|users)\b", r"from \d+ \w+ to \d+",
+    r"keep (?:reading|watching|playing|listening|working|shopping|using|browsing)\b",
+    r"clear (?:message|error)\b", r"friendly (?:message|error)\b",
 )
 _CUSTOMER_CONTEXT = re.compile(
     r"customer|user|shopper|buyer|viewer|listener|rider|guest|merchant|seller|creator|tenant"
@@ -75,10 +79,11 @@ _SURFACE = words(
     r"homepage\b",
 )
 _GATE = words(*_ACTOR.alternatives, *_FIRST_PERSON.alternatives, *_SURFACE.alternatives)
-_INTERNAL = re.compile(
-    r"server[- ]side|internal|backend|replica|replication|\blag\b|queue|consumer|\bcpu\b"
-    r"|\bdb\b|database|cache lookup|\bhop\b|budget|component|alarms?|alerts?|paging|page (?:if|when)"
-    r"|pages? (?:the |on-?call)|[>≥]|on-?call|dashboards?|war[- ]room|runbook|pages\.?$"
+_INTERNAL = words(
+    r"server[- ]side", r"internal", r"backend", r"replica", r"replication", r"lag\b", r"queue",
+    r"consumer", r"cpu\b", r"db\b", r"database", r"cache lookup", r"hop\b", r"budget",
+    r"component", r"alarms?", r"alerts?", r"paging", r"page (?:if|when)", r"pages? (?:the |on-?call)",
+    r">", r"≥", r"on-?call", r"dashboards?", r"war[- ]room", r"runbook", r"pages\.?$",
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
