@@ -2,7 +2,11 @@
 
 The mock service runs as the bot runs it: a real SQLite database, the real
 ``SchedulerTimers`` on an ``AsyncIOScheduler`` and the wall clock. Session
-minutes are shortened (``minute_seconds``) so a five-phase round takes seconds.
+minutes are shortened to one second (0.05 s with ``--quick``) so a round of five
+5-minute phases takes 25 s. All rounds start together, so at every deadline 200
+phase ends fall due at once (the worst case), while the probes and warnings in
+between stay seconds apart as they would in a real round, not piled onto the
+deadlines by a harder squeeze.
 The announcer records when the service hands over each phase-end message: the
 next phase's start, or the scorecard after the last phase. That instant minus
 the phase's deadline is the lateness; Discord's HTTP is left out on purpose,
@@ -96,7 +100,7 @@ async def one_run(config: RunConfig, sessions: int, minute_seconds: float,
 
 
 async def measure(config: RunConfig) -> Measurement:
-    sessions, minute_seconds = config.size(200, 20), 0.2 if not config.quick else 0.05
+    sessions, minute_seconds = config.size(200, 20), 0.05 if config.quick else 1.0
     counter = iter(range(1_000))
     details: list[dict[str, float]] = []
 
@@ -106,7 +110,8 @@ async def measure(config: RunConfig) -> Measurement:
                         "phase_ends": len(late), "missing": missing})
         return percentile(late, 99)
 
-    samples = await repeat(run, warmups=config.warmups, repetitions=config.repetitions)
+    # No warm-up round: each repetition is a fresh database and scheduler anyway.
+    samples = await repeat(run, warmups=0, repetitions=config.repetitions)
     value = median(samples)
     return Measurement(
         value=value, unit="s p99 late", samples=tuple(samples),
