@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from bot.review.analysis import Analysis
-from bot.review.customer import customer_first
+from bot.review.customer import customer_first, person_subject
 from bot.review.deferral import deferred_monitoring
 from bot.review.ownership import team_ownership
 from bot.review.patterns import expand, words
@@ -61,6 +61,7 @@ _FAILURE = words(
     r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
     r"is gone\b",
     r"disappears?\b", r"vanish\w*", r"kills?\b",
+    *expand("uplink|link|connection|connectivity|network|wifi|internet|vpn", r" drops\b"),
     r"exceed(?:s|ed)? (?:the |its |a |our )?(?:\d+ ?ms )?(?:budget|timeout|deadline)",
     *expand("budget|timeout|deadline", " is exceeded"), r"it'?s exceeded", r"black-?hol\w*",
     r"miss(?:es|ed)? (?:a |the |its )?(?:tick|heartbeat|beat|window|run)", r"pull the plug", r"take down",
@@ -71,7 +72,8 @@ _NOT_A_SYSTEM_FAILURE = words(
     r"point of failure", r"spof\b", r"deliver(?:y|ies)(?: attempt)? fail",
     r"card (?:is )?declined", r"payment (?:is )?declined", r"sold out", r"out of stock",
     r"wrong password", r"nobody (?:is )?home", r"can'?t get into", r"failed delivery",
-    r"on failures?\b", r"on errors?\b", r"delivered/", r"failed/",
+    r"on failures?\b", r"on errors?\b", r"delivered/", r"failed/", r"card expired",
+    r"expired card", r"insufficient funds", r"invalid card", r"card (?:is )?(?:expired|invalid)",
 )
 _RESPONSE = words(
     r"retr(?:y|ies|ied|ying)", r"backs? ?off", r"backoff", r"fail(?:s|ing)? ?over", r"failover",
@@ -166,6 +168,7 @@ _PERSON_SUBJECT = re.compile(
     r"(?:the |a |our )?(?:users?|customers?|people|they|you|shoppers?|viewers?|buyers?|riders?"
     r"|drivers?|someone|ops|devs?|support|on-?call|team)\b"
 )
+_SERVED = re.compile(r"\s+(?:still |instead )?(?:gets?|sees?|receives?|is shown|are shown)\b")
 _ONLY_DETECTION = re.compile(
     r"\b(?:alarms?|alerts?|pages?|paged|paging|notif\w*|emails?|complain\w*|bad|toast|problem"
     r"|issue|outage|incident|sad|lose|lost|down|fails?|breaks?)\b"
@@ -184,7 +187,8 @@ def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
     if head is None:
         return False
     consequence = sentence.low[head.end() :]
-    if _PERSON_SUBJECT.match(consequence):
+    person = _PERSON_SUBJECT.match(consequence) or person_subject(consequence)
+    if person and not _SERVED.match(consequence, person.end()):
         return False  # "…, the user just logs in again": what a person does is no plan
     words_after = consequence.split()
     if len(words_after) < 4 or _human_response(consequence):

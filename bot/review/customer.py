@@ -41,6 +41,7 @@ _FIRST_PERSON = words(
 _EXPERIENCE = words(
     *(rf"{verb}\b" for verb in (
         "sees?", "seeing", "gets?", "getting", "receives?", "hears?", "notices?", "waits?",
+        "confirmed", "charged",
         "feels?", "lands?", "arrives?", "reach(?:es)?", "shows?", "renders?", "loads?",
         "returns?", "starts?", "redirects?", "lose", "loses", "bounce", "abandon", "walk", "redo",
         "drops? to", "can (?:still )?\\w+", "never (?:sees?|gets?|has|have|loses?|waits?|pays?)",
@@ -87,6 +88,38 @@ _INTERNAL = words(
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
+_AGENT_SUBJECT = re.compile(
+    r"(?:(?:a|the|every|each|our|their) )?([a-z]{3,}(?:ers|er's|ers'|ors|or's|er|or))\b"
+)
+_ACTS = re.compile(
+    r"\s+(?:get|gets|see|sees|can|can't|should|must|never|want|need|will|won't|receive|are|is"
+    r"|have|has|expect|open|tap|click|pay|book|wait|only|always|just|don't|shouldn't|stay|keep"
+    r"|lose|hear|feel|notice|land|arrive)\b"
+)
+MACHINE_NOUNS = frozenset((
+    "server", "worker", "consumer", "producer", "broker", "router", "scheduler", "container",
+    "handler", "reader", "writer", "buffer", "controller", "logger", "tracker", "crawler",
+    "indexer", "processor", "balancer", "poller", "aggregator", "sweeper", "reconciler",
+    "monitor", "operator", "timer", "cluster", "filter", "mapper", "layer", "tier", "number",
+    "order", "error", "counter", "header", "folder", "parameter", "identifier", "master",
+    "primary", "other", "either", "neither", "after", "never", "over", "under", "rather",
+    "whether", "together", "later", "faster", "slower", "higher", "lower", "better", "for",
+    "per", "major", "minor", "prior", "sensor", "actor", "factor", "vector", "connector",
+    "selector", "executor", "allocator", "validator", "generator", "orchestrator", "adapter",
+))
+
+
+def person_subject(low: str) -> re.Match[str] | None:
+    """A sentence that opens with a person noun ("Pickers get…", "A backer's pledge…"):
+    roles no list can enumerate, told apart from machines by a short stop list."""
+    match = _AGENT_SUBJECT.match(low)
+    if match is None:
+        return None
+    noun = match.group(1).removesuffix("'").removesuffix("'s").removesuffix("s")
+    if noun in MACHINE_NOUNS:
+        return None
+    possessive = match.group(1).endswith(("'s", "'"))
+    return match if possessive or _ACTS.match(low, match.end()) else None
 _COUNTED = re.compile(r"\d[\d.,]*\s?(?:k|m|b|million|billion)?\s*(?:\w+\s)?$")
 _JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
 
@@ -102,7 +135,7 @@ def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
 
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
-    actor = _ACTOR.search(low) or _FIRST_PERSON.search(low)
+    actor = _ACTOR.search(low) or _FIRST_PERSON.search(low) or person_subject(low)
     if actor and (is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start())):
         actor = None  # "no users", or "10K members": a scale count, not a person acting
     felt = _EXPERIENCE.search(low) is not None
@@ -125,7 +158,7 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
 
 def _could_be_customer(sentence: Sentence, framed: dict[str, bool]) -> bool:
     """Cheap gate: a person, a customer surface, or a customer-framed heading."""
-    if _GATE.search(sentence.low) is not None:
+    if _GATE.search(sentence.low) is not None or person_subject(sentence.low):
         return True
     if not sentence.context:
         return False
