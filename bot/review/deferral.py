@@ -28,7 +28,8 @@ DEFERRAL = words(
     r"later\b(?! than)", r"eventually\b", r"post[- ]launch",
     r"after (?:the )?(?:launch|mvp|go[- ]live|we (?:launch|ship|go live|see|get|have))",
     r"once (?:it'?s |we'?re |we )?(?:live|launched|in prod\w*|have|see|get|actually|scale|grow)",
-    r"next (?:sprint|quarter|phase|iteration|version|release)", r"v2\b", r"phase (?:2|two)\b",
+    r"next (?:sprint|quarter|phase|iteration|version|release|semester|term|month|year|cycle"
+    r"|milestone)", r"v2\b", r"phase (?:2|two)\b",
     r"in the future", r"down the road", r"future work",
     r"when (?:we )?(?:see|have|get|hit) (?:problems|issues|real|actual|traffic|customers|users)",
     r"not (?:a )?(?:launch[- ])?blocker", r"out of scope", r"skip\w*", r"bolt\w* on",

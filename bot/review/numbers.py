@@ -70,6 +70,7 @@ _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive
 _TRIGGER_THRESHOLD = re.compile(
     r"(?:until|once|when|after|before) (?:we |it |they )?(?:pass|hit|reach|get to|have|exceed)\w*"
     r"\s*(?:~|≈|about|around)?\s*$|(?:haven'?t|hasn'?t|didn'?t|not) \w+(?: \w+)? in\s*$"
+    r"|(?:doesn'?t|does not|don'?t|didn'?t|fails? to|not) \w+(?: \w+)? within\s*$"
 )
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(

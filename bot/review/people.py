@@ -22,7 +22,8 @@ _HUMAN = (
     r"(?:(?:the |our |a |an )?(?:[\w-]+ )?(?:team|ops|devs?|developers|engineers?|support|on-?call"
     r"|people|managers?|dispatchers?|admins?|operators?|sres?|folks|humans?|staff|customer service"
     r"|attendants?|clerks?|agents?|technicians?|employees?|compliance|finance|legal|security"
-    r"|mods|moderators?|reviewers?|community managers?|volunteers?"
+    r"|mods|moderators?|reviewers?|community managers?|volunteers?|field (?:workers|techs?|staff"
+    r"|teams?|ops|crews?)|techs?|crews?"
     r"|qa|accounting)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
@@ -31,7 +32,8 @@ _HANDLE_VERB = (
     r"|keep an eye|figure|sort|deal with|look after|re-?run|restart|switch|coordinate|reassign"
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
-    r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at|triage)\b"
+    r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at|triage|swap|recharge"
+    r"|rebalance|relocate|visit|drive out|go out)\b"
 )
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 _HANDLE = words(

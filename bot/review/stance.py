@@ -36,6 +36,7 @@ _NEGATION = re.compile(
 _NEAR_REJECTION = re.compile(
     r"\b(?:without|avoid\w*|skip\w*|ditch\w*|against|instead of|rather than|unlike)\b"
 )
+_SUBORDINATOR = re.compile(r"\b(?:if|when|whenever|unless|because|while|once|since)\b")
 _ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
 _SINGLE_QUOTED = re.compile(r"(?<![a-z0-9])'[^'\n]{1,160}'(?![a-z0-9])")
@@ -69,7 +70,11 @@ def clause_after(low: str, end: int) -> str:
 def is_negated(low: str, start: int, words: int = 6) -> bool:
     """A negation cue within the last ``words`` words of the same clause."""
     before = clause_before(low, start).split()
-    if _NEGATION.search(" ".join(before[-words:])) or _NEAR_REJECTION.search(" ".join(before[-3:])):
+    window = " ".join(before[-words:])
+    cues = list(_NEGATION.finditer(window))
+    if cues and not _SUBORDINATOR.search(window, cues[-1].end()):
+        return True  # "never loses time if the connection drops": the 'if' ends its scope
+    if _NEAR_REJECTION.search(" ".join(before[-3:])):
         return True
     return _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
 
