@@ -99,11 +99,14 @@ async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_e
 
 async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot):
     """Day 8 at the posting time: one digest, however often the rounds run; then a missed
-    item comes back by DM a day after the review, mentioning only its member."""
+    item comes back by DM a day after the review, mentioning only its member, or in the
+    daily thread when the member's DMs are closed."""
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
     admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
     member = guild.add_member("bo")
+    closed = guild.add_member("cy")
+    standin.close_dms(closed)
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     channel = guild.add_text_channel("daily")
     async with run_bot(bot_env, clock=clock) as bot:
@@ -121,11 +124,12 @@ async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot
         assert len(digests) == 1
         assert "[digest 1.1]" in digests[0]["embeds"][0]["footer"]["text"]
 
-        remind = standin.slash(member, general, "drill", {"remind": "on", "delivery": "dm"})
-        assert "**on**" in (await remind.wait_message())["content"]
-        await add_review(bot.database, member, clock.now(), items(
-            "customer_first", "numbers_always", "failure_planning", "operations_ready"
-        ), guild_id=guild.id)
+        for user in (member, closed):
+            remind = standin.slash(user, general, "drill", {"remind": "on", "delivery": "dm"})
+            assert "**on**" in (await remind.wait_message())["content"]
+            await add_review(bot.database, user, clock.now(), items(
+                "customer_first", "numbers_always", "failure_planning", "operations_ready"
+            ), guild_id=guild.id)
         await courier.tick()
         assert not [r for r in standin.requests("POST") if "@me/channels" in r.route]
         clock.advance(timedelta(days=1))
@@ -136,3 +140,7 @@ async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot
         assert len(dms) == 1
         assert dms[0].allowed_mentions == {"parse": [], "users": [member]}
         assert "Team Ownership" in dms[0].json["embeds"][0]["fields"][0]["value"]
+        thread = daily_thread(standin)
+        [fallback] = [m for m in standin.channel_messages(thread)
+                      if (m.get("content") or "").startswith(f"<@{closed}>")]
+        assert [int(u["id"]) for u in fallback["mentions"]] == [closed]
