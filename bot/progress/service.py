@@ -79,8 +79,10 @@ class ProgressService:
         schedule = await self._daily.schedule(guild_id)
         return schedule.zone if schedule else ZoneInfo("UTC")
 
-    async def today(self, guild_id: int) -> date:
-        return self._clock.now().astimezone(await self.zone(guild_id)).date()
+    async def _local_today(self, guild_id: int) -> tuple[ZoneInfo, date]:
+        """The guild's zone and today's date in it: the calendar streaks and windows use."""
+        zone = await self.zone(guild_id)
+        return zone, self._clock.now().astimezone(zone).date()
 
     # -- recording ---------------------------------------------------------------
 
@@ -105,15 +107,14 @@ class ProgressService:
     # -- /progress ---------------------------------------------------------------
 
     async def member_progress(self, guild_id: int, user_id: int) -> MemberProgress:
-        zone = await self.zone(guild_id)
-        today = self._clock.now().astimezone(zone).date()
+        zone, today = await self._local_today(guild_id)
         answered = await self._repo.answer_dates(guild_id, user_id)
         tallies = await self._activity.member_tallies(guild_id, user_id)
         weakest = weakest_item(tallies)
         first_day = today - timedelta(weeks=WEEKS)
         since = local_midnight(first_day, zone)
         reviewed = await self._activity.review_instants(guild_id, user_id, since)
-        activity = Counter(d for d in answered if d > first_day)
+        activity = Counter(d for d in answered if d >= first_day)
         activity.update(instant.astimezone(zone).date() for instant in reviewed)
         return MemberProgress(
             user_id=user_id,
@@ -148,8 +149,7 @@ class ProgressService:
     async def leaderboard(self, guild_id: int, user_id: int, period: Period) -> Leaderboard:
         window = None
         if period is Period.WEEK:
-            zone = await self.zone(guild_id)
-            today = self._clock.now().astimezone(zone).date()
+            zone, today = await self._local_today(guild_id)
             window = LocalWindow(today - timedelta(days=WEEK_DAYS - 1), today, zone)
         activity = await self._activity.member_activity(guild_id, window)
         totals = [(member.user_id, self.rules.points_for(member)) for member in activity]
@@ -159,8 +159,7 @@ class ProgressService:
 
     async def drill(self, guild_id: int, user_id: int, item: str | None = None) -> Drill:
         """A prompt for the member's weakest item (or ``item``), not one done recently."""
-        zone = await self.zone(guild_id)
-        today = self._clock.now().astimezone(zone).date()
+        zone, today = await self._local_today(guild_id)
         tallies = await self._activity.member_tallies(guild_id, user_id)
         target = drill_target(tallies, forced=item)
         since = today - timedelta(days=RECENT_DAYS)
