@@ -43,7 +43,7 @@ DEFERRAL = words(
     r"not yet\b", r"leave (?:that|it|this|them)? ?(?:for|until|to)\b", r"punt\w*", r"defer\w*",
     r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
     r"not (?:for|in) (?:v1|the mvp|mvp|launch|now|day one|day 1)\b", r"after v1\b", r"post-v1\b",
-    r"not a priority",
+    r"not a priority", r"on the roadmap", r"until then\b", r"in q[1-4]\b", r"for q[1-4]\b",
     r"after\b[^,.;\n]{0,30}\b(?:launch\w*|goes live|go-live|ships?|shipped|released?|is live)\b",
     *expand(
         "if|when|once",

@@ -38,6 +38,7 @@ _HANDLE_VERB = (
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 _HANDLE = words(
     r"rely on (?:users|customers|people|support|the team|someone|ops|devs|humans)\b",
+    r"we (?:just |manually |then )?(?:check|eyeball|look at|restart|rerun|re-run|fix|clean up)\b",
     *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
     r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
     *expand(
@@ -55,7 +56,8 @@ _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
 _WE_HANDLING = re.compile(
     r"by hand|manually|remember|keep an eye|eyeball|figure|sort it|watch"
-    r"|(?:look at|check|watch)\w* (?:the )?(?:\w+ )?(?:dashboard|logs|graphs|console|metrics)"
+    r"|(?:look at|check|watch)\w* (?:the )?(?:\w+ )?(?:dashboard|logs|graphs|console|metrics|ui"
+    r"|queue|table|inbox)|when (?:someone|somebody|a user|users|customers?) (?:reports?|complains?)"
     r"|(?:complain|tell us|report|let us know|call us|email us)[^\n]*\bfix"
 )
 _DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|deploys|capacity)\b")
@@ -78,6 +80,9 @@ def _word_level(analysis: Analysis) -> Sentence | None:
         text = match.group(0)
         if text.startswith("rely on"):
             pass  # the match names the people relied on
+        elif text.startswith("we "):
+            if not _WE_HANDLING.search(sentence.low):
+                continue
         elif text.startswith(("by hand", "manually")):
             if _ANY_HUMAN.search(sentence.low) is None:
                 continue
