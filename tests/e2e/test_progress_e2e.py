@@ -123,6 +123,14 @@ async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot
                    if m.get("embeds") and m["embeds"][0]["title"] == "Week 1 in review"]
         assert len(digests) == 1
         assert "[digest 1.1]" in digests[0]["embeds"][0]["footer"]["text"]
+        # As if the process died after sending but before recording the message id:
+        await bot.database.execute("UPDATE progress_digests SET completed_at = NULL")
+        await courier.tick()
+        resent = [m for m in standin.channel_messages(channel)
+                  if m.get("embeds") and m["embeds"][0]["title"] == "Week 1 in review"]
+        assert len(resent) == 1  # found by its marker, not sent again
+        row = await bot.database.fetchone("SELECT message_id, completed_at FROM progress_digests")
+        assert row["message_id"] == int(digests[0]["id"]) and row["completed_at"]
 
         for user in (member, closed):
             remind = standin.slash(user, general, "drill", {"remind": "on", "delivery": "dm"})
