@@ -95,6 +95,10 @@ _UNBOUNDED = words(
         r" (?:is never|isn'?t|is not|will never be|won'?t be|will not be|never becomes?"
         r"|is no longer) (?:a |an )?(?:concern|issue|problem|bottleneck|worry)",
     ),
+    *expand(
+        "capacity|scale|scaling|storage|load|throughput",
+        r" (?:is|are|becomes) (?:a )?non-?(?:issue|concern|problem|factor)",
+    ),
     r"no capacity planning", r"no need to (?:size|provision|plan capacity)", r"no ceiling",
     r"no upper (?:limit|bound)", *expand("has|have|with", r" no (?:practical )?(?:ceiling|upper bound)"),
     r"never runs? out of (?:capacity|room|space|throughput)",

@@ -116,6 +116,8 @@ def person_subject(low: str) -> re.Match[str] | None:
     if match is None:
         return None
     noun = match.group(1).removesuffix("'").removesuffix("'s").removesuffix("s")
+    if low.startswith(" who", match.end()):
+        return match  # "a reader who highlights…": "who" settles it
     if noun in MACHINE_NOUNS:
         return None
     possessive = match.group(1).endswith(("'s", "'"))

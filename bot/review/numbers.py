@@ -37,10 +37,14 @@ _LOAD_NOUN = (
     r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
 )
 _RATE_AFTER = re.compile(
-    rf"\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s?(?:each\s|avg\s|average\s|total\s)?)?"
-    r"(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month|yr|year)\b"
-    r"|per (?:second|sec|minute|min|hour|day|week|month|year)\b"
-    r"|an? (?:second|minute|hour|day|week|month|year)\b|qps\b|rps\b|tps\b|wps\b|iops\b|wcu\b|rcu\b)"
+    # "5K highlights/s", "40 writes per second": any short gap before an explicit rate unit …
+    r"\s?(?:(?!(?:times|attempts|retries|polls?|checks?|heartbeats?|pings?|tries)\b)"
+    r"[a-z][\w-]*\s?){0,3}?(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month"
+    r"|yr|year)\b|per (?:second|sec|minute|min|hour|day|week|month|year)\b|qps\b|rps\b|tps\b"
+    r"|wps\b|iops\b|wcu\b|rcu\b)"
+    # … but "50 … a day" only after a load noun ("2 cart writes a day", not "50 pile up in an hour")
+    rf"|\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s?(?:each\s|avg\s|average\s|total\s)?)"
+    r"an? (?:second|minute|hour|day|week|month|year)\b"
 )
 _SIZE_AFTER = re.compile(r"\s?(?:[kmgtpe]i?b|bytes?|[kmgt]bps)\b")
 _TIME_AFTER = re.compile(
