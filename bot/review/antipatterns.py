@@ -99,6 +99,9 @@ _UNBOUNDED = words(
         "capacity|scale|scaling|storage|load|throughput",
         r" (?:is|are|becomes) (?:a )?non-?(?:issue|concern|problem|factor)",
     ),
+    *expand("basically|effectively|practically|virtually|essentially", r" (?:unlimited|infinite"
+            r"|limitless|bottomless)\b"),
+    *expand("fine|ok|okay|works|good", r" at any (?:scale|load|size|volume)\b"),
     r"no capacity planning", r"no need to (?:size|provision|plan capacity)", r"no ceiling",
     r"no upper (?:limit|bound)", *expand("has|have|with", r" no (?:practical )?(?:ceiling|upper bound)"),
     r"never runs? out of (?:capacity|room|space|throughput)",

@@ -40,7 +40,8 @@ _HANDLE = words(
     r"rely on (?:users|customers|people|support|the team|someone|ops|devs|humans)\b",
     r"we (?:just |manually |then )?(?:check|eyeball|look at|restart|rerun|re-run|fix|clean up)\b",
     *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
-    r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?)\b",
+    r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?|queues?)\b",
+    r"as (?:they|things|issues|problems) come up\b", r"fixing (?:things|stuff|issues)\b",
     *expand(
         "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
         "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",
