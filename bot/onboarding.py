@@ -151,15 +151,14 @@ class DoctorLine:
 
 
 def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
-    """One line per permission the features need in ``channel``, with the fix for each ❌."""
-    missing = {need.flag for need in channel.missing}
+    """One ✅ line when every permission is there, else one ❌ line per missing one with its fix."""
+    where = f"#{channel.name} ({purpose})"
+    if not channel.missing:
+        labels = ", ".join(need.label for need in ALL_NEEDS)
+        return [DoctorLine(True, f"{where}: all {len(ALL_NEEDS)} permissions ({labels})")]
     return [
-        DoctorLine(
-            need.flag not in missing,
-            f"#{channel.name} ({purpose}): {need.label}",
-            None if need.flag not in missing else fix_hint(need, channel.name),
-        )
-        for need in ALL_NEEDS
+        DoctorLine(False, f"{where}: {need.label}, needed to {need.why}", fix_hint(need, channel.name))
+        for need in channel.missing
     ]
 
 

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.daily.timing import next_post_at
+from bot.daily.timing import upcoming_post
 from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.onboarding import (
     ChannelView,
@@ -96,18 +96,20 @@ class Onboarding(commands.Cog):
     async def doctor(self, interaction: discord.Interaction[BarRaiser]) -> None:
         guild = require_guild(interaction)
         lines: list[DoctorLine] = []
-        schedule = await DailyRepository(self.bot.database).schedule(guild.id)
+        repo = DailyRepository(self.bot.database)
+        schedule = await repo.schedule(guild.id)
         daily_channel = guild.get_channel(schedule.channel_id) if schedule else None
         if daily_channel is not None:
             lines += channel_lines(channel_view(daily_channel, guild.me), "daily prompts")
         if isinstance(interaction.channel, discord.abc.GuildChannel) and interaction.channel != daily_channel:
             lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
         lines.append(intent_line(self.bot.settings.message_content_intent))
-        lines.append(self._schedule_line(schedule, daily_channel))
+        last_post = await repo.last_post(guild.id) if schedule else None
+        lines.append(self._schedule_line(schedule, last_post, daily_channel))
         lines.append(await self._database_line())
         await send(interaction, self.bot.renderer.render("onboarding/doctor.md.j2", lines=lines))
 
-    def _schedule_line(self, schedule, channel) -> DoctorLine:
+    def _schedule_line(self, schedule, last_post, channel) -> DoctorLine:
         if schedule is None:
             return DoctorLine(False, "Daily prompts: not set up",
                               "/daily setup channel:#your-channel time:07:30 timezone:Europe/London")
@@ -120,8 +122,8 @@ class Onboarding(commands.Cog):
                               "fix the permission above, then /daily now to post today's prompt")
         if schedule.paused:
             return DoctorLine(True, "Daily prompts: paused (/daily resume to continue)")
-        upcoming = next_post_at(schedule, self.bot.clock.now())
-        when = f"<t:{int(upcoming.timestamp())}:F>"
+        upcoming = upcoming_post(schedule, last_post, self.bot.clock.now())
+        when = f"<t:{int(upcoming.timestamp())}:F>" if upcoming else "none scheduled"
         return DoctorLine(True, f"Daily prompts: next post {when} in #{channel.name}")
 
     async def _database_line(self) -> DoctorLine:

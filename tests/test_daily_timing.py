@@ -122,3 +122,18 @@ def test_next_post_is_today_before_the_time_and_tomorrow_after_it() -> None:
     assert next_post_at(s, utc(2026, 6, 1, 16, 59)) == utc(2026, 6, 1, 17, 0)
     assert next_post_at(s, utc(2026, 6, 1, 17, 0)) == utc(2026, 6, 2, 17, 0)
     assert today_instant(s, utc(2026, 6, 1, 20, 0)) == utc(2026, 6, 1, 17, 0)
+
+
+def test_upcoming_post_skips_a_day_already_posted_early():
+    from datetime import UTC, date, datetime, time
+
+    from bot.daily.models import PostKind, PostRecord, Schedule
+    from bot.daily.timing import upcoming_post
+
+    schedule = Schedule(1, 2, time(7, 30), "Europe/London", date(2026, 11, 1))
+    now = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 01:00 London, before 07:30
+    assert upcoming_post(schedule, None, now) == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+    posted = PostRecord(9, 1, 1, 24, date(2026, 11, 24), PostKind.PROMPT, 2, now, completed_at=now)
+    assert upcoming_post(schedule, posted, now) == datetime(2026, 11, 25, 7, 30, tzinfo=UTC)
+    half_done = PostRecord(9, 1, 1, 24, date(2026, 11, 24), PostKind.PROMPT, 2, now)
+    assert upcoming_post(schedule, half_done, now) == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)

@@ -68,10 +68,14 @@ def test_welcome_prefers_system_channel_then_first_speakable():
 
 
 def test_doctor_lines_give_the_exact_fix():
-    lines = channel_lines(view(9, 0, CREATE_PUBLIC_THREADS), "daily prompts")
-    assert len(lines) == len(ALL_NEEDS)
-    bad = [line for line in lines if not line.ok]
-    assert [line.text for line in bad] == ["#c9 (daily prompts): Create Public Threads"]
+    healthy = channel_lines(view(8, 0), "this channel")
+    assert len(healthy) == 1 and healthy[0].ok
+    assert healthy[0].text.startswith(f"#c8 (this channel): all {len(ALL_NEEDS)} permissions")
+    bad = channel_lines(view(9, 0, CREATE_PUBLIC_THREADS), "daily prompts")
+    assert [line.text for line in bad] == [
+        "#c9 (daily prompts): Create Public Threads, needed to open a discussion thread per "
+        "daily prompt and per mock interview"]
+    assert not bad[0].ok
     assert bad[0].fix == ("Server Settings → Roles → Bar Raiser → enable Create Public Threads, "
                           "or grant it in #c9's permissions")
     assert intent_line(True).ok and not intent_line(False).ok

@@ -26,7 +26,7 @@ from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy
 from bot.daily.messages import DailyMessages
 from bot.daily.models import Attention, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
-from bot.daily.timing import next_post_at, today_instant
+from bot.daily.timing import today_instant, upcoming_post
 from bot.daily.validation import parse_start_date, parse_time, parse_zone
 from bot.errors import BotError
 from bot.render import Renderer
@@ -121,13 +121,14 @@ class DailyService:
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self.require(guild_id)
         now, today = self._clock.now(), self.today(schedule)
+        last_post = await self._repo.last_post(guild_id)
         return DailyStatus(
             schedule=schedule,
             today=today,
             day=cohort_day(schedule, today),
             plan=self.plan_today(schedule),
-            next_post=None if schedule.stopped else next_post_at(schedule, now),
-            last_post=await self._repo.last_post(guild_id),
+            next_post=upcoming_post(schedule, last_post, now),
+            last_post=last_post,
         )
 
     async def channel_deleted(self, guild_id: int, channel_id: int) -> bool:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.daily.cohort import local_date
-from bot.daily.models import Schedule
+from bot.daily.models import PostRecord, Schedule
 
 _MAX_GAP_MINUTES = 24 * 60
 
@@ -54,3 +54,17 @@ def next_post_at(schedule: Schedule, after: datetime) -> datetime:
         if candidate > after:
             return candidate
     raise AssertionError("a daily time always recurs within two days")
+
+
+def upcoming_post(schedule: Schedule, last_post: PostRecord | None, now: datetime) -> datetime | None:
+    """When the next prompt will really go out: None while stopped, tomorrow once today's is done.
+
+    ``/daily now`` can post the day's prompt before its scheduled time; the job at
+    that time then has nothing to do, so telling members "today 07:30" would be wrong.
+    """
+    if schedule.stopped:
+        return None
+    today = local_date(schedule, now)
+    if last_post is not None and last_post.local_date == today and last_post.completed:
+        return next_post_at(schedule, max(now, today_instant(schedule, now)))
+    return next_post_at(schedule, now)

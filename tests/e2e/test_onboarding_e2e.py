@@ -75,10 +75,10 @@ async def test_doctor_names_each_missing_permission_with_its_fix(standin, bot_en
         if need.flag != "view_channel":
             in_design = standin.slash(admin, design, "doctor", {})
             text = (await in_design.wait_message())["embeds"][0]["description"]
-            assert f"❌ #design (this channel): {need.label}" in text
+            assert f"❌ #design (this channel): {need.label}, needed to {need.why}" in text
             assert f"enable {need.label}, or grant it in #design's permissions" in text
         general_text = (await call.wait_message())["embeds"][0]["description"]
-    assert f"✅ #general (this channel): {need.label}" in general_text
+    assert f"✅ #general (this channel): all {len(ALL_NEEDS)} permissions" in general_text
     assert "Message Content intent: off" in general_text and "Database: writable" in general_text
 
 
