@@ -60,7 +60,8 @@ _FAILURE = words(
     r"stops? (?:heartbeating|responding|answering|acking|reporting|sending heartbeats)",
     r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
     r"is gone\b",
-    r"disappears?\b", r"vanish\w*", r"kills?\b",
+    r"disappears?\b", r"vanish\w*", r"kills?\b", r"blocks? (?:us|our)\b", r"blocked\b",
+    r"403s?\b", r"banned\b",
     *expand("uplink|link|connection|connectivity|network|wifi|internet|vpn", r" drops\b"),
     r"exceed(?:s|ed)? (?:the |its |a |our )?(?:\d+ ?ms )?(?:budget|timeout|deadline)",
     *expand("budget|timeout|deadline", " is exceeded"), r"it'?s exceeded", r"black-?hol\w*",
@@ -82,7 +83,8 @@ _RESPONSE = words(
     r"switch(?:es|ed)? (?:over|traffic|to)", r"shift\w* (?:traffic|load|to)",
     r"flips? (?:traffic|to)", r"moves? (?:new )?(?:sessions|traffic|to)", r"replay\w*",
     r"re-?driv\w*", r"redrive", r"restor\w*", r"rebuil\w*", r"re-?replicat\w*", r"reconstruct\w*",
-    r"repair\w*", r"resum\w*", r"checkpoint\w*", r"buffer\w*", r"queued?\b", r"requeue\w*",
+    r"repair\w*", r"resum\w*", r"checkpoint\w*", r"buffer\w*", r"queued\b", r"requeue\w*",
+    *expand("wait|waits|sit|sits|held|kept|stay|stays|put|parked", r" in (?:a|the|its) (?:\w+ )?queue"),
     r"catch(?:es)? up", r"caught up", r"elect\w*", r"takes? over", r"reassign\w*",
     r"reconnect\w*", r"skip\w*", r"hides?\b", r"hidden", r"without (?:that|the) \w+",
     r"from (?:the )?cache", r"cached", r"last[- ]known", r"idempoten\w*", r"compensat\w*",
@@ -122,7 +124,7 @@ def _is_setting(sentence: Sentence, match: re.Match[str]) -> bool:
 
 
 _HUMAN_RESPONSE = re.compile(
-    r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|the team|dispatchers|managers|support)"
+    r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|(?:\w+ )?team|dispatchers|managers|support)"
     r"[^\n.;]{0,30}\b(?:will|'ll)\b"
 )
 

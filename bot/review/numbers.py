@@ -71,6 +71,7 @@ _SETTING_CUE = re.compile(
     r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per)\W*(?:~|≈|about|around)?\s*$"
 )
 _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
+_ALARM_CONTEXT = re.compile(r"\b(?:alarms?|alerts?|pages?|paged|paging|on-?call)\b")
 _TRIGGER_THRESHOLD = re.compile(
     r"(?:until|once|when|after|before) (?:we |it |they )?(?:pass|hit|reach|get to|have|exceed)\w*"
     r"\s*(?:~|≈|about|around)?\s*$|(?:haven'?t|hasn'?t|didn'?t|not) \w+(?: \w+)? in\s*$"
@@ -143,6 +144,8 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "time":
         if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):
             return False
+        if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
+            return False  # "prices older than 24 h get a label": a setting, unless alarmed on
         return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
     if kind == "percent":
         if 99 <= value < 100:
