@@ -128,7 +128,7 @@ async def test_table_flags_the_missed_target_on_its_row(config: RunConfig) -> No
     assert next(line for line in lines if line.startswith("fast thing")).endswith("met")
     assert next(line for line in lines if line.startswith("pending thing")).endswith(
         "not measured: cogs/review does not exist")
-    assert lines[-1] == "3 figures: 1 missed, 1 met, 1 not measured"
+    assert lines[-1] == "3 figures: 1 missed, 1 met, 1 not measured, 0 errors"
 
 
 async def test_json_carries_samples_checks_and_reasons(config: RunConfig) -> None:

@@ -107,11 +107,15 @@ def text_table(results: list[FigureResult], machine: Machine) -> str:
     for row in table:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
-    missed = sum(r.status is Status.MISSED for r in results)
-    lines.append(f"{len(results)} figures: {missed} missed, "
-                 f"{sum(r.status is Status.MET for r in results)} met, "
-                 f"{sum(r.status in (Status.NOT_MEASURED, Status.ERROR) for r in results)} not measured")
+    lines.append(summary(results))
     return "\n".join(lines)
+
+
+def summary(results: list[FigureResult]) -> str:
+    """``8 figures: 3 missed, 4 met, 1 not measured, 0 errors``."""
+    counts = {status: sum(r.status is status for r in results) for status in Status}
+    return (f"{len(results)} figures: {counts[Status.MISSED]} missed, {counts[Status.MET]} met, "
+            f"{counts[Status.NOT_MEASURED]} not measured, {counts[Status.ERROR]} errors")
 
 
 def markdown_table(results: list[FigureResult], machine: Machine, when: datetime) -> str:
