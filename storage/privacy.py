@@ -21,6 +21,13 @@ from storage.db import Database
 
 MAX_DEPTH = 4  # foreign-key hops followed from a row naming the member
 
+# Columns that name a member as the organiser of a record other members' rows hang
+# off: a mock round's host. Deleting the host's data clears the name from the shared
+# record instead of deleting the round, with everyone else's transcript, scores and
+# votes. The member's own rows in it (participation, answers, notes) still go.
+SHARED_RECORD_COLUMNS: frozenset[tuple[str, str]] = frozenset({("mock_sessions", "host_user_id")})
+ANONYMOUS_USER_ID = 0
+
 
 def quote(identifier: str) -> str:
     """An SQL identifier quoted for SQLite."""
@@ -52,13 +59,22 @@ async def user_columns(db: Database) -> dict[str, tuple[str, ...]]:
     return found
 
 
-async def plan(db: Database, user_id: int) -> list[Selection]:
-    """Selections of every row about ``user_id``, deepest first (a safe deletion order)."""
+async def plan(db: Database, user_id: int, *, shared: bool = True) -> list[Selection]:
+    """Selections of every row about ``user_id``, deepest first (a safe deletion order).
+
+    With ``shared=False`` the SHARED_RECORD_COLUMNS are left out: those rows are
+    anonymised on deletion, not deleted, so their children must not be followed.
+    """
+    columns_by_table = {
+        table: kept
+        for table, columns in (await user_columns(db)).items()
+        if (kept := tuple(c for c in columns if shared or (table, c) not in SHARED_RECORD_COLUMNS))
+    }
     selections = {
         table: Selection(
             table, " OR ".join(f"{quote(c)} = ?" for c in columns), (user_id,) * len(columns), 0
         )
-        for table, columns in (await user_columns(db)).items()
+        for table, columns in columns_by_table.items()
     }
     frontier = dict(selections)
     for depth in range(1, MAX_DEPTH + 1):
@@ -82,10 +98,21 @@ async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, An
 
 
 async def delete_user(db: Database, user_id: int) -> dict[str, int]:
-    """Delete every row about the member in one transaction; rows deleted per table."""
-    selections = await plan(db, user_id)
+    """Delete every row about the member in one transaction; rows changed per table.
+
+    Shared records they organised keep existing with ANONYMOUS_USER_ID in their place.
+    """
+    selections = await plan(db, user_id, shared=False)
+    tables = set(await _tables(db))
     deleted: dict[str, int] = {}
     async with db.transaction() as tx:
+        for table, column in sorted(SHARED_RECORD_COLUMNS):
+            if table not in tables:
+                continue
+            sql = f"UPDATE {quote(table)} SET {quote(column)} = ? WHERE {quote(column)} = ?"  # noqa: S608
+            cursor = await tx.execute(sql, (ANONYMOUS_USER_ID, user_id))
+            if cursor.rowcount > 0:
+                deleted[table] = cursor.rowcount
         for selection in selections:
             sql = f"DELETE FROM {quote(selection.table)} WHERE {selection.where}"  # noqa: S608
             cursor = await tx.execute(sql, selection.params)

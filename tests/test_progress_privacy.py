@@ -80,9 +80,11 @@ async def test_delete_leaves_no_row_naming_the_member_and_keeps_others(db: Datab
     others_after = await rows_naming(db, OTHER)
     assert others_after["progress_answers.user_id"] == 1
     assert others_after["reviews.user_id"] == 1
-    # the session the member hosted went, with its participants; the others stayed
+    # the round the member hosted stays for the others, with the host's name cleared
     assert others_after["mock_sessions.host_user_id"] == 2
-    assert others_after["mock_participants.user_id"] == others_before["mock_participants.user_id"] - 1
+    assert others_after["mock_participants.user_id"] == others_before["mock_participants.user_id"]
+    anonymous = await db.fetchone("SELECT COUNT(*) FROM mock_sessions WHERE host_user_id = 0")
+    assert anonymous[0] == 1
     orphans = await db.fetchone(
         "SELECT COUNT(*) FROM review_labels WHERE review_id NOT IN (SELECT id FROM reviews)"
     )
