@@ -18,6 +18,7 @@ import time
 
 import discord
 import yarl
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
@@ -148,12 +149,24 @@ class BarRaiser(commands.Bot):
             await self._use_configured_gateway()
         self.db = await Database.open(self.settings.database_path)
         await self.db.migrate()
+        self.scheduler.add_listener(self._job_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
         await self.sync_commands_if_changed()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port)
+
+    def _job_finished(self, event: JobExecutionEvent) -> None:
+        """Count every scheduler job by kind (the id's prefix) and time it from its due time."""
+        kind = event.job_id.split(":", 1)[0]
+        outcome = "error" if event.exception else "ok"
+        self.metrics.jobs.labels(job=kind, outcome=outcome).inc()
+        late = (self.clock.now() - event.scheduled_run_time).total_seconds()
+        self.metrics.job_duration.labels(job=kind).observe(max(late, 0.0))
+        if event.exception:
+            self.metrics.errors.labels(where="scheduler").inc()
+            log.error("scheduler job %s failed", event.job_id, exc_info=event.exception)
 
     async def _use_configured_gateway(self) -> None:
         """Take the gateway URL from ``GET /gateway/bot`` of the configured API.
@@ -187,6 +200,7 @@ class BarRaiser(commands.Bot):
         return True
 
     async def on_ready(self) -> None:
+        self.metrics.gateway_latency.set_function(lambda: self.latency if self.latency < 1e9 else 0.0)
         repo = GuildRepository(self.database)
         for guild in self.guilds:
             await repo.joined(guild.id, guild.name, self.clock.now())

@@ -41,7 +41,8 @@ class Metrics:
             registry=self.registry,
         )
         self.job_duration = Histogram(
-            "barraiser_scheduler_job_seconds", "Scheduler job run time", ["job"],
+            "barraiser_scheduler_job_seconds",
+            "From a scheduler job's due time to the end of its run (lateness + run time)", ["job"],
             buckets=_LATENCY_BUCKETS, registry=self.registry,
         )
         self.guilds = Gauge("barraiser_guilds", "Guilds the bot is in", registry=self.registry)

@@ -69,7 +69,9 @@ class DailyCog(commands.Cog):
         log.info("daily catch-up: %d post(s)", len(results))
 
     def _count_job(self, outcome: str) -> None:
-        self.bot.metrics.jobs.labels(job="daily", outcome=outcome).inc()
+        """The job catches its own failures, so the scheduler never sees them: count them here."""
+        if outcome == "error":
+            self.bot.metrics.errors.labels(where="daily_job").inc()
 
     def _count(self, result: PostResult) -> None:
         outcome = "ok" if result.outcome is Outcome.POSTED else result.outcome.value
