@@ -40,3 +40,24 @@ async def test_a_restart_with_unchanged_commands_does_not_sync_again(standin, bo
     async with run_bot(bot_env):
         pass
     assert len(standin.command_syncs) == 1
+
+
+async def test_metrics_are_served_when_a_port_is_set(standin, bot_env, run_bot):
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    guild = standin.add_guild("Study group")
+    member = guild.add_member("ada")
+    async with run_bot({**bot_env, "METRICS_PORT": str(port)}):
+        await standin.slash(member, next(iter(guild.channels)), "help", {}).wait_message()
+        async with aiohttp.ClientSession() as session, session.get(
+            f"http://127.0.0.1:{port}/metrics"
+        ) as response:
+            body = await response.text()
+    assert response.status == 200
+    assert 'barraiser_interactions_total{command="help",outcome="ok"} 1.0' in body
+    assert "barraiser_guilds 1.0" in body
