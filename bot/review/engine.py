@@ -89,13 +89,14 @@ class Reviewer:
         if prompt is None and resolved is not None:
             prompt = " ".join((resolved.brief, *resolved.scale))
         detection, doc = detect(text, prompt)
-        problem = _problem(doc)
+        non_latin = doc.mostly_non_latin()  # both checks below need it; it counts letters
+        problem = _problem(doc, non_latin)
         return Review(
             items=tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS),
             failure_modes=tuple(self._mode(label, detection) for label in MODE_IDS),
             phase=phase,
             deliverables=() if problem else self._deliverables(phase, doc),
-            notices=_notices(doc) if problem is None else (),
+            notices=_notices(doc, non_latin) if problem is None else (),
             problem=problem,
         )
 
@@ -134,22 +135,22 @@ class Reviewer:
         return tuple(DeliverableResult(d.name, d.covered_by(doc.text)) for d in deliverables)
 
 
-def _problem(doc: Document) -> str | None:
+def _problem(doc: Document, non_latin: bool) -> str | None:
     if not doc.sentences:
         return NOTHING_TO_REVIEW
-    if not doc.has_words() and not doc.mostly_non_latin():
+    if not doc.has_words() and not non_latin:
         return NO_WORDS
     return None
 
 
-def _notices(doc: Document) -> tuple[str, ...]:
+def _notices(doc: Document, non_latin: bool) -> tuple[str, ...]:
     notices: list[str] = []
     if doc.truncated:
         notices.append(TRUNCATED)
     if doc.only_code():
         notices.append(ONLY_CODE)
-    if doc.mostly_non_latin():
+    if non_latin:
         notices.append(NOT_ENGLISH)
-    elif len(doc.text.split()) < 25:
+    elif len(doc.text.split(None, 25)) < 25:  # stop splitting once there are 25 words
         notices.append(VERY_SHORT)
     return tuple(notices)

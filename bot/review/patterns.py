@@ -31,7 +31,13 @@ class WordPattern:
                 yield match
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)
+        """The first match ``finditer`` would yield, without building a generator: detectors
+        call this dozens of times per answer on single sentences, where that overhead shows."""
+        end = len(text) if endpos is None else endpos
+        for match in self.regex.finditer(text, pos, end):
+            if _starts_word(text, match.start()):
+                return match
+        return None
 
 
 def _starts_word(text: str, start: int) -> bool:
