@@ -61,11 +61,47 @@ def words(*alternatives: str) -> WordPattern:
         if rest[:1] in ("?", "*", "+", "{"):  # the first character is quantified: keep whole
             head, rest = alternative, ""
         groups.setdefault(head, []).append(rest)
-    factored = "|".join(
-        head + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
-        for head, rests in groups.items()
-    )
+    factored = "|".join(head + _alternation(rests) for head, rests in groups.items())
     return WordPattern(alternatives, re.compile(factored))
+
+
+_SPECIAL = frozenset("\\()[].^$*+?{|")
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def _alternation(rests: list[str]) -> str:
+    """``rests`` as one alternation, with shared leading literals pulled out level by level.
+
+    "alarm(?:s)?|alert…|always" becomes "al(?:a…|e…|w…)": after the "a" of a group
+    matches, the engine compares one character per branch again instead of
+    re-reading "al" in every alternative. Branches are grouped only when every
+    one starts with a literal, so two branches that could match the same text
+    keep their order and the match is the same as unfactored.
+    """
+    if len(rests) == 1:
+        return rests[0]
+    groups: dict[str, list[str]] = {}
+    for rest in rests:
+        head = _literal_head(rest)
+        if head is None:
+            return "(?:" + "|".join(rests) + ")"
+        groups.setdefault(head[-1], []).append(rest[len(head) :])  # "\\ " and " " are one
+    branches = [re.escape(char) + _alternation(tails) for char, tails in groups.items()]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _literal_head(fragment: str) -> str | None:
+    """The first character of a regex fragment when it is a plain, unquantified literal
+    ("a", or escaped punctuation such as "\\$"); None for syntax, classes and ``\\b``."""
+    if fragment.startswith("\\"):
+        head = fragment[:2]
+        if len(head) < 2 or head[1].isalnum():
+            return None
+    elif fragment and fragment[0] not in _SPECIAL:
+        head = fragment[0]
+    else:
+        return None
+    return None if fragment[len(head) : len(head) + 1] in _QUANTIFIERS else head
 
 
 def expand(heads: str, tail: str) -> tuple[str, ...]:
