@@ -221,3 +221,61 @@ def test_a_real_quick_figure_runs_end_to_end(tmp_path: Path) -> None:
 def test_machine_line_names_the_load_the_run_started_under() -> None:
     busy = Machine("Test CPU", 2, 4.0, "Linux", "3.11", "2.7.1", load=1.5)
     assert busy.line().endswith("discord.py 2.7.1, load 1.50 at start")
+
+
+def _request(method: str, path: str, status: int, at: float):
+    from tests.standin import RecordedRequest
+
+    route = "/channels/{channel_id}/messages" if path.endswith("/messages") else "/other"
+    return RecordedRequest(method, route, path, {}, None, [], at, status=status)
+
+
+def test_fanout_counts_rate_duplicates_and_misses_from_the_record() -> None:
+    from bot.bench.fanout import analyse
+
+    records = [
+        _request("POST", "/channels/1/messages", 200, 9.0),    # before the due instant: ignored
+        _request("POST", "/channels/1/messages", 200, 10.5),
+        _request("POST", "/channels/1/messages", 200, 11.0),   # a second daily post: duplicate
+        _request("POST", "/channels/2/messages", 429, 11.5),   # throttled, then never posted
+        _request("POST", "/channels/9/messages", 200, 12.0),   # a thread opener, not a daily channel
+    ]
+    run = analyse(records, {1, 2, 3}, due_at=10.0)
+    assert (run.requests, run.throttled, run.duplicates, run.misses) == (3, 1, 1, 2)
+    assert run.seconds == 2.0 and run.rate == 1.5 and run.start_delay == 0.5
+
+
+def test_ack_fills_required_inputs_and_leaves_optional_ones_empty() -> None:
+    from bot.bench.ack import modal_values, required_options
+
+    modal = {"components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "answer", "style": 2, "max_length": 10}]},
+        {"type": 1, "components": [{"type": 4, "custom_id": "phase", "style": 1, "required": False}]},
+        {"type": 18, "component": {"type": 4, "custom_id": "code", "style": 1, "min_length": 3}},
+    ]}
+    assert modal_values(modal, "a long answer") == {"answer": "a long ans", "code": "x.."}
+    command = {"options": [
+        {"name": "length", "type": 4, "required": True, "choices": [{"name": "45", "value": 45}]},
+        {"name": "count", "type": 4, "required": True, "min_value": 3},
+        {"name": "topic", "type": 3, "required": True},
+        {"name": "note", "type": 3},
+    ]}
+    assert required_options(command) == {"length": 45, "count": 3, "topic": "x"}
+
+
+def test_a_phase_end_is_timed_against_the_deadline_it_closes() -> None:
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from bot.bench.timers import phase_end_deadline
+
+    start = datetime(2026, 11, 24, tzinfo=UTC)
+    phases = [SimpleNamespace(started_at=start + timedelta(minutes=5 * i),
+                              deadline=start + timedelta(minutes=5 * (i + 1))) for i in range(3)]
+    session = SimpleNamespace(state=SimpleNamespace(phases=phases))
+    post = SimpleNamespace
+
+    assert phase_end_deadline(session, post(kind="phase", variables={"number": 1})) is None
+    assert phase_end_deadline(session, post(kind="phase", variables={"number": 3})) == phases[2].started_at
+    assert phase_end_deadline(session, post(kind="scorecard", variables={})) == phases[2].deadline
+    assert phase_end_deadline(session, post(kind="warning", variables={"number": 2})) is None
