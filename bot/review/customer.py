@@ -86,7 +86,7 @@ _INTERNAL = words(
     r"component", r"alarms?", r"alerts?", r"paging", r"page (?:if|when)", r"pages? (?:the |on-?call)",
     r">", r"≥", r"on-?call", r"dashboards?", r"war[- ]room", r"runbook", r"pages\.?$",
 )
-_QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|(?<![a-z0-9])'[^'\n]{2,60}'(?![a-z0-9])")
+_QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|'(?<![a-z0-9]')[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
 _AGENT_SUBJECT = re.compile(
     r"(?:(?:a|the|every|each|our|their) )?([a-z]{3,}(?:ers|er's|ers'|ors|or's|er|or))\b"

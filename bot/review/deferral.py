@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.review.patterns import expand, words
+from bot.review.patterns import expand, word_start, words
 from bot.review.stance import is_negated
 
 _MONITORING = re.compile(
@@ -54,7 +54,7 @@ DEFERRAL = words(
     r"after (?:the )?(?:pilot|beta|soft launch|first release|public launch|ga\b"
     r"|general availability)",
 )
-_CLAUSE = re.compile(r";|—|–| - |,|\bbut\b")
+_CLAUSE = re.compile(rf";|—|–| - |,|{word_start('but')}\b")
 
 
 _LATER_IN_TIME = re.compile(r"\d+\s?\w*\s?later$")

@@ -8,7 +8,6 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,8 +27,8 @@ from bot.review.model import (
 from bot.review.text import MAX_CHARS, Document
 
 EVIDENCE_LIMIT = 280
-_SPACES = re.compile(r"\s+")
-_MARKDOWN_EDGES = re.compile(r"^[*_`>#\s]+|[*_`\s]+$")
+_LEADING_MARKS = "*_`># "
+_TRAILING_MARKS = "*_` "
 
 NOTHING_TO_REVIEW = "Nothing to review: the message has no text."
 NO_WORDS = "Nothing to review: the message has no words (only emoji, symbols or numbers)."
@@ -63,7 +62,10 @@ def detect(answer: str, prompt: str | None = None) -> tuple[Detection, Document]
 
 def _quote(text: str) -> str:
     """A sentence tidied for quoting: one line, markdown edges off, at most 280 chars."""
-    text = _MARKDOWN_EDGES.sub("", _SPACES.sub(" ", text.replace("**", "").replace("__", "")))
+    # split/join makes every whitespace run one space, so plain strips remove the edges
+    # (str methods: a regex anchored at the end retries at every space of the sentence).
+    text = " ".join(text.replace("**", "").replace("__", "").split())
+    text = text.lstrip(_LEADING_MARKS).rstrip(_TRAILING_MARKS)
     return text if len(text) <= EVIDENCE_LIMIT else text[: EVIDENCE_LIMIT - 1].rstrip() + "…"
 
 

@@ -104,6 +104,17 @@ def _literal_head(fragment: str) -> str | None:
     return None if fragment[len(head) : len(head) + 1] in _QUANTIFIERS else head
 
 
+def word_start(word: str) -> str:
+    """``\\bword`` written to begin with a literal: ``word_start("but")`` is ``b(?<!\\wb)ut``.
+
+    For plain ``re`` patterns used on every sentence: a leading ``\\b`` makes the
+    engine try the whole pattern at every position (see the module docstring),
+    while a literal first letter lets it skip ahead; the look-behind after that
+    letter checks the same word boundary, so the matches are the same.
+    """
+    return f"{word[0]}(?<!\\w{word[0]}){word[1:]}"
+
+
 def expand(heads: str, tail: str) -> tuple[str, ...]:
     """``expand("is|are", " down")`` → ``("is down", "are down")``: literal-first alternatives."""
     return tuple(head + tail for head in heads.split("|"))

@@ -103,6 +103,8 @@ class Document:
         """True for answers written mainly in a script the detectors cannot read."""
         if self.text.isascii():
             return False
+        if len(self.text) - len(self.text.encode("ascii", "ignore")) <= 20:
+            return False  # 20 non-ASCII characters or fewer: cheaper than finding them
         foreign = sum(1 for char in _NON_ASCII.findall(self.text) if char.isalpha())
         return foreign > 20 and len(_LATIN_LETTER.findall(self.text)) < foreign
 
