@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
 from bot.review.text import Document, Sentence, parse
 
-# Digits, or number words the quantity reader knows ("four nines", "a second behind").
-_MAY_HOLD_NUMBER = re.compile(r"\d|nines|single[- ]digit|(?:second|minute)s? (?:behind|stale|old|of)")
+# Digits, or number words the quantity reader knows ("four nines", "a second behind"); two
+# regexes because one mixing "\d" with words cannot skip ahead to candidate characters.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = re.compile(r"nines|single[- ]digit|(?:seconds?|minutes?) (?:behind|stale|old|of)")
 
 
 @dataclass
@@ -38,7 +40,9 @@ class Analysis:
         """The sentence's counted numbers, measured on first use (most are never asked)."""
         found = self._quantities.get(sentence.start)
         if found is None:
-            found = tuple(quantities(sentence.low)) if _MAY_HOLD_NUMBER.search(sentence.low) else ()
+            low = sentence.low
+            may_hold = _DIGIT.search(low) is not None or _NUMBER_WORDS.search(low) is not None
+            found = tuple(quantities(low)) if may_hold else ()
             self._quantities[sentence.start] = found
         return found
 

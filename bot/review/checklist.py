@@ -128,10 +128,15 @@ _HUMAN_RESPONSE = re.compile(
     r"[^\n.;]{0,30}\b(?:will|'ll)\b"
 )
 
+# Every match contains one of these; testing them first skips a scan that cannot skip ahead.
+_HUMAN_RESPONSE_CUES = ("by hand", "manually", "will", "'ll")
+
 
 def _human_response(low: str) -> bool:
     """People doing the recovery by hand ('ops will fix it manually'); 'nobody has to
     rejoin manually' is the opposite."""
+    if not any(cue in low for cue in _HUMAN_RESPONSE_CUES):
+        return False
     return any(not is_negated(low, m.start()) for m in _HUMAN_RESPONSE.finditer(low))
 
 

@@ -93,6 +93,13 @@ _WORD_FRESHNESS = re.compile(
 )
 _SINGLE_DIGIT_MS = re.compile(r"single[- ]digit (?:ms|millis)")
 _BARE_PERCENTILE = re.compile(r"\bp\d{2,3}\s?(?:[<>≤]=?|under|of|=|:|at|~)\s?~?\d+\b(?!\s?(?:ms|s|%))")
+# Quantities written in words, each with the words every match of it contains: a plain
+# substring test skips the scan (these patterns start with \b, which cannot skip ahead).
+_WORD_QUANTITIES = (
+    (_NINES, "nines", ("nines", "9s")),
+    (_SINGLE_DIGIT_MS, "time", ("single",)),
+    (_WORD_FRESHNESS, "freshness", ("second", "minute")),
+)
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
 _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
 
@@ -175,8 +182,9 @@ def quantities(low: str) -> list[Quantity]:
         if kind is not None and _counts(low, match, kind):
             value = _value(match.group("num"), match.group("mag"))
             found.append(Quantity(kind, value, match.start(), match.end()))
-    for pattern, kind in ((_NINES, "nines"), (_SINGLE_DIGIT_MS, "time"), (_WORD_FRESHNESS, "freshness")):
-        found.extend(Quantity(kind, -1.0, m.start(), m.end()) for m in pattern.finditer(low))
+    for pattern, kind, cues in _WORD_QUANTITIES:
+        if any(cue in low for cue in cues):
+            found.extend(Quantity(kind, -1.0, m.start(), m.end()) for m in pattern.finditer(low))
     if _MS_MENTION.search(low):
         found.extend(Quantity("time", -1.0, m.start(), m.end()) for m in _BARE_PERCENTILE.finditer(low))
     return found

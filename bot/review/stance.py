@@ -94,8 +94,8 @@ def is_warning(low: str) -> bool:
     """A sentence that talks *about* a mistake ("'monitor later' is a red flag")."""
     if _WARNING.search(low):
         return True
-    quoted = _DOUBLE_QUOTED.search(low) or _SINGLE_QUOTED.search(low)
-    return quoted is not None and _WARNING_WITH_QUOTE.search(low) is not None
+    quoted = ('"' in low and _DOUBLE_QUOTED.search(low)) or ("'" in low and _SINGLE_QUOTED.search(low))
+    return bool(quoted) and _WARNING_WITH_QUOTE.search(low) is not None
 
 
 def is_retracted(doc: Document, sentence: Sentence, end: int) -> bool:

@@ -23,8 +23,11 @@ MAX_CHARS = 20_000
 MAX_SENTENCE = 600
 """Longer run-on "sentences" are cut at spaces so no regex sees more than this at once."""
 
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE_CHARS = r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad"
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_HIDDEN = re.compile(f"[{_INVISIBLE_CHARS}{_CONTROL_CHARS}]")
 _QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _FENCES = ("```", "~~~")
 _BULLET_MARKS = frozenset("-*+•▪◦")
@@ -118,9 +121,12 @@ def normalize(raw: str) -> tuple[str, bool]:
     text = raw[:MAX_CHARS] if truncated else raw
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not text.isascii():  # the fast path skips what plain ASCII cannot contain
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        text = unicodedata.normalize("NFC", text)
         for fancy, plain in _QUOTES:
             text = text.replace(fancy, plain)
+        if _HIDDEN.search(text) is None:
+            return text, truncated  # one scan instead of one per character class
+        text = _INVISIBLE.sub("", text)
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     return text, truncated
