@@ -279,3 +279,9 @@ def test_a_phase_end_is_timed_against_the_deadline_it_closes() -> None:
     assert phase_end_deadline(session, post(kind="phase", variables={"number": 3})) == phases[2].started_at
     assert phase_end_deadline(session, post(kind="scorecard", variables={})) == phases[2].deadline
     assert phase_end_deadline(session, post(kind="warning", variables={"number": 2})) is None
+
+
+def test_every_repetition_gets_a_fresh_file(config: RunConfig) -> None:
+    first, second = config.fresh_path("restart"), config.fresh_path("restart")
+    assert first != second and first.parent == config.workdir and first.suffix == ".db"
+    assert first.name.startswith("restart-")

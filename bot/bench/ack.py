@@ -137,7 +137,7 @@ async def reference_p99(standin: StandIn, size: int, text: str, config: RunConfi
 
 async def bot_p99(standin: StandIn, size: int, text: str, config: RunConfig, tag: str) -> float:
     """Bar Raiser on a fresh database, so it syncs its own /check over the reference's."""
-    env = bench_env(standin, config.workdir / f"ack-{tag}.db", LOG_LEVEL="INFO")
+    env = bench_env(standin, config.fresh_path("ack"), LOG_LEVEL="INFO")
     process = await start_process("bot", ["run"], env, config.workdir, f"ack-bot-{tag}")
     return await _measured(standin, process, BOT_READY, size, text, config)
 

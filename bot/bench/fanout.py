@@ -78,7 +78,7 @@ async def _quiet(standin: StandIn, channels: set[int], limit_seconds: float) -> 
         await asyncio.sleep(0.1)
 
 
-async def one_run(config: RunConfig, guilds: int, lead: float, tag: str) -> FanoutRun:
+async def one_run(config: RunConfig, guilds: int, lead: float) -> FanoutRun:
     try:
         import time_machine
     except ImportError:
@@ -90,7 +90,7 @@ async def one_run(config: RunConfig, guilds: int, lead: float, tag: str) -> Fano
     async with running_standin(global_limit=GLOBAL_LIMIT) as standin:
         made = add_guilds(standin, guilds, channels=("general", "daily"))
         places = [Placement(g.id, channel_named(g, "daily")) for g in made]
-        db_path = config.workdir / f"fanout-{tag}.db"
+        db_path = config.fresh_path("fanout")
         async with migrated(db_path) as db:
             await seed_welcomed(db, [(g.id, g.name) for g in made], due - timedelta(days=30))
             await seed_daily(db, places, POST_TIME, today, due - timedelta(days=1))
@@ -109,10 +109,8 @@ async def one_run(config: RunConfig, guilds: int, lead: float, tag: str) -> Fano
 
 async def measure(config: RunConfig) -> Measurement:
     guilds, lead = config.size(1_000, 20), float(config.size(20, 8))
-    counter = iter(range(1_000))
-
     async def run() -> FanoutRun:
-        return await one_run(config, guilds, lead, str(next(counter)))
+        return await one_run(config, guilds, lead)
 
     runs = await repeat(run, warmups=0, repetitions=config.repetitions)
     rates = [r.rate for r in runs]

@@ -10,12 +10,12 @@ median sample.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 import psutil
 
 from bot.bench.model import Check, Measurement, RunConfig, Target
-from bot.bench.seed import Placement, migrated, seed_daily, seed_welcomed
+from bot.bench.seed import Placement, migrated, seed_deployment
 from bot.bench.stats import median
 from bot.bench.world import add_guilds, bench_env, channel_named, running_standin, wait_for_output
 
@@ -38,15 +38,12 @@ async def measure(config: RunConfig) -> Measurement:
     from tests.standin.harness import start_bot_process
 
     guild_count = config.size(1_000, 20)
-    now = datetime.now(UTC)
     async with running_standin() as standin:
         guilds = add_guilds(standin, guild_count, channels=("general", "daily"))
-        path = config.workdir / "memory.db"
+        path = config.fresh_path("memory")
         async with migrated(path) as db:
-            await seed_welcomed(db, [(g.id, g.name) for g in guilds], now - timedelta(days=30))
-            later = now + timedelta(hours=12)
-            await seed_daily(db, [Placement(g.id, channel_named(g, "daily")) for g in guilds],
-                             time(later.hour, later.minute), now.date(), now)
+            await seed_deployment(db, [Placement(g.id, channel_named(g, "daily")) for g in guilds],
+                                  [g.name for g in guilds], datetime.now(UTC))
         bot = await start_bot_process(bench_env(standin, path, LOG_LEVEL="INFO"), config.workdir,
                                       name="memory")
         try:

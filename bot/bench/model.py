@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 _COMPARATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
@@ -105,6 +106,10 @@ class RunConfig:
     def size(self, full: int, quick: int) -> int:
         """The workload size for this mode: the issue's number, or a small one for --quick."""
         return quick if self.quick else full
+
+    def fresh_path(self, stem: str, suffix: str = ".db") -> Path:
+        """A new file name in the work directory: every repetition starts from scratch."""
+        return self.workdir / f"{stem}-{uuid4().hex[:8]}{suffix}"
 
 
 Measure = Callable[[RunConfig], Awaitable[Measurement]]

@@ -11,32 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import time as clock
-from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ADDED, EVENT_JOB_MODIFIED
 
 from bot.bench.model import Check, Measurement, RunConfig, Target
-from bot.bench.seed import (
-    NoTimers,
-    Placement,
-    SilentAnnouncer,
-    migrated,
-    mock_service,
-    seed_daily,
-    seed_welcomed,
-    start_rounds,
-)
+from bot.bench.seed import Placement, migrated, seed_deployment
 from bot.bench.stats import median, repeat
 from bot.bench.world import GatewayClock, add_guilds, bench_env, channel_named, running_standin
-from bot.clock import SystemClock
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
 
 TARGET_SECONDS = 3.0
 SETTLE_SECONDS = 1.0
-SESSION_MINUTE_SECONDS = 60.0
 
 
 def armed(bot: BarRaiser, prefix: str) -> int:
@@ -67,26 +56,15 @@ async def until_rescheduled(bot: BarRaiser, daily: int, mock: int, within: float
     return reached[0]
 
 
-async def seed(config: RunConfig, path: Any, guilds: list[Any], sessions: int) -> None:
-    now = datetime.now(UTC)
-    places = [Placement(g.id, channel_named(g, "daily")) for g in guilds]
-    async with migrated(path) as db:
-        await seed_welcomed(db, [(g.id, g.name) for g in guilds], now - timedelta(days=30))
-        # 12 hours away: nothing is due during the run, every schedule has a pending job.
-        post_at = (now + timedelta(hours=12)).time().replace(second=0, microsecond=0)
-        await seed_daily(db, places, time(post_at.hour, post_at.minute), now.date(), now)
-        service = mock_service(db, SystemClock(), SESSION_MINUTE_SECONDS,
-                               announcer=SilentAnnouncer(), timers=NoTimers())
-        await start_rounds(service, places[:sessions])
-
-
-async def one_run(config: RunConfig, guild_count: int, sessions: int, tag: str) -> dict[str, float]:
+async def one_run(config: RunConfig, guild_count: int, sessions: int) -> dict[str, float]:
     from tests.standin.harness import run_bot
 
     async with running_standin() as standin:
         guilds = add_guilds(standin, guild_count, channels=("general", "daily"))
-        path = config.workdir / f"restart-{tag}.db"
-        await seed(config, path, guilds, sessions)
+        path = config.fresh_path("restart")
+        async with migrated(path) as db:
+            await seed_deployment(db, [Placement(g.id, channel_named(g, "daily")) for g in guilds],
+                                  [g.name for g in guilds], datetime.now(UTC), live_rounds=sessions)
         gateway = GatewayClock(standin)
         started = clock.monotonic()
         async with run_bot(bench_env(standin, path), ready_within=60) as bot:
@@ -101,11 +79,10 @@ async def one_run(config: RunConfig, guild_count: int, sessions: int, tag: str) 
 
 
 async def measure(config: RunConfig) -> Measurement:
-    guild_count, sessions = config.size(1_000, 20), config.size(200, 10)
-    counter = iter(range(1_000))
+    guild_count, sessions = config.size(1_000, 20), config.size(200, 20)
 
     async def run() -> dict[str, float]:
-        return await one_run(config, guild_count, sessions, str(next(counter)))
+        return await one_run(config, guild_count, sessions)
 
     runs = await repeat(run, warmups=0, repetitions=config.repetitions)
     samples = [max(r["ready_after"], r["rescheduled_after"]) for r in runs]

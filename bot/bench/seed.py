@@ -12,12 +12,12 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.bench.model import NotMeasuredError
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 MOCK_MINUTES_EACH = 5
 """Every phase is 5 session minutes: a round (25 minutes) ends before its 30-minute idle pause."""
+LIVE_MINUTE_SECONDS = 60.0
+"""Seeded live rounds run real minutes, so none moves on while a figure runs."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,22 @@ async def seed_welcomed(db: Database, guilds: Sequence[tuple[int, str]], now: da
     repo = GuildRepository(db)
     for guild_id, name in guilds:
         await repo.claim_welcome(guild_id, name, now)
+
+
+async def seed_deployment(db: Database, placements: Sequence[Placement], names: Sequence[str],
+                          now: datetime, *, live_rounds: int = 0) -> None:
+    """What a long-running deployment leaves behind: every guild welcomed a month ago,
+    scheduled for a daily post 12 hours away (nothing falls due during a run, every
+    guild has a pending job) and, in the first ``live_rounds`` guilds, a round mid-phase.
+    """
+    await seed_welcomed(db, [(p.guild_id, name) for p, name in zip(placements, names, strict=True)],
+                        now - timedelta(days=30))
+    later = now + timedelta(hours=12)
+    await seed_daily(db, placements, time(later.hour, later.minute), now.date(), now)
+    if live_rounds:
+        service = mock_service(db, SystemClock(), LIVE_MINUTE_SECONDS,
+                               announcer=SilentAnnouncer(), timers=NoTimers())
+        await start_rounds(service, placements[:live_rounds])
 
 
 class SilentAnnouncer:

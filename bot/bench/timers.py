@@ -68,8 +68,8 @@ def phase_end_deadline(session: MockSession, post: Post) -> datetime | None:
     return None
 
 
-async def one_run(config: RunConfig, sessions: int, minute_seconds: float,
-                  tag: str) -> tuple[list[float], int]:
+async def one_run(config: RunConfig, sessions: int,
+                  minute_seconds: float) -> tuple[list[float], int]:
     """Start ``sessions`` rounds together; the lateness of every phase end, and how many never came."""
     try:
         from bot.mock.timers import SchedulerTimers
@@ -80,7 +80,7 @@ async def one_run(config: RunConfig, sessions: int, minute_seconds: float,
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.start()
     try:
-        async with migrated(config.workdir / f"timers-{tag}.db") as db:
+        async with migrated(config.fresh_path("timers")) as db:
             async def tick(session_id: int) -> None:
                 # A coroutine function, so APScheduler awaits it on the loop (a lambda
                 # returning a coroutine would be sent to a thread and never awaited).
@@ -101,11 +101,10 @@ async def one_run(config: RunConfig, sessions: int, minute_seconds: float,
 
 async def measure(config: RunConfig) -> Measurement:
     sessions, minute_seconds = config.size(200, 20), 0.05 if config.quick else 1.0
-    counter = iter(range(1_000))
     details: list[dict[str, float]] = []
 
     async def run() -> float:
-        late, missing = await one_run(config, sessions, minute_seconds, str(next(counter)))
+        late, missing = await one_run(config, sessions, minute_seconds)
         details.append({"p50": percentile(late, 50), "p99": percentile(late, 99), "max": max(late),
                         "phase_ends": len(late), "missing": missing})
         return percentile(late, 99)
