@@ -15,7 +15,7 @@ import re
 from bot.review.analysis import Analysis
 from bot.review.deferral import deferred_monitoring
 from bot.review.patterns import expand, words
-from bot.review.stance import Stance, claims, is_negated, stance
+from bot.review.stance import claims, is_claim, is_negated
 from bot.review.text import Sentence
 
 _HUMAN = (
@@ -153,6 +153,6 @@ def _shape_level(analysis: Analysis) -> Sentence | None:
         person = _PERSON_WILL.search(sentence.low, condition.end())
         if person is None or is_negated(sentence.low, person.start()):
             continue
-        if stance(analysis.doc, sentence, person.start(), person.end()) is Stance.CLAIM:
+        if is_claim(analysis.doc, sentence, person.start(), person.end()):
             return sentence
     return None

@@ -125,13 +125,27 @@ def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
     return Stance.CLAIM
 
 
+def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
+    """``stance(...) is Stance.CLAIM``, testing the cheap and the likely disqualifiers first
+    (anti-pattern words are mostly negated: "we will NOT use k8s")."""
+    low = sentence.low
+    return not (
+        sentence.stuffing
+        or sentence.question
+        or in_quotes(low, start)
+        or is_negated(low, start)
+        or is_retracted(doc, sentence, end)
+        or is_warning(low)
+    )
+
+
 def claims(doc: Document, pattern: Finder) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Every match of ``pattern`` the writer holds as a claim, with its sentence (lazily:
     detectors stop at the first one that qualifies)."""
     for match in pattern.finditer(doc.low):
         sentence = doc.sentence_at(match.start())
         start = match.start() - sentence.start
-        if stance(doc, sentence, start, match.end() - sentence.start) is Stance.CLAIM:
+        if is_claim(doc, sentence, start, match.end() - sentence.start):
             yield sentence, match
 
 
