@@ -41,6 +41,10 @@ _FIELD_PART = "\ue001"
 # flip the rest of an embed right-to-left, plus the field separators below.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000\ue001]")
 _EMBED_BLOCKS = ("title", "description", "fields", "footer", "color", "url")
+_TOP_LEVEL_STATEMENTS = (
+    jinja2.nodes.Import, jinja2.nodes.FromImport, jinja2.nodes.Assign, jinja2.nodes.AssignBlock,
+    jinja2.nodes.Macro,
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,15 @@ class Renderer:
         self.env.filters["ts"] = discord_timestamp
         self.env.filters["truncate_to"] = truncate
         self.env.globals["field"] = _field
+        self._top_level_cache: dict[str, bool] = {}
+
+    def _has_top_level_statements(self, name: str) -> bool:
+        """Whether rendering blocks alone would miss top-level imports, sets or macros."""
+        if name not in self._top_level_cache:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            body = self.env.parse(source).body
+            self._top_level_cache[name] = any(isinstance(n, _TOP_LEVEL_STATEMENTS) for n in body)
+        return self._top_level_cache[name]
 
     def template_names(self) -> list[str]:
         """Every message template (partials start with an underscore)."""
@@ -156,10 +169,11 @@ class Renderer:
         if not any(block in template.blocks for block in (*_EMBED_BLOCKS, "content")):
             return _plain(template.render(**variables))
         context = template.new_context(dict(variables))
-        # Run the template's top level once so its {% import %} and {% set %}
-        # statements are visible inside every block rendered below.
-        for _ in template.root_render_func(context):
-            pass
+        if self._has_top_level_statements(name):
+            # Run the top level once so its {% import %}, {% set %} and {% macro %}
+            # are visible inside every block rendered below.
+            for _ in template.root_render_func(context):
+                pass
 
         def block(block_name: str) -> str:
             if block_name not in template.blocks:

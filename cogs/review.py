@@ -67,8 +67,9 @@ class AnswerModal(discord.ui.Modal, title="Check an answer"):
     async def on_submit(self, interaction: discord.Interaction[BarRaiser]) -> None:
         origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
         phase = parse_phase(self.phase.value)
-        review = await self.cog.service.check(origin, self.answer.value, phase)
+        review = self.cog.service.review(origin, self.answer.value, phase)
         await self.cog.send_card(interaction, review, source_label=None)
+        await self.cog.service.record(origin, review)
 
     async def on_error(self, interaction: discord.Interaction[BarRaiser], error: Exception) -> None:
         # Modals are outside the command tree; hand errors to its one boundary.
@@ -107,10 +108,9 @@ class ReviewCog(commands.Cog):
     ) -> None:
         """Review any message, privately, for the member who asked; stored for its author."""
         origin = AnswerSource(message.author.id, interaction.guild_id, "context_menu", message.id)
-        review = await self.service.check(
-            origin, message.content, cooldown_user_id=interaction.user.id
-        )
+        review = self.service.review(origin, message.content, cooldown_user_id=interaction.user.id)
         await self.send_card(interaction, review, source_label=f"Review of {message.jump_url}")
+        await self.service.record(origin, review)
 
     async def send_card(
         self, interaction: discord.Interaction[BarRaiser], review: Review, source_label: str | None

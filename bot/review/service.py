@@ -61,11 +61,25 @@ class ReviewService:
         *,
         cooldown_user_id: int | None = None,
     ) -> Review:
-        """Review ``text`` for a member who asked (/check, the context menu).
+        """Review ``text`` for a member who asked and store it: ``review`` then ``record``."""
+        review = self.review(origin, text, phase, cooldown_user_id=cooldown_user_id)
+        await self.record(origin, review)
+        return review
 
-        The review is stored for ``origin.user_id`` (the answer's author); the
-        cooldown counts against whoever asked, ``cooldown_user_id`` when that is
-        someone else (the context menu on another member's message).
+    def review(
+        self,
+        origin: AnswerSource,
+        text: str,
+        phase: str | None = None,
+        *,
+        cooldown_user_id: int | None = None,
+    ) -> Review:
+        """Review ``text`` for a member who asked (/check, the context menu), with no I/O.
+
+        The cooldown counts against whoever asked, ``cooldown_user_id`` when that is
+        someone else (the context menu on another member's message). Cogs reply with
+        the review first and ``record`` it after, so the member's card never waits
+        behind database writes (200 simultaneous checks queue on the one write lock).
         """
         wait = self.cooldown.hit(cooldown_user_id or origin.user_id)
         if wait:
@@ -74,9 +88,11 @@ class ReviewService:
                 f"{int(self.cooldown.window.total_seconds())} s is the limit. "
                 f"Try again in {wait} s."
             )
-        review = self._reviewer.review(text, phase=phase)
-        await self._store(origin, review, prompt=None)
-        return review
+        return self._reviewer.review(text, phase=phase)
+
+    async def record(self, origin: AnswerSource, review: Review) -> bool:
+        """Store a review for ``origin.user_id`` (the answer's author) for progress."""
+        return await self._store(origin, review, prompt=None)
 
     async def auto_review(self, origin: AnswerSource, thread_id: int, text: str) -> Review | None:
         """A compact review for an answer posted in a daily-prompt thread, or None when

@@ -3,6 +3,7 @@ auto-review in a daily thread, with the real bot against the stand-in."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,14 @@ def no_pings(standin: Any) -> None:
         assert not mentions.get("users") and not mentions.get("roles"), request.route
 
 
-async def stored(bot: Any) -> list[dict[str, Any]]:
-    rows = await bot.database.fetchall("SELECT user_id, source, phase, score FROM reviews")
-    return [dict(row) for row in rows]
+async def stored(bot: Any, expected: int) -> list[dict[str, Any]]:
+    """The stored reviews once ``expected`` are there: the card is sent first, then recorded."""
+    async with asyncio.timeout(5):
+        while True:
+            rows = await bot.database.fetchall("SELECT user_id, source, phase, score FROM reviews")
+            if len(rows) >= expected:
+                return [dict(row) for row in rows]
+            await asyncio.sleep(0.02)
 
 
 async def test_check_modal_reviews_hostile_4000_char_answer_without_pings(
@@ -49,7 +55,7 @@ async def test_check_modal_reviews_hostile_4000_char_answer_without_pings(
             shown, {"review:answer": answer, "review:phase": "Requirements"}
         )
         reply = await submitted.wait_message()
-        rows = await stored(bot)
+        rows = await stored(bot, 1)
     assert submitted.ephemeral and submitted.latency < 3
     embed = reply["embeds"][0]
     assert embed["title"].startswith("Answer review · 3/5 items met · 1 failure mode")
@@ -70,7 +76,7 @@ async def test_check_modal_with_an_unknown_phase_says_so(standin, bot_env, run_b
         await shown.wait_callback()
         submitted = standin.submit_modal(shown, {"review:answer": GOOD, "review:phase": "lunch"})
         reply = await submitted.wait_message()
-        rows = await stored(bot)
+        rows = await stored(bot, 0)
     assert submitted.ephemeral
     assert reply["content"].startswith("Unknown phase `lunch`")
     assert rows == []
@@ -92,7 +98,7 @@ async def test_context_menu_reviews_another_members_message_privately(
         await again.wait_message()
         blank = standin.message_command(asker, "Check against checklist", int(empty["id"]))
         blank_reply = await blank.wait_message()
-        rows = await stored(bot)
+        rows = await stored(bot, 1)
     assert call.ephemeral and blank.ephemeral
     embed = reply["embeds"][0]
     assert "3/5 items met" in embed["title"] and "1 failure mode" in embed["title"]
@@ -134,7 +140,7 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
             )
             replies = [m for m in standin.channel_messages(thread)
                        if m["author"]["id"] != str(member) and m.get("message_reference")]
-            rows = await stored(bot)
+            rows = await stored(bot, 1)
         assert len(replies) == 1
         assert replies[0]["content"].startswith("**Checklist 3/5**")
         assert not replies[0].get("mention_everyone") and replies[0].get("mentions", []) == []
