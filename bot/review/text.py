@@ -176,6 +176,8 @@ def _may_be_bullet(stripped: str) -> bool:
 
 def _split_sentences(line: str) -> list[str]:
     """Sentences of one line; the end punctuation stays with its sentence."""
+    if _SENTENCE_END.search(line) is None:  # most lines hold one sentence: no loop needed
+        return _bounded(line) if line else []
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
