@@ -11,14 +11,8 @@ from bot.daily.cohort import GRADUATION_DAY, must_prompts, plan_for_day
 from bot.daily.messages import DailyMessages, post_marker, prompt_variables, status_variables
 from bot.daily.models import Attention, PostKind, PostRecord, Schedule
 from bot.daily.service import DailyStatus
-from bot.render import (
-    EMBED_TOTAL_LIMIT,
-    FIELD_COUNT_LIMIT,
-    FIELD_VALUE_LIMIT,
-    MESSAGE_LIMIT,
-    RenderedMessage,
-    Renderer,
-)
+from bot.render import Renderer
+from tests.render_checks import assert_fits
 
 ON = date(2026, 11, 24)
 
@@ -31,18 +25,6 @@ def content() -> Content:
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
     return Renderer()
-
-
-def assert_fits(message: RenderedMessage) -> None:
-    """Within every limit without the renderer having to cut anything."""
-    assert not message.truncated
-    assert message.content is None or len(message.content) <= MESSAGE_LIMIT
-    if message.embed:
-        assert message.embed.total_length() <= EMBED_TOTAL_LIMIT
-        assert len(message.embed.fields) <= FIELD_COUNT_LIMIT
-        assert all(0 < len(f.value) <= FIELD_VALUE_LIMIT for f in message.embed.fields)
-    text = message.as_text()
-    assert "None" not in text and "Undefined" not in text
 
 
 def test_every_roadmap_day_renders_its_post_and_opener(

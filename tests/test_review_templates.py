@@ -9,16 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.content import load_content
-from bot.render import (
-    DESCRIPTION_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    FIELD_COUNT_LIMIT,
-    FIELD_VALUE_LIMIT,
-    MESSAGE_LIMIT,
-    RenderedMessage,
-    Renderer,
-)
+from bot.render import Renderer
 from bot.review import Reviewer
+from tests.render_checks import assert_fits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "rubric-eval" / "dev.jsonl"
@@ -45,15 +38,6 @@ def renderer() -> Renderer:
     return Renderer()
 
 
-def _within_limits(message: RenderedMessage) -> None:
-    assert not message.truncated
-    assert message.content is None or len(message.content) <= MESSAGE_LIMIT
-    if message.embed is not None:
-        assert message.embed.total_length() <= EMBED_TOTAL_LIMIT
-        assert len(message.embed.description or "") <= DESCRIPTION_LIMIT
-        assert len(message.embed.fields) <= FIELD_COUNT_LIMIT
-        assert all(len(f.value) <= FIELD_VALUE_LIMIT for f in message.embed.fields)
-
 
 def test_every_labeled_answer_fits_in_both_templates(
     reviewer: Reviewer, renderer: Renderer
@@ -62,8 +46,8 @@ def test_every_labeled_answer_fits_in_both_templates(
     assert len(answers) >= 100
     for number, (answer, phase) in enumerate(answers):
         review = reviewer.review(answer, phase=PHASES[number % len(PHASES)] if phase else None)
-        _within_limits(renderer.render("review/card.md.j2", review=review, source_label=None))
-        _within_limits(renderer.render("review/compact.md.j2", review=review))
+        assert_fits(renderer.render("review/card.md.j2", review=review, source_label=None))
+        assert_fits(renderer.render("review/compact.md.j2", review=review))
 
 
 def test_card_shows_evidence_tips_failure_modes_and_deliverables(
