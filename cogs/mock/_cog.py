@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -21,14 +21,14 @@ from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
-from bot.mock.posts import Post, lobby_variables, status_variables
+from bot.mock.posts import lobby_variables, status_variables
 from bot.mock.scorecard import engine_reviewer
-from bot.mock.service import MockConfig, MockService, ThreadGone
-from bot.mock.timeline import Kind
+from bot.mock.service import MockConfig, MockService
 from bot.mock.timers import SchedulerTimers
 from bot.render import RenderedMessage
 from bot.review import Reviewer
-from cogs.mock._views import DYNAMIC_ITEMS, AnswerModal, lobby_view, scorecard_view
+from cogs.mock._announcer import ThreadAnnouncer
+from cogs.mock._views import DYNAMIC_ITEMS, AnswerModal, lobby_view
 from storage.guilds import GuildRepository
 from storage.mock import MockRepository
 
@@ -38,48 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction["BarRaiser"]
 THREAD_NAME_LIMIT = 100
-
-
-class ThreadAnnouncer:
-    """The service's ``Announcer``: posts to a round's thread by id, no cache needed."""
-
-    def __init__(self, bot: BarRaiser, cog: MockCog) -> None:
-        self.bot, self.cog = bot, cog
-
-    async def post(self, session: MockSession, post: Post) -> None:
-        if session.thread_id is None:
-            return
-        rendered = self.bot.renderer.render(post.template, **post.variables)
-        card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
-        extra: dict[str, Any] = {}
-        if card is not None:
-            extra["view"] = scorecard_view(session.session_id, self.bot.content.rubric.checklist)
-        thread = self.bot.get_partial_messageable(session.thread_id)
-        try:
-            await thread.send(**rendered_to_kwargs(rendered), **extra)
-        except discord.NotFound as error:
-            raise ThreadGone(session.thread_id) from error
-        self.bot.metrics.posts.labels(kind=f"mock_{post.kind.value}", outcome="ok").inc()
-        if card is not None:
-            await self.cog.service.store_scorecard(
-                session.session_id, card.candidate_user_id, rendered.as_text()
-            )
-
-    async def archive(self, session: MockSession) -> None:
-        """Close the lobby, then archive (not lock) so the group can keep discussing."""
-        if session.thread_id is None:
-            return
-        if session.lobby_message_id is not None:
-            lobby = self.bot.renderer.render(
-                "mock/lobby.md.j2", **lobby_variables(self.bot.content, session)
-            )
-            message = self.bot.get_partial_messageable(session.thread_id).get_partial_message(
-                session.lobby_message_id
-            )
-            await message.edit(**rendered_to_kwargs(lobby), view=None)
-        thread = await self.bot.fetch_channel(session.thread_id)
-        if isinstance(thread, discord.Thread):
-            await thread.edit(archived=True)
 
 
 @app_commands.guild_only()

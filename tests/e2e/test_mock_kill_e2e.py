@@ -36,6 +36,8 @@ async def test_sigkill_mid_phase_resumes_with_the_right_time_left(
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=20,
                                  what="phase 2 after the restart")
         posted_at = time.time()
+        refused = standin.slash(cand, thread, "mock end", {})  # not the host, no Manage Threads
+        assert "Only the host" in (await refused.wait_message())["content"] and refused.ephemeral
         end = standin.slash(host, thread, "mock end", {})
         await end.wait_message()
         await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
