@@ -19,7 +19,15 @@ from bot.review.checklist import has_live_alarms
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.patterns import expand, words
 from bot.review.people import team_will_handle
-from bot.review.stance import claims, clause_after, clause_before, in_quotes, is_warning, local
+from bot.review.stance import (
+    claims,
+    clause_after,
+    clause_before,
+    in_quotes,
+    is_retracted,
+    is_warning,
+    local,
+)
 from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
@@ -86,7 +94,7 @@ _UNBOUNDED = words(
         r" (?:scale|scaling|capacity|load|backpressure|throughput|limits|sizing)",
     ),
     *expand(
-        "is|are|being",
+        "is|are|being|'s|'re",
         r" (?:basically |effectively |practically |virtually |just )?"
         r"(?:unlimited|infinite|limitless|bottomless)\b",
     ),
@@ -109,6 +117,11 @@ _UNBOUNDED = words(
     r"without (?:ever )?(?:thinking|worrying) about (?:it|scale|scaling|capacity|load)",
     r"never (?:be )?the bottleneck", r"scal\w* (?:\w+ )?forever", r"limitless",
     r"unbounded (?:scale|scaling|throughput|capacity)", r"no matter how (?:much|big|many|large)",
+    r"however (?:much|big|many|large) ",
+    *expand(
+        "never|don'?t|won'?t|no need to",
+        r" (?:\w+ ){0,2}(?:plan|size|provision|do (?:the )?math)\w* (?:for )?(?:capacity|scale|load)",
+    ),
 )
 _BOUND = re.compile(
     r"\$\s?\d|/month|per month|\d\s?(?:[kmgtp]b|tb|pb)\b|\bup to \d|\blimit of\b|\bquota|\bcap(?:ped)?"
@@ -154,7 +167,11 @@ _BOUNDARY = words(
     r"could be (?:\w+ ){0,5}stale", r"stale (?:is|for) (?:fine|ok|okay|acceptable)",
     r"fine (?:to be|if) (?:\w+ ){0,3}stale", r"ok(?:ay)? (?:to be|if) (?:\w+ ){0,3}stale",
     r"acceptable (?:to be|if) (?:\w+ ){0,3}stale", r"only\b[^\n]{0,40}strong",
-    r"strong[^\n]{0,60}\bonly\b", r"except\b", r"exception\b", r"approximate (?:is )?(?:ok|fine)",
+    r"strong[^\n]{0,60}\bonly\b", r"approximate (?:is )?(?:ok|fine)",
+    # "except"/"exception" draw a boundary only next to consistency words ("strong for
+    # everything except view counts"), not "… except reads also go to the primary"
+    *expand("except|exception", r"\b[^\n]{0,60}\b(?:consisten|stale|eventual|strong|lag|fresh)"),
+    *expand("consisten|stale|eventual|strong|lag|fresh", r"[^\n]{0,60}\bexcept(?:ion)?\b"),
     r"last[- ]writer[- ]wins", r"seconds? stale",
 )
 
@@ -203,6 +220,8 @@ def monitor_later(analysis: Analysis) -> Sentence | None:
             continue
         if in_quotes(sentence.low, deferral.start()) or is_warning(sentence.low):
             continue
+        if is_retracted(analysis.doc, sentence, sentence.low.find(deferral.group(0))):
+            continue  # "we could add monitoring later... actually no, scratch that"
         return sentence
     return None
 

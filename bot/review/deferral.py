@@ -14,7 +14,8 @@ from bot.review.patterns import expand, word_start, words
 from bot.review.stance import is_negated
 
 _MONITORING = re.compile(
-    r"\b(?:monitor\w*|observab\w*|metrics?|dashboards?|alarms?|alert\w*|logging|logs?|tracing"
+    # "logs" but not "log": "we keep appending to the log" is the data, not its monitoring
+    r"\b(?:monitor\w*|observab\w*|metrics?|dashboards?|alarms?|alert\w*|logging|logs|tracing"
     r"|instrument\w*|telemetry|prometheus|grafana|cloudwatch|datadog|pagerduty|health ?checks?"
     r"|slos?|paging)\b"
 )
@@ -53,6 +54,15 @@ DEFERRAL = words(
     r"|ready|sign up|signs up|onboard\w*|arrive|show up|start using|join)\b",
     r"after (?:the )?(?:pilot|beta|soft launch|first release|public launch|ga\b"
     r"|general availability)",
+    # "Alerting/metrics: post-MVP", "post-GA", "post v1"
+    r"post[- ]?(?:mvp|ga\b|v1\b|release|beta|pilot|migration|cutover|rollout)",
+    # "after the migration settles", "once things calm down": a later stage, named by an event
+    *expand(
+        "after|once|when",
+        r"\b[^,.;\n]{0,30}\b(?:settles?|settled|stabili[sz]\w*|calms? down|lands?|landed"
+        r"|is done|are done|wraps? up|is over|finish\w*|complet\w*)\b",
+    ),
+    *expand("is|are|'s|'re", r" (?:good )?enough for now"),
 )
 _CLAUSE = re.compile(rf";|—|–| - |,|{word_start('but')}\b")
 

@@ -36,10 +36,20 @@ _HANDLE_VERB = (
     r"|rebalance|relocate|visit|drive out|go out)\b"
 )
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
+# "<team> is around during business hours and will take care of …", "support will email
+# customers … and make sure they've updated …": a second predicate shares the first one's
+# subject, which can sit further back than the usual 30 characters.
+_COORDINATED = ("and",)
+_COORDINATED_VERB = (
+    r" (?:then )?(?:make sure|remember|take care of|keep an eye|deal with|step in|jump in"
+    r"|follow up|chase|double-check|sort (?:it|things|them) out|fix (?:it|them|things)"
+    r"|handle (?:it|them|things))\b"
+)
 _HANDLE = words(
     r"rely on (?:users|customers|people|support|the team|someone|ops|devs|humans)\b",
     r"we (?:just |manually |then )?(?:check|eyeball|look at|restart|rerun|re-run|fix|clean up)\b",
-    *expand("|".join(_MODALS), _HANDLE_VERB), r"by hand\b", r"manually\b", r"war room\b",
+    *expand("|".join(_MODALS), _HANDLE_VERB), *expand("|".join(_COORDINATED), _COORDINATED_VERB),
+    r"by hand\b", r"manually\b", r"war room\b",
     r"watching (?:the )?(?:graphs?|dashboards?|metrics|it|logs|charts?|queues?)\b",
     r"as (?:they|things|issues|problems) come up\b", r"fixing (?:things|stuff|issues)\b",
     *expand(
@@ -49,6 +59,7 @@ _HANDLE = words(
     ),
 )
 _ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
+_SUBJECT_OF_COORDINATED = re.compile(rf"\b{_HUMAN}\b[^\n;.,]{{0,90}}?\band\s*$")
 _PRESENT_TENSE_ACTOR = re.compile(
     r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
     r"|attendants?|managers?|mods|moderators?|[\w-]+ team)\b[^\n;.]{0,30}?$"
@@ -62,9 +73,12 @@ _WE_HANDLING = re.compile(
     r"|(?:complain|tell us|report|let us know|call us|email us)[^\n]*\bfix"
 )
 _DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|deploys|capacity)\b")
+# An admin console or tool is where people act by hand, not something that notices or acts
+# for them ("the city ops manager will handle it manually from the admin console"), so it
+# is not on this list.
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
-    r"|ci\b|cron|scheduled|reconciler|one-click|console|tool(?:ing)?|rotation"
+    r"|ci\b|cron|scheduled|reconciler|one-click|rotation"
     r"|approval step|sop|workflow)"
 )
 
@@ -88,8 +102,8 @@ def _word_level(analysis: Analysis) -> Sentence | None:
             if _ANY_HUMAN.search(sentence.low) is None:
                 continue
         else:
-            actor = _ACTOR_BEFORE.search(sentence.low, 0, start)
-            present_tense = not match.group(0).startswith(_MODALS)
+            actor = _actor_of(sentence.low, start, text)
+            present_tense = not text.startswith(_MODALS + _COORDINATED)
             if present_tense and actor and _PRESENT_TENSE_ACTOR.search(actor.group(0)) is None:
                 actor = None
             if actor is None:
@@ -103,6 +117,15 @@ def _word_level(analysis: Analysis) -> Sentence | None:
             continue  # "monitoring is something we'd figure out after launch": monitor_later
         return sentence
     return None
+
+
+def _actor_of(low: str, start: int, verb: str) -> re.Match[str] | None:
+    """The person or team doing ``verb``: just before it, or the subject of the first
+    predicate when ``verb`` is the second one ("support will email … and make sure")."""
+    if verb.startswith(_COORDINATED):
+        return _SUBJECT_OF_COORDINATED.search(low, 0, start + len("and"))
+    actor = _ACTOR_BEFORE.search(low, 0, start)
+    return actor or _SUBJECT_OF_COORDINATED.search(low, 0, start)
 
 
 _PART_BREAK = re.compile(r";|—|–")
