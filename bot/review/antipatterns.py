@@ -117,7 +117,8 @@ _UNBOUNDED = words(
     r"without (?:ever )?(?:thinking|worrying) about (?:it|scale|scaling|capacity|load)",
     r"never (?:be )?the bottleneck", r"scal\w* (?:\w+ )?forever", r"limitless",
     r"unbounded (?:scale|scaling|throughput|capacity)", r"no matter how (?:much|big|many|large)",
-    r"however (?:much|big|many|large) ",
+    r"however (?:much|big|many|large) ", r"absorbs? whatever\b",
+    r"no (?:need for )?(?:capacity|scale|scaling|sizing) (?:math|planning|estimates?)",
     *expand(
         "never|don'?t|won'?t|no need to",
         r" (?:\w+ ){0,2}(?:plan|size|provision|do (?:the )?math)\w* (?:for )?(?:capacity|scale|load)",

@@ -123,9 +123,12 @@ def _is_setting(sentence: Sentence, match: re.Match[str]) -> bool:
     return match.group(0).startswith("timeout") and _TIMEOUT_SETTING.search(before) is not None
 
 
+_HUMAN_RESPONDER = (
+    r"(?:someone|whoever|ops|devs|(?:\w+ )?team|dispatchers?|managers?|support|attendants?"
+    r"|operators?|admins?|engineers?|sres?|technicians?|staff|crews?|folks|(?:shift )?leads?)"
+)
 _HUMAN_RESPONSE = re.compile(
-    r"\bby hand\b|\bmanually\b|(?:someone|whoever|ops|devs|(?:\w+ )?team|dispatchers|managers|support)"
-    r"[^\n.;]{0,30}\b(?:will|'ll)\b"
+    rf"\bby hand\b|\bmanually\b|{_HUMAN_RESPONDER}[^\n.;]{{0,30}}\b(?:will|'ll)\b"
 )
 
 # Every match contains one of these; testing them first skips a scan that cannot skip ahead.
