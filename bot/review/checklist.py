@@ -51,7 +51,7 @@ _FAILURE = words(
     r"partitioned", r"split[- ]brain", r"hiccups?", r"errors?\b(?![- ](?:rates?|budget|ratio))",
     r"disconnect\w*", r"brown[- ]?outs?", r"is slow", r"gets slow", r"goes slow", r"are slow",
     r"slow (?:→|->|:)", r"breaks?\b", r"broken", r"evicted", r"interrupted", r"killed", r"oom\b",
-    r"doesn'?t (?:answer|respond|reply|return|come back|ack\w*|reach)",
+    r"doesn'?t (?:answer|respond|reply|return|come back|ack\w*|reach|report\w*)",
     r"does not (?:answer|respond|reply|return|come back|ack\w*|reach)",
     r"didn'?t (?:answer|respond|reply|return|come back|ack\w*)",
     r"fails to (?:answer|respond|reply|return|come back|ack\w*|reach)",
@@ -61,7 +61,7 @@ _FAILURE = words(
     r"goes (?:silent|offline|away|dark)", r"went (?:offline|dark)", r"go dark", r"is offline",
     r"is gone\b",
     r"disappears?\b", r"vanish\w*", r"kills?\b", r"blocks? (?:us|our)\b", r"blocked\b",
-    r"403s?\b", r"banned\b",
+    r"403s?\b", r"banned\b", r"421s?\b",  # SMTP "try again later" (a 429 is usually the limiter itself)
     *expand("uplink|link|connection|connectivity|network|wifi|internet|vpn", r" drops\b"),
     r"exceed(?:s|ed)? (?:the |its |a |our )?(?:\d+ ?ms )?(?:budget|timeout|deadline)",
     *expand("budget|timeout|deadline", " is exceeded"), r"it'?s exceeded", r"black-?hol\w*",
@@ -108,6 +108,7 @@ _RESPONSE = words(
     r"fencing", r"catches up", r"still confirms?",
     r"serves? (?:the )?(?:last|previous|cached|stale|old)",
     r"last (?:good|rendered|cached|successful|known)",
+    r"boots? (?:back|into the (?:old|previous|other))",
 )
 _PERCEIVED = re.compile(r"(?:assumes?|think|thinks|feels?|looks?|seems?|as if)\s+(?:it'?s|it is|that)?\s*$")
 _TIMEOUT_SETTING = re.compile(r"(?:\d[\w-]*|visibility|idle|session|lock|connect(?:ion)?)[ -]$")
@@ -227,7 +228,7 @@ _ALERTING = words(
 )
 _SIGNAL = words(
     r"p\d{2,3}\b", r"latency", r"5xx", r"4xx", r"errors?\b", r"error[- ]rate", r"depth", r"lag\b",
-    r"age\b", r"throttl", r"success rate", r"failure rate", r"rate\b", r"count", r"backlog",
+    r"age\b", r"throttl", r"success rate", r"succeed\w*", r"failure rate", r"rate\b", r"count", r"backlog",
     r"iterator", r"queue", r"qps", r"rps", r"freshness", r"cpu\b", r"memory", r"disk",
     r"throughput", r"saturation", r"burn", r"budget", r"drops?\b", r"404s", r"timeouts?",
     r"heartbeat", r"stale", r"mismatch", r"oversell", r"duplicate", r"per minute", r"per hour",

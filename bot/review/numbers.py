@@ -68,7 +68,8 @@ _SETTING_CUE = re.compile(
     r"(?:every|ttl|retention|timeout|time-out|bake|baking|poll\w*|interval|expir\w*|window|lease"
     r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for"
     r"|(?<!goes )(?<!go )(?<!is )(?<!are )over|last"
-    r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per)\W*(?:~|≈|about|around)?\s*$"
+    r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per"
+    r"|(?:each|every|per) (?:ring|stage|wave|step|phase))\W*(?:~|≈|about|around)?\s*$"
 )
 _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
 _ALARM_CONTEXT = re.compile(r"\b(?:alarms?|alerts?|pages?|paged|paging|on-?call)\b")
@@ -77,6 +78,17 @@ _TRIGGER_THRESHOLD = re.compile(
     r"\s*(?:~|≈|about|around)?\s*$|(?:haven'?t|hasn'?t|didn'?t|not) \w+(?: \w+)? in\s*$"
     r"|(?:doesn'?t|does not|don'?t|didn'?t|fails? to|not) \w+(?: \w+)? within\s*$"
 )
+# "if the firmware doesn't report healthy (connected + sensors OK) within 10 min": the same
+# health window with a longer condition, read over a wider span than ``before``
+_HEALTH_WINDOW = re.compile(
+    r"(?:doesn'?t|does not|don'?t|didn'?t|fails? to|not) [^.;\n]{1,60}? within\s*$"
+)
+# "users with < 10K followers": a cutoff that splits a population, a setting like a TTL
+_CUTOFF = re.compile(
+    r"with (?:[<>≤≥]=?|under|over|fewer than|more than|less than|at least|at most)\s*~?\s*$"
+)
+# "doesn't matter if it's 1x or 100x": growth waved away, not an estimate
+_GROWTH_EITHER_WAY = re.compile(r"\s?x or \d|\d\s?x or\s*$")
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
@@ -85,7 +97,8 @@ _PERCENT_GOOD = re.compile(
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
     r"|roll out|canary|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
-    r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d)"
+    r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d"
+    r"|%\s?(?:battery|charge|discount|off\b|commission|fee|tip|tax))"
 )
 _NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)[ -]?(?:nines|9s)\b")
 _WORD_FRESHNESS = re.compile(
@@ -100,6 +113,8 @@ _WORD_QUANTITIES = (
     (_SINGLE_DIGIT_MS, "time", ("single",)),
     (_WORD_FRESHNESS, "freshness", ("second", "minute")),
 )
+# "within 300 m": metres, not millions
+_DISTANCE_BEFORE = re.compile(r"(?:within|radius(?: of)?|away|distance of|walk of)\s*~?\s*$")
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
 _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
 
@@ -149,11 +164,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
         return False  # "until we pass 1M users", "haven't reported in 6 h": a condition
     value = _value(match.group("num"), match.group("mag"))
     if kind == "time":
-        if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):
-            return False
-        if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
-            return False  # "prices older than 24 h get a label": a setting, unless alarmed on
-        return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
+        return _time_counts(low, match, before)
     if kind == "percent":
         if 99 <= value < 100:
             return True
@@ -163,8 +174,14 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
             return True
         return _PERCENT_GOOD.search(low) is not None
     if kind == "growth":
+        if _GROWTH_EITHER_WAY.match(low, match.end()) or _GROWTH_EITHER_WAY.search(before):
+            return False
         return _REPLICATION.match(low, match.end() + 1) is None and "retr" not in before
+    if kind == "rate" and before.endswith("+"):
+        return False  # "creeps back up +1 connection per minute": a step size, not a load
     if kind == "count":
+        if _CUTOFF.search(before):
+            return False
         has_scale = bool(match.group("mag")) or "," in match.group("num") or value >= 1000
         return has_scale or (value >= 10 and _APPROX_CUE.search(before) is not None)
     if kind == "ratio":
@@ -172,11 +189,25 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     return True
 
 
+def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
+    """A latency, freshness or recovery target, not a window, wait or bake time."""
+    wider = max(0, match.start() - 90)
+    if before.endswith("within ") and _HEALTH_WINDOW.search(low, wider, match.start()):
+        return False
+    if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):
+        return False
+    if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
+        return False  # "prices older than 24 h get a label": a setting, unless alarmed on
+    return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
+
+
 def quantities(low: str) -> list[Quantity]:
     """The counted quantities of one sentence (lowercased)."""
     found: list[Quantity] = []
     for match in _NUMBER.finditer(low):
         if match.start() and low[match.start() - 1] in _NOT_BEFORE_NUMBER:
+            continue
+        if match.group("mag") == " m" and _DISTANCE_BEFORE.search(low, 0, match.start()):
             continue
         kind = _kind(low, match)
         if kind is not None and _counts(low, match, kind):
@@ -205,5 +236,14 @@ def prompt_values(prompt: str | None) -> frozenset[tuple[str, float]]:
 
 
 def is_restated(quantity: Quantity, given: frozenset[tuple[str, float]]) -> bool:
+    """A number the prompt gave, or (for growth) the ratio of two it gave: "from 2M to
+    20M" makes "at 10x" a restatement too."""
     family = "time" if quantity.kind == "time" else "other"
-    return (family, quantity.value) in given
+    if (family, quantity.value) in given:
+        return True
+    return quantity.kind == "growth" and _is_prompt_ratio(quantity.value, given)
+
+
+def _is_prompt_ratio(value: float, given: frozenset[tuple[str, float]]) -> bool:
+    numbers = [number for family, number in given if family == "other" and number > 0]
+    return any(abs(big / small - value) < 1e-6 for big in numbers for small in numbers)
