@@ -262,6 +262,28 @@ _PRODUCT_ALERT = re.compile(
 )
 _PRODUCT_DASHBOARD = re.compile(r"dashboards? (?:query|queries|loads?|renders?|page|widget)")
 _HYPOTHETICAL = re.compile(r"\bwould (?:need|require|mean|have)\b")
+# "< 100 ms p95 — web pages stall", "every tracking page refresh": a page of the product,
+# not paging someone
+_WEB_PAGE_BEFORE = re.compile(
+    r"(?:web|tracking|product|home|landing|detail|search|status|results|order|checkout|event"
+    r"|cart|item|booking|login|error|static|html)[ -]$"
+)
+_WEB_PAGE_AFTER = re.compile(r"s?\b[ -](?:refresh\w*|loads?|views?|renders?|stalls?|weight|size)\b")
+# "-- must update exactly N rows, else ROLLBACK": a database transaction, not a deploy
+_TRANSACTION = re.compile(r"\b(?:txns?|transactions?|rows?|sql|saga)\b")
+# "Runbooks: we'll have them.", "On-call: yes.": a heading with a promise and no content
+_BARE_PROMISE = re.compile(
+    r":\s*(?:yes|yep|sure|of course|obviously|tbd|todo|standard|the usual"
+    r"|we'?ll (?:have|write|add) (?:them|it|one|some))\W*$"
+)
+
+
+def _is_web_page(low: str, end: int) -> bool:
+    """Whether an alerting match that ends in "page" names a page of the product."""
+    if not low[:end].rstrip("s").endswith("page"):
+        return False
+    page = low.rfind("page", 0, end)
+    return bool(_WEB_PAGE_BEFORE.search(low, 0, page) or _WEB_PAGE_AFTER.match(low, page + 4))
 
 
 def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
@@ -272,6 +294,8 @@ def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
             sentence.low, 0, start
         ):
             continue  # "a dashboard query returns in < 2 s", "price-drop alerts": the product
+        if _is_web_page(sentence.low, match.end() - sentence.start):
+            continue
         if analysis.index(sentence) in analysis.committed:
             continue  # "someone watches the dashboard" is team_will_handle, not operability
         if _SIGNAL.search(sentence.low) and not _deferred(sentence):
@@ -293,10 +317,20 @@ def operations_ready(analysis: Analysis) -> Sentence | None:
     if alarm is not None:
         return alarm
     for sentence, match in claims(analysis.doc, _PRACTICE):
+        if _not_a_practice(sentence, match):
+            continue
         before = sentence.low[: match.start() - sentence.start]
         if not _deferred(sentence) and _HYPOTHETICAL.search(before) is None:
             return sentence
     return None
+
+
+def _not_a_practice(sentence: Sentence, match: re.Match[str]) -> bool:
+    """A transaction rollback, or a practice only promised ("Runbooks: we'll have them")."""
+    if _BARE_PROMISE.search(sentence.low):
+        return True
+    rollback = match.group(0).startswith("roll")
+    return rollback and (sentence.code or _TRANSACTION.search(sentence.low) is not None)
 
 
 DETECTORS: dict[str, Detector] = {

@@ -85,6 +85,9 @@ _INTERNAL = words(
     r"consumer", r"cpu\b", r"db\b", r"database", r"cache lookup", r"hop\b", r"budget",
     r"component", r"alarms?", r"alerts?", r"paging", r"page (?:if|when)", r"pages? (?:the |on-?call)",
     r">", r"≥", r"on-?call", r"dashboards?", r"war[- ]room", r"runbook", r"pages\.?$",
+    # "eta-svc answers in p99 < 30 ms per call (every tracking page refresh)": a service's
+    # own latency, even when a customer surface is named as its caller
+    r"svc\b", r"per call\b", r"served by\b", r"calls?/s",
 )
 _QUOTED_UI = re.compile(r"\"[^\"\n]{2,60}\"|'(?<![a-z0-9]')[^'\n]{2,60}'(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
