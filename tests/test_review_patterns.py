@@ -8,11 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.review import antipatterns, checklist, customer, deferral, ownership, people, stance
+from bot.review import (
+    antipatterns,
+    checklist,
+    customer,
+    deferral,
+    failures,
+    ownership,
+    people,
+    stance,
+)
 from bot.review.patterns import WordPattern, word_start, words
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
-MODULES = (antipatterns, checklist, customer, deferral, ownership, people, stance)
+MODULES = (antipatterns, checklist, customer, deferral, failures, ownership, people, stance)
 WORD_PATTERNS = {
     f"{module.__name__}.{name}": value
     for module in MODULES
