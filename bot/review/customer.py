@@ -65,6 +65,7 @@ _CUSTOMER_CONTEXT = re.compile(
     r"|driver experience|driver view|investor|signer|donor|learner|applicant|candidate|voter"
     r"|attendee|visitor|participant|subscriber|parent|citizen"
     r"|developer|caller|member|\bcx\b|experience|promise|story"
+    r"|\w(?<!internal)-facing"  # "What we measure (engineer-facing):", "fan-facing targets"
 )
 _SURFACE = words(
     r"add[- ]to[- ]cart", r"checkout", r"check out", r"page loads?", r"button", r"redirects?\b",
@@ -126,7 +127,9 @@ def person_subject(low: str) -> re.Match[str] | None:
     possessive = match.group(1).endswith(("'s", "'"))
     return match if possessive or _ACTS.match(low, match.end()) else None
 _COUNTED = re.compile(r"\d[\d.,]*\s?(?:k|m|b|million|billion)?\s*(?:\w+\s)?$")
-_JUSTIFIES_CONSISTENCY = re.compile(r"consisten|in sync|same (?:data|state)|latest write")
+_JUSTIFIES_CONSISTENCY = re.compile(
+    r"consisten|in sync|same (?:data|state)|latest write|never (?:\w+ ){0,2}stale"
+)
 
 
 def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
@@ -138,11 +141,23 @@ def _customer_quantity(analysis: Analysis, sentence: Sentence) -> bool:
     return any(q.kind in ("time", "percent", "nines") for q in analysis.quantities(sentence))
 
 
+_PAGING = re.compile(r"\b(?:alarms?|alerts?|pag(?:es|ed|ing)|on-?call)\b")
+_REASON_BEFORE = re.compile(r"\b(?:because|since|as|so that)\b[^\n]{0,30}$")
+
+
+def _only_a_reason_to_page(low: str, actor_start: int) -> bool:
+    """'> 5 min pages, because advertisers pace budgets off it': the customer justifies an
+    alarm threshold, which GUIDE 2.1 does not count as customer framing."""
+    return bool(_REASON_BEFORE.search(low, 0, actor_start)) and _PAGING.search(low) is not None
+
+
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
     actor = _ACTOR.search(low) or _FIRST_PERSON.search(low) or person_subject(low)
     if actor and (is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start())):
         actor = None  # "no users", or "10K members": a scale count, not a person acting
+    if actor and _only_a_reason_to_page(low, actor.start()):
+        actor = None
     felt = _EXPERIENCE.search(low) is not None
     concrete = _CONCRETE.search(low) or _customer_quantity(analysis, sentence)
     if actor and felt and (concrete or _QUOTED_UI.search(low)):

@@ -130,6 +130,17 @@ def _human_response(low: str) -> bool:
 
 
 _METRIC_AFTER = re.compile(r"[- ]?(?:rates?|ratio|count|metrics?|budget)\b")
+# "Alarms: 5xx > 0.5%, fallback-mode > 1%": in an alarm list, "<signal> > <threshold>" names
+# what is measured; neither the failure nor the response word in it is a plan
+_ALARM_LINE = re.compile(r"\b(?:alarms?|alerts?|dashboards?|slos?|pages?)\b")
+_THRESHOLD = re.compile(r"[\w-]+\s?[<>≤≥]=?\s?~?\d[\w.%]*")
+
+
+def _thresholds_blanked(low: str) -> str:
+    """``low`` with every "<signal> > <threshold>" of an alarm line blanked out."""
+    if _ALARM_LINE.search(low) is None:
+        return low
+    return _THRESHOLD.sub(lambda m: " " * len(m.group(0)), low)
 
 
 def failure_planning(analysis: Analysis) -> Sentence | None:
@@ -139,12 +150,14 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
             continue
         if _METRIC_AFTER.match(sentence.low, match.end() - sentence.start):
             continue  # "crash rate", "join-failure rate": a metric, not a failure
+        if _thresholds_blanked(sentence.low)[match.start() - sentence.start] == " ":
+            continue
         responders = [sentence]
         following = analysis.doc.next_in_line(sentence)
         if following is not None and _usable(following):
             responders.append(following)
         for responder in responders:
-            text = responder.low
+            text = _thresholds_blanked(responder.low)
             if responder is sentence:
                 start, end = match.start() - sentence.start, match.end() - sentence.start
                 text = text[:start] + " " + text[end:]
