@@ -151,8 +151,23 @@ def _only_a_reason_to_page(low: str, actor_start: int) -> bool:
     return bool(_REASON_BEFORE.search(low, 0, actor_start)) and _PAGING.search(low) is not None
 
 
+# "the PR shows 'runner lost, retrying' instead of a red X": a failure shown to the customer
+# as a message, told against what they would otherwise see
+_NOT_A_SCREEN = r"(?<!log )(?<!logs )(?<!console )(?<!dashboard )(?<!trace )"
+_SHOWN_INSTEAD = re.compile(
+    _NOT_A_SCREEN + r"\b(?:shows?|displays?|sees?|gets?)\s+(?:an? |the )?[\"'][^\"'\n]{2,60}[\"']"
+    r"\s+(?:instead of|rather than)\b"
+)
+
+
+def _shown_instead(low: str) -> bool:
+    return ("instead of" in low or "rather than" in low) and _SHOWN_INSTEAD.search(low) is not None
+
+
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
+    if _shown_instead(low):
+        return True
     actor = _ACTOR.search(low) or _FIRST_PERSON.search(low) or person_subject(low)
     if actor and (is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start())):
         actor = None  # "no users", or "10K members": a scale count, not a person acting
@@ -179,6 +194,8 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
 def _could_be_customer(sentence: Sentence, framed: dict[str, bool]) -> bool:
     """Cheap gate: a person, a customer surface, or a customer-framed heading."""
     if _GATE.search(sentence.low) is not None or person_subject(sentence.low):
+        return True
+    if _shown_instead(sentence.low):
         return True
     if not sentence.context:
         return False

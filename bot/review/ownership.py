@@ -40,6 +40,9 @@ _NAMED_TEAM = words(
 _DUTY_THEN_TEAM = words(
     *(rf"{duty}\b[^\n.;]{{0,25}}?\b(?:is |= )?(?:the )?([\w/&+-]+) team\b"
       for duty in ("on-?call", "rotation", "pager")),
+    # "on-call (primary + secondary from the ticketing team)": held by, further along
+    *(rf"{duty}\b[^\n.;]{{0,40}}?\b(?:from|held by|inside|within) (?:the )?([\w/&+-]+) team\b"
+      for duty in ("on-?call", "rotation", "pager")),
 )
 _NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
 _GENERIC_NAMES = frozenset(

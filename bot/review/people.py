@@ -78,7 +78,7 @@ _DUTY_OBJECT = re.compile(r"\s*(?:upgrades|patching|on-?call|the pager|paging|de
 # is not on this list.
 _MECHANISM = re.compile(
     r"\b(?:alarms?|alerts?|paged|pages|paging|runbooks?|playbooks?|scripts?|automat\w*|pipeline"
-    r"|ci\b|cron|scheduled|reconciler|one-click|rotation"
+    r"|ci\b|cron|scheduled|reconciler|one-click|rotation|primary ?(?:\+|/|and) ?secondary"
     r"|approval step|sop|workflow)"
 )
 
