@@ -94,5 +94,6 @@ def test_each_missing_channel_permission_is_named() -> None:
 
 def test_a_channel_with_every_permission_passes() -> None:
     perms = Perms(**{need.flag: True for need in DAILY_CHANNEL_NEEDS})
-    check_channel_permissions("design", [n.label for n in missing_permissions(
-        perms, DAILY_CHANNEL_NEEDS)])
+    missing = [n.label for n in missing_permissions(perms, DAILY_CHANNEL_NEEDS)]
+    assert missing == []
+    check_channel_permissions("design", missing)  # raises BotError when anything is missing
