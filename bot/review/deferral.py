@@ -63,6 +63,12 @@ DEFERRAL = words(
         r"|is done|are done|wraps? up|is over|finish\w*|complet\w*)\b",
     ),
     *expand("is|are|'s|'re", r" (?:good )?enough for now"),
+    # "Monitoring: v1.1", "a fast-follow", "Metrics: TBD", "in the second milestone"
+    r"v1\.[1-9]\b", r"v[3-9]\b", r"fast[- ]follow\w*", r"follow[- ]?up (?:item|task|ticket|work)\b",
+    r"a follow[- ]?up\b", r"tbd\b", r"to be decided", r"afterwards?\b", r"as soon as we (?:have|get|see)",
+    r"not in this (?:iteration|release|phase|version|sprint|milestone)",
+    r"not (?:needed|required|necessary) to (?:launch|ship|go live)",
+    *expand("second|2nd|third|later|future|subsequent", r" (?:milestone|release|iteration|phase|sprint)"),
 )
 _CLAUSE = re.compile(rf";|—|–| - |,|{word_start('but')}\b")
 

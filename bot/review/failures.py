@@ -115,10 +115,11 @@ _HUMAN_RESPONDER = (
 )
 _HUMAN_RESPONSE = re.compile(
     rf"\bby hand\b|\bmanually\b|{_HUMAN_RESPONDER}[^\n.;]{{0,30}}\b(?:will|'ll)\b"
+    rf"|\brely on (?:the |our )?(?:night |day )?(?:shift|{_HUMAN_RESPONDER})\b"
 )
 
 # Every match contains one of these; testing them first skips a scan that cannot skip ahead.
-_HUMAN_RESPONSE_CUES = ("by hand", "manually", "will", "'ll")
+_HUMAN_RESPONSE_CUES = ("by hand", "manually", "will", "'ll", "rely on")
 
 
 def _human_response(low: str) -> bool:

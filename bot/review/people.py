@@ -24,7 +24,7 @@ _HUMAN = (
     r"|attendants?|clerks?|agents?|technicians?|employees?|compliance|finance|legal|security"
     r"|mods|moderators?|reviewers?|community managers?|volunteers?|field (?:workers|techs?|staff"
     r"|teams?|ops|crews?)|techs?|crews?"
-    r"|qa|accounting)"
+    r"|qa|accounting|engineering|dbas?|(?:night |day |the )?shift)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
 _HANDLE_VERB = (
@@ -33,7 +33,7 @@ _HANDLE_VERB = (
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
     r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at|triage|swap|recharge"
-    r"|rebalance|relocate|visit|drive out|go out)\b"
+    r"|rebalance|relocate|visit|drive out|go out|refund|take it from there|catch)\b"
 )
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 # "<team> is around during business hours and will take care of …", "support will email
@@ -47,6 +47,10 @@ _COORDINATED_VERB = (
 )
 _HANDLE = words(
     r"rely on (?:users|customers|people|support|the team|someone|ops|devs|humans)\b",
+    # "we rely on the night shift to catch stuck orders", "X is responsible for noticing …"
+    rf"rely on {_HUMAN} to (?:catch|notice|remember|check|fix|spot|flag|handle|watch|clean"
+    r"|restart|re-?run)\b",
+    r"responsible for (?:noticing|remembering|checking|watching|catching|spotting|restarting)\b",
     r"we (?:just |manually |then )?(?:check|eyeball|look at|restart|rerun|re-run|fix|clean up)\b",
     *expand("|".join(_MODALS), _HANDLE_VERB), *expand("|".join(_COORDINATED), _COORDINATED_VERB),
     r"by hand\b", r"manually\b", r"war room\b",
@@ -54,7 +58,7 @@ _HANDLE = words(
     r"as (?:they|things|issues|problems) come up\b", r"fixing (?:things|stuff|issues)\b",
     *expand(
         "checks|watches|fixes|handles|notices|restarts|cleans up|re-runs|reruns|reassigns"
-        "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye",
+        "|eyeballs|babysits|sorts out|figures out|looks at|keeps an eye|takes it from there",
         r"\b",
     ),
 )
@@ -62,7 +66,8 @@ _ACTOR_BEFORE = re.compile(rf"\b{_HUMAN}\b[^\n;.]{{0,30}}?$")
 _SUBJECT_OF_COORDINATED = re.compile(rf"\b{_HUMAN}\b[^\n;.,]{{0,90}}?\band\s*$")
 _PRESENT_TENSE_ACTOR = re.compile(
     r"(?:someone|somebody|whoever|the team|our team|ops|devs|support|on-?call|people|staff"
-    r"|attendants?|managers?|mods|moderators?|[\w-]+ team)\b[^\n;.]{0,30}?$"
+    r"|attendants?|managers?|mods|moderators?|dbas?|sres?|admins?|operators?|[\w-]+ team)\b"
+    r"[^\n;.]{0,30}?$"
 )
 _ANY_HUMAN = re.compile(rf"\b{_HUMAN}\b")
 _WE_ONLY = re.compile(r"^we\b")
@@ -125,7 +130,9 @@ def _actor_of(low: str, start: int, verb: str) -> re.Match[str] | None:
     if verb.startswith(_COORDINATED):
         return _SUBJECT_OF_COORDINATED.search(low, 0, start + len("and"))
     actor = _ACTOR_BEFORE.search(low, 0, start)
-    return actor or _SUBJECT_OF_COORDINATED.search(low, 0, start)
+    if actor is None and low.endswith("and ", 0, start):  # "… and will take care of it"
+        return _SUBJECT_OF_COORDINATED.search(low, 0, start)
+    return actor
 
 
 _PART_BREAK = re.compile(r";|—|–")
