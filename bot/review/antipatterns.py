@@ -152,7 +152,7 @@ _STRONG = words(
     r"agree on (?:every|all|the same|each)\b", r"no divergence", r"never diverge",
     r"never (?:be )?stale", r"nothing is ever stale", r"no (?:eventual consistency|inconsistency)",
     *expand("newest|latest|most recent", r" (?:value|data|version|write|state)"),
-    r"any inconsistency",
+    r"any inconsistency", r"zero (?:staleness|inconsistency|divergence)", r"no staleness",
 )
 _UNIVERSAL = re.compile(
     r"\b(?:everything|everywhere|anywhere|all of it|every (?:read|write|reader|service|region"
@@ -174,6 +174,7 @@ _BOUNDARY = words(
     *expand("except|exception", r"\b[^\n]{0,60}\b(?:consisten|stale|eventual|strong|lag|fresh)"),
     *expand("consisten|stale|eventual|strong|lag|fresh", r"[^\n]{0,60}\bexcept(?:ion)?\b"),
     r"last[- ]writer[- ]wins", r"seconds? stale",
+    *expand("can|may|could|is allowed to", r" lag\b"),  # "the feed can lag a few seconds"
 )
 
 
