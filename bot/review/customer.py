@@ -33,8 +33,12 @@ _ACTOR = words(
     r"clients? (?:need|want|expect|must|should|see|get|never)\b",
 )
 _FIRST_PERSON = words(
-    r"my (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
-    r"|feed|app|car|ride|room|booking|money|photos?|files?|screen)\b",
+    # "my cart on my laptop", and the same scenario told to the reader: "your package shows …"
+    *expand(
+        "my|your",
+        r" (?:phone|laptop|cart|package|order|tv|doorstep|porch|house|home|account|card|playlist"
+        r"|feed|app|car|ride|room|booking|money|photos?|files?|screen)\b",
+    ),
     r"i(?:'m)? (?:open|press|tap|click|hit|add|buy|order|pay|see|get|want|hear|watch|book"
     r"|upload|waiting|expect)\b",
 )
