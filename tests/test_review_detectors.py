@@ -109,6 +109,15 @@ CASES: list[tuple[str, str, bool]] = [
      "team_will_handle", False),
     ("If anything goes wrong, the platform team will jump on it.", "team_will_handle", True),
     ("If jobs pile up, an engineer will SSH in and clear them.", "team_will_handle", True),
+    # work handed to people by "left to" / "up to", and roles beyond engineering
+    ("Duplicate listings are left to the night editors catching them.", "team_will_handle", True),
+    ("It's up to the shift supervisor to notice when a robot stalls.", "team_will_handle", True),
+    ("Failed webhooks land in a table and interns clear it by hand on Mondays.",
+     "team_will_handle", True),
+    ("Retries are capped: up to 5 attempts, then the message goes to the DLQ.",
+     "team_will_handle", False),
+    ("From the rider's pov the car icon never lags more than ~3 s, otherwise they walk "
+     "to the wrong spot.", "team_will_handle", False),
     ("If the merchant endpoint fails, the merchant will get an email.", "team_will_handle", False),
     ("When something breaks, the team will look at the alarm and follow runbook RB-2.",
      "team_will_handle", False),

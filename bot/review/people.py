@@ -24,7 +24,8 @@ _HUMAN = (
     r"|attendants?|clerks?|agents?|technicians?|employees?|compliance|finance|legal|security"
     r"|mods|moderators?|reviewers?|community managers?|volunteers?|field (?:workers|techs?|staff"
     r"|teams?|ops|crews?)|techs?|crews?"
-    r"|qa|accounting|engineering|dbas?|(?:night |day |the )?shift)"
+    r"|qa|accounting|engineering|dbas?|(?:night |day |the )?shift"
+    r"|editors?|supervisors?|interns?|coordinators?|receptionists?|planners?|analysts?)"
     r"|someone|somebody|whoever(?:'s| is)?(?: online| around)?|they|we)"
 )
 _HANDLE_VERB = (
@@ -33,7 +34,14 @@ _HANDLE_VERB = (
     r"|make sure|step in|jump in|eyeball|babysit|intervene|ignore|live with|put up with|cope"
     r"|work around|ssh|log in|clear|unstick|kick|nudge|purge|reboot|promote|redeploy|look into"
     r"|investigate|dig in|jump on|take a look|be on top of|be on it|look at|triage|swap|recharge"
-    r"|rebalance|relocate|visit|drive out|go out|refund|take it from there|catch)\b"
+    r"|rebalance|relocate|visit|drive out|go out|refund|take it from there|catch|chase)\b"
+)
+# "wrong timetables are left to school admins spotting them", "it's up to the supervisor
+# to notice": the work is handed to people by the sentence itself, like "rely on".
+_LEFT_TO_PEOPLE = expand(
+    "left to|up to",
+    rf" {_HUMAN}(?: to)? (?:spot|catch|notic|call|clear|chas|fix|check|watch|flag|correct"
+    r"|handl|sort|clean|remember|review|reconcil|re-?run|restart)\w*",
 )
 _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 # "<team> is around during business hours and will take care of …", "support will email
@@ -51,6 +59,7 @@ _HANDLE = words(
     rf"rely on {_HUMAN} to (?:catch|notice|remember|check|fix|spot|flag|handle|watch|clean"
     r"|restart|re-?run)\b",
     r"responsible for (?:noticing|remembering|checking|watching|catching|spotting|restarting)\b",
+    *_LEFT_TO_PEOPLE,
     r"we (?:just |manually |then )?(?:check|eyeball|look at|restart|rerun|re-run|fix|clean up)\b",
     *expand("|".join(_MODALS), _HANDLE_VERB), *expand("|".join(_COORDINATED), _COORDINATED_VERB),
     r"by hand\b", r"manually\b", r"war room\b",
@@ -98,7 +107,7 @@ def _word_level(analysis: Analysis) -> Sentence | None:
     for sentence, match in claims(analysis.doc, _HANDLE):
         start = match.start() - sentence.start
         text = match.group(0)
-        if text.startswith("rely on"):
+        if text.startswith(("rely on", "left to", "up to")):
             pass  # the match names the people relied on
         elif text.startswith("we "):
             if not _WE_HANDLING.search(sentence.low):
@@ -167,7 +176,8 @@ _PROBLEM_CONDITION = words(
 _PERSON_WILL = re.compile(
     r"(?:the |an? |our |some )?(?:[\w-]+ )?(?:engineers?|devs?|developers|ops|sres?|on-?call"
     r"|support|team|admins?|operators?|someone|somebody|whoever|people|staff|managers?"
-    r"|dispatchers?|attendants?|technicians?|humans?|folks)\b[^\n;.]{0,25}?"
+    r"|dispatchers?|attendants?|technicians?|humans?|folks|editors?|supervisors?|interns?"
+    r"|coordinators?)\b[^\n;.]{0,25}?"
     r"\b(?:will|'ll|can|should|has to|have to|needs? to|must|just)\b"
 )
 
