@@ -41,8 +41,8 @@ async def test_sigkill_mid_phase_resumes_with_the_right_time_left(
         end = standin.slash(host, thread, "mock end", {})
         await end.wait_message()
         await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
-    # phase 2 came when phase 1's deadline passed: not early, and within a second or two
-    assert deadline - 1 <= posted_at <= deadline + 3, (deadline, posted_at)
+    # phase 2 came when phase 1's deadline passed: not early (a loaded CI box may be seconds late)
+    assert deadline - 1 <= posted_at <= deadline + 5, (deadline, posted_at)
     assert len(embeds(standin, thread, "Phase 1/5")) == 1
     assert len(embeds(standin, thread, "Phase 2/5")) == 1
     assert len(texts(standin, thread, "Interviewer probe · Requirements")) <= 1

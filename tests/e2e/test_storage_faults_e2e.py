@@ -53,7 +53,7 @@ async def test_a_lock_held_by_another_process_delays_a_write_instead_of_losing_i
         other = sqlite3.connect(bot_env["DATABASE_PATH"], isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
         call = standin.slash(admin, general, "settings", {"auto_review": True})
-        await asyncio.sleep(2)
+        await asyncio.sleep(1.2)  # held well past a write's time, well inside Discord's 3 s
         other.execute("COMMIT")
         other.close()
         reply = await call.wait_message(timeout=15)
