@@ -26,7 +26,7 @@ EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
 
 # Feature modules that add subcommands; each exposes register(subparsers).
-FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview", "bot.bench")
+FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview")
 
 
 class TokenRedactingFilter(logging.Filter):
@@ -98,6 +98,17 @@ def cmd_invite(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Hand over to the ``benchmarks`` package, imported only now: the runtime never needs it."""
+    try:
+        from benchmarks import main as bench_main
+    except ImportError as error:
+        print(f"error: the benchmarks need the repository checkout and the test extras "
+              f"(pip install -e '.[test]'): {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    return bench_main(args.bench_args)
+
+
 def cmd_doctor(_: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -127,6 +138,11 @@ def build_parser(feature_modules: Sequence[str] = FEATURE_COMMANDS) -> argparse.
     ]
     for name, help_text, func in commands:
         sub.add_parser(name, help=help_text).set_defaults(func=func)
+    # "+" as its only prefix makes every "--flag" after "bench" a plain word, handed on untouched.
+    bench = sub.add_parser("bench", help="run the performance benchmarks (same as python -m benchmarks)",
+                           add_help=False, prefix_chars="+")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
     for module_name in feature_modules:
         __import__(module_name, fromlist=["register"]).register(sub)
     parser.set_defaults(func=cmd_run)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench import exit_code, main
-from bot.bench.model import (
+from benchmarks import exit_code, main
+from benchmarks.model import (
     Check,
     Figure,
     Measurement,
@@ -22,10 +22,10 @@ from bot.bench.model import (
     Target,
     format_number,
 )
-from bot.bench.report import Machine, as_json, markdown_table, text_table
-from bot.bench.runner import UnknownFigureError, run_all, run_figure, select
-from bot.bench.sample import answer
-from bot.bench.stats import percentile
+from benchmarks.report import Machine, as_json, markdown_table, text_table
+from benchmarks.runner import UnknownFigureError, run_all, run_figure, select
+from benchmarks.sample import answer
+from benchmarks.stats import percentile
 
 MACHINE = Machine("Test CPU", 2, 4.0, "Linux", "3.11", "2.7.1")
 
@@ -179,7 +179,7 @@ def test_main_writes_json_and_markdown_and_exits_by_outcome(tmp_path: Path,
 
 
 def test_exit_code_ignores_not_measured() -> None:
-    from bot.bench.model import FigureResult
+    from benchmarks.model import FigureResult
 
     assert exit_code([FigureResult(PENDING, Status.NOT_MEASURED, reason="x")], strict=True) == 0
 
@@ -191,15 +191,13 @@ def test_list_names_every_figure_of_the_issue(capsys: pytest.CaptureFixture[str]
                      "restart", "memory"]
 
 
-def test_register_adds_bench_to_a_cli_parser() -> None:
-    import argparse
+def test_bot_bench_forwards_its_arguments_to_the_benchmarks(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import build_parser, cmd_bench
 
-    from bot.bench import register, run_command
-
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["bench", "--quick", "--only", "ack,memory"])
-    assert args.func is run_command and args.quick and args.only == ["ack", "memory"]
+    args = build_parser().parse_args(["bench", "--list"])
+    assert args.func is cmd_bench and args.bench_args == ["--list"]
+    assert cmd_bench(args) == 0
+    assert capsys.readouterr().out.split()[0] == "review-throughput"
 
 
 def test_sample_answer_is_cut_at_a_word_boundary() -> None:
@@ -224,14 +222,14 @@ def test_machine_line_names_the_load_the_run_started_under() -> None:
 
 
 def _request(method: str, path: str, status: int, at: float):
-    from tests.standin import RecordedRequest
+    from standin import RecordedRequest
 
     route = "/channels/{channel_id}/messages" if path.endswith("/messages") else "/other"
     return RecordedRequest(method, route, path, {}, None, [], at, status=status)
 
 
 def test_fanout_counts_rate_duplicates_and_misses_from_the_record() -> None:
-    from bot.bench.fanout import analyse
+    from benchmarks.fanout import analyse
 
     records = [
         _request("POST", "/channels/1/messages", 200, 9.0),    # before the due instant: ignored
@@ -246,7 +244,7 @@ def test_fanout_counts_rate_duplicates_and_misses_from_the_record() -> None:
 
 
 def test_ack_fills_required_inputs_and_leaves_optional_ones_empty() -> None:
-    from bot.bench.ack import modal_values, required_options
+    from benchmarks.ack import modal_values, required_options
 
     modal = {"components": [
         {"type": 1, "components": [{"type": 4, "custom_id": "answer", "style": 2, "max_length": 10}]},
@@ -267,7 +265,7 @@ def test_a_phase_end_is_timed_against_the_deadline_it_closes() -> None:
     from datetime import UTC, datetime, timedelta
     from types import SimpleNamespace
 
-    from bot.bench.timers import phase_end_deadline
+    from benchmarks.timers import phase_end_deadline
 
     start = datetime(2026, 11, 24, tzinfo=UTC)
     phases = [SimpleNamespace(started_at=start + timedelta(minutes=5 * i),

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from benchmarks.daily_startup import measure_startup
 from bot.clock import FixedClock
 from bot.content import Content, load_content
-from bot.daily.bench import measure_startup
 from bot.daily.jobs import MISFIRE_GRACE_SECONDS, DailyJobs, job_id
 from bot.daily.service import DailyService
 from bot.render import Renderer
@@ -131,7 +131,7 @@ async def test_stopped_schedules_are_disarmed_and_leaving_removes_the_job(
 
 
 async def test_the_startup_benchmark_arms_every_guild_and_posts_nothing() -> None:
-    """Keeps ``bot.daily.bench`` runnable; its timings are read by people, not asserted."""
+    """Keeps ``benchmarks.daily_startup`` runnable; its timings are read by people, not asserted."""
     timing = await measure_startup(guilds=40)
     assert (timing.guilds, timing.jobs) == (40, 40)
     assert "40 guilds" in timing.line()

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from benchmarks.review_engine import adversarial
 from bot.content import load_content
 from bot.review import MAX_CHARS, Review, Reviewer
-from bot.review.bench import adversarial
 from bot.review.engine import NO_WORDS, NOT_ENGLISH, NOTHING_TO_REVIEW, ONLY_CODE, TRUNCATED
 
 STRONG_WITH_K8S = (

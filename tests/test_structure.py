@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -53,3 +54,34 @@ async def test_close_closes_the_database(loaded_bot):
     assert loaded_bot.db is None
     with pytest.raises(ValueError, match="no active connection"):
         await db.fetchone("SELECT 1")
+
+
+RUNTIME_PACKAGES = ("bot", "cogs", "storage")
+NOT_RUNTIME = ("tests", "benchmarks", "standin", "playground")
+
+
+def _imports(tree: ast.Module) -> list[tuple[str, int, bool]]:
+    """(module, line, at module level) for every import in the file."""
+    top_level = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno, id(node) in top_level) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno, id(node) in top_level))
+    return found
+
+
+def test_runtime_never_imports_tests_benchmarks_or_the_standin():
+    """The bot ships alone; ``python -m bot bench`` may only import the benchmarks when asked."""
+    offenders = []
+    for package in RUNTIME_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for module, line, top_level in _imports(tree):
+                if module.split(".")[0] not in NOT_RUNTIME:
+                    continue
+                lazy_cli_entry = path == ROOT / "bot" / "cli.py" and not top_level
+                if not lazy_cli_entry:
+                    offenders.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    assert offenders == []

@@ -1,7 +1,7 @@
 """Fixtures for end-to-end tests: the stand-in, the bot's environment and ways to run it.
 
 Usage is documented in docs/STANDIN.md. ``run_bot`` and ``start_bot_process`` are the
-functions from tests.standin.harness, offered as fixtures so tests need no imports.
+functions from standin.harness, offered as fixtures so tests need no imports.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.standin import StandIn, harness
+from standin import StandIn, harness
 
 
 async def _stop_checked(server: StandIn) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.standin import StandIn, harness
-from tests.standin.gateway import MESSAGE_CONTENT
+from standin import StandIn, harness
+from standin.gateway import MESSAGE_CONTENT
 
 
 async def test_starts_syncs_once_and_a_restart_with_unchanged_commands_does_not_sync(

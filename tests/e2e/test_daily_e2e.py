@@ -20,11 +20,11 @@ from apscheduler.events import (
 from bot.clock import FixedClock
 from bot.daily.jobs import job_id
 from bot.daily.models import Schedule
+from standin import permissions as perms
+from standin.permissions import Overwrite
 from storage.daily import DailyRepository
 from storage.db import Database
 from storage.guilds import GuildRepository
-from tests.standin import permissions as perms
-from tests.standin.permissions import Overwrite
 
 THREAD_ROUTE = "/channels/{channel_id}/messages/{message_id}/threads"
 JOB_EVENTS = EVENT_JOB_ADDED | EVENT_JOB_REMOVED | EVENT_JOB_MODIFIED | EVENT_JOB_EXECUTED

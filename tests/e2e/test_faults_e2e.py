@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.standin import StandIn
+from standin import StandIn
 
 MESSAGES = "/channels/{channel_id}/messages"
 

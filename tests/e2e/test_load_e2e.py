@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bench.fanout import GLOBAL_LIMIT, one_run
-from bot.bench.model import RunConfig
+from benchmarks.fanout import GLOBAL_LIMIT, one_run
+from benchmarks.model import RunConfig
 
 
 @pytest.mark.slow

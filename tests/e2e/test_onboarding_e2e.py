@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.permissions import ALL_NEEDS
+from standin import permissions as perms
+from standin.errors import StandInUsageError
 from storage.guilds import GuildRepository
-from tests.standin import permissions as perms
-from tests.standin.errors import StandInUsageError
 
 
 def welcome_posts(standin, channel_id):

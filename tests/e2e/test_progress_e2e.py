@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.clock import FixedClock
-from tests.standin import permissions as perms
+from standin import permissions as perms
 from tests.test_progress_privacy import rows_naming
 from tests.test_progress_support import add_review, items
 

@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from standin import StandIn, harness
+from standin import permissions as perms
 from storage.guilds import GuildRepository
-from tests.standin import StandIn, harness
-from tests.standin import permissions as perms
 
 MESSAGE_CONTENT = 1 << 15
 HOSTILE = "@everyone {{ 7*7 }} <@&1> We'll just run everything on Kubernetes, the standard. "

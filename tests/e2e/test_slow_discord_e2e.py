@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.standin import permissions as perms
+from standin import permissions as perms
 
 
 def day_posts(standin, channel_id):

@@ -10,9 +10,9 @@ import aiohttp
 import discord
 import pytest
 
-from tests.standin import StandIn, make_token
-from tests.standin import permissions as perms
-from tests.standin.harness import discord_globals_restored, run_client
+from standin import StandIn, make_token
+from standin import permissions as perms
+from standin.harness import discord_globals_restored, run_client
 
 
 def plain_client(intents: discord.Intents | None = None) -> discord.Client:

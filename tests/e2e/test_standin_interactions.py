@@ -10,10 +10,10 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.standin import StandIn, StandInUsageError
-from tests.standin import permissions as perms
-from tests.standin.harness import run_client
-from tests.standin.model import Guild
+from standin import StandIn, StandInUsageError
+from standin import permissions as perms
+from standin.harness import run_client
+from standin.model import Guild
 
 
 class AnswerModal(discord.ui.Modal, title="Your answer"):

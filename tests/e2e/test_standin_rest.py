@@ -10,10 +10,10 @@ import aiohttp
 import discord
 import pytest
 
-from tests.standin import StandIn
-from tests.standin import permissions as perms
-from tests.standin.harness import run_client
-from tests.standin.model import Guild
+from standin import StandIn
+from standin import permissions as perms
+from standin.harness import run_client
+from standin.model import Guild
 
 MESSAGES = "/channels/{channel_id}/messages"
 

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from tests.standin import make_token
-from tests.standin import permissions as perms
-from tests.standin.errors import ApiError
-from tests.standin.ids import SnowflakeFactory, app_id_from_token
-from tests.standin.limits import check_message
-from tests.standin.permissions import MEMBER_OVERWRITE, ROLE_OVERWRITE, Overwrite
+from standin import make_token
+from standin import permissions as perms
+from standin.errors import ApiError
+from standin.ids import SnowflakeFactory, app_id_from_token
+from standin.limits import check_message
+from standin.permissions import MEMBER_OVERWRITE, ROLE_OVERWRITE, Overwrite
 
 GUILD, ROLE, MEMBER = 1, 2, 3
 

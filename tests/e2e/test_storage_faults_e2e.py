@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 
-from tests.standin import permissions as perms
+from standin import permissions as perms
 
 
 async def fill_guild_settings_until_full(db) -> None:

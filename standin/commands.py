@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tests.standin import permissions as perms
-from tests.standin.errors import ApiError, StandInUsageError, missing_access
-from tests.standin.interactions import SUB_COMMAND, SUB_COMMAND_GROUP
-from tests.standin.router import Call, Router
-from tests.standin.world import World
+from standin import permissions as perms
+from standin.errors import ApiError, StandInUsageError, missing_access
+from standin.interactions import SUB_COMMAND, SUB_COMMAND_GROUP
+from standin.router import Call, Router
+from standin.world import World
 
 CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
 _NAME = re.compile(r"^[-_\w]{1,32}$")

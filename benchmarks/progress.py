@@ -1,6 +1,6 @@
 """Progress and leaderboard queries at 100,000 reviews by 1,000 members: each under 50 ms.
 
-The progress engineer's ``bot.progress.bench.measure_async`` seeds a fresh
+The progress engineer's ``benchmarks.progress_queries.measure_async`` seeds a fresh
 database and times each query after a warm-up; this figure holds the slowest
 query's p95 against the target and checks every query on its own.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
 
 TARGET_MS = 50.0
 QUERIES = {"progress_ms": "/progress", "leaderboard_week_ms": "/leaderboard week",
@@ -19,9 +19,9 @@ QUERIES = {"progress_ms": "/progress", "leaderboard_week_ms": "/leaderboard week
 
 async def _timings(config: RunConfig) -> dict[str, Any]:
     try:
-        from bot.progress.bench import measure_async
+        from benchmarks.progress_queries import measure_async
     except ImportError as error:
-        raise NotMeasuredError(f"bot.progress.bench is not importable ({error})") from None
+        raise NotMeasuredError(f"benchmarks.progress_queries is not importable ({error})") from None
     try:
         return await measure_async(members=config.size(1_000, 50),
                                    reviews=config.size(100_000, 2_000),

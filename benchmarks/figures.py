@@ -6,8 +6,8 @@ ones that start the bot against the stand-in (tens of seconds each).
 
 from __future__ import annotations
 
-from bot.bench import ack, fanout, memory, progress, restart, review, timers
-from bot.bench.model import Figure
+from benchmarks import ack, fanout, memory, progress, restart, review, timers
+from benchmarks.model import Figure
 
 FIGURES: tuple[Figure, ...] = (
     Figure("review-throughput", "review throughput, 1,500-char answers, one core", "≥ 5,000/s",

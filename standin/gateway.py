@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.standin.ids import app_id_from_token
-from tests.standin.notify import Notifier
-from tests.standin.world import World
+from standin.ids import app_id_from_token
+from standin.notify import Notifier
+from standin.world import World
 
 log = logging.getLogger(__name__)
 

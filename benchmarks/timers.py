@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
-from bot.bench.seed import MOCK_MINUTES_EACH, Placement, migrated, mock_service, start_rounds
-from bot.bench.stats import median, percentile, repeat
+from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from benchmarks.seed import MOCK_MINUTES_EACH, Placement, migrated, mock_service, start_rounds
+from benchmarks.stats import median, percentile, repeat
 from bot.clock import SystemClock
 
 if TYPE_CHECKING:

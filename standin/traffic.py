@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from tests.standin.errors import ApiError
+from standin.errors import ApiError
 
 VIA = {"Via": "1.1 google"}
 

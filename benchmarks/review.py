@@ -1,6 +1,6 @@
 """Review engine speed: throughput on 1,500-char answers, p99 on a 6,000-char answer.
 
-``bot.review.bench.measure`` (the review engineer's) times the real ``Reviewer``
+``benchmarks.review_engine.measure`` (the review engineer's) times the real ``Reviewer``
 on one core. Throughput is held against the regex engine's own scan rate on
 the same text: one ``re.findall(r"\\w+")`` pass, the least any regex-based
 reviewer must do. The ratio (reviews/s ÷ scans/s) says how many plain scans one
@@ -13,8 +13,8 @@ import asyncio
 import re
 from typing import Any
 
-from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
-from bot.bench.stats import median, rate, repeat
+from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from benchmarks.stats import median, rate, repeat
 
 MIN_PER_SECOND = 5_000.0
 P99_TARGET_MS = 2.0
@@ -26,9 +26,9 @@ _RUNS: dict[RunConfig, list[dict[str, float]]] = {}
 
 def _bench() -> Any:
     try:
-        from bot.review import bench
+        from benchmarks import review_engine as bench
     except ImportError as error:
-        raise NotMeasuredError(f"bot.review.bench is not importable ({error})") from None
+        raise NotMeasuredError(f"benchmarks.review_engine is not importable ({error})") from None
     return bench
 
 

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from bot.bench.model import Figure, FigureResult, NotMeasuredError, RunConfig, Status, judge
+from benchmarks.model import Figure, FigureResult, NotMeasuredError, RunConfig, Status, judge
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tests.standin import permissions as perms
-from tests.standin.errors import StandInUsageError, unknown
-from tests.standin.ids import SnowflakeFactory
-from tests.standin.model import DM, Channel, Guild, Member, Role, User, iso_now
+from standin import permissions as perms
+from standin.errors import StandInUsageError, unknown
+from standin.ids import SnowflakeFactory
+from standin.model import DM, Channel, Guild, Member, Role, User, iso_now
 
 Dispatcher = Callable[[str, dict[str, Any]], None]
 _USER_MENTION = re.compile(r"<@!?(\d+)>")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.standin.errors import ApiError
+from standin.errors import ApiError
 
 CONTENT_MAX = 2000
 EMBEDS_MAX = 10

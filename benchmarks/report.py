@@ -19,7 +19,7 @@ from typing import Any
 
 import psutil
 
-from bot.bench.model import FigureResult, Status, format_number
+from benchmarks.model import FigureResult, Status, format_number
 
 COLUMNS = ("figure", "value", "spread", "target", "held against", "ratio", "status")
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.bench.model import NotMeasuredError
+from benchmarks.model import NotMeasuredError
 from bot.clock import Clock, SystemClock
 from storage.db import Database
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.standin.errors import ApiError, unauthorized
-from tests.standin.notify import Notifier
-from tests.standin.traffic import VIA, FaultPlan, RateLimiter, TooManyRequests
+from standin.errors import ApiError, unauthorized
+from standin.notify import Notifier
+from standin.traffic import VIA, FaultPlan, RateLimiter, TooManyRequests
 
 log = logging.getLogger(__name__)
 _MAJOR = ("channel_id", "guild_id", "webhook_id")

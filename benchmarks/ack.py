@@ -18,15 +18,15 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
-from bot.bench.reference_bot import READY_LINE as REFERENCE_READY
-from bot.bench.sample import answer
-from bot.bench.stats import median, percentile
-from bot.bench.world import bench_env, running_standin, start_process, wait_for_output
+from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from benchmarks.reference_bot import READY_LINE as REFERENCE_READY
+from benchmarks.sample import answer
+from benchmarks.stats import median, percentile
+from benchmarks.world import bench_env, running_standin, start_process, wait_for_output
 
 if TYPE_CHECKING:
-    from tests.standin import InteractionRecord, StandIn
-    from tests.standin.harness import BotProcess
+    from standin import InteractionRecord, StandIn
+    from standin.harness import BotProcess
 
 ANSWER_CHARS = 1500
 MAX_RATIO = 1.25
@@ -56,7 +56,7 @@ def required_options(definition: dict[str, Any]) -> dict[str, Any]:
 
 def modal_values(modal: dict[str, Any], text: str) -> dict[str, str]:
     """The answer in paragraph inputs, the shortest filler in required short ones, optional left empty."""
-    from tests.standin.actions import TEXT_INPUT, walk_components
+    from standin.actions import TEXT_INPUT, walk_components
 
     values = {}
     for component in walk_components(modal["components"]):
@@ -130,7 +130,7 @@ async def _measured(standin: StandIn, process: BotProcess, ready_line: str, size
 async def reference_p99(standin: StandIn, size: int, text: str, config: RunConfig, tag: str) -> float:
     env = {"DISCORD_TOKEN": standin.token, "DISCORD_API_BASE": standin.api_base,
            "DISCORD_GATEWAY": standin.gateway.url}
-    process = await start_process("bot.bench.reference_bot", [], env, config.workdir,
+    process = await start_process("benchmarks.reference_bot", [], env, config.workdir,
                                   f"ack-reference-{tag}")
     return await _measured(standin, process, REFERENCE_READY, size, text, config)
 

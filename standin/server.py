@@ -11,20 +11,20 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.standin import permissions as perms
-from tests.standin.actions import MemberActions
-from tests.standin.channels import Channels
-from tests.standin.commands import Commands, CommandSync
-from tests.standin.errors import unknown
-from tests.standin.gateway import Gateway
-from tests.standin.ids import SnowflakeFactory, make_token
-from tests.standin.model import Guild
-from tests.standin.notify import Notifier
-from tests.standin.permissions import Overwrite
-from tests.standin.responses import Responses
-from tests.standin.router import Call, RecordedRequest, Router
-from tests.standin.traffic import Fault, FaultPlan, RateLimiter
-from tests.standin.world import World
+from standin import permissions as perms
+from standin.actions import MemberActions
+from standin.channels import Channels
+from standin.commands import Commands, CommandSync
+from standin.errors import StandInUsageError, unknown
+from standin.gateway import Gateway
+from standin.ids import SnowflakeFactory, make_token
+from standin.model import Guild
+from standin.notify import Notifier
+from standin.permissions import Overwrite
+from standin.responses import Responses
+from standin.router import Call, RecordedRequest, Router
+from standin.traffic import Fault, FaultPlan, RateLimiter
+from standin.world import World
 
 
 class StandIn(MemberActions):
@@ -152,7 +152,8 @@ class StandIn(MemberActions):
         """Set (replace) a role or member overwrite on a channel; dispatches CHANNEL_UPDATE."""
         channel = self.world.channel(channel_id)
         guild = self.world.guild_of(channel)
-        assert guild is not None, "overwrites exist only on guild channels"
+        if guild is None:
+            raise StandInUsageError("overwrites exist only on guild channels")
         kind = 0 if target_id in guild.roles else 1
         channel.overwrites = [o for o in channel.overwrites if o.id != target_id]
         channel.overwrites.append(Overwrite(target_id, kind, perms.as_int(allow),

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tests.standin import permissions as perms
-from tests.standin.permissions import Overwrite
+from standin import permissions as perms
+from standin.permissions import Overwrite
 
 if TYPE_CHECKING:
-    from tests.standin.world import World
+    from standin.world import World
 
 TEXT, DM, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 4, 11, 12
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.bench.model import Check, Measurement, NotMeasuredError, RunConfig, Target
-from bot.bench.seed import Placement, migrated, seed_daily, seed_welcomed
-from bot.bench.stats import median, repeat
-from bot.bench.world import add_guilds, bench_env, channel_named, running_standin
+from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
+from benchmarks.seed import Placement, migrated, seed_daily, seed_welcomed
+from benchmarks.stats import median, repeat
+from benchmarks.world import add_guilds, bench_env, channel_named, running_standin
 
 if TYPE_CHECKING:
-    from tests.standin import RecordedRequest, StandIn
+    from standin import RecordedRequest, StandIn
 
 GLOBAL_LIMIT = 50
 MIN_SHARE = 0.9
@@ -83,7 +83,7 @@ async def one_run(config: RunConfig, guilds: int, lead: float) -> FanoutRun:
         import time_machine
     except ImportError:
         raise NotMeasuredError("time-machine is not installed (pip install time-machine)") from None
-    from tests.standin.harness import run_bot
+    from standin.harness import run_bot
 
     today = date.today()  # noqa: DTZ011 - the bench picks a real calendar day to travel within
     due = datetime.combine(today, POST_TIME, tzinfo=UTC)

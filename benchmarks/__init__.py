@@ -1,7 +1,7 @@
 """``python -m bot bench``: every performance figure of the issue in one run, on the local stand-in.
 
-``register(subparsers)`` adds the subcommand to the CLI; ``main(argv)`` runs it
-directly (``python -c "from bot.bench import main; main(['--quick'])"``).
+``python -m benchmarks`` and ``python -m bot bench`` (a thin entry that imports
+this package only when asked) both call ``main(argv)``.
 See docs/BENCHMARKS.md for what each figure measures and the latest table.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.bench.model import Figure, FigureResult, RunConfig, Status
+from benchmarks.model import Figure, FigureResult, RunConfig, Status
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -36,13 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="show the bot's INFO logs")
 
 
-def register(subparsers: Any) -> None:
-    """Add ``bench`` to ``python -m bot``'s subcommands (called by ``bot.cli``)."""
-    parser = subparsers.add_parser("bench", help="run the performance benchmarks on the stand-in")
-    add_arguments(parser)
-    parser.set_defaults(func=run_command)
-
-
 def main(argv: Sequence[str] | None = None, figures: Sequence[Figure] | None = None) -> int:
     """Run the bench as the CLI would; ``figures`` replaces the issue's table (for tests)."""
     parser = argparse.ArgumentParser(prog="python -m bot bench")
@@ -55,11 +48,11 @@ def _names(text: str) -> list[str]:
 
 
 def run_command(args: argparse.Namespace, table: Sequence[Figure] | None = None) -> int:
-    from bot.bench.report import Machine, now, stderr_line, text_table
-    from bot.bench.runner import UnknownFigureError, run_all, select
+    from benchmarks.report import Machine, now, stderr_line, text_table
+    from benchmarks.runner import UnknownFigureError, run_all, select
 
     if table is None:
-        from bot.bench.figures import FIGURES as table
+        from benchmarks.figures import FIGURES as table
     if args.list:
         for figure in table:
             print(f"{figure.name:18} {figure.title} (target {figure.target})")
@@ -90,7 +83,7 @@ def _quiet_logs(verbose: bool) -> None:
 
 def _write_outputs(args: argparse.Namespace, results: list[FigureResult], machine: Any,
                    started: Any) -> None:
-    from bot.bench.report import as_json, markdown_table, write_json
+    from benchmarks.report import as_json, markdown_table, write_json
 
     if args.json:
         write_json(args.json, as_json(results, machine, started, args.quick))

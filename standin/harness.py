@@ -20,7 +20,7 @@ import discord.gateway
 import discord.http
 import yarl
 
-from tests.standin.server import StandIn
+from standin.server import StandIn
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser

@@ -1,6 +1,6 @@
 """The ack figure's reference: a discord.py bot whose ``/check`` form only answers "ok".
 
-It runs as its own process (``python -m bot.bench.reference_bot``), exactly as
+It runs as its own process (``python -m benchmarks.reference_bot``), exactly as
 Bar Raiser does in the figure, so both pay the same gateway and HTTP costs on
 their own core while the stand-in works in the bench process. Same intents,
 cache settings and allowed mentions as ``BarRaiser``; nothing else.

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 import psutil
 
-from bot.bench.model import Check, Measurement, RunConfig, Target
-from bot.bench.seed import Placement, migrated, seed_deployment
-from bot.bench.stats import median
-from bot.bench.world import add_guilds, bench_env, channel_named, running_standin, wait_for_output
+from benchmarks.model import Check, Measurement, RunConfig, Target
+from benchmarks.seed import Placement, migrated, seed_deployment
+from benchmarks.stats import median
+from benchmarks.world import add_guilds, bench_env, channel_named, running_standin, wait_for_output
 
 TARGET_MB = 150.0
 READY_LINE = "ready as"
@@ -35,7 +35,7 @@ async def _samples(pid: int, count: int, every: float) -> tuple[list[float], flo
 
 
 async def measure(config: RunConfig) -> Measurement:
-    from tests.standin.harness import start_bot_process
+    from standin.harness import start_bot_process
 
     guild_count = config.size(1_000, 20)
     async with running_standin() as standin:

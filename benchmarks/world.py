@@ -1,6 +1,6 @@
 """The local Discord for the bench: a started stand-in, guilds in bulk, gateway timestamps.
 
-The stand-in lives in ``tests/standin`` (see docs/STANDIN.md); ``python -m bot
+The stand-in lives in ``standin`` (see docs/STANDIN.md); ``python -m bot
 bench`` runs from the repository root, where ``tests`` is importable. Bot and
 stand-in share this process and event loop unless a figure starts the bot as
 a subprocess, so a reference measured on the same stand-in pays the same costs.
@@ -17,12 +17,12 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.bench.model import NotMeasuredError
+from benchmarks.model import NotMeasuredError
 
 if TYPE_CHECKING:
-    from tests.standin import StandIn
-    from tests.standin.harness import BotProcess
-    from tests.standin.model import Guild
+    from standin import StandIn
+    from standin.harness import BotProcess
+    from standin.model import Guild
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,10 +30,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def require_standin() -> None:
     """Fail with a table-friendly reason when the stand-in cannot be imported."""
     try:
-        import tests.standin  # noqa: F401
+        import standin  # noqa: F401
     except ImportError as error:
         raise NotMeasuredError(
-            f"the Discord stand-in (tests.standin) is not importable: run from the repository root "
+            f"the Discord stand-in (standin) is not importable: run from the repository root "
             f"({error})") from None
 
 
@@ -41,7 +41,7 @@ def require_standin() -> None:
 async def running_standin(**limits: Any) -> AsyncIterator[StandIn]:
     """A started stand-in, stopped after; a crash inside it fails the figure loudly."""
     require_standin()
-    from tests.standin import StandIn
+    from standin import StandIn
 
     standin = StandIn(**limits)
     await standin.start()
@@ -66,7 +66,7 @@ def channel_named(guild: Guild, name: str) -> int:
 
 def bench_env(standin: StandIn, database_path: Path, **overrides: str) -> dict[str, str]:
     """The bot's environment against ``standin``; WARNING logs so logging is not measured."""
-    from tests.standin.harness import bot_env
+    from standin.harness import bot_env
 
     return bot_env(standin, database_path, **{"LOG_LEVEL": "WARNING", **overrides})
 
@@ -96,7 +96,7 @@ class GatewayClock:
 async def start_process(module: str, args: list[str], env: Mapping[str, str], log_dir: Path,
                         name: str) -> BotProcess:
     """``python -m module args`` with ``env`` over this environment, output captured to files."""
-    from tests.standin.harness import BotProcess
+    from standin.harness import BotProcess
 
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
     child_env.update(env)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from apscheduler.events import EVENT_JOB_ADDED, EVENT_JOB_MODIFIED
 
-from bot.bench.model import Check, Measurement, RunConfig, Target
-from bot.bench.seed import Placement, migrated, seed_deployment
-from bot.bench.stats import median, repeat
-from bot.bench.world import GatewayClock, add_guilds, bench_env, channel_named, running_standin
+from benchmarks.model import Check, Measurement, RunConfig, Target
+from benchmarks.seed import Placement, migrated, seed_deployment
+from benchmarks.stats import median, repeat
+from benchmarks.world import GatewayClock, add_guilds, bench_env, channel_named, running_standin
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -57,7 +57,7 @@ async def until_rescheduled(bot: BarRaiser, daily: int, mock: int, within: float
 
 
 async def one_run(config: RunConfig, guild_count: int, sessions: int) -> dict[str, float]:
-    from tests.standin.harness import run_bot
+    from standin.harness import run_bot
 
     async with running_standin() as standin:
         guilds = add_guilds(standin, guild_count, channels=("general", "daily"))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.standin import permissions as perms
-from tests.standin.errors import ApiError, missing_access, missing_permissions, unknown
-from tests.standin.limits import check_message
-from tests.standin.model import DM, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel, iso_now
-from tests.standin.router import Call, RecordedFile, Router
-from tests.standin.world import World
+from standin import permissions as perms
+from standin.errors import ApiError, missing_access, missing_permissions, unknown
+from standin.limits import check_message
+from standin.model import DM, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel, iso_now
+from standin.router import Call, RecordedFile, Router
+from standin.world import World
 
 HAS_THREAD, EPHEMERAL = 1 << 5, 1 << 6
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.standin.channels import Channels
-from tests.standin.errors import ApiError, unknown
-from tests.standin.interactions import (
+from standin.channels import Channels
+from standin.errors import ApiError, unknown
+from standin.interactions import (
     AUTOCOMPLETE,
     COMMAND,
     COMPONENT,
@@ -21,9 +21,9 @@ from tests.standin.interactions import (
     MODAL_SUBMIT,
     InteractionRecord,
 )
-from tests.standin.limits import check_message
-from tests.standin.router import Call, Router
-from tests.standin.world import World
+from standin.limits import check_message
+from standin.router import Call, Router
+from standin.world import World
 
 MESSAGE, DEFERRED, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE_RESULT, MODAL = 4, 5, 6, 7, 8, 9
 _ALLOWED = {

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.standin.errors import StandInUsageError
-from tests.standin.model import Channel, Guild
-from tests.standin.notify import Notifier
-from tests.standin.world import World
+from standin.errors import StandInUsageError
+from standin.model import Channel, Guild
+from standin.notify import Notifier
+from standin.world import World
 
 PING, COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 1, 2, 3, 4, 5
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from tests.standin.commands import CHAT_INPUT, MESSAGE_COMMAND, USER_COMMAND, nest, walk_path
-from tests.standin.errors import StandInUsageError
-from tests.standin.interactions import (
+from standin.commands import CHAT_INPUT, MESSAGE_COMMAND, USER_COMMAND, nest, walk_path
+from standin.errors import StandInUsageError
+from standin.interactions import (
     AUTOCOMPLETE,
     COMMAND,
     COMPONENT,
@@ -23,11 +23,11 @@ from tests.standin.interactions import (
 )
 
 if TYPE_CHECKING:
-    from tests.standin.commands import Commands
-    from tests.standin.gateway import Gateway
-    from tests.standin.notify import Notifier
-    from tests.standin.responses import Responses
-    from tests.standin.world import World
+    from standin.commands import Commands
+    from standin.gateway import Gateway
+    from standin.notify import Notifier
+    from standin.responses import Responses
+    from standin.world import World
 
 BUTTON, STRING_SELECT, TEXT_INPUT, LINK_STYLE = 2, 3, 4, 5
 _SELECTS = (3, 5, 6, 7, 8)
