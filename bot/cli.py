@@ -1,4 +1,4 @@
-"""``python -m bot [run|doctor|invite|check|preview|bench|--version]``.
+"""``python -m bot [run|doctor|invite|backup|restore|check|preview|bench|--version]``.
 
 Configuration problems print one line naming the setting and exit 2, never a
 traceback. Subcommands of other features register themselves through a
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from bot import __version__
 from bot.config import Settings, application_id_from_token, load_settings
 from bot.content import ContentError
 from bot.errors import ConfigError
+from bot.logs import configure_logging
 from storage.db import SchemaTooNewError
 
 EXIT_OK = 0
@@ -29,29 +29,8 @@ EXIT_CONFIG = 2
 FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview")
 
 
-class TokenRedactingFilter(logging.Filter):
-    """Belt and braces: no log record may ever carry the token, even at DEBUG."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self._secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._secret in message:
-            record.msg = message.replace(self._secret, "[token redacted]")
-            record.args = None
-        return True
-
-
 def setup_logging(settings: Settings) -> None:
-    import discord.utils
-
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
-    if settings.discord_token:
-        redactor = TokenRedactingFilter(settings.discord_token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redactor)
+    configure_logging(settings.log_level, settings.log_format, settings.discord_token)
 
 
 def _settings(require_token: bool) -> Settings:
@@ -98,6 +77,45 @@ def cmd_invite(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database while the bot keeps running."""
+    from storage.backup import BackupError, backup
+
+    settings = _settings(require_token=False)
+    try:
+        copy = backup(settings.database_path, Path(args.file))
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"backed up {settings.database_path} to {copy.path} (schema version {copy.schema_version}, "
+          f"{copy.tables} tables, integrity ok)")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a backup in place of the database; the bot must be stopped first."""
+    from storage.backup import BackupError, restore
+    from storage.db import discover_migrations
+
+    settings = _settings(require_token=False)
+    database = settings.database_path
+    keep_as = database.with_name(f"{database.name}.before-restore-{_stamp()}")
+    try:
+        restored = restore(Path(args.file), database, discover_migrations()[-1].version, keep_as)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    kept = f"; the previous database is kept as {keep_as}" if keep_as.exists() else ""
+    print(f"restored {args.file} into {database} (schema version {restored.schema_version}){kept}")
+    return EXIT_OK
+
+
+def _stamp() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Hand over to the ``benchmarks`` package, imported only now: the runtime never needs it."""
     try:
@@ -138,6 +156,12 @@ def build_parser(feature_modules: Sequence[str] = FEATURE_COMMANDS) -> argparse.
     ]
     for name, help_text, func in commands:
         sub.add_parser(name, help=help_text).set_defaults(func=func)
+    backup_parser = sub.add_parser("backup", help="copy the database to FILE while the bot runs")
+    backup_parser.add_argument("file", metavar="FILE", help="a new file for the copy")
+    backup_parser.set_defaults(func=cmd_backup)
+    restore_parser = sub.add_parser("restore", help="replace the database with backup FILE (bot stopped)")
+    restore_parser.add_argument("file", metavar="FILE", help="a file made by `backup`")
+    restore_parser.set_defaults(func=cmd_restore)
     # "+" as its only prefix makes every "--flag" after "bench" a plain word, handed on untouched.
     bench = sub.add_parser("bench", help="run the performance benchmarks (same as python -m benchmarks)",
                            add_help=False, prefix_chars="+")

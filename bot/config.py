@@ -19,6 +19,7 @@ from bot.errors import ConfigError
 
 DISCORD_API_DEFAULT = "https://discord.com/api/v10"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 # Three base64url parts: the bot's id, a timestamp, an HMAC. Discord tokens are
 # opaque, but this catches the usual paste mistakes (quotes, "Bot " prefix, a
 # client secret or the application id instead of the token).
@@ -35,6 +36,7 @@ class Settings:
     database_path: Path = Path("data/bar-raiser.db")
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
     metrics_port: int | None = None
     discord_api_base: str = DISCORD_API_DEFAULT
     content_dir: Path | None = None
@@ -72,6 +74,7 @@ def load_settings(
         database_path=Path(get("DATABASE_PATH") or "data/bar-raiser.db"),
         dev_guild_id=_int("DEV_GUILD_ID", get("DEV_GUILD_ID"), minimum=1),
         log_level=_log_level(get("LOG_LEVEL")),
+        log_format=_choice("LOG_FORMAT", get("LOG_FORMAT"), LOG_FORMATS),
         metrics_port=_int("METRICS_PORT", get("METRICS_PORT"), minimum=1, maximum=65535),
         discord_api_base=_api_base(get("DISCORD_API_BASE")),
         content_dir=Path(d) if (d := get("CONTENT_DIR")) else None,
@@ -155,6 +158,14 @@ def _log_level(raw: str | None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return level
+
+
+def _choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive), the first when unset."""
+    value = (raw or choices[0]).lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return value
 
 
 def _api_base(raw: str | None) -> str:

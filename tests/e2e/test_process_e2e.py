@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
+from standin import make_token
 from storage.db import discover_migrations
 
 
@@ -61,3 +63,29 @@ async def test_metrics_are_served_when_a_port_is_set(standin, bot_env, run_bot):
     assert response.status == 200
     assert 'barraiser_interactions_total{command="help",outcome="ok"} 1.0' in body
     assert "barraiser_guilds 1.0" in body
+
+
+async def test_sigterm_stops_within_5_s_while_discord_never_answers(tmp_path, start_bot_process):
+    """A host whose network is gone: login hangs forever, yet a stop request still ends the process."""
+    accepted = asyncio.Event()
+
+    async def black_hole(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set()
+        await reader.read()  # never answers; the bot's request waits until it gives up
+        writer.close()
+
+    server = await asyncio.start_server(black_hole, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    env = {"DISCORD_TOKEN": make_token(424242424242424242), "DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+           "DATABASE_PATH": str(tmp_path / "bot.db"), "LOG_LEVEL": "INFO"}
+    proc = await start_bot_process(env)
+    try:
+        async with asyncio.timeout(30):
+            await accepted.wait()  # the bot is inside login, talking to a Discord that never answers
+        code = await proc.terminate(grace=5)
+    finally:
+        if proc.process.returncode is None:
+            await proc.kill()
+        server.close()
+    assert code == 0, proc.output()[-2000:]
+    assert "shutting down" in proc.output()
