@@ -73,6 +73,7 @@ async def one_run(config: RunConfig, sessions: int,
     """Start ``sessions`` rounds together; the lateness of every phase end, and how many never came."""
     try:
         from bot.mock.timers import SchedulerTimers
+        from bot.scheduling import Scheduling
     except ImportError as error:
         raise NotMeasuredError(f"bot.mock.timers is not importable ({error})") from None
     clock = SystemClock()
@@ -86,7 +87,7 @@ async def one_run(config: RunConfig, sessions: int,
                 # returning a coroutine would be sent to a thread and never awaited).
                 await service.tick(session_id)
 
-            timers = SchedulerTimers(scheduler, tick)
+            timers = SchedulerTimers(Scheduling(scheduler), tick)
             service = mock_service(db, clock, minute_seconds, announcer=recorder, timers=timers)
             places = [Placement(1 + n // 10, 1_000 + n) for n in range(sessions)]
             await start_rounds(service, places)

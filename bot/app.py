@@ -31,6 +31,7 @@ from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.metrics import Metrics
 from bot.render import TEMPLATES_DIR, Renderer
+from bot.scheduling import Scheduling
 from bot.tasks import BackgroundTasks
 from storage.backup import backup
 from storage.db import Database, discover_migrations
@@ -136,6 +137,7 @@ class BarRaiser(commands.Bot):
         self.metrics = Metrics()
         self.tasks = BackgroundTasks()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduling = Scheduling(self.scheduler)
         self.ready_event = asyncio.Event()
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR

@@ -23,6 +23,7 @@ from bot.mock.posts import Post
 from bot.mock.service import MockConfig, MockService
 from bot.mock.timeline import Kind
 from bot.mock.timers import SchedulerTimers
+from bot.scheduling import Scheduling
 from storage.db import Database
 from storage.mock import MockRepository
 
@@ -68,7 +69,7 @@ async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
 
     service = MockService(
         MockRepository(db), load_content(), clock, MockConfig(MINUTE_SECONDS, ROUNDS),
-        announcer=recorder, timers=SchedulerTimers(scheduler, tick),
+        announcer=recorder, timers=SchedulerTimers(Scheduling(scheduler), tick),
     )
     try:
         ids = []

@@ -1,4 +1,4 @@
-"""Round timers as APScheduler date jobs, one per round.
+"""Round timers: one job per round on the bot's one scheduling adapter.
 
 Each round has at most one pending job, ``mock:<session_id>:tick``, armed for
 the next instant that matters (a probe, a warning, a deadline, going idle).
@@ -10,18 +10,17 @@ unlimited.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.date import DateTrigger
+from bot.scheduling import Scheduling
 
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "mock:"
+# A tick re-arms its own job while still running; ticks are idempotent and
+# serialised per round, so overlapping runs are safe (see Scheduling.once).
 MAX_OVERLAPPING_TICKS = 100
 
 
@@ -32,37 +31,19 @@ def job_id(session_id: int) -> str:
 class SchedulerTimers:
     """``Timers`` for ``MockService`` on the bot's shared scheduler."""
 
-    def __init__(
-        self, scheduler: BaseScheduler, callback: Callable[[int], Awaitable[None]]
-    ) -> None:
-        self._scheduler = scheduler
+    def __init__(self, scheduling: Scheduling, callback: Callable[[int], Awaitable[None]]) -> None:
+        self._scheduling = scheduling
         self._callback = callback
 
     def arm(self, session_id: int, at: datetime) -> None:
-        self._scheduler.add_job(
-            self._callback,
-            trigger=DateTrigger(run_date=at),
-            args=[session_id],
-            id=job_id(session_id),
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=None,
-            # A tick re-arms this same job while it is still running; with APScheduler's
-            # default of one instance the new run would be *skipped* under load and the
-            # round would stall. Ticks are idempotent and serialised per round, so
-            # overlapping instances are safe.
-            max_instances=MAX_OVERLAPPING_TICKS,
-        )
+        self._scheduling.once(job_id(session_id), at, self._callback, session_id,
+                              misfire_grace=None, overlapping=MAX_OVERLAPPING_TICKS)
 
     def cancel(self, session_id: int) -> None:
-        # Already fired or never armed: nothing to cancel.
-        with contextlib.suppress(JobLookupError):
-            self._scheduler.remove_job(job_id(session_id))
+        self._scheduling.cancel(job_id(session_id))
 
     def cancel_all(self) -> int:
         """Remove every round's job (on cog unload); returns how many were pending."""
-        jobs = [job for job in self._scheduler.get_jobs() if job.id.startswith(JOB_PREFIX)]
-        for job in jobs:
-            job.remove()
-        log.info("cancelled %d mock timers", len(jobs))
-        return len(jobs)
+        cancelled = self._scheduling.cancel_all(JOB_PREFIX)
+        log.info("cancelled %d mock timers", cancelled)
+        return cancelled

@@ -45,7 +45,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
               group_description="Group mock interviews with time boxes and a scorecard"):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
-        self.timers = SchedulerTimers(bot.scheduler, self._tick)
+        self.timers = SchedulerTimers(bot.scheduling, self._tick)
         self.service = MockService(
             MockRepository(bot.database), bot.content, bot.clock,
             MockConfig(bot.settings.mock_minute_seconds, bot.settings.mock_max_per_guild),

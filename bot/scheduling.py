@@ -1,0 +1,100 @@
+"""The one adapter over the bot's APScheduler: every timed job of every feature goes through here.
+
+APScheduler 3.x keeps jobs in memory only, which is what we want: the database
+is the truth for time, and each feature rebuilds its jobs from its rows at
+start-up (``rebuild``). So every job has a stable id (``<feature>:<key>``), is
+replaced rather than duplicated when armed again, coalesces missed runs into
+one, and states how late it may still run (``misfire_grace``: ``None`` means
+"however late", for jobs that recompute what is due from the database).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class OneShot:
+    """A job that runs once at ``when``: what ``rebuild`` arms for one database row."""
+
+    when: datetime
+    func: JobFunction
+    args: tuple[Any, ...] = ()
+
+
+class Scheduling:
+    """Stable ids, replace-on-arm, coalescing and an explicit misfire grace, for every feature."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self._scheduler = scheduler
+
+    def once(self, job_id: str, when: datetime, func: JobFunction, *args: Any,
+             misfire_grace: float | None, overlapping: int = 1) -> None:
+        """Run ``func(*args)`` at ``when``, replacing any job with this id.
+
+        ``overlapping`` > 1 lets a job re-arm itself while still running: with
+        APScheduler's default of one instance, the new run would be skipped under
+        load. Only idempotent jobs may overlap.
+        """
+        self._scheduler.add_job(
+            func, trigger=DateTrigger(run_date=when), args=list(args), id=job_id, name=job_id,
+            replace_existing=True, coalesce=True, misfire_grace_time=misfire_grace,
+            max_instances=overlapping,
+        )
+
+    def every(self, job_id: str, seconds: float, func: JobFunction, *args: Any,
+              misfire_grace: float | None) -> None:
+        """Run ``func(*args)`` every ``seconds``, one run at a time, replacing any job with this id."""
+        self._scheduler.add_job(
+            func, trigger=IntervalTrigger(seconds=seconds), args=list(args), id=job_id, name=job_id,
+            replace_existing=True, coalesce=True, misfire_grace_time=misfire_grace, max_instances=1,
+        )
+
+    def cancel(self, job_id: str) -> bool:
+        """Remove the job; False when it had already run or was never armed."""
+        with contextlib.suppress(JobLookupError):
+            self._scheduler.remove_job(job_id)
+            return True
+        return False
+
+    def cancel_all(self, prefix: str) -> int:
+        """Remove every job whose id starts with ``prefix`` (a feature unloading); returns how many."""
+        ids = self.job_ids(prefix)
+        for job_id in ids:
+            self.cancel(job_id)
+        return len(ids)
+
+    def next_run(self, job_id: str) -> datetime | None:
+        job = self._scheduler.get_job(job_id)
+        return job.next_run_time if job else None
+
+    def job_ids(self, prefix: str) -> set[str]:
+        return {job.id for job in self._scheduler.get_jobs() if job.id.startswith(prefix)}
+
+    def rebuild(self, prefix: str, wanted: Mapping[str, OneShot], *,
+                misfire_grace: float | None, overlapping: int = 1) -> int:
+        """Make the jobs under ``prefix`` exactly ``wanted`` (built from the database); returns how many."""
+        self._drop(self.job_ids(prefix) - set(wanted))
+        for job_id, shot in wanted.items():
+            self.once(job_id, shot.when, shot.func, *shot.args, misfire_grace=misfire_grace,
+                      overlapping=overlapping)
+        log.info("armed %d %s jobs", len(wanted), prefix.rstrip(":"))
+        return len(wanted)
+
+    def _drop(self, ids: Iterable[str]) -> None:
+        for job_id in ids:
+            self.cancel(job_id)

@@ -1,0 +1,68 @@
+"""The one scheduling adapter on a real AsyncIOScheduler: stable ids, replace, rebuild, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.scheduling import OneShot, Scheduling
+
+
+@pytest.fixture
+async def scheduling() -> AsyncIterator[Scheduling]:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    yield Scheduling(scheduler)
+    scheduler.shutdown(wait=False)
+
+
+def later(hours: float) -> datetime:
+    return datetime.now(UTC) + timedelta(hours=hours)
+
+
+async def nothing(*_: object) -> None:
+    """A job body that is never reached: these jobs are armed hours ahead."""
+
+
+async def test_arming_an_id_again_replaces_its_job(scheduling: Scheduling) -> None:
+    scheduling.once("daily:1", later(1), nothing, 1, misfire_grace=60)
+    scheduling.once("daily:1", later(2), nothing, 1, misfire_grace=60)
+    assert scheduling.job_ids("daily:") == {"daily:1"}
+    next_run = scheduling.next_run("daily:1")
+    assert next_run is not None and next_run > later(1.9)
+
+
+async def test_a_job_runs_with_its_arguments(scheduling: Scheduling) -> None:
+    ran: asyncio.Queue[int] = asyncio.Queue()
+
+    async def job(value: int) -> None:
+        await ran.put(value)
+
+    scheduling.once("mock:7:tick", datetime.now(UTC), job, 7, misfire_grace=None)
+    async with asyncio.timeout(5):
+        assert await ran.get() == 7
+    assert scheduling.next_run("mock:7:tick") is None
+
+
+async def test_rebuild_arms_what_the_database_wants_and_drops_the_rest(scheduling: Scheduling) -> None:
+    scheduling.once("daily:1", later(1), nothing, misfire_grace=60)
+    scheduling.once("daily:2", later(1), nothing, misfire_grace=60)
+    scheduling.once("mock:1:tick", later(1), nothing, misfire_grace=None)
+    armed = scheduling.rebuild("daily:", {"daily:2": OneShot(later(3), nothing),
+                                          "daily:3": OneShot(later(4), nothing)}, misfire_grace=60)
+    assert armed == 2
+    assert scheduling.job_ids("daily:") == {"daily:2", "daily:3"}
+    assert scheduling.job_ids("mock:") == {"mock:1:tick"}  # another feature's jobs are untouched
+
+
+async def test_cancel_says_whether_there_was_a_job(scheduling: Scheduling) -> None:
+    scheduling.once("mock:1:tick", later(1), nothing, misfire_grace=None)
+    scheduling.every("progress:tick", 60, nothing, misfire_grace=30)
+    assert scheduling.cancel("mock:1:tick") is True
+    assert scheduling.cancel("mock:1:tick") is False
+    assert scheduling.cancel_all("progress:") == 1
+    assert scheduling.job_ids("") == set()
