@@ -1,7 +1,11 @@
 """The gateway websocket: HELLO, IDENTIFY, heartbeats, READY, RESUME, INVALID_SESSION.
 
-One bot, one shard. Events get sequence numbers and are kept in the session's log so a
-RESUME replays whatever the bot missed, as Discord does. ``compress=zlib-stream`` gets
+One bot, one or more shards. A session IDENTIFYs for ``[shard_id, shard_count]`` (default
+``[0, 1]``) and receives the events of the guilds that shard owns,
+``(guild_id >> 22) % shard_count``, as on Discord; DMs go to shard 0. Several sessions may
+hold the same shard at once (a hand-off): each gets every event of that shard. Events get
+sequence numbers and are kept in each session's log so a RESUME replays whatever the bot
+missed, as Discord does. ``compress=zlib-stream`` gets
 one zlib context per connection flushed with Z_SYNC_FLUSH, exactly the framing
 discord.py's decompressor expects.
 """
@@ -53,26 +57,41 @@ class Connection:
                 return
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's rule for which shard receives a guild's events."""
+    return (guild_id >> 22) % shard_count
+
+
 @dataclass
 class Session:
     id: str
     intents: int
+    shard_id: int = 0
+    shard_count: int = 1
     sequence: int = 0
     log: list[dict[str, Any]] = field(default_factory=list)
     connection: Connection | None = None
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Guild events go to the guild's shard; events outside any guild (DMs) to shard 0."""
+        if guild_id is None:
+            return self.shard_id == 0
+        return shard_of(guild_id, self.shard_count) == self.shard_id
 
 
 class Gateway:
     """Serves ``/gateway``; the stand-in's ``world`` calls ``dispatch`` for every change."""
 
     def __init__(self, world: World, token: str, notifier: Notifier,
-                 allowed_intents: int) -> None:
+                 allowed_intents: int, shard_count: int = 1) -> None:
         self.world = world
         self.token = token
         self.notifier = notifier
         self.allowed_intents = allowed_intents
+        self.shard_count = shard_count  # what ``GET /gateway/bot`` recommends
         self.url = ""
-        self.session: Session | None = None
+        self.sessions: dict[str, Session] = {}
+        self.session: Session | None = None  # the newest; the only one for an unsharded bot
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.close_codes: list[int] = []  # codes the stand-in closed connections with
@@ -82,8 +101,14 @@ class Gateway:
 
     # -- dispatching ----------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        session = self.session
-        if session is None or not self._subscribed(session, event, data):
+        guild_id = _guild_of(event, data)
+        for session in list(self.sessions.values()):
+            if session.owns(guild_id):
+                self._send(session, event, data)
+        self.notifier.notify()
+
+    def _send(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        if not self._subscribed(session, event, data):
             return
         session.sequence += 1
         payload = {"op": DISPATCH, "t": event, "s": session.sequence,
@@ -91,7 +116,10 @@ class Gateway:
         session.log.append(payload)
         if session.connection is not None:
             session.connection.outbox.put_nowait(payload)
-        self.notifier.notify()
+
+    def sessions_of(self, guild_id: int | None) -> list[Session]:
+        """The sessions that receive events of ``guild_id`` (None: DMs)."""
+        return [session for session in self.sessions.values() if session.owns(guild_id)]
 
     @staticmethod
     def _subscribed(session: Session, event: str, data: dict[str, Any]) -> bool:
@@ -129,8 +157,9 @@ class Gateway:
                     await self._on_payload(connection, json.loads(message.data))
         finally:
             self._connections.discard(connection)
-            if self.session is not None and self.session.connection is connection:
-                self.session.connection = None
+            for session in self.sessions.values():
+                if session.connection is connection:
+                    session.connection = None
             connection.outbox.put_nowait(None)
             await writer
             self.notifier.notify()
@@ -153,13 +182,34 @@ class Gateway:
         if intents & PRIVILEGED & ~self.allowed_intents:
             await self._close(connection, 4014, "Disallowed intent(s).")
             return
+        shard_id, shard_count = data.get("shard") or (0, 1)
+        if not 0 <= shard_id < shard_count:
+            await self._close(connection, 4010, "Invalid shard.")
+            return
         self.identifies.append({k: v for k, v in data.items() if k != "token"})
-        session = Session(secrets.token_hex(16), intents, connection=connection)
+        session = Session(secrets.token_hex(16), intents, shard_id, shard_count, connection=connection)
+        self._replace_sessions_of(session)
+        self.sessions[session.id] = session
         self.session = session
-        self.world.announced = set()
-        self.dispatch("READY", self._ready_payload(session))
+        self._send(session, "READY", self._ready_payload(session))
         for guild in list(self.world.guilds.values()):
-            self.announce_guild(guild.id, lazy_load=True)
+            if session.owns(guild.id):
+                self.world.announced.add(guild.id)
+                self._send(session, "GUILD_CREATE", self.world.guilds[guild.id].payload())
+        self.notifier.notify()
+
+    def _replace_sessions_of(self, new: Session) -> None:
+        """A fresh IDENTIFY on a connection ends the sessions that connection held.
+
+        Sessions on other connections stay, even for the same shard: two processes may
+        hold one shard during a hand-off, and both get its events, as on Discord.
+        """
+        for old in [s for s in self.sessions.values() if s.connection is new.connection]:
+            del self.sessions[old.id]
+        if new.shard_count == 1:
+            # An unsharded bot that identifies again (after INVALID_SESSION) replaces its old session.
+            for old in [s for s in self.sessions.values() if s.shard_count == 1 and s.connection is None]:
+                del self.sessions[old.id]
 
     async def _close(self, connection: Connection, code: int, reason: str) -> None:
         self.close_codes.append(code)
@@ -172,7 +222,7 @@ class Gateway:
         the bot has just joined has no ``unavailable`` key, which is how discord.py tells
         ``on_guild_join`` from ``on_guild_available``.
         """
-        if self.session is None:
+        if not self.sessions_of(guild_id):
             return
         self.world.announced.add(guild_id)
         payload = self.world.guilds[guild_id].payload()
@@ -185,25 +235,26 @@ class Gateway:
         return {
             "v": 10, "user": self.world.bot_user.payload() | {"verified": True, "flags": 0,
                                                                "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds if session.owns(g)],
             "session_id": session.id, "session_type": "normal",
+            "shard": [session.shard_id, session.shard_count],
             "resume_gateway_url": self.url, "private_channels": [], "relationships": [],
             "application": {"id": str(self.world.app_id), "flags": flags},
             "_trace": ["standin"],
         }
 
     async def _resume(self, connection: Connection, data: dict[str, Any]) -> None:
-        session = self.session
+        session = self.sessions.get(str(data.get("session_id")))
         self.resumes.append({k: v for k, v in data.items() if k != "token"})
-        if (session is None or data.get("session_id") != session.id
-                or data.get("token") != self.token):
+        if session is None or data.get("token") != self.token:
             connection.outbox.put_nowait({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
             return
         for payload in session.log:
             if payload["s"] > (data.get("seq") or 0):
                 connection.outbox.put_nowait(payload)
         session.connection = connection
-        self.dispatch("RESUMED", {"_trace": ["standin"]})
+        self._send(session, "RESUMED", {"_trace": ["standin"]})
+        self.notifier.notify()
 
     # -- faults ---------------------------------------------------------------------------
     async def drop(self, code: int = 4000) -> None:
@@ -221,6 +272,7 @@ class Gateway:
             raise RuntimeError("stand-in: no bot connected to invalidate")
         session.connection.outbox.put_nowait({"op": INVALID_SESSION, "d": False, "s": None,
                                               "t": None})
+        del self.sessions[session.id]
         self.session = None
 
     def request_reconnect(self) -> None:
@@ -232,3 +284,11 @@ class Gateway:
     async def close_all(self) -> None:
         for connection in list(self._connections):
             await connection.ws.close(code=1001, message=b"stand-in stopping")
+
+
+def _guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The guild an event belongs to, which decides its shard; None for DMs and READY-likes."""
+    if event.startswith("GUILD_") and "guild_id" not in data and "id" in data:
+        return int(data["id"])  # GUILD_CREATE / GUILD_UPDATE / GUILD_DELETE carry the guild itself
+    guild_id = data.get("guild_id")
+    return int(guild_id) if guild_id else None

@@ -32,7 +32,7 @@ class StandIn(MemberActions):
 
     def __init__(self, *, bot_name: str = "Bar Raiser", privileged_intents: int = 0,
                  global_limit: int = 50, bucket_limit: int = 50, bucket_window: float = 1.0,
-                 app_id: int | None = None) -> None:
+                 app_id: int | None = None, shards: int = 1) -> None:
         self.app_id = app_id or SnowflakeFactory().next()
         self.token = make_token(self.app_id)
         self.notifier = Notifier()
@@ -40,7 +40,7 @@ class StandIn(MemberActions):
         self.faults = FaultPlan()
         self.limiter = RateLimiter(bucket_limit, bucket_window, global_limit)
         self.router = Router(self.token, self.faults, self.limiter, self.notifier)
-        self.gateway = Gateway(self.world, self.token, self.notifier, privileged_intents)
+        self.gateway = Gateway(self.world, self.token, self.notifier, privileged_intents, shards)
         self.commands = Commands(self.world)
         self.channels = Channels(self.world, "")
         self.responses = Responses(self.world, self.channels)
@@ -92,7 +92,7 @@ class StandIn(MemberActions):
         return 200, {"url": self.gateway.url}
 
     async def _gateway_bot(self, call: Call) -> tuple[int, Any]:
-        return 200, {"url": self.gateway.url, "shards": 1, "session_start_limit": {
+        return 200, {"url": self.gateway.url, "shards": self.gateway.shard_count, "session_start_limit": {
             "total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}}
 
     async def _me(self, call: Call) -> tuple[int, Any]:
