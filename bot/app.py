@@ -16,6 +16,7 @@ import pkgutil
 import signal
 import sqlite3
 import time
+from typing import Any
 
 import discord
 import yarl
@@ -32,6 +33,7 @@ from bot.errors import BotError
 from bot.metrics import Metrics
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.scheduling import Scheduling
+from bot.sharding import Ownership
 from bot.tasks import BackgroundTasks
 from storage.backup import backup
 from storage.db import Database, discover_migrations
@@ -87,6 +89,13 @@ class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
             log.warning("could not tell the user about an error in %s (ref %s)", command, ref)
 
 
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """discord.py's sharding arguments: none asks Discord how many shards, and runs them all."""
+    if not settings.shard_count:
+        return {}
+    return {"shard_count": settings.shard_count, "shard_ids": list(settings.shard_ids or ())}
+
+
 def describe_error(error: BaseException) -> tuple[str, str | None]:
     """The message a user sees, and an error ref when the log holds a traceback."""
     if isinstance(error, BotError):
@@ -115,8 +124,13 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref
 
 
-class BarRaiser(commands.Bot):
-    """The bot. Cogs reach the shared parts through its attributes."""
+class BarRaiser(commands.AutoShardedBot):
+    """The bot. Cogs reach the shared parts through its attributes.
+
+    Always the sharded client: without SHARD_COUNT it runs as many shards as
+    Discord recommends, all in this process; with SHARD_COUNT and SHARD_IDS it
+    runs only those, and ``ownership`` says which servers' timed work is its own.
+    """
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         # The bot never joins voice; discord.py's "voice will NOT be supported"
@@ -131,7 +145,10 @@ class BarRaiser(commands.Bot):
             tree_cls=BarRaiserTree,
             max_messages=None,
             guild_ready_timeout=settings.guild_ready_timeout,
+            **shard_options(settings),
         )
+        self.ownership = (Ownership(settings.shard_count, settings.shard_ids)
+                          if settings.shard_count and settings.shard_ids else Ownership())
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.metrics = Metrics()

@@ -30,7 +30,13 @@ FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview")
 
 
 def setup_logging(settings: Settings) -> None:
-    configure_logging(settings.log_level, settings.log_format, settings.discord_token)
+    from bot.sharding import Ownership
+
+    label = None
+    if settings.shard_count and settings.shard_ids:
+        ownership = Ownership(settings.shard_count, settings.shard_ids)
+        label = None if ownership.is_everything else ownership.label()
+    configure_logging(settings.log_level, settings.log_format, settings.discord_token, process_label=label)
 
 
 def _settings(require_token: bool) -> Settings:

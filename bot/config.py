@@ -45,6 +45,9 @@ class Settings:
     message_content_intent: bool = False
     application_id: int | None = None
     guild_ready_timeout: float = 2.0
+    # None: one process with as many shards as Discord recommends (today's default).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @property
     def uses_standin(self) -> bool:
@@ -69,6 +72,7 @@ def load_settings(
         return raw.strip() if raw is not None and raw.strip() != "" else None
 
     token = _token(get("DISCORD_TOKEN"), require_token)
+    shard_count, shard_ids = _shards(get("SHARD_COUNT"), get("SHARD_IDS"))
     return Settings(
         discord_token=token,
         database_path=Path(get("DATABASE_PATH") or "data/bar-raiser.db"),
@@ -83,6 +87,8 @@ def load_settings(
         message_content_intent=_bool("MESSAGE_CONTENT_INTENT", get("MESSAGE_CONTENT_INTENT")),
         application_id=_int("DISCORD_APPLICATION_ID", get("DISCORD_APPLICATION_ID"), minimum=1),
         guild_ready_timeout=_float("GUILD_READY_TIMEOUT", get("GUILD_READY_TIMEOUT"), 2.0),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
 
@@ -158,6 +164,24 @@ def _log_level(raw: str | None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return level
+
+
+def _shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT alone runs every shard here; with SHARD_IDS, only those (each below the count)."""
+    count = _int("SHARD_COUNT", count_raw, minimum=1, maximum=10_000)
+    if ids_raw is None:
+        return count, tuple(range(count)) if count else None
+    if count is None:
+        raise ConfigError("SHARD_IDS needs SHARD_COUNT, the total number of shards of the bot")
+    try:
+        ids = tuple(int(part) for part in ids_raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"SHARD_IDS must be shard numbers separated by commas, got {ids_raw!r}") from None
+    outside = [shard for shard in ids if not 0 <= shard < count]
+    if not ids or outside or len(set(ids)) != len(ids):
+        raise ConfigError(f"SHARD_IDS must list different shards from 0 to {count - 1} "
+                          f"(SHARD_COUNT={count}), got {ids_raw!r}")
+    return count, ids
 
 
 def _choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import IO, Any, ClassVar
 
 TEXT_FORMAT = "%(asctime)s %(levelname)-8s %(name)s %(message)s"
+LABELLED_TEXT_FORMAT = "%(asctime)s %(levelname)-8s [%(shards)s] %(name)s %(message)s"
 # Attributes every LogRecord has; anything else was passed as ``extra=`` and is kept in JSON.
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
 
@@ -58,8 +59,8 @@ class TerminalFormatter(logging.Formatter):
     _COLOURS: ClassVar[dict[str, str]] = {"DEBUG": "\x1b[2m", "INFO": "\x1b[34m", "WARNING": "\x1b[33m",
                                           "ERROR": "\x1b[31m", "CRITICAL": "\x1b[41m"}
 
-    def __init__(self) -> None:
-        super().__init__(TEXT_FORMAT)
+    def __init__(self, fmt: str = TEXT_FORMAT) -> None:
+        super().__init__(fmt)
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         line = super().formatMessage(record)
@@ -67,19 +68,34 @@ class TerminalFormatter(logging.Formatter):
         return line.replace(record.levelname, f"{colour}{record.levelname}\x1b[0m", 1) if colour else line
 
 
-def make_formatter(log_format: str, stream: IO[str]) -> logging.Formatter:
+class ProcessLabel(logging.Filter):
+    """Names this process in every record (``shards 0,1 of 4``), when it is one of several."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._label = label
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.shards = self._label
+        return True
+
+
+def make_formatter(log_format: str, stream: IO[str], labelled: bool = False) -> logging.Formatter:
     """JSON; coloured text only when the stream is a terminal; plain text everywhere else."""
     if log_format == "json":
-        return JsonFormatter()
-    return TerminalFormatter() if stream.isatty() else logging.Formatter(TEXT_FORMAT)
+        return JsonFormatter()  # the label is a field of its own, like every extra
+    fmt = LABELLED_TEXT_FORMAT if labelled else TEXT_FORMAT
+    return TerminalFormatter(fmt) if stream.isatty() else logging.Formatter(fmt)
 
 
 def configure_logging(level: str, log_format: str, secret: str | None,
-                      stream: IO[str] | None = None) -> None:
+                      stream: IO[str] | None = None, process_label: str | None = None) -> None:
     """Replace the root logger's handlers with one stderr handler of the chosen format."""
     target = stream if stream is not None else sys.stderr
     handler = logging.StreamHandler(target)
-    handler.setFormatter(make_formatter(log_format, target))
+    handler.setFormatter(make_formatter(log_format, target, labelled=bool(process_label)))
+    if process_label:
+        handler.addFilter(ProcessLabel(process_label))
     if secret:
         handler.addFilter(TokenRedactingFilter(secret))
     root = logging.getLogger()

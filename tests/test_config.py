@@ -89,3 +89,29 @@ def test_env_example_lists_every_setting():
         index = example.index(f"{name}=")
         preceding = example[:index].rstrip().splitlines()[-1]
         assert preceding.lstrip().startswith("#"), f"{name} has no comment line above it"
+
+
+@pytest.mark.parametrize(("count", "ids", "expected"), [
+    (None, None, (None, None)),
+    ("4", None, (4, (0, 1, 2, 3))),
+    ("4", "0,1", (4, (0, 1))),
+    ("2", " 1 ", (2, (1,))),
+])
+def test_shard_settings(count, ids, expected):
+    environ = {k: v for k, v in {"SHARD_COUNT": count, "SHARD_IDS": ids}.items() if v is not None}
+    settings = load_settings(environ, env_file=None, require_token=False)
+    assert (settings.shard_count, settings.shard_ids) == expected
+
+
+@pytest.mark.parametrize(("count", "ids", "message"), [
+    ("2", "2", "SHARD_IDS must list different shards from 0 to 1"),
+    ("2", "0,0", "SHARD_IDS must list different shards"),
+    ("2", "-1", "SHARD_IDS must list different shards"),
+    ("2", "a,b", "SHARD_IDS must be shard numbers separated by commas"),
+    (None, "0", "SHARD_IDS needs SHARD_COUNT"),
+    ("0", None, "SHARD_COUNT must be between 1 and 10000"),
+])
+def test_bad_shard_settings_name_the_setting(count, ids, message):
+    environ = {k: v for k, v in {"SHARD_COUNT": count, "SHARD_IDS": ids}.items() if v is not None}
+    with pytest.raises(ConfigError, match=message):
+        load_settings(environ, env_file=None, require_token=False)
