@@ -29,10 +29,13 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.metrics import Metrics
+from bot.outbox.sender import DiscordSender, SchedulerWaker
+from bot.outbox.service import Outbox
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.tasks import BackgroundTasks
 from storage.db import Database
 from storage.guilds import CommandSyncRepository, GuildRepository
+from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,8 @@ class BarRaiser(commands.Bot):
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
+        self.outbox_sender = DiscordSender(self)
+        self._outbox: Outbox | None = None  # needs the database
         if settings.uses_standin:
             # REST calls go to the configured base from the very first request (login).
             discord.http.Route.BASE = settings.discord_api_base
@@ -144,15 +149,27 @@ class BarRaiser(commands.Bot):
             raise RuntimeError("the database is opened in setup_hook")
         return self.db
 
+    @property
+    def outbox(self) -> Outbox:
+        """The one outbox for everything the bot posts on its own (``bot.outbox``)."""
+        if self._outbox is None:
+            raise RuntimeError("the outbox is built in setup_hook")
+        return self._outbox
+
     async def setup_hook(self) -> None:
         if self.settings.uses_standin:
             await self._use_configured_gateway()
         self.db = await Database.open(self.settings.database_path)
         await self.db.migrate()
+        self._outbox = Outbox(
+            OutboxRepository(self.db), self.clock, self.outbox_sender,
+            SchedulerWaker(self.scheduler), lambda coro, name: self.tasks.spawn(coro, name=name),
+        )
         self.scheduler.add_listener(self._job_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
+        self.outbox.kick()  # re-drive what a crash or an outage left pending
         await self.sync_commands_if_changed()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port)
