@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.metrics import Metrics
+from bot.outbox.model import OutboxRow, PostError
 from bot.outbox.sender import DiscordSender, SchedulerWaker
 from bot.outbox.service import Outbox
 from bot.render import TEMPLATES_DIR, Renderer
@@ -138,7 +139,7 @@ class BarRaiser(commands.Bot):
         self.renderer = Renderer(templates)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         self.outbox_sender = DiscordSender(self)
-        self._outbox: Outbox | None = None  # needs the database
+        self._outbox: Outbox | None = None  # needs the open database: see ``outbox``
         if settings.uses_standin:
             # REST calls go to the configured base from the very first request (login).
             discord.http.Route.BASE = settings.discord_api_base
@@ -152,8 +153,13 @@ class BarRaiser(commands.Bot):
     @property
     def outbox(self) -> Outbox:
         """The one outbox for everything the bot posts on its own (``bot.outbox``)."""
-        if self._outbox is None:
-            raise RuntimeError("the outbox is built in setup_hook")
+        if self._outbox is None:  # built on first use, once the database is open
+            self._outbox = Outbox(
+                OutboxRepository(self.database), self.clock, self.outbox_sender,
+                SchedulerWaker(self.scheduler),
+                lambda coro, name: self.tasks.spawn(coro, name=name),
+            )
+            self._outbox.listen(self._count_post)
         return self._outbox
 
     async def setup_hook(self) -> None:
@@ -161,10 +167,6 @@ class BarRaiser(commands.Bot):
             await self._use_configured_gateway()
         self.db = await Database.open(self.settings.database_path)
         await self.db.migrate()
-        self._outbox = Outbox(
-            OutboxRepository(self.db), self.clock, self.outbox_sender,
-            SchedulerWaker(self.scheduler), lambda coro, name: self.tasks.spawn(coro, name=name),
-        )
         self.scheduler.add_listener(self._job_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start()
         for name in extension_names():
@@ -173,6 +175,10 @@ class BarRaiser(commands.Bot):
         await self.sync_commands_if_changed()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port)
+
+    async def _count_post(self, row: OutboxRow, error: PostError | None) -> None:
+        outcome = "ok" if error is None else "impossible"
+        self.metrics.posts.labels(kind=row.kind, outcome=outcome).inc()
 
     def _job_finished(self, event: JobExecutionEvent) -> None:
         """Count every scheduler job by kind (the id's prefix) and time it from its due time."""

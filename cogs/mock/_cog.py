@@ -183,7 +183,9 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     @app_commands.command(name="status", description="Phase, time left and who is who")
     async def status(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        variables = status_variables(self.bot.content, session, self.bot.clock.now())
+        undelivered = [row for row in await self.bot.outbox.troubles(session.guild_id, "mock_")
+                       if row.channel_id == session.thread_id]
+        variables = status_variables(self.bot.content, session, self.bot.clock.now(), undelivered)
         await send(interaction, self._render("mock/status.md.j2", **variables))
 
     # -- records ---------------------------------------------------------------------------
