@@ -172,9 +172,18 @@ class DailyJobs:
 
 
 def describe_failure(error: BaseException) -> str:
-    """What an organiser reads in ``/daily status`` while the post waits."""
-    if isinstance(error, sqlite3.OperationalError):
-        text = str(error)
+    """What an organiser reads in ``/daily status`` while the post waits.
+
+    SQLite rolls a transaction back itself on a full disk, so the error that
+    surfaces can be the failed ROLLBACK; the cause is further down the chain.
+    """
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(e) for e in chain if isinstance(e, sqlite3.Error))
+    if text:
         if "full" in text:
             return "the bot's storage is full, so the post can't be recorded"
         if "readonly" in text or "read-only" in text:
