@@ -243,6 +243,10 @@ class StandIn(MemberActions):
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return self.world.channel_messages(channel_id)
 
+    def channel(self, channel_id: int) -> dict[str, Any]:
+        """A channel or thread as Discord describes it now (``thread_metadata.archived``, …)."""
+        return self.world.channels[channel_id].payload()
+
     def message(self, message_id: int) -> dict[str, Any]:
         return self.world.message(message_id)
 

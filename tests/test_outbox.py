@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -57,9 +57,11 @@ class ScriptedSender:
 @dataclass
 class Wakes:
     at: dict[int, datetime] = field(default_factory=dict)
-    callbacks: dict[int, Callable[[], None]] = field(default_factory=dict)
+    callbacks: dict[int, Callable[[int], Awaitable[None]]] = field(default_factory=dict)
 
-    def wake_at(self, channel_id: int, at: datetime, callback: Callable[[], None]) -> None:
+    def wake_at(
+        self, channel_id: int, at: datetime, callback: Callable[[int], Awaitable[None]]
+    ) -> None:
         self.at[channel_id] = at
         self.callbacks[channel_id] = callback
 
@@ -158,14 +160,14 @@ async def test_transient_failures_back_off_and_retry_with_the_same_nonce(parts: 
     assert len(parts.sender.attempts) == 1
 
     parts.clock.advance(2)
-    parts.wakes.callbacks[500]()  # the scheduler's wake-up
+    await parts.wakes.callbacks[500](500)  # the scheduler's wake-up
     await parts.tasks.idle()
     row = await parts.repo.by_key("a")
     assert row is not None and row.attempts == 2 and row.next_attempt_at == parts.clock.now() + \
         timedelta(seconds=4)
 
     parts.clock.advance(4)
-    parts.wakes.callbacks[500]()
+    await parts.wakes.callbacks[500](500)
     await parts.tasks.idle()
     row = await parts.repo.by_key("a")
     assert row is not None and row.state is State.SENT and row.attempts == 3

@@ -9,7 +9,7 @@ missing permissions, anything else is a rejection.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -131,8 +131,10 @@ class SchedulerWaker:
     def __init__(self, scheduler: BaseScheduler) -> None:
         self._scheduler = scheduler
 
-    def wake_at(self, channel_id: int, at: datetime, callback: Callable[[], None]) -> None:
+    def wake_at(
+        self, channel_id: int, at: datetime, callback: Callable[[int], Awaitable[None]]
+    ) -> None:
         self._scheduler.add_job(
-            callback, trigger=DateTrigger(run_date=at), id=f"outbox:{channel_id}",
+            callback, trigger=DateTrigger(run_date=at), args=[channel_id], id=f"outbox:{channel_id}",
             replace_existing=True, coalesce=True, misfire_grace_time=WAKE_GRACE_SECONDS,
         )

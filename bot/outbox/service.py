@@ -53,8 +53,10 @@ class Sender(Protocol):
 
 
 class Waker(Protocol):
-    def wake_at(self, channel_id: int, at: datetime, callback: Callable[[], None]) -> None:
-        """Call ``callback`` at ``at`` (replacing an earlier wake-up for the channel)."""
+    def wake_at(
+        self, channel_id: int, at: datetime, callback: Callable[[int], Awaitable[None]]
+    ) -> None:
+        """Await ``callback(channel_id)`` at ``at`` (replacing the channel's earlier wake-up)."""
         ...
 
 
@@ -116,6 +118,10 @@ class Outbox:
         self._active.add(channel_id)
         self._spawn(self._work(channel_id), f"outbox channel {channel_id}")
 
+    async def wake(self, channel_id: int) -> None:
+        """The scheduler's wake-up for a channel whose next post has come due."""
+        self.start_channel(channel_id)
+
     async def _work(self, channel_id: int) -> None:
         """Send the channel's due posts in order; stop at the first one not due yet."""
         try:
@@ -126,8 +132,7 @@ class Outbox:
                     await self.attempt(row)
                     continue
                 if row is not None:
-                    self._waker.wake_at(channel_id, row.next_attempt_at,
-                                        lambda: self.start_channel(channel_id))
+                    self._waker.wake_at(channel_id, row.next_attempt_at, self.wake)
                 if channel_id not in self._again:
                     return
         finally:
