@@ -224,3 +224,29 @@ async def test_a_welcome_that_failed_before_a_sigkill_is_posted_once_after_resta
         code = await second.terminate(grace=20)
     assert code == 0, second.output()[-2000:]
     assert len(welcome_posts(standin, general)) == 1
+
+
+async def test_a_post_that_can_never_be_made_is_shown_by_mock_status_and_doctor(
+    standin, bot_env, run_bot
+):
+    env = {**bot_env, "MOCK_MINUTE_SECONDS": SLOW_ROUND}
+    async with run_bot(env):
+        guild, thread, (host, cand, *_rest) = await running_round(standin)
+        general = next(iter(guild.channels))
+        admin = guild.add_member("admin", permissions=perms.MANAGE_GUILD)
+        # The bot loses Send Messages in Threads where the round runs: 403/50013.
+        standin.set_overwrite(general, standin.bot_user_id, deny=perms.SEND_MESSAGES_IN_THREADS)
+        await standin.slash(host, thread, "mock next", {}).wait_message()
+        row = await standin.wait_until(lambda: outbox_row(env, "mock:%:phase:1:0", "impossible"),
+                                       what="the phase 2 post marked impossible")
+        status = await standin.slash(cand, thread, "mock status", {}).wait_message()
+        doctor = await standin.slash(admin, general, "doctor", {}).wait_message()
+    sends = [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
+             if r.path.endswith(f"/{thread}/messages") and r.status == 403]
+    assert len(sends) == 1  # permanent: not retried
+    assert "Send Messages in Threads" in row["last_error"]
+    undelivered = status["embeds"][0]["fields"][-1]
+    assert undelivered["name"] == "Not posted yet" and "❌ phase" in undelivered["value"]
+    assert "Send Messages in Threads" in undelivered["value"]
+    assert "a mock phase post" in text_of(doctor) and "could not be made" in text_of(doctor)
+    assert embeds(standin, thread, "Phase 2/5") == []
