@@ -31,6 +31,9 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.metrics import Metrics
+from bot.outbox.model import OutboxRow, PostError
+from bot.outbox.sender import DiscordSender, SchedulerWaker
+from bot.outbox.service import Outbox
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.scheduling import Scheduling
 from bot.sharding import Ownership
@@ -38,6 +41,7 @@ from bot.tasks import BackgroundTasks
 from storage.backup import backup
 from storage.db import Database, discover_migrations
 from storage.guilds import CommandSyncRepository, GuildRepository
+from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +164,8 @@ class BarRaiser(commands.AutoShardedBot):
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
+        self.outbox_sender = DiscordSender(self)
+        self._outbox: Outbox | None = None  # needs the open database: see ``outbox``
         if settings.uses_standin:
             # REST calls go to the configured base from the very first request (login).
             discord.http.Route.BASE = settings.discord_api_base
@@ -170,6 +176,18 @@ class BarRaiser(commands.AutoShardedBot):
             raise RuntimeError("the database is opened in setup_hook")
         return self.db
 
+    @property
+    def outbox(self) -> Outbox:
+        """The one outbox for everything the bot posts on its own (``bot.outbox``)."""
+        if self._outbox is None:  # built on first use, once the database is open
+            self._outbox = Outbox(
+                OutboxRepository(self.database), self.clock, self.outbox_sender,
+                SchedulerWaker(self.scheduler),
+                lambda coro, name: self.tasks.spawn(coro, name=name),
+            )
+            self._outbox.listen(self._count_post)
+        return self._outbox
+
     async def setup_hook(self) -> None:
         if self.settings.uses_standin:
             await self._use_configured_gateway()
@@ -179,9 +197,14 @@ class BarRaiser(commands.AutoShardedBot):
         self.scheduler.start()
         for name in extension_names():
             await self.load_extension(name)
+        self.outbox.kick()  # re-drive what a crash or an outage left pending
         await self.sync_commands_if_changed()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port)
+
+    async def _count_post(self, row: OutboxRow, error: PostError | None) -> None:
+        outcome = "ok" if error is None else "impossible"
+        self.metrics.posts.labels(kind=row.kind, outcome=outcome).inc()
 
     def _job_finished(self, event: JobExecutionEvent) -> None:
         """Count every scheduler job by kind (the id's prefix) and time it from its due time."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import BotError
+from bot.outbox.model import OutboxRow, State
 from bot.permissions import ALL_NEEDS, Need, fix_hint
 
 HELP_GROUPS: tuple[str, ...] = (
@@ -160,6 +161,19 @@ def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
         DoctorLine(False, f"{where}: {need.label}, needed to {need.why}", fix_hint(need, channel.name))
         for need in channel.missing
     ]
+
+
+def outbox_line(row: OutboxRow) -> DoctorLine:
+    """One ❌ line for a post the outbox could not deliver (impossible, or still retrying)."""
+    what = row.kind.replace("_", " ")
+    where = f"<#{row.channel_id}>"
+    if row.state is State.IMPOSSIBLE:
+        return DoctorLine(False, f"Posts: a {what} post in {where} could not be made: "
+                                 f"{row.last_error}", "fix the permission or channel above; "
+                                 "new posts will go out")
+    return DoctorLine(False, f"Posts: a {what} post in {where} is waiting after "
+                             f"{row.attempts} attempt(s): {row.last_error}",
+                      "nothing to do if Discord is having trouble; it is retried with backoff")
 
 
 def intent_line(message_content_enabled: bool) -> DoctorLine:

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.daily.timing import upcoming_post
-from bot.discord_io import rendered_to_kwargs, require_guild, send
+from bot.discord_io import require_guild, send
 from bot.onboarding import (
     ChannelView,
     CommandSpec,
@@ -24,11 +24,13 @@ from bot.onboarding import (
     help_overview,
     intent_line,
     load_help_entries,
+    outbox_line,
     parse_mock_limit,
 )
+from bot.outbox.model import Envelope, message_to_json
 from bot.permissions import ALL_NEEDS, missing_permissions
 from storage.daily import DailyRepository
-from storage.db import discover_migrations
+from storage.db import discover_migrations, to_db
 from storage.guilds import GuildRepository
 
 if TYPE_CHECKING:
@@ -107,6 +109,7 @@ class Onboarding(commands.Cog):
         last_post = await repo.last_post(guild.id) if schedule else None
         lines.append(self._schedule_line(schedule, last_post, daily_channel))
         lines.append(await self._database_line())
+        lines += await self._outbox_lines(guild.id)
         await send(interaction, self.bot.renderer.render("onboarding/doctor.md.j2", lines=lines))
 
     def _schedule_line(self, schedule, last_post, channel) -> DoctorLine:
@@ -137,6 +140,13 @@ class Onboarding(commands.Cog):
                               "`python -m bot doctor` and check disk space")
         return DoctorLine(version == latest, f"Database: writable, schema {version}/{latest}",
                           None if version == latest else "restart the bot to apply migrations")
+
+    async def _outbox_lines(self, guild_id: int) -> list[DoctorLine]:
+        """Posts the bot could not make here: impossible ones, and ones still being retried."""
+        rows = await self.bot.outbox.troubles(guild_id)
+        if not rows:
+            return [DoctorLine(True, "Posts: everything the bot posts on its own went out")]
+        return [outbox_line(row) for row in rows]
 
     # -- /settings --------------------------------------------------------------------
 
@@ -190,25 +200,21 @@ class Onboarding(commands.Cog):
                 await self.welcome(guild)
 
     async def welcome(self, guild: discord.Guild) -> None:
-        """Post the welcome once per server (claimed in the DB before sending)."""
+        """Enqueue the welcome once per server; the outbox delivers it (and retries)."""
         me = guild.me
         system = channel_view(guild.system_channel, me) if guild.system_channel else None
         target = choose_welcome_channel(system, [channel_view(c, me) for c in guild.text_channels])
         if target is None:
             log.info("welcome: no channel where I may speak in guild %s", guild.id)
             return
-        repo = GuildRepository(self.bot.database)
-        if not await repo.claim_welcome(guild.id, guild.name, self.bot.clock.now()):
-            return
-        channel = guild.get_channel(target.id)
+        now = self.bot.clock.now()
         message = self.bot.renderer.render("onboarding/welcome.md.j2", missing=target.missing,
                                            channel_name=target.name)
-        try:
-            await channel.send(**rendered_to_kwargs(message))  # type: ignore[union-attr]
-            self.bot.metrics.posts.labels(kind="welcome", outcome="ok").inc()
-        except discord.HTTPException as error:
-            self.bot.metrics.posts.labels(kind="welcome", outcome="error").inc()
-            log.warning("welcome: could not post in guild %s channel %s: %s", guild.id, target.id, error)
+        welcome = Envelope(f"welcome:{guild.id}:{to_db(now)}", "welcome", target.id, guild.id,
+                           {"message": message_to_json(message)})
+        if await GuildRepository(self.bot.database).claim_welcome(guild.id, guild.name, now,
+                                                                  welcome):
+            self.bot.outbox.kick()
 
 
 async def setup(bot: BarRaiser) -> None:

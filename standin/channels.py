@@ -129,9 +129,14 @@ class Channels:
             self.require(granted, perms.ATTACH_FILES)
         body = call.json or {}
         check_message(body, has_files=bool(call.files))
+        earlier = self.world.nonce_message(self.world.bot_user.id, body)
+        if earlier is not None:
+            # enforce_nonce: the same author sent this nonce moments ago; no second message.
+            return 200, earlier
         message = self.world.build_message(channel, self.world.bot_user, body)
         message["attachments"] = self.attachments(channel.id, call.files)
         self.world.store_message(message)
+        self.world.remember_nonce(self.world.bot_user.id, body, message)
         self.world.dispatch("MESSAGE_CREATE", message)
         return 200, message
 

@@ -55,11 +55,18 @@ def _embed_errors(embed: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return errors, size
 
 
+# Discord's limit on a message nonce (an integer or a string of at most 25 characters).
+NONCE_MAX = 25
+
+
 def check_message(payload: dict[str, Any], *, has_files: bool = False,
                   require_body: bool = True) -> None:
     """Raise ApiError(400, 50035) for limit violations, (400, 50006) for an empty message."""
     errors: dict[str, Any] = {}
     content = payload.get("content") or ""
+    nonce = payload.get("nonce")
+    if nonce is not None and len(str(nonce)) > NONCE_MAX:
+        errors["nonce"] = _too_long(NONCE_MAX)
     if len(content) > CONTENT_MAX:
         errors["content"] = _too_long(CONTENT_MAX)
     embeds = payload.get("embeds") or []

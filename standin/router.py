@@ -20,7 +20,7 @@ from aiohttp import web
 
 from standin.errors import ApiError, unauthorized
 from standin.notify import Notifier
-from standin.traffic import VIA, FaultPlan, RateLimiter, TooManyRequests
+from standin.traffic import VIA, Fault, FaultPlan, RateLimiter, TooManyRequests
 
 log = logging.getLogger(__name__)
 _MAJOR = ("channel_id", "guild_id", "webhook_id")
@@ -47,6 +47,8 @@ class RecordedRequest:
     at: float
     status: int = 0
     response: Any = None
+    # an "ambiguous" fault: the handler ran (the message exists) but the answer was a 5xx
+    ambiguous: bool = False
 
     @property
     def allowed_mentions(self) -> dict[str, Any] | None:
@@ -176,18 +178,30 @@ class Router:
                        headers: dict[str, str]) -> tuple[int, Any]:
         if route.authenticated and request.headers.get("Authorization") != f"Bot {self.token}":
             raise unauthorized()
+        ambiguous: Fault | None = None
         for fault in self.faults.take(request.method, route.template, call.record.path):
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
             elif fault.kind == "ratelimit":
                 raise TooManyRequests(fault.seconds, global_=fault.global_, scope="user")
             elif fault.kind == "fail":
-                text = "500: Internal Server Error" if fault.status == 500 else (
-                    f"<html><body>{fault.status} Bad Gateway</body></html>")
-                return fault.status, ({"message": text, "code": 0} if fault.status == 500
-                                      else text)
+                return _failure(fault.status)
+            elif fault.kind == "ambiguous":
+                ambiguous = fault
         if route.authenticated:
             self.limiter.check_global()
         major = next((str(call.params[k]) for k in _MAJOR if k in call.params), "")
         headers.update(self.limiter.check_bucket(route.template, major))
-        return await route.handler(call)
+        answer = await route.handler(call)
+        if ambiguous is not None:
+            # The request took effect, but the edge lost the answer: the caller cannot tell.
+            call.record.ambiguous = True
+            return _failure(ambiguous.status)
+        return answer
+
+
+def _failure(status: int) -> tuple[int, Any]:
+    """A 5xx as Discord's edge sends it: 500 as JSON, 502/503/504 as an HTML page."""
+    if status == 500:
+        return status, {"message": "500: Internal Server Error", "code": 0}
+    return status, f"<html><body>{status} Bad Gateway</body></html>"

@@ -188,6 +188,15 @@ class StandIn(MemberActions):
         """The next matching requests are held ``seconds`` before being served normally."""
         self.faults.add(Fault(method, path_pattern, "delay", times, seconds=seconds))
 
+    def fail_after_next(self, method: str, path_pattern: str, status: int = 502,
+                        times: int = 1) -> None:
+        """Ambiguous failures: the next matching requests take effect, then answer ``status``.
+
+        Discord's edge does this when it loses the origin's answer: the message exists,
+        the caller sees a 5xx (discord.py retries 500/502/504 by itself, not 503).
+        """
+        self.faults.add(Fault(method, path_pattern, "ambiguous", times, status=status))
+
     def rate_limit_next(self, method: str, path_pattern: str, retry_after: float,
                         global_: bool = False, times: int = 1) -> None:
         """The next matching requests get a 429 with ``retry_after`` (global if asked)."""
@@ -233,6 +242,10 @@ class StandIn(MemberActions):
 
     def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
         return self.world.channel_messages(channel_id)
+
+    def channel(self, channel_id: int) -> dict[str, Any]:
+        """A channel or thread as Discord describes it now (``thread_metadata.archived``, …)."""
+        return self.world.channels[channel_id].payload()
 
     def message(self, message_id: int) -> dict[str, Any]:
         return self.world.message(message_id)

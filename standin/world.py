@@ -7,6 +7,7 @@ posting a message) and the world tells the gateway which events Discord would se
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ from standin.model import DM, Channel, Guild, Member, Role, User, iso_now
 Dispatcher = Callable[[str, dict[str, Any]], None]
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
+# How long Discord remembers a nonce for ``enforce_nonce`` ("the past few minutes").
+NONCE_WINDOW_SECONDS = 300.0
 
 
 class World:
@@ -36,6 +39,8 @@ class World:
         self.attachments: dict[int, bytes] = {}
         self.announced: set[int] = set()
         self.on_dispatch: Dispatcher | None = None
+        # (author id, nonce) -> (monotonic time, message id), for ``enforce_nonce``
+        self.nonces: dict[tuple[int, str], tuple[float, int]] = {}
 
     # -- events ---------------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -82,6 +87,25 @@ class World:
 
     def guild_of(self, channel: Channel) -> Guild | None:
         return self.guilds.get(channel.guild_id) if channel.guild_id else None
+
+    def nonce_message(self, author_id: int, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The message this author already created with ``body``'s nonce, when enforced.
+
+        Discord: with ``enforce_nonce`` a nonce is unique per author for a few minutes;
+        a repeat returns the first message instead of creating another.
+        """
+        if body.get("nonce") is None or not body.get("enforce_nonce"):
+            return None
+        seen = self.nonces.get((author_id, str(body["nonce"])))
+        if seen is None or time.monotonic() - seen[0] > NONCE_WINDOW_SECONDS:
+            return None
+        return self.messages.get(seen[1])
+
+    def remember_nonce(self, author_id: int, body: dict[str, Any], message: dict[str, Any]) -> None:
+        if body.get("nonce") is None:
+            return
+        message["nonce"] = body["nonce"]
+        self.nonces[(author_id, str(body["nonce"]))] = (time.monotonic(), int(message["id"]))
 
     def message(self, message_id: int) -> dict[str, Any]:
         try:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.outbox.model import Envelope
 from storage.db import Database, from_db, to_db
+from storage.outbox import enqueue_in
+
+_JOINED = (
+    "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL"
+)
 
 
 @dataclass(frozen=True)
@@ -22,11 +29,7 @@ class GuildRepository:
         self._db = db
 
     async def joined(self, guild_id: int, name: str, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
-            (guild_id, name, to_db(now)),
-        )
+        await self._db.execute(_JOINED, (guild_id, name, to_db(now)))
 
     async def left(self, guild_id: int, now: datetime) -> None:
         await self._db.execute(
@@ -34,20 +37,32 @@ class GuildRepository:
         )
 
     async def claim_welcome(
-        self, guild_id: int, name: str, now: datetime, again_after: timedelta = timedelta(days=1)
+        self,
+        guild_id: int,
+        name: str,
+        now: datetime,
+        welcome: Envelope | None = None,
+        again_after: timedelta = timedelta(days=1),
     ) -> bool:
-        """Mark the guild welcomed; True only for the one caller that should send it.
+        """Mark the guild welcomed and enqueue ``welcome`` in the same transaction.
 
-        A guild is welcomed once; a re-invite more than ``again_after`` after the
-        last welcome is welcomed again (the organisers may have changed).
+        True only for the one caller that claimed it. A guild is welcomed once; a
+        re-invite more than ``again_after`` after the last welcome is welcomed again
+        (the organisers may have changed). Claim and outbox row commit together, so
+        a crash can never leave a guild marked welcomed with nothing to deliver.
         """
-        await self.joined(guild_id, name, now)
-        changed = await self._db.execute(
-            "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? "
-            "AND (welcomed_at IS NULL OR welcomed_at < ?)",
-            (to_db(now), guild_id, to_db(now - again_after)),
-        )
-        return changed == 1
+        async with self._db.transaction() as tx:
+            await tx.execute(_JOINED, (guild_id, name, to_db(now)))
+            cursor = await tx.execute(
+                "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? "
+                "AND (welcomed_at IS NULL OR welcomed_at < ?)",
+                (to_db(now), guild_id, to_db(now - again_after)),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if welcome is not None:
+                await enqueue_in(tx, [welcome], now)
+        return True
 
     async def welcomed_at(self, guild_id: int) -> datetime | None:
         row = await self._db.fetchone(

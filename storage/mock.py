@@ -27,7 +27,9 @@ from bot.mock.model import (
     TranscriptEntry,
     Vote,
 )
+from bot.outbox.model import Envelope
 from storage.db import Database, Transaction, from_db, to_db
+from storage.outbox import enqueue_in
 
 _SELECT_SESSION = (
     "SELECT session_id, guild_id, channel_id, thread_id, lobby_message_id, question_id, "
@@ -179,10 +181,17 @@ class MockRepository:
                 )
                 await _write_participants(tx, session_id, state.participants)
 
-    async def claim(self, session_id: int, keys: Sequence[str], now: datetime) -> bool:
-        """Claim an announcement (``keys[0]``) and the stale keys it replaces.
+    async def claim(
+        self,
+        session_id: int,
+        keys: Sequence[str],
+        now: datetime,
+        envelopes: Sequence[Envelope] = (),
+    ) -> bool:
+        """Claim an announcement (``keys[0]``) and the stale keys it replaces, and enqueue
+        its posts in the same transaction, so a claim never exists without its posts.
 
-        True only for the one caller that should post it.
+        True only for the one caller that claimed it.
         """
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
@@ -197,6 +206,7 @@ class MockRepository:
                 "VALUES (?, ?, ?)",
                 [(session_id, key, to_db(now)) for key in keys[1:]],
             )
+            await enqueue_in(tx, envelopes, now)
         return True
 
     # -- what was said and judged ----------------------------------------------------------

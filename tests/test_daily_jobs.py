@@ -16,6 +16,7 @@ from bot.daily.service import DailyService
 from bot.render import Renderer
 from storage.daily import DailyRepository
 from storage.db import Database
+from tests.storage_fill import fill_daily_posts_until_full, free
 from tests.test_daily_service import FakeDiscord, FakePoster
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)  # the day before New York springs forward
@@ -135,3 +136,34 @@ async def test_the_startup_benchmark_arms_every_guild_and_posts_nothing() -> Non
     timing = await measure_startup(guilds=40)
     assert (timing.guilds, timing.jobs) == (40, 40)
     assert "40 guilds" in timing.line()
+
+
+async def test_a_post_due_while_storage_is_full_is_retried_today_and_reported(
+    service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock, db: Database
+) -> None:
+    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
+    runs: list[str] = []
+    jobs = DailyJobs(scheduler, service, clock, observe=runs.append)
+    await jobs.rebuild()
+    armed_for = jobs.next_run(1)
+    clock.set(armed_for)
+    await fill_daily_posts_until_full(db, 1)
+    await jobs.fire(1, armed_for)
+    assert await service.last_post(1) is None and runs == ["error"]
+    problem = jobs.problem(1)
+    assert problem is not None and "storage is full" in problem.reason
+    assert problem.since == armed_for and problem.failures == 1
+    # retried in 30 s, not tomorrow
+    assert jobs.next_run(1) == armed_for + timedelta(seconds=30) == problem.retry_at
+
+    clock.advance(30)
+    await jobs.fire(1, armed_for)  # still full: the next retry backs off
+    assert jobs.next_run(1) == clock.now() + timedelta(seconds=60)
+    assert jobs.problem(1).failures == 2 and jobs.problem(1).since == armed_for
+
+    await free(db)  # space again
+    clock.advance(60)
+    await jobs.fire(1, armed_for)
+    assert (await service.last_post(1)).completed
+    assert jobs.problem(1) is None
+    assert jobs.next_run(1) == armed_for + timedelta(days=1)

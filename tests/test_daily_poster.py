@@ -14,7 +14,7 @@ from bot.daily.poster import (
     PostError,
     TransientPostError,
 )
-from cogs.daily._poster import translate
+from bot.outbox.sender import translate
 
 
 def http_error(kind: type[discord.HTTPException], status: int, code: int,

@@ -16,7 +16,8 @@ from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
 from bot.mock.posts import Post
 from bot.mock.scorecard import AutoReview
-from bot.mock.service import MockConfig, MockService, ThreadGone
+from bot.mock.service import MockConfig, MockService
+from bot.outbox.model import Envelope
 from bot.render import Renderer
 from storage.db import Database
 from storage.guilds import GuildSettings
@@ -28,24 +29,29 @@ CHANNEL, GUILD = 20, 10
 
 @dataclass
 class Thread:
-    """Records what the service asked the cog to do, rendered through the real templates."""
+    """Records what the service enqueued, rendered through the real templates."""
 
     renderer: Renderer
     posts: list[Post] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     archived: list[int] = field(default_factory=list)
-    gone: bool = False
+    keys: list[str] = field(default_factory=list)
+    kicks: int = 0
 
-    async def post(self, session: MockSession, post: Post) -> None:
-        if self.gone:
-            raise ThreadGone(session.thread_id)
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         rendered = self.renderer.render(post.template, **post.variables)
         assert not rendered.truncated, post.template
         self.posts.append(post)
         self.texts.append(rendered.as_text())
+        self.keys.append(key)
+        return Envelope(key, post.kind.value, session.thread_id or 0, session.guild_id)
 
-    async def archive(self, session: MockSession) -> None:
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
         self.archived.append(session.session_id)
+        return Envelope(key, "archive", session.thread_id or 0, session.guild_id)
+
+    def kick(self) -> None:
+        self.kicks += 1
 
     def kinds(self) -> list[str]:
         return [post.kind.value for post in self.posts]
@@ -255,14 +261,3 @@ async def test_thread_deleted_ends_the_round_quietly(
     assert len(thread.posts) == posted
 
 
-async def test_a_thread_deleted_while_the_bot_was_away_ends_the_round_at_the_next_post(
-    parts: tuple[MockService, Thread, Timers], round_clock: FixedClock,
-) -> None:
-    service, thread, timers = parts
-    session = await started(service)
-    thread.gone = True
-    round_clock.advance(minutes(2.5))
-    await service.tick(session.session_id)
-    assert session.thread_id is not None
-    ended = await service.in_thread(session.thread_id)
-    assert ended.state.status is Status.ENDED and timers.armed == {}

@@ -23,6 +23,7 @@ from bot.mock.posts import Post
 from bot.mock.service import MockConfig, MockService
 from bot.mock.timeline import Kind
 from bot.mock.timers import SchedulerTimers
+from bot.outbox.model import Envelope
 from bot.scheduling import Scheduling
 from storage.db import Database
 from storage.mock import MockRepository
@@ -40,7 +41,7 @@ class LatenessRecorder:
     kinds: Counter[tuple[int, str, object]] = field(default_factory=Counter)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def post(self, session: MockSession, post: Post) -> None:
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         self.kinds[(session.session_id, post.kind.value, post.variables.get("number"))] += 1
         if post.kind is Kind.PHASE and post.variables["number"] != 1:
             index = int(str(post.variables["number"])) - 2
@@ -49,8 +50,12 @@ class LatenessRecorder:
             self.lateness.append((self.clock.now() - deadline).total_seconds())
         if sum(1 for (_, kind, _) in self.kinds if kind == "scorecard") == ROUNDS:
             self.done.set()
+        return None  # timing only: nothing to deliver
 
-    async def archive(self, session: MockSession) -> None:
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
+        return None
+
+    def kick(self) -> None:
         return None
 
 

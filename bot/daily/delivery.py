@@ -34,6 +34,7 @@ from bot.daily.poster import (
     PostError,
     TransientPostError,
 )
+from bot.outbox.model import nonce_for
 from bot.render import RenderedMessage
 from storage.daily import DailyRepository
 
@@ -140,7 +141,7 @@ class Delivery:
         marker = post_marker(plan.day, record.local_date)
         message_id = record.message_id
         if message_id is None:
-            message_id = await self._send_once(record.channel_id, marker, resuming,
+            message_id = await self._send_once(record, record.channel_id, "post", resuming,
                                                lambda: self._messages.post(plan, marker))
             await self._repo.record_message(record.id, message_id)
         if plan.thread_name is not None:
@@ -151,24 +152,33 @@ class Delivery:
                 )
                 await self._repo.record_thread(record.id, thread_id)
             if not record.opener_sent:
-                await self._send_once(thread_id, marker, resuming,
+                await self._send_once(record, thread_id, "opener", resuming,
                                       lambda: self._messages.opener(plan, marker))
                 await self._repo.record_opener(record.id)
         await self._repo.complete(record.id, self._clock.now())
 
     async def _send_once(
         self,
+        record: PostRecord,
         channel_id: int,
-        marker: str,
+        step: str,
         resuming: bool,
         render: Callable[[], RenderedMessage],
     ) -> int:
-        """Send, unless resuming and an earlier attempt's message is already there."""
+        """Send, unless resuming and an earlier attempt's message is already there.
+
+        The nonce is the same for every attempt at this step (enforce_nonce), so a
+        send whose answer was lost (an ambiguous 5xx) returns the message Discord
+        already made instead of a second post; the marker search covers a retry
+        after Discord's few-minute nonce window.
+        """
+        marker = post_marker(record.cohort_day, record.local_date)
         if resuming:
             found = await self._poster.find_message(channel_id, marker)
             if found is not None:
                 return found
-        return await self._poster.send_message(channel_id, render())
+        key = f"daily:{record.guild_id}:{record.epoch}:{record.cohort_day}:{step}"
+        return await self._poster.send_message(channel_id, render(), nonce_for(channel_id, key))
 
     async def _reload(self, record: PostRecord) -> PostRecord:
         fresh = await self._repo.post(record.guild_id, record.epoch, record.cohort_day)

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.clock import Clock
+from bot.daily.delivery import Outcome
 from bot.daily.models import Schedule
 from bot.daily.service import DailyService
 from bot.daily.timing import next_post_at
+from bot.outbox.model import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,18 @@ log = logging.getLogger(__name__)
 # day, not yet posted"), while a date job dropped as misfired would silently end the
 # guild's schedule. So the grace covers a whole day.
 MISFIRE_GRACE_SECONDS = 23 * 3600
+# A post that could not be made is retried the same day: 30 s, 1 min, 2 min, … every 15 min.
+RETRY_BACKOFF = Backoff(base_seconds=30.0, cap_seconds=900.0, give_up=timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a due post is waiting, since when, and when the job tries again."""
+
+    reason: str
+    since: datetime
+    retry_at: datetime
+    failures: int
 
 
 def job_id(guild_id: int) -> str:
@@ -49,6 +65,7 @@ class DailyJobs:
         self._service = service
         self._clock = clock
         self._observe = observe or (lambda outcome: None)
+        self._problems: dict[int, Problem] = {}
 
     async def rebuild(self) -> int:
         """Arm every active schedule and drop jobs of removed ones; returns jobs armed."""
@@ -93,19 +110,86 @@ class DailyJobs:
         job = self._scheduler.get_job(job_id(guild_id))
         return job.next_run_time if job else None
 
-    async def fire(self, guild_id: int, armed_for: datetime) -> None:
-        """The job: post if due, then re-arm from the fresh schedule, whatever happened.
+    def problem(self, guild_id: int) -> Problem | None:
+        """Why today's post is still waiting, while the job retries it (for ``/daily status``)."""
+        return self._problems.get(guild_id)
 
-        Re-arming strictly after ``armed_for`` means a fire that arrives a moment
-        early (clock skew) cannot re-arm for the same instant and spin.
+    async def fire(self, guild_id: int, armed_for: datetime) -> None:
+        """The job: post if due, then re-arm, whatever happened.
+
+        A post that could not be made (the database can't be written, Discord kept
+        failing) is retried with backoff the same day instead of waiting for
+        tomorrow, and ``problem`` says why meanwhile. Re-arming strictly after
+        ``armed_for`` means a fire that arrives a moment early (clock skew) cannot
+        re-arm for the same instant and spin.
         """
+        failure: str | None = None
         try:
-            await self._service.run_guild(guild_id)
-            self._observe("ok")
-        except Exception:
+            result = await self._service.run_guild(guild_id)
+            if result is not None and result.outcome is Outcome.FAILED:
+                failure = result.record.last_error or "the post did not go out"
+            self._observe("ok" if failure is None else "error")
+        except Exception as error:
             self._observe("error")
             log.exception("daily job for guild %s failed", guild_id)
-        finally:
+            failure = describe_failure(error)
+        try:
             schedule = await self._service.schedule(guild_id)
-            if schedule is not None:
-                self.arm(schedule, after=max(self._clock.now(), armed_for))
+        except Exception:
+            log.exception("daily job for guild %s: cannot read its schedule", guild_id)
+            schedule, failure = None, failure or "the database can't be read"
+            self._retry(guild_id, armed_for, failure)
+            return
+        if schedule is None:
+            self._problems.pop(guild_id, None)
+        elif failure is not None and schedule.attention is None and not schedule.stopped:
+            self._retry(guild_id, armed_for, failure)
+        else:
+            self._problems.pop(guild_id, None)
+            self.arm(schedule, after=max(self._clock.now(), armed_for))
+
+    def _retry(self, guild_id: int, armed_for: datetime, failure: str) -> None:
+        """Try today's post again soon; a retry that finds the day over just re-arms."""
+        now = self._clock.now()
+        earlier = self._problems.get(guild_id)
+        failures = earlier.failures + 1 if earlier else 1
+        retry_at = now + RETRY_BACKOFF.delay(failures)
+        self._problems[guild_id] = Problem(failure, earlier.since if earlier else now,
+                                           retry_at, failures)
+        log.warning("daily post for guild %s not made (%s); retrying at %s",
+                    guild_id, failure, retry_at.isoformat())
+        self._scheduler.add_job(
+            self.fire,
+            "date",
+            run_date=retry_at,
+            args=[guild_id, armed_for],
+            id=job_id(guild_id),
+            name=f"daily post retry for guild {guild_id}",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        )
+
+
+def describe_failure(error: BaseException) -> str:
+    """What an organiser reads in ``/daily status`` while the post waits.
+
+    SQLite rolls a transaction back itself on a full disk, so the error that
+    surfaces can be the failed ROLLBACK; the cause is further down the chain.
+    """
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in chain:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(e) for e in chain if isinstance(e, sqlite3.Error))
+    if text:
+        if "full" in text:
+            return "the bot's storage is full, so the post can't be recorded"
+        if "readonly" in text or "read-only" in text:
+            return "the database can't be written (read-only)"
+        if "locked" in text or "busy" in text:
+            return "the database is busy"
+    if isinstance(error, OSError | sqlite3.Error):
+        return f"the database can't be written ({type(error).__name__})"
+    return f"an unexpected error ({type(error).__name__})"

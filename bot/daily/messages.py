@@ -77,12 +77,18 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-def status_variables(status: DailyStatus, headline: str | None = None) -> dict[str, object]:
-    """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone."""
+def status_variables(
+    status: DailyStatus, headline: str | None = None, problem: object | None = None
+) -> dict[str, object]:
+    """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone.
+
+    ``problem`` (a ``bot.daily.jobs.Problem``) says why today's due post is still waiting.
+    """
     schedule, zone = status.schedule, status.schedule.zone
     last = status.last_post
     return {
         "headline": headline,
+        "problem": problem,
         "schedule": schedule,
         "day": status.day,
         "week": week_of(status.day),

@@ -9,34 +9,34 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.outbox.model import (
+    ChannelGoneError,
+    MissingPermissionsError,
+    PostError,
+    TransientPostError,
+)
 from bot.render import RenderedMessage
 
-
-class PostError(Exception):
-    """Base for failures the poster reports in Discord-free terms."""
-
-
-class TransientPostError(PostError):
-    """Discord 5xx, a 429 discord.py gave up on, or a network error: worth retrying today."""
-
-
-class ChannelGoneError(PostError):
-    """The channel (or thread) no longer exists: retrying will never help."""
-
-
-class MissingPermissionsError(PostError):
-    """The bot lacks permissions in the channel; ``missing`` names them for the organiser."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(", ".join(missing) or "unknown permission")
-        self.missing = missing
+__all__ = [
+    "ChannelGoneError",
+    "MissingPermissionsError",
+    "PostError",
+    "Poster",
+    "TransientPostError",
+]
 
 
 class Poster(Protocol):
     """Sends the daily post. Every method may raise one of the ``PostError`` types."""
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
-        """Send ``message`` to a channel or thread; returns the message id."""
+    async def send_message(
+        self, channel_id: int, message: RenderedMessage, nonce: str | None = None
+    ) -> int:
+        """Send ``message`` to a channel or thread; returns the message id.
+
+        A ``nonce`` is sent with ``enforce_nonce``: a repeat within Discord's window
+        returns the first message instead of posting again.
+        """
         ...
 
     async def find_message(self, channel_id: int, marker: str) -> int | None:

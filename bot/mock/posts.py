@@ -120,8 +120,11 @@ def lobby_variables(content: Content, session: MockSession) -> dict[str, object]
     }
 
 
-def status_variables(content: Content, session: MockSession, now: datetime) -> dict[str, object]:
-    """What ``mock/status.md.j2`` shows: the phase, time left (frozen while paused), roles."""
+def status_variables(
+    content: Content, session: MockSession, now: datetime, undelivered: Sequence[object] = ()
+) -> dict[str, object]:
+    """What ``mock/status.md.j2`` shows: the phase, time left (frozen while paused), roles,
+    and the round's posts the outbox could not deliver yet (``OutboxRow``s)."""
     state = session.state
     index = state.current_index()
     left = state.time_left(now)
@@ -137,4 +140,5 @@ def status_variables(content: Content, session: MockSession, now: datetime) -> d
         "phase": content.rubric.phases[index] if index is not None else None,
         "ends_at": slot.deadline if slot else None,
         "left_minutes": round(left.total_seconds() / state.minute_seconds, 1) if left else 0,
+        "undelivered": list(undelivered),
     }

@@ -1,7 +1,7 @@
 """The mock-round service: load a round, apply one transition, save, announce, re-arm.
 
 It speaks plain Python. Discord is behind two small ports the cog implements:
-``Announcer`` (post a rendered message to the round's thread, archive it) and
+``Announcer`` (turn a post into an outbox envelope; the outbox delivers it) and
 ``Timers`` (wake ``tick(session_id)`` at an instant; see ``timers.py``). Every
 operation on a round runs under that round's lock, so a button press and a
 timer firing at the same moment are applied one after the other.
@@ -26,6 +26,7 @@ from bot.mock.plan import plan_minutes
 from bot.mock.posts import Post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
 from bot.mock.timeline import Kind, settle
+from bot.outbox.model import Envelope
 from storage.mock import MockRepository
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,18 @@ log = logging.getLogger(__name__)
 Transition = Callable[[MockState, datetime], MockState]
 
 
-class ThreadGone(Exception):
-    """Raised by an ``Announcer`` when the round's thread no longer exists."""
-
-
 class Announcer(Protocol):
-    async def post(self, session: MockSession, post: Post) -> None:
-        """Send ``post`` to the round's thread; raise ``ThreadGone`` if it was deleted."""
+    """The cog's side of announcing: render into the outbox, never touching Discord here."""
 
-    async def archive(self, session: MockSession) -> None: ...
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
+        """The outbox envelope for ``post`` (a scorecard is rendered and stored first);
+        None when the round has no thread."""
+
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
+        """The envelope that closes the lobby and archives the thread after the scorecard."""
+
+    def kick(self) -> None:
+        """Start delivering what was just enqueued, in the background."""
 
 
 class Timers(Protocol):
@@ -241,38 +245,37 @@ class MockService:
     # -- effects -----------------------------------------------------------------------------
 
     async def _settle(self, session: MockSession, now: datetime) -> MockSession:
-        """Claim and post what is due, then arm the timer for the next instant that matters."""
+        """Claim what is due together with its outbox rows, then arm the next timer.
+
+        The claim and the rows are one transaction, and delivery happens in the
+        background: a slow or failing Discord delays a post, never loses it, and
+        never holds up the round (or the command that moved it).
+        """
         session_id = session.session_id
         settled = settle(session.state, now)
         claimed: set[str] = set()
         for announcement in settled.announcements:
-            if not await self.repo.claim(session_id, announcement.claims, now):
-                continue
-            claimed.update(announcement.claims)
             scorecards = (
                 await self.scorecards(session) if announcement.kind is Kind.SCORECARD else []
             )
-            try:
-                for post in posts_for(self.content, session, announcement, scorecards):
-                    await self._post(session, post)
-            except ThreadGone:
-                return await self._end_without_thread(session, now)
-            if announcement.kind is Kind.SCORECARD and session.thread_id is not None:
-                await self._archive(session)
+            base = f"mock:{session_id}:{announcement.claims[0]}"
+            envelopes = [
+                envelope
+                for i, post in enumerate(posts_for(self.content, session, announcement, scorecards))
+                if (envelope := await self.announcer.prepare(session, post, f"{base}:{i}"))
+            ]
+            if announcement.kind is Kind.SCORECARD:
+                closing = self.announcer.closing(session, f"{base}:archive")
+                envelopes += [closing] if closing else []
+            if await self.repo.claim(session_id, announcement.claims, now, envelopes):
+                claimed.update(announcement.claims)
+        if claimed:
+            self.announcer.kick()
         if settled.wake_at is None:
             self.timers.cancel(session_id)
         else:
             self.timers.arm(session_id, settled.wake_at)
         return replace(session, state=replace(session.state, sent=session.state.sent | claimed))
-
-    async def _post(self, session: MockSession, post: Post) -> None:
-        # A failed post must not stop the round's clock: log it and carry on.
-        try:
-            await self.announcer.post(session, post)
-        except ThreadGone:
-            raise
-        except Exception:
-            log.exception("mock session %s: posting %s failed", session.session_id, post.kind)
 
     async def _end_without_thread(self, session: MockSession, now: datetime) -> MockSession:
         """The thread vanished while the bot was away: end the round (caller holds the lock)."""
@@ -281,12 +284,6 @@ class MockService:
         await self.repo.save(session.session_id, state)
         self.timers.cancel(session.session_id)
         return replace(session, state=state)
-
-    async def _archive(self, session: MockSession) -> None:
-        try:
-            await self.announcer.archive(session)
-        except Exception:
-            log.exception("mock session %s: archiving the thread failed", session.session_id)
 
     async def scorecards(self, session: MockSession) -> list[Scorecard]:
         """One scorecard per candidate, from everything stored so far."""

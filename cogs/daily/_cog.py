@@ -7,6 +7,7 @@ database in ``cog_load`` and cancelled in ``cog_unload``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,12 @@ class DailyCog(commands.Cog):
         a bot that never connects just leaves this pending until shutdown cancels it.
         """
         await self.bot.ready_event.wait()
-        results = await self.service.run_due()
-        log.info("daily catch-up: %d post(s)", len(results))
+        # Through the job itself, so a catch-up that fails (storage full, Discord down)
+        # is retried today like a scheduled post instead of waiting for tomorrow.
+        now = self.bot.clock.now()
+        schedules = [s for s in await self.service.schedules() if not s.stopped]
+        await asyncio.gather(*(self.jobs.fire(s.guild_id, now) for s in schedules))
+        log.info("daily catch-up: %d schedule(s) checked", len(schedules))
 
     def _count_job(self, outcome: str) -> None:
         """The job catches its own failures, so the scheduler never sees them: count them here."""
@@ -170,7 +175,8 @@ class DailyCog(commands.Cog):
     ) -> None:
         status = await self.service.status(_guild(interaction).id)
         message = self.bot.renderer.render(
-            "daily/status.md.j2", **status_variables(status, headline)
+            "daily/status.md.j2",
+            **status_variables(status, headline, self.jobs.problem(status.schedule.guild_id)),
         )
         await send(interaction, message)
 

@@ -1,27 +1,22 @@
 """The discord.py ``Poster`` for the daily service, translating Discord's errors.
 
-The service only knows four failure kinds; this module decides which Discord
-response is which: 5xx, 429 and network errors are transient, 404 Unknown
-Channel means the channel is gone, 403 means missing permissions (named from
-the bot's effective permissions in the channel), anything else is a rejection.
+The service only knows four failure kinds; ``bot.outbox.sender.translate`` (shared
+with the outbox) decides which Discord response is which, with the missing
+permissions named from the bot's effective permissions in the daily channel.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
-from bot.daily.poster import (
-    ChannelGoneError,
-    MissingPermissionsError,
-    PostError,
-    TransientPostError,
-)
+from bot.daily.poster import PostError
 from bot.discord_io import rendered_to_kwargs
+from bot.outbox.sender import translate
 from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
 
@@ -48,11 +43,14 @@ class DiscordPoster:
     def __init__(self, bot: BarRaiser) -> None:
         self._bot = bot
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+    async def send_message(
+        self, channel_id: int, message: RenderedMessage, nonce: str | None = None
+    ) -> int:
         async with self._translated(channel_id):
             channel = await self._channel(channel_id)
             sent = await channel.send(
-                **rendered_to_kwargs(message), allowed_mentions=discord.AllowedMentions.none()
+                **rendered_to_kwargs(message), allowed_mentions=discord.AllowedMentions.none(),
+                **({"nonce": nonce} if nonce else {}),
             )
             return sent.id
 
@@ -105,24 +103,3 @@ class DiscordPoster:
             yield
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
-
-
-def translate(
-    error: discord.HTTPException | aiohttp.ClientError | TimeoutError,
-    channel_id: int,
-    missing: Callable[[], list[str]],
-) -> PostError:
-    """The service's failure kind for a discord.py error; ``missing`` names lacking permissions."""
-    if isinstance(error, discord.NotFound):
-        if error.code == UNKNOWN_CHANNEL:
-            return ChannelGoneError(f"channel {channel_id}: {error.text}")
-        return PostError(f"404 {error.code}: {error.text}")
-    if isinstance(error, discord.Forbidden):
-        return MissingPermissionsError(missing() or [f"a permission ({error.text})"])
-    if isinstance(error, discord.DiscordServerError):
-        return TransientPostError(f"{error.status}: {error.text}")
-    if isinstance(error, discord.HTTPException):
-        if error.status == 429:
-            return TransientPostError(f"429: {error.text}")
-        return PostError(f"{error.status} {error.code}: {error.text}")
-    return TransientPostError(f"network: {error!r}")

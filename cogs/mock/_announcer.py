@@ -1,60 +1,66 @@
-"""The mock service's ``Announcer``: what a round says in its thread, and archiving it."""
+"""The mock service's ``Announcer``: a round's posts as outbox envelopes.
+
+Rendering happens here (the cog owns templates and views); sending is the
+outbox's job, in the background, so no command waits for Discord to post a
+phase. A scorecard is rendered and stored before it is enqueued: if Discord
+never takes it, the group still has it (export, ``/privacy export``) and votes
+still have a card to refer to.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import discord
-
-from bot.discord_io import rendered_to_kwargs
 from bot.mock.model import MockSession
 from bot.mock.posts import Post, lobby_variables
-from bot.mock.service import ThreadGone
 from bot.mock.timeline import Kind
+from bot.outbox.model import Action, Envelope, message_to_json
 from cogs.mock._views import scorecard_view
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
     from cogs.mock._cog import MockCog
 
+SCORECARD_VIEW = "mock_scorecard"
+
 
 class ThreadAnnouncer:
-    """The service's ``Announcer``: posts to a round's thread by id, no cache needed."""
+    """The service's ``Announcer``: envelopes addressed to a round's thread by id."""
 
     def __init__(self, bot: BarRaiser, cog: MockCog) -> None:
         self.bot, self.cog = bot, cog
+        bot.outbox_sender.add_view(SCORECARD_VIEW, self._scorecard_view)
 
-    async def post(self, session: MockSession, post: Post) -> None:
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         if session.thread_id is None:
-            return
+            return None
         rendered = self.bot.renderer.render(post.template, **post.variables)
+        payload: dict[str, Any] = {"message": message_to_json(rendered)}
         card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
-        extra: dict[str, Any] = {}
         if card is not None:
-            extra["view"] = scorecard_view(session.session_id, self.bot.content.rubric.checklist)
-        thread = self.bot.get_partial_messageable(session.thread_id)
-        try:
-            await thread.send(**rendered_to_kwargs(rendered), **extra)
-        except discord.NotFound as error:
-            raise ThreadGone(session.thread_id) from error
-        self.bot.metrics.posts.labels(kind=f"mock_{post.kind.value}", outcome="ok").inc()
-        if card is not None:
+            payload["view"] = {"name": SCORECARD_VIEW, "session_id": session.session_id}
             await self.cog.service.store_scorecard(
                 session.session_id, card.candidate_user_id, rendered.as_text()
             )
+        return Envelope(key, f"mock_{post.kind.value}", session.thread_id, session.guild_id,
+                        payload)
 
-    async def archive(self, session: MockSession) -> None:
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
         """Close the lobby, then archive (not lock) so the group can keep discussing."""
         if session.thread_id is None:
-            return
+            return None
+        payload: dict[str, Any] = {}
         if session.lobby_message_id is not None:
             lobby = self.bot.renderer.render(
                 "mock/lobby.md.j2", **lobby_variables(self.bot.content, session)
             )
-            message = self.bot.get_partial_messageable(session.thread_id).get_partial_message(
-                session.lobby_message_id
-            )
-            await message.edit(**rendered_to_kwargs(lobby), view=None)
-        thread = await self.bot.fetch_channel(session.thread_id)
-        if isinstance(thread, discord.Thread):
-            await thread.edit(archived=True)
+            payload["edit"] = {"message_id": session.lobby_message_id,
+                               "message": message_to_json(lobby)}
+        return Envelope(key, "mock_archive", session.thread_id, session.guild_id, payload,
+                        Action.ARCHIVE)
+
+    def kick(self) -> None:
+        self.bot.outbox.kick()
+
+    def _scorecard_view(self, spec: dict[str, Any]) -> Any:
+        return scorecard_view(int(spec["session_id"]), self.bot.content.rubric.checklist)

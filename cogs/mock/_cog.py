@@ -25,6 +25,7 @@ from bot.mock.posts import lobby_variables, status_variables
 from bot.mock.scorecard import engine_reviewer
 from bot.mock.service import MockConfig, MockService
 from bot.mock.timers import SchedulerTimers
+from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
 from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
@@ -57,7 +58,13 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.outbox.listen(self._delivered)
         self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
+
+    async def _delivered(self, row: OutboxRow, error: PostError | None) -> None:
+        """A round whose thread turned out to be gone when its post was delivered ends."""
+        if row.kind.startswith("mock_") and isinstance(error, ChannelGoneError):
+            await self.service.thread_deleted(row.channel_id)
 
     async def cog_unload(self) -> None:
         self.timers.cancel_all()
@@ -176,7 +183,9 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     @app_commands.command(name="status", description="Phase, time left and who is who")
     async def status(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        variables = status_variables(self.bot.content, session, self.bot.clock.now())
+        undelivered = [row for row in await self.bot.outbox.troubles(session.guild_id, "mock_")
+                       if row.channel_id == session.thread_id]
+        variables = status_variables(self.bot.content, session, self.bot.clock.now(), undelivered)
         await send(interaction, self._render("mock/status.md.j2", **variables))
 
     # -- records ---------------------------------------------------------------------------

@@ -307,3 +307,45 @@ async def test_thread_sends_need_send_messages_in_threads_from_the_parent(
     with pytest.raises(discord.Forbidden) as raised:
         await thread.send("but not its threads")
     assert raised.value.code == 50013
+
+
+async def test_an_ambiguous_502_creates_the_message_and_discord_py_retry_returns_it(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    channel = text_channel(client, guild)
+    standin.fail_after_next("POST", MESSAGES, status=502)
+    sent = await channel.send("once")  # discord.py retries the 502 with the same nonce
+    first, retry = standin.requests("POST", MESSAGES)
+    assert (first.status, first.ambiguous, retry.status) == (502, True, 200)
+    assert first.json["nonce"] == retry.json["nonce"] and first.json["enforce_nonce"] is True
+    assert [m["id"] for m in standin.channel_messages(channel.id)] == [str(sent.id)]
+
+
+async def test_an_ambiguous_503_is_not_retried_by_discord_py_but_the_message_exists(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    channel = text_channel(client, guild)
+    standin.fail_after_next("POST", MESSAGES, status=503)
+    with pytest.raises(discord.DiscordServerError):
+        await channel.send("maybe", nonce="bar-raiser-1")
+    again = await channel.send("maybe", nonce="bar-raiser-1")  # a caller's own retry
+    [seen] = standin.channel_messages(channel.id)
+    assert seen["id"] == str(again.id) and seen["nonce"] == "bar-raiser-1"
+
+
+async def test_a_nonce_is_per_author_and_only_enforced_when_asked(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    channel = text_channel(client, guild)
+    first = await channel.send("a", nonce="n1")
+    second = await channel.send("b", nonce="n2")
+    assert first.id != second.id
+    standin.post_message(channel.id, guild.add_member("ada"), "n1 from a member")
+    route = f"/channels/{channel.id}/messages"
+    raw = await client.http.request(discord.http.Route("POST", route),
+                                    json={"content": "c", "nonce": "n1"})  # not enforced
+    assert int(raw["id"]) != first.id
+    with pytest.raises(discord.HTTPException) as too_long:
+        await channel.send("d", nonce="x" * 26)
+    assert too_long.value.code == 50035
+    assert len(standin.channel_messages(channel.id)) == 4

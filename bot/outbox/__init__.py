@@ -1,0 +1,1 @@
+"""One outbox for everything the bot posts on its own (see ``model`` and ``service``)."""

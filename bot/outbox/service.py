@@ -1,0 +1,176 @@
+"""The one delivery mechanism for everything the bot posts on its own.
+
+Features write an ``Envelope`` (in the same transaction as whatever decided to
+post it, where there is one) and call ``kick()``; they never await Discord. The
+outbox then, per channel and in order:
+
+* sends the oldest pending post with its nonce (``enforce_nonce``), so a retry
+  after an ambiguous failure returns the message Discord already created;
+* records the message id (``sent``), or
+* on a transient failure (5xx, 429, network) records the error and the next
+  attempt after a doubling backoff, and arms a wake-up on the shared scheduler;
+* on a permanent one (403, unknown channel, 400) marks it ``impossible`` with
+  the reason, which ``/doctor`` and the status commands show.
+
+Channels are independent: a slow or failing channel holds up only its own
+posts. ``kick()`` at start-up re-drives whatever a crash left pending.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.clock import Clock
+from bot.outbox.model import (
+    Backoff,
+    ChannelGoneError,
+    Envelope,
+    MissingPermissionsError,
+    OutboxRow,
+    PostError,
+    State,
+    TransientPostError,
+)
+from storage.outbox import OutboxRepository
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], object]
+Listener = Callable[[OutboxRow, PostError | None], Awaitable[None]]
+
+
+class Sender(Protocol):
+    async def deliver(self, row: OutboxRow) -> int | None:
+        """Do what ``row`` says (send with ``row.nonce``, or archive); the message id if any.
+
+        Raises ``TransientPostError`` to be retried, any other ``PostError`` when it
+        can never succeed.
+        """
+        ...
+
+
+class Waker(Protocol):
+    def wake_at(
+        self, channel_id: int, at: datetime, callback: Callable[[int], Awaitable[None]]
+    ) -> None:
+        """Await ``callback(channel_id)`` at ``at`` (replacing the channel's earlier wake-up)."""
+        ...
+
+
+def describe(error: PostError) -> str:
+    """The reason stored on the row and shown to organisers."""
+    if isinstance(error, ChannelGoneError):
+        return f"channel gone: {error}"
+    if isinstance(error, MissingPermissionsError):
+        return f"missing permission: {', '.join(error.missing)}"
+    if isinstance(error, TransientPostError):
+        return f"transient: {error}"
+    return f"rejected: {error}"
+
+
+class Outbox:
+    """Enqueue posts, then deliver them in the background, once each."""
+
+    def __init__(
+        self,
+        repo: OutboxRepository,
+        clock: Clock,
+        sender: Sender,
+        waker: Waker,
+        spawn: Spawn,
+        *,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.repo = repo
+        self._clock = clock
+        self._sender = sender
+        self._waker = waker
+        self._spawn = spawn
+        self._backoff = backoff or Backoff()
+        self._active: set[int] = set()
+        self._again: set[int] = set()
+        self._listeners: list[Listener] = []
+
+    def listen(self, listener: Listener) -> None:
+        """Hear every row that finished (sent, or impossible with its error)."""
+        self._listeners.append(listener)
+
+    async def enqueue(self, *envelopes: Envelope) -> None:
+        """Store posts (idempotent per key) and start delivering them."""
+        await self.repo.enqueue(envelopes, self._clock.now())
+        self.kick()
+
+    def kick(self) -> None:
+        """Deliver whatever is due, in the background; returns at once."""
+        self._spawn(self._dispatch(), "outbox dispatch")
+
+    async def _dispatch(self) -> None:
+        for channel_id, _due in await self.repo.pending_channels():
+            self.start_channel(channel_id)
+
+    def start_channel(self, channel_id: int) -> None:
+        if channel_id in self._active:
+            self._again.add(channel_id)  # the running worker looks once more before it stops
+            return
+        self._active.add(channel_id)
+        self._spawn(self._work(channel_id), f"outbox channel {channel_id}")
+
+    async def wake(self, channel_id: int) -> None:
+        """The scheduler's wake-up for a channel whose next post has come due."""
+        self.start_channel(channel_id)
+
+    async def _work(self, channel_id: int) -> None:
+        """Send the channel's due posts in order; stop at the first one not due yet."""
+        try:
+            while True:
+                self._again.discard(channel_id)
+                row = await self.repo.head(channel_id)
+                if row is not None and row.next_attempt_at <= self._clock.now():
+                    await self.attempt(row)
+                    continue
+                if row is not None:
+                    self._waker.wake_at(channel_id, row.next_attempt_at, self.wake)
+                if channel_id not in self._again:
+                    return
+        finally:
+            self._active.discard(channel_id)
+
+    async def attempt(self, row: OutboxRow) -> State:
+        """One delivery attempt of ``row``, recorded; returns the state it leaves the row in."""
+        try:
+            message_id = await self._sender.deliver(row)
+        except TransientPostError as error:
+            now = self._clock.now()
+            if now - row.created_at >= self._backoff.give_up:
+                return await self._impossible(row, PostError(f"gave up after {row.attempts + 1} "
+                                                             f"attempts: {error}"))
+            next_at = now + self._backoff.delay(row.attempts + 1)
+            await self.repo.mark_retry(row.post_id, describe(error), next_at)
+            log.warning("outbox %s (%s): %s; attempt %d, next at %s", row.key, row.kind,
+                        error, row.attempts + 1, next_at.isoformat())
+            return State.PENDING
+        except PostError as error:
+            return await self._impossible(row, error)
+        await self.repo.mark_sent(row.post_id, message_id, self._clock.now())
+        await self._tell(row, State.SENT, None)
+        return State.SENT
+
+    async def _impossible(self, row: OutboxRow, error: PostError) -> State:
+        await self.repo.mark_impossible(row.post_id, describe(error), self._clock.now())
+        log.error("outbox %s (%s) is impossible: %s", row.key, row.kind, describe(error))
+        await self._tell(row, State.IMPOSSIBLE, error)
+        return State.IMPOSSIBLE
+
+    async def _tell(self, row: OutboxRow, state: State, error: PostError | None) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(row, error)
+            except Exception:
+                log.exception("outbox listener failed for %s (%s)", row.key, state)
+
+    async def troubles(self, guild_id: int, kind_prefix: str = "") -> list[OutboxRow]:
+        """Impossible posts, and pending ones that failed at least once, for status commands."""
+        return await self.repo.troubles(guild_id, kind_prefix)

@@ -1,0 +1,125 @@
+"""The outbox rows: enqueue before sending, then record what delivery learned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.outbox.model import Action, Envelope, OutboxRow, State, dump_payload, load_payload
+from storage.db import Database, Transaction, from_db, to_db
+
+_SELECT = (
+    "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
+    "next_attempt_at, last_error, message_id, created_at, done_at FROM outbox"
+)
+_INSERT = (
+    "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _row(row: aiosqlite.Row) -> OutboxRow:
+    return OutboxRow(
+        post_id=row["post_id"],
+        key=row["key"],
+        kind=row["kind"],
+        action=Action(row["action"]),
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        payload=load_payload(row["payload"]),
+        nonce=row["nonce"],
+        state=State(row["state"]),
+        attempts=row["attempts"],
+        next_attempt_at=from_db(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        message_id=row["message_id"],
+        created_at=from_db(row["created_at"]),
+        done_at=from_db(row["done_at"]) if row["done_at"] else None,
+    )
+
+
+def _params(envelope: Envelope, now: datetime) -> tuple[object, ...]:
+    return (envelope.key, envelope.kind, envelope.action.value, envelope.guild_id,
+            envelope.channel_id, dump_payload(envelope.payload), envelope.nonce,
+            to_db(now), to_db(now))
+
+
+async def enqueue_in(tx: Transaction, envelopes: Sequence[Envelope], now: datetime) -> None:
+    """Add posts inside a caller's transaction (with the claim that decided to post them).
+
+    A key already present is left alone: enqueueing is idempotent.
+    """
+    await tx.executemany(_INSERT, [_params(envelope, now) for envelope in envelopes])
+
+
+class OutboxRepository:
+    """All SQL of the outbox. Each method is one statement."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue(self, envelopes: Sequence[Envelope], now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await enqueue_in(tx, envelopes, now)
+
+    async def by_key(self, key: str) -> OutboxRow | None:
+        row = await self._db.fetchone(f"{_SELECT} WHERE key = ?", (key,))
+        return _row(row) if row else None
+
+    async def head(self, channel_id: int) -> OutboxRow | None:
+        """The oldest pending post of a channel: posts in one channel go out in order."""
+        row = await self._db.fetchone(
+            f"{_SELECT} WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1",
+            (channel_id,),
+        )
+        return _row(row) if row else None
+
+    async def pending_channels(self) -> list[tuple[int, datetime]]:
+        """Every channel with pending posts and when its head is next due."""
+        rows = await self._db.fetchall(
+            "SELECT o.channel_id, o.next_attempt_at FROM outbox o WHERE o.state = 'pending' "
+            "AND o.post_id = (SELECT MIN(p.post_id) FROM outbox p WHERE p.state = 'pending' "
+            "AND p.channel_id = o.channel_id)"
+        )
+        return [(r["channel_id"], from_db(r["next_attempt_at"])) for r in rows]
+
+    async def mark_sent(self, post_id: int, message_id: int | None, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET state = 'sent', message_id = ?, payload = NULL, done_at = ?, "
+            "attempts = attempts + 1, last_error = NULL WHERE post_id = ? AND state = 'pending'",
+            (message_id, to_db(now), post_id),
+        )
+
+    async def mark_retry(self, post_id: int, error: str, next_at: datetime) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+            "WHERE post_id = ? AND state = 'pending'",
+            (error[:500], to_db(next_at), post_id),
+        )
+
+    async def mark_impossible(self, post_id: int, error: str, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET state = 'impossible', attempts = attempts + 1, last_error = ?, "
+            "payload = NULL, done_at = ? WHERE post_id = ? AND state = 'pending'",
+            (error[:500], to_db(now), post_id),
+        )
+
+    async def troubles(self, guild_id: int, kind_prefix: str = "", limit: int = 5) -> list[OutboxRow]:
+        """Posts of a guild that are impossible or have failed at least once, newest first."""
+        rows = await self._db.fetchall(
+            f"{_SELECT} WHERE guild_id = ? AND kind LIKE ? ESCAPE '\\' AND (state = 'impossible' "
+            "OR (state = 'pending' AND attempts > 0)) ORDER BY post_id DESC LIMIT ?",
+            (guild_id, _like_prefix(kind_prefix), limit),
+        )
+        return [_row(r) for r in rows]
+
+    async def counts(self) -> dict[State, int]:
+        rows = await self._db.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+        return {State(r["state"]): r["n"] for r in rows}
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
