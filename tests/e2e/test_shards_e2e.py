@@ -25,9 +25,9 @@ async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp
         for guild in guilds.values():
             member = guild.add_member("ada")
             call = standin.slash(member, next(iter(guild.channels)), "help", {})
-            await call.wait_message(timeout=10)
+            await call.wait_message(timeout=30)
     finally:
-        codes = [await process.terminate(grace=10) for process in processes.values()]
+        codes = [await process.terminate(grace=20) for process in processes.values()]
     assert codes == [0, 0]
     for shard, process in processes.items():
         answered = set(map(int, re.findall(r"command guild=(\d+) command=help", process.output())))
