@@ -27,6 +27,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.erasure import Erasure
 from bot.errors import BotError
 from bot.metrics import Metrics
 from bot.render import TEMPLATES_DIR, Renderer
@@ -128,6 +129,7 @@ class BarRaiser(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.metrics = Metrics()
         self.tasks = BackgroundTasks()
+        self.erasure = Erasure()  # shared by every service that writes about members
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.ready_event = asyncio.Event()
         self.content: Content = load_content(settings.content_dir)

@@ -36,6 +36,10 @@ _SELECT_SESSION = (
 )
 
 
+class StaleRound(Exception):
+    """The round changed under a save: a phase it closes was already closed."""
+
+
 def _instant(text: str | None) -> datetime | None:
     return from_db(text) if text else None
 
@@ -118,6 +122,16 @@ class MockRepository:
             await self._db.fetchone(_SELECT_SESSION + " WHERE thread_id = ?", (thread_id,))
         )
 
+    async def live_ids_of(self, user_id: int) -> list[int]:
+        """Live rounds the member hosts or takes part in."""
+        rows = await self._db.fetchall(
+            "SELECT session_id FROM mock_sessions AS s WHERE status != 'ended' AND "
+            "(host_user_id = ? OR EXISTS (SELECT 1 FROM mock_participants AS p "
+            "WHERE p.session_id = s.session_id AND p.user_id = ?)) ORDER BY session_id",
+            (user_id, user_id),
+        )
+        return [row[0] for row in rows]
+
     async def live_ids(self) -> list[int]:
         """Every round not yet ended, for rebuilding timers at startup."""
         rows = await self._db.fetchall(
@@ -152,10 +166,15 @@ class MockRepository:
 
         With ``before`` (the state as loaded), only the phases and roster that
         changed are rewritten: a timer tick usually touches one phase, and 200
-        rounds ticking at the same instant share one write lock.
+        rounds ticking at the same instant share one write lock. A phase this save
+        closes is closed only if it is still open in the database (``ended_at IS
+        NULL``); if another writer closed it first the whole save is rolled back
+        with ``StaleRound``, so two moves can never both end a phase and skip the next.
         """
         phases = [slot for i, slot in enumerate(state.phases)
                   if before is None or before.phases[i] != slot]
+        closing = [slot for slot in phases if before is not None and slot.ended_at is not None
+                   and before.phases[slot.index].ended_at is None]
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE mock_sessions SET host_user_id = ?, status = ?, pair_mode = ?, "
@@ -167,11 +186,21 @@ class MockRepository:
                  _maybe_db(state.ended_at),
                  state.end_reason.value if state.end_reason else None, session_id),
             )
+            for slot in closing:
+                cursor = await tx.execute(
+                    "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, "
+                    "ended_at = ? WHERE session_id = ? AND phase_index = ? AND ended_at IS NULL",
+                    (slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
+                     _maybe_db(slot.ended_at), session_id, slot.index),
+                )
+                if cursor.rowcount != 1:
+                    raise StaleRound(f"round {session_id}: phase {slot.index} already ended")
             await tx.executemany(
                 "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, ended_at = ? "
                 "WHERE session_id = ? AND phase_index = ?",
                 [(slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
-                  _maybe_db(slot.ended_at), session_id, slot.index) for slot in phases],
+                  _maybe_db(slot.ended_at), session_id, slot.index)
+                 for slot in phases if slot not in closing],
             )
             if before is None or before.participants != state.participants:
                 await tx.execute(
@@ -278,22 +307,27 @@ class MockRepository:
         return [CastVote(r["voter_user_id"], r["candidate_user_id"], Vote(r["vote"]))
                 for r in rows]
 
-    async def store_scorecard(
-        self, session_id: int, candidate_user_id: int, body: str, now: datetime
+    async def mark_scorecard_posted(
+        self, session_id: int, candidate_user_id: int, now: datetime
     ) -> None:
+        """Remember that a candidate's scorecard was posted (the first time counts).
+
+        No rendered text is kept: it would name members after they erased their data.
+        """
         await self._db.execute(
-            "INSERT INTO mock_scorecards (session_id, candidate_user_id, body, created_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, candidate_user_id) "
-            "DO UPDATE SET body = excluded.body",
-            (session_id, candidate_user_id, body, to_db(now)),
+            "INSERT INTO mock_scorecards (session_id, candidate_user_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT (session_id, candidate_user_id) DO NOTHING",
+            (session_id, candidate_user_id, to_db(now)),
         )
 
-    async def scorecard(self, session_id: int, candidate_user_id: int) -> str | None:
-        row = await self._db.fetchone(
-            "SELECT body FROM mock_scorecards WHERE session_id = ? AND candidate_user_id = ?",
-            (session_id, candidate_user_id),
+    async def scorecards_posted(self, session_id: int) -> list[int]:
+        """The candidates whose scorecard was posted, in the order they were."""
+        rows = await self._db.fetchall(
+            "SELECT candidate_user_id FROM mock_scorecards WHERE session_id = ? "
+            "ORDER BY created_at, candidate_user_id",
+            (session_id,),
         )
-        return row["body"] if row else None
+        return [row[0] for row in rows]
 
 
 async def _write_participants(

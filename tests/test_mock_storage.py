@@ -108,8 +108,9 @@ async def test_transcript_notes_scores_and_votes(db: Database, clock: FixedClock
     await repo.set_vote(session_id, CastVote(RAISER, CANDIDATE, Vote.HIRE), clock.now())
     await repo.set_vote(session_id, CastVote(RAISER, CANDIDATE, Vote.STRONG_HIRE), clock.now())
     assert await repo.votes(session_id) == [CastVote(RAISER, CANDIDATE, Vote.STRONG_HIRE)]
-    await repo.store_scorecard(session_id, CANDIDATE, "card", clock.now())
-    assert await repo.scorecard(session_id, CANDIDATE) == "card"
+    await repo.mark_scorecard_posted(session_id, CANDIDATE, clock.now())
+    await repo.mark_scorecard_posted(session_id, CANDIDATE, clock.now())  # once is enough
+    assert await repo.scorecards_posted(session_id) == [CANDIDATE]
 
 
 async def test_every_user_column_ends_in_user_id(db: Database) -> None:

@@ -30,6 +30,8 @@ from bot.mock.model import (
 
 EXTEND_MIN_MINUTES = 1
 EXTEND_MAX_MINUTES = 10
+PAIR_CANDIDATES = 2
+"""Pair mode is two candidates: exactly two, no more, no fewer."""
 
 
 def new_session(
@@ -50,12 +52,27 @@ def new_session(
 
 
 def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState:
-    """Join (or switch to) ``role``; pressing the same button twice changes nothing."""
+    """Join (or switch to) ``role`` in the lobby; pressing the same button twice changes nothing.
+
+    Roles are fixed once the round starts: nobody joins or switches after Start, so a
+    candidate cannot turn bar raiser, score the other candidate and turn back.
+    """
     state = _touch(advance(state, now), now)
     _refuse_if_ended(state)
     if state.role_of(user_id) is role:
         return state
-    if role is Role.CANDIDATE and state.users_with(Role.CANDIDATE) and not state.pair_mode:
+    if state.status is not Status.LOBBY:
+        raise BotError(
+            "Roles are fixed once the round starts, so nobody joins or switches roles now. "
+            "Follow along in the thread; the next round is a `/mock start` away."
+        )
+    candidates = tuple(u for u in state.users_with(Role.CANDIDATE) if u != user_id)
+    if role is Role.CANDIDATE and state.pair_mode and len(candidates) >= PAIR_CANDIDATES:
+        raise BotError(
+            "Pair mode is two candidates, and both places are taken. Join as interviewer, "
+            "bar raiser or watcher."
+        )
+    if role is Role.CANDIDATE and candidates and not state.pair_mode:
         raise BotError(
             "This round already has a candidate. Join as interviewer, bar raiser or watcher, "
             "or ask the host to allow pair mode."
@@ -68,7 +85,10 @@ def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState
 
 
 def leave(state: MockState, user_id: int, now: datetime) -> MockState:
-    """Leave the round; a leaving host hands the role to the longest-standing participant."""
+    """Leave the round; a leaving host hands the role to the longest-standing participant.
+
+    Leaving after the start is final: roles are fixed, so there is no way back in.
+    """
     state = _touch(advance(state, now), now)
     remaining = tuple(p for p in state.participants if p.user_id != user_id)
     if len(remaining) == len(state.participants):
@@ -79,10 +99,31 @@ def leave(state: MockState, user_id: int, now: datetime) -> MockState:
     return replace(state, participants=remaining, host_user_id=host)
 
 
+def depart(state: MockState, user_id: int, now: datetime) -> MockState:
+    """A member erasing their data leaves a live round for good (``/privacy delete``).
+
+    As with ``leave``, the host role passes to the longest-standing participant; a
+    host with nobody left to take over ends the round, so no round is left that
+    nobody can end.
+    """
+    state = leave(state, user_id, now)
+    if state.host_user_id == user_id and state.status is not Status.ENDED:
+        return _finish(state, now, EndReason.ENDED)
+    return state
+
+
 def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) -> MockState:
-    """Let the host allow (or stop allowing) a second candidate."""
+    """Let the host allow (or stop allowing) a second candidate, before the start."""
     state = _touch(advance(state, now), now)
+    _refuse_if_ended(state)
     _require_host(state, user_id, "change pair mode")
+    if state.status is not Status.LOBBY:
+        raise BotError("Pair mode is fixed once the round starts, like every role.")
+    if not enabled and len(state.users_with(Role.CANDIDATE)) > 1:
+        raise BotError(
+            "Two candidates have joined: one of them picks another role before pair mode "
+            "can be turned off."
+        )
     return replace(state, pair_mode=enabled)
 
 
@@ -98,15 +139,33 @@ def start(state: MockState, user_id: int, now: datetime) -> MockState:
     _require_host(state, user_id, "start the round")
     if not state.users_with(Role.CANDIDATE):
         raise BotError("The round needs a candidate first: someone presses **Join as candidate**.")
+    if state.pair_mode and len(state.users_with(Role.CANDIDATE)) != PAIR_CANDIDATES:
+        raise BotError(
+            "Pair mode needs two candidates: a second member presses **Join as candidate**, "
+            "or the host turns pair mode off."
+        )
     phases = _lay_out(state, state.phases, 0, now)
     return replace(state, status=Status.RUNNING, started_at=now, phases=phases)
 
 
-def next_phase(state: MockState, user_id: int, now: datetime) -> MockState:
-    """End the current phase now; ending the last one ends the round."""
+def next_phase(
+    state: MockState, user_id: int, now: datetime, asked_at: datetime | None = None
+) -> MockState:
+    """End the current phase now; ending the last one ends the round.
+
+    ``asked_at`` is when the member pressed: a press ends only the phase that was
+    running then. Two presses at the same instant both meant that phase, so the
+    second finds it already over and is refused instead of skipping the next one.
+    """
     state = _touch(advance(state, now), now)
     index = _require_in_round(state)
     _require_controller(state, user_id, "move to the next phase")
+    started = state.phases[index].started_at
+    if asked_at is not None and started is not None and started > asked_at:
+        raise BotError(
+            f"The round already moved on to phase {index + 1} just before you asked. "
+            "Run `/mock next` again if you mean to end that one too."
+        )
     cut = state.frozen_now(now)
     closed = replace(state.phases[index], deadline=cut, ended_at=cut)
     phases = _lay_out(state, _with_slot(state.phases, closed), index + 1, cut)

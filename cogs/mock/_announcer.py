@@ -39,9 +39,7 @@ class ThreadAnnouncer:
             raise ThreadGone(session.thread_id) from error
         self.bot.metrics.posts.labels(kind=f"mock_{post.kind.value}", outcome="ok").inc()
         if card is not None:
-            await self.cog.service.store_scorecard(
-                session.session_id, card.candidate_user_id, rendered.as_text()
-            )
+            await self.cog.service.scorecard_posted(session.session_id, card.candidate_user_id)
 
     async def archive(self, session: MockSession) -> None:
         """Close the lobby, then archive (not lock) so the group can keep discussing."""

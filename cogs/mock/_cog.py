@@ -57,9 +57,11 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.erasure.add_departure(self.service.depart)
         self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
 
     async def cog_unload(self) -> None:
+        self.bot.erasure.remove_departure(self.service.depart)
         self.timers.cancel_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
@@ -134,7 +136,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     @app_commands.command(name="next", description="End the current phase now")
     async def next_phase(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        await self.service.next(session.session_id, interaction.user.id)
+        # Discord's instant of the press: a second press sent with it ends nothing more.
+        await self.service.next(session.session_id, interaction.user.id, interaction.created_at)
         await send(interaction, self._reply("next", user_id=interaction.user.id), ephemeral=False)
 
     @app_commands.command(name="pause", description="Pause the clock")
