@@ -36,6 +36,15 @@ _SELECT_SESSION = (
 )
 
 
+# What is said and judged about a member lands only while they are on the round's roster,
+# checked in the same statement as the write: /privacy delete removes them from every
+# roster (live rounds through the state machine, ended ones with their rows), so a note,
+# answer, score or vote racing the delete can never land after it and name them again.
+_STILL_IN = (
+    "EXISTS (SELECT 1 FROM mock_participants WHERE session_id = ? AND user_id = ?)"
+)
+
+
 class StaleRound(Exception):
     """The round changed under a save: a phase it closes was already closed."""
 
@@ -233,14 +242,16 @@ class MockRepository:
     async def add_transcript(
         self, session_id: int, entry: TranscriptEntry, source: str, message_id: int | None
     ) -> bool:
-        """Record a candidate's words; False if this Discord message was recorded already."""
+        """Record a candidate's words; False if this Discord message was recorded already,
+        or the author is no longer in the round (``_STILL_IN``)."""
         # A transaction for the cursor: an ignored INSERT still reports the last rowid.
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
                 "INSERT OR IGNORE INTO mock_transcript (session_id, phase_index, author_user_id, "
-                "source, message_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "source, message_id, text, created_at) SELECT ?, ?, ?, ?, ?, ?, ? "
+                "WHERE " + _STILL_IN,
                 (session_id, entry.phase_index, entry.author_user_id, source, message_id,
-                 entry.text, to_db(entry.created_at)),
+                 entry.text, to_db(entry.created_at), session_id, entry.author_user_id),
             )
             return cursor.rowcount == 1
 
@@ -253,13 +264,16 @@ class MockRepository:
         return [TranscriptEntry(r["phase_index"], r["author_user_id"], r["text"],
                                 from_db(r["created_at"])) for r in rows]
 
-    async def add_note(self, session_id: int, note: Note) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (session_id, note.phase_index, note.author_user_id, note.text,
-             to_db(note.created_at)),
-        )
+    async def add_note(self, session_id: int, note: Note) -> bool:
+        """Store a note; False when its author is no longer in the round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, "
+                "created_at) SELECT ?, ?, ?, ?, ? WHERE " + _STILL_IN,
+                (session_id, note.phase_index, note.author_user_id, note.text,
+                 to_db(note.created_at), session_id, note.author_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def notes(self, session_id: int) -> list[Note]:
         rows = await self._db.fetchall(
@@ -270,15 +284,21 @@ class MockRepository:
         return [Note(r["phase_index"], r["author_user_id"], r["text"], from_db(r["created_at"]))
                 for r in rows]
 
-    async def set_score(self, session_id: int, score: Score, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_scores (session_id, scorer_user_id, candidate_user_id, item_id, "
-            "met, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, scorer_user_id, "
-            "candidate_user_id, item_id) DO UPDATE SET met = excluded.met, "
-            "updated_at = excluded.updated_at",
-            (session_id, score.scorer_user_id, score.candidate_user_id, score.item_id,
-             int(score.met), to_db(now)),
-        )
+    async def set_score(self, session_id: int, score: Score, now: datetime) -> bool:
+        """Store or change a judgement; False unless scorer and candidate are both still
+        in the round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_scores (session_id, scorer_user_id, candidate_user_id, "
+                "item_id, met, updated_at) SELECT ?, ?, ?, ?, ?, ? WHERE " + _STILL_IN
+                + " AND " + _STILL_IN + " ON CONFLICT (session_id, scorer_user_id, "
+                "candidate_user_id, item_id) DO UPDATE SET met = excluded.met, "
+                "updated_at = excluded.updated_at",
+                (session_id, score.scorer_user_id, score.candidate_user_id, score.item_id,
+                 int(score.met), to_db(now), session_id, score.scorer_user_id, session_id,
+                 score.candidate_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def scores(self, session_id: int) -> list[Score]:
         rows = await self._db.fetchall(
@@ -289,14 +309,20 @@ class MockRepository:
         return [Score(r["scorer_user_id"], r["candidate_user_id"], r["item_id"], bool(r["met"]))
                 for r in rows]
 
-    async def set_vote(self, session_id: int, vote: CastVote, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_votes (session_id, voter_user_id, candidate_user_id, vote, "
-            "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, voter_user_id, "
-            "candidate_user_id) DO UPDATE SET vote = excluded.vote, "
-            "updated_at = excluded.updated_at",
-            (session_id, vote.voter_user_id, vote.candidate_user_id, vote.vote.value, to_db(now)),
-        )
+    async def set_vote(self, session_id: int, vote: CastVote, now: datetime) -> bool:
+        """Cast or change a vote; False unless voter and candidate are both still in the
+        round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_votes (session_id, voter_user_id, candidate_user_id, vote, "
+                "updated_at) SELECT ?, ?, ?, ?, ? WHERE " + _STILL_IN + " AND " + _STILL_IN
+                + " ON CONFLICT (session_id, voter_user_id, candidate_user_id) "
+                "DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at",
+                (session_id, vote.voter_user_id, vote.candidate_user_id, vote.vote.value,
+                 to_db(now), session_id, vote.voter_user_id, session_id,
+                 vote.candidate_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def votes(self, session_id: int) -> list[CastVote]:
         rows = await self._db.fetchall(

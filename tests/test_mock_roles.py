@@ -12,7 +12,7 @@ from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.mock import machine
 from bot.mock.journal import MockJournal
-from bot.mock.model import EndReason, Role, Status
+from bot.mock.model import CastVote, EndReason, Note, Role, Score, Status, TranscriptEntry, Vote
 from bot.render import Renderer
 from storage.db import Database
 from storage.mock import MockRepository, StaleRound
@@ -160,3 +160,27 @@ async def test_a_candidate_cannot_score_by_switching_roles_mid_round(
     with pytest.raises(BotError, match="Only a watcher"):
         await MockJournal(service).score(sid, CANDIDATE, "customer_first", True)
     assert await service.repo.scores(sid) == []
+
+
+async def test_nothing_said_or_judged_lands_for_a_member_off_the_roster(
+    db: Database, content: Content, round_clock: FixedClock
+) -> None:
+    """The roster check is in the write itself: a member removed between the role check
+    and the write (a /privacy delete racing a note, a vote, a score) is never named."""
+    service = build(db, content, round_clock, Thread(Renderer()), Timers())
+    sid = (await started(service)).session_id
+    repo, now = service.repo, round_clock.now()
+    await service.leave(sid, RAISER)
+    await service.leave(sid, CANDIDATE)
+    assert not await repo.add_note(sid, Note(0, RAISER, "late", now))
+    assert not await repo.add_transcript(sid, TranscriptEntry(0, CANDIDATE, "late", now),
+                                         "answer", None)
+    assert not await repo.set_score(sid, Score(INTERVIEWER, CANDIDATE, "customer_first", True),
+                                    now)
+    assert not await repo.set_vote(sid, CastVote(INTERVIEWER, CANDIDATE, Vote.HIRE), now)
+    assert await repo.add_note(sid, Note(0, INTERVIEWER, "still here", now))
+    rows = await db.fetchone(
+        "SELECT (SELECT COUNT(*) FROM mock_transcript) + (SELECT COUNT(*) FROM mock_scores) "
+        "+ (SELECT COUNT(*) FROM mock_votes) + (SELECT COUNT(*) FROM mock_notes)"
+    )
+    assert rows[0] == 1
