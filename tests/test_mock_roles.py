@@ -10,9 +10,19 @@ import pytest
 from bot.clock import FixedClock
 from bot.content import Content, load_content
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.journal import MockJournal
-from bot.mock.model import CastVote, EndReason, Note, Role, Score, Status, TranscriptEntry, Vote
+from bot.mock.model import (
+    CastVote,
+    EndReason,
+    MockState,
+    Note,
+    Role,
+    Score,
+    Status,
+    TranscriptEntry,
+    Vote,
+)
 from bot.render import Renderer
 from storage.db import Database
 from storage.mock import MockRepository, StaleRound
@@ -39,9 +49,9 @@ def round_clock() -> FixedClock:
     return FixedClock(T0)
 
 
-def paired(clock: FixedClock) -> machine.MockState:
-    state = machine.set_pair_mode(lobby(clock), HOST, True, clock.now())
-    return machine.join(state, SECOND, Role.CANDIDATE, clock.now())
+def paired(clock: FixedClock) -> MockState:
+    state = roles.set_pair_mode(lobby(clock), HOST, True, clock.now())
+    return roles.join(state, SECOND, Role.CANDIDATE, clock.now())
 
 
 def test_after_the_start_nobody_joins_or_switches(round_clock: FixedClock) -> None:
@@ -49,14 +59,14 @@ def test_after_the_start_nobody_joins_or_switches(round_clock: FixedClock) -> No
     for user, role in ((CANDIDATE, Role.BAR_RAISER), (RAISER, Role.CANDIDATE),
                        (STRANGER, Role.OBSERVER), (WATCHER, Role.INTERVIEWER)):
         with pytest.raises(BotError, match="Roles are fixed once the round starts"):
-            machine.join(state, user, role, round_clock.now())
-    assert machine.join(state, CANDIDATE, Role.CANDIDATE, round_clock.now()) == state
-    left = machine.leave(state, CANDIDATE, round_clock.now())
+            roles.join(state, user, role, round_clock.now())
+    assert roles.join(state, CANDIDATE, Role.CANDIDATE, round_clock.now()) == state
+    left = roles.leave(state, CANDIDATE, round_clock.now())
     with pytest.raises(BotError, match="fixed"):  # leaving is final
-        machine.join(left, CANDIDATE, Role.CANDIDATE, round_clock.now())
+        roles.join(left, CANDIDATE, Role.CANDIDATE, round_clock.now())
     paused = machine.pause(state, HOST, round_clock.now())
     with pytest.raises(BotError, match="fixed"):
-        machine.join(paused, CANDIDATE, Role.BAR_RAISER, round_clock.now())
+        roles.join(paused, CANDIDATE, Role.BAR_RAISER, round_clock.now())
 
 
 def test_pair_mode_is_two_candidates(round_clock: FixedClock) -> None:
@@ -64,18 +74,18 @@ def test_pair_mode_is_two_candidates(round_clock: FixedClock) -> None:
     state = paired(round_clock)
     assert state.users_with(Role.CANDIDATE) == (CANDIDATE, SECOND)
     with pytest.raises(BotError, match="two candidates, and both places are taken"):
-        machine.join(state, STRANGER, Role.CANDIDATE, now)
+        roles.join(state, STRANGER, Role.CANDIDATE, now)
     with pytest.raises(BotError, match="one of them picks another role"):
-        machine.set_pair_mode(state, HOST, False, now)
-    one = machine.set_pair_mode(lobby(round_clock), HOST, True, now)
+        roles.set_pair_mode(state, HOST, False, now)
+    one = roles.set_pair_mode(lobby(round_clock), HOST, True, now)
     with pytest.raises(BotError, match="Pair mode needs two candidates"):
         machine.start(one, HOST, now)
     started_ = machine.start(state, HOST, now)
     with pytest.raises(BotError, match="Pair mode is fixed once the round starts"):
-        machine.set_pair_mode(started_, HOST, False, now)
+        roles.set_pair_mode(started_, HOST, False, now)
     # A candidate may still switch to another role in the lobby, freeing the place.
-    moved = machine.join(state, SECOND, Role.OBSERVER, now)
-    assert machine.join(moved, STRANGER, Role.CANDIDATE, now).users_with(Role.CANDIDATE) == (
+    moved = roles.join(state, SECOND, Role.OBSERVER, now)
+    assert roles.join(moved, STRANGER, Role.CANDIDATE, now).users_with(Role.CANDIDATE) == (
         CANDIDATE, STRANGER)
 
 
@@ -100,12 +110,12 @@ def test_next_ends_only_the_phase_running_when_it_was_asked(round_clock: FixedCl
 
 def test_a_departing_host_hands_on_or_ends_the_round(round_clock: FixedClock) -> None:
     state = running(round_clock)
-    handed = machine.depart(state, HOST, round_clock.now())
+    handed = roles.depart(state, HOST, round_clock.now())
     assert handed.host_user_id == CANDIDATE and handed.status is Status.RUNNING
     alone = machine.new_session(HOST, (5, 5), 60, round_clock.now())
-    ended = machine.depart(alone, HOST, round_clock.now())
+    ended = roles.depart(alone, HOST, round_clock.now())
     assert ended.status is Status.ENDED and ended.end_reason is EndReason.ENDED
-    member = machine.depart(state, RAISER, round_clock.now())
+    member = roles.depart(state, RAISER, round_clock.now())
     assert member.host_user_id == HOST and member.role_of(RAISER) is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.clock import FixedClock
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import (
     CastVote,
     MockState,
@@ -43,7 +43,7 @@ async def test_a_round_round_trips_through_every_state(db: Database, clock: Fixe
         lambda s: machine.pause(s, HOST, clock.advance(minutes(2))),
         lambda s: machine.extend(s, INTERVIEWER, 3, clock.now()),
         lambda s: machine.resume(s, HOST, clock.advance(minutes(9))),
-        lambda s: machine.leave(s, HOST, clock.now()),
+        lambda s: roles.leave(s, HOST, clock.now()),
         lambda s: machine.end(s, CANDIDATE, clock.advance(minutes(1)), can_manage_threads=False),
     ):
         before, state = state, step(state)
@@ -59,7 +59,7 @@ async def test_a_full_save_without_before_rewrites_everything(
     repo = MockRepository(db)
     session_id = await create(repo, lobby(clock))
     assert session_id is not None
-    state = machine.start(machine.leave(lobby(clock), HOST, clock.now()), CANDIDATE, clock.now())
+    state = machine.start(roles.leave(lobby(clock), HOST, clock.now()), CANDIDATE, clock.now())
     await repo.save(session_id, state)
     reloaded = await repo.get(session_id)
     assert reloaded is not None and reloaded.state == state

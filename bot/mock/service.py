@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import MockSession, MockState, Role, Status
 from bot.mock.plan import plan_minutes
 from bot.mock.posts import Post, posts_for
@@ -190,14 +190,14 @@ class MockService:
         return settled
 
     async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
-        return await self.apply(session_id, lambda s, now: machine.join(s, user_id, role, now))
+        return await self.apply(session_id, lambda s, now: roles.join(s, user_id, role, now))
 
     async def leave(self, session_id: int, user_id: int) -> MockSession:
-        return await self.apply(session_id, lambda s, now: machine.leave(s, user_id, now))
+        return await self.apply(session_id, lambda s, now: roles.leave(s, user_id, now))
 
     async def pair_mode(self, session_id: int, user_id: int, enabled: bool) -> MockSession:
         return await self.apply(
-            session_id, lambda s, now: machine.set_pair_mode(s, user_id, enabled, now)
+            session_id, lambda s, now: roles.set_pair_mode(s, user_id, enabled, now)
         )
 
     async def start(self, session_id: int, user_id: int) -> MockSession:
@@ -229,7 +229,7 @@ class MockService:
         )
 
     async def depart(self, user_id: int) -> list[HandedOn]:
-        """An ``Erasure`` departure: the member leaves every live round (``machine.depart``).
+        """An ``Erasure`` departure: the member leaves every live round (``roles.depart``).
 
         Runs under each round's lock like any transition, so it cannot interleave with
         a press. Returns what became of the rounds they hosted.
@@ -349,11 +349,11 @@ class MockService:
 
 
 def _departing(user_id: int, hosted: list[bool]) -> Transition:
-    """``machine.depart`` for ``user_id``, noting in ``hosted`` whether they were the host
+    """``roles.depart`` for ``user_id``, noting in ``hosted`` whether they were the host
     of the round as it stood under its lock."""
 
     def transition(state: MockState, now: datetime) -> MockState:
         hosted.append(state.host_user_id == user_id)
-        return machine.depart(state, user_id, now)
+        return roles.depart(state, user_id, now)
 
     return transition
