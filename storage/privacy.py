@@ -116,8 +116,7 @@ async def delete_user(db: Database, user_id: int) -> dict[str, int]:
     """Delete every row about the member in one transaction; rows changed per table.
 
     Shared records they organised keep existing with ANONYMOUS_USER_ID in their
-    place, and others' text that mentions them is scrubbed. Then the WAL is
-    checkpointed and truncated, so the old pages leave the disk too.
+    place, and others' text that mentions them is scrubbed. Follow with ``wipe_wal``.
     """
     selections = await plan(db, user_id, shared=False)
     tables = set(await _tables(db))
@@ -138,10 +137,19 @@ async def delete_user(db: Database, user_id: int) -> dict[str, int]:
                 deleted[selection.table] = cursor.rowcount
         for table, count in (await scrub_mentions(tx, texts, user_id)).items():
             deleted[table] = deleted.get(table, 0) + count
+    return deleted
+
+
+async def wipe_wal(db: Database) -> bool:
+    """Checkpoint and truncate the WAL, where deleted rows' old pages still sit.
+
+    False when another connection's reader kept the WAL from being reset: the old
+    pages then leave the disk at the next checkpoint that succeeds.
+    """
     busy, _, _ = await db.checkpoint()
     if busy:
         log.warning("privacy delete: another connection kept the WAL from being truncated")
-    return deleted
+    return not busy
 
 
 async def text_columns(db: Database) -> dict[str, tuple[str, ...]]:

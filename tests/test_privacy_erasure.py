@@ -8,6 +8,7 @@ import json
 import struct
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
 from bot.clock import FixedClock
@@ -16,7 +17,7 @@ from bot.erasure import Erasure, HandedOn
 from bot.mock.journal import MockJournal
 from bot.mock.model import Role, Status
 from bot.mock.service import MockService
-from bot.progress.privacy import PrivacyService
+from bot.progress.privacy import DataSummary, PrivacyService
 from bot.render import Renderer
 from bot.review import Reviewer
 from bot.review.service import AnswerSource, ReviewService
@@ -228,3 +229,20 @@ async def test_export_never_follows_a_key_into_rows_naming_other_members(
     tables = json.loads((await PrivacyService(db, clock).export(HOST)).document)["tables"]
     assert tables["club_posts"] == [{"club_id": 1, "author_user_id": HOST, "text": "mine"}]
     assert tables["club_rules"] == [{"club_id": 1, "rule": "be kind"}]
+
+
+async def test_a_reader_elsewhere_keeps_the_wal_and_the_summary_says_so(
+    db: Database, content: Content, clock: FixedClock
+) -> None:
+    await filled(db, content, clock)
+    reader = await aiosqlite.connect(db.path, isolation_level=None)
+    try:
+        await reader.execute("BEGIN")
+        await (await reader.execute("SELECT COUNT(*) FROM mock_notes")).fetchone()
+        summary = await PrivacyService(db, clock).delete(IVY)
+        assert not summary.wiped and await rows_naming(db, IVY) == {}
+        await reader.execute("COMMIT")
+    finally:
+        await reader.close()
+    assert await PrivacyService(db, clock).delete(IVY) == DataSummary({}, (), True)
+    assert traces(db.path, IVY, [IVY_NOTE, IVY_ANSWER]) == {}

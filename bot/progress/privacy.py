@@ -28,6 +28,7 @@ class DataSummary:
 
     per_table: dict[str, int]
     handed_on: tuple[HandedOn, ...] = ()  # live records passed on (a hosted round)
+    wiped: bool = True  # the WAL holding the old pages was truncated
 
     @property
     def rows(self) -> int:
@@ -71,4 +72,5 @@ class PrivacyService:
         transaction and truncate the WAL, all under the member's erasure lock."""
         async with self._erasure.erasing(user_id) as handed_on:
             deleted = await privacy.delete_user(self._db, user_id)
-        return DataSummary(deleted, tuple(handed_on))
+            wiped = await privacy.wipe_wal(self._db)
+        return DataSummary(deleted, tuple(handed_on), wiped)

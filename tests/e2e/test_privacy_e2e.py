@@ -107,6 +107,7 @@ async def test_a_delete_during_a_check_leaves_no_review_behind(standin, bot_env,
         submitted = standin.submit_modal(ask, {"review:answer": CHECK_ANSWER})
         await submitted.wait_callback()
         said = await confirm_delete(standin, member, general)
+        assert "nothing stored" in said  # the delete ran before the review was recorded
         await submitted.wait_message(timeout=10)
         await standin.wait_until(lambda: not _handling(), what="the /check handler to finish")
         left = await rows_naming(bot.database, member)
