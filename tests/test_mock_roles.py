@@ -89,23 +89,20 @@ def test_pair_mode_is_two_candidates(round_clock: FixedClock) -> None:
         CANDIDATE, STRANGER)
 
 
-def test_next_ends_only_the_phase_running_when_it_was_asked(round_clock: FixedClock) -> None:
+def test_next_ends_only_the_phase_the_command_found(round_clock: FixedClock) -> None:
     state = running(round_clock)
-    asked = round_clock.now()
     round_clock.advance(1)
-    first = machine.next_phase(state, HOST, round_clock.now(), asked)
+    first = machine.next_phase(state, HOST, round_clock.now(), expected=0)
     assert first.current_index() == 1
     round_clock.advance(1)
     with pytest.raises(BotError, match="already moved on to phase 2"):
-        machine.next_phase(first, INTERVIEWER, round_clock.now(), asked)
-    later = machine.next_phase(first, INTERVIEWER, round_clock.now(), round_clock.now())
+        machine.next_phase(first, INTERVIEWER, round_clock.now(), expected=0)
+    later = machine.next_phase(first, INTERVIEWER, round_clock.now(), expected=1)
     assert later.current_index() == 2
-    # A press made in phase 3 that arrives after phase 3's deadline passed ends nothing.
-    round_clock.advance(minutes(14))
-    in_phase_3 = round_clock.now()
-    round_clock.advance(minutes(2))
+    # A command that found phase 3 but arrives after phase 3's deadline ends nothing.
+    round_clock.advance(minutes(16))
     with pytest.raises(BotError, match="already moved on to phase 4"):
-        machine.next_phase(later, HOST, round_clock.now(), in_phase_3)
+        machine.next_phase(later, HOST, round_clock.now(), expected=2)
 
 
 def test_a_departing_host_hands_on_or_ends_the_round(round_clock: FixedClock) -> None:
@@ -147,11 +144,11 @@ async def test_two_next_pressed_together_end_one_phase(
 ) -> None:
     thread = Thread(Renderer())
     service = build(db, content, round_clock, thread, Timers())
-    sid = (await started(service)).session_id
-    pressed = round_clock.now()
+    seen = await started(service)
+    sid = seen.session_id
     round_clock.advance(1)
-    results = await asyncio.gather(
-        service.next(sid, HOST, pressed), service.next(sid, INTERVIEWER, pressed),
+    results = await asyncio.gather(  # both commands found phase 1 running
+        service.next(sid, HOST, seen.state), service.next(sid, INTERVIEWER, seen.state),
         return_exceptions=True,
     )
     refused = [r for r in results if isinstance(r, BotError)]

@@ -70,19 +70,18 @@ def start(state: MockState, user_id: int, now: datetime) -> MockState:
 
 
 def next_phase(
-    state: MockState, user_id: int, now: datetime, asked_at: datetime | None = None
+    state: MockState, user_id: int, now: datetime, expected: int | None = None
 ) -> MockState:
     """End the current phase now; ending the last one ends the round.
 
-    ``asked_at`` is when the member pressed: a press ends only the phase that was
-    running then. Two presses at the same instant both meant that phase, so the
-    second finds it already over and is refused instead of skipping the next one.
+    ``expected`` is the phase the member's command found running: a press ends only
+    that phase. Two presses at the same instant both meant it, so the second finds it
+    already over and is refused instead of skipping the next one.
     """
     state = touch(advance(state, now), now)
     index = _require_in_round(state)
     _require_controller(state, user_id, "move to the next phase")
-    started = state.phases[index].started_at
-    if asked_at is not None and started is not None and started > asked_at:
+    if expected is not None and index != expected:
         raise BotError(
             f"The round already moved on to phase {index + 1} just before you asked. "
             "Run `/mock next` again if you mean to end that one too."

@@ -204,11 +204,13 @@ class MockService:
         return await self.apply(session_id, lambda s, now: machine.start(s, user_id, now))
 
     async def next(
-        self, session_id: int, user_id: int, asked_at: datetime | None = None
+        self, session_id: int, user_id: int, seen: MockState | None = None
     ) -> MockSession:
-        """End the phase that was running at ``asked_at`` (when the member pressed)."""
+        """End the current phase; with ``seen`` (the round as the member's command found
+        it), only if the phase running then is still the one running."""
+        expected = None if seen is None else machine.advance(seen, self.clock.now()).current_index()
         return await self.apply(
-            session_id, lambda s, now: machine.next_phase(s, user_id, now, asked_at)
+            session_id, lambda s, now: machine.next_phase(s, user_id, now, expected)
         )
 
     async def pause(self, session_id: int, user_id: int) -> MockSession:

@@ -136,8 +136,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     @app_commands.command(name="next", description="End the current phase now")
     async def next_phase(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        # Discord's instant of the press: a second press sent with it ends nothing more.
-        await self.service.next(session.session_id, interaction.user.id, interaction.created_at)
+        # The phase this press found running: a second press sent with it ends nothing more.
+        await self.service.next(session.session_id, interaction.user.id, session.state)
         await send(interaction, self._reply("next", user_id=interaction.user.id), ephemeral=False)
 
     @app_commands.command(name="pause", description="Pause the clock")
