@@ -112,8 +112,11 @@ async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, An
     return exported
 
 
-async def delete_user(db: Database, user_id: int) -> dict[str, int]:
-    """Delete every row about the member in one transaction; rows changed per table.
+async def delete_user(db: Database, user_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Delete every row about the member in one transaction.
+
+    Returns rows deleted per table, and rows kept for others with the member's name
+    cleared from them, per table.
 
     Shared records they organised keep existing with ANONYMOUS_USER_ID in their
     place, and others' text that mentions them is scrubbed. Follow with ``wipe_wal``.
@@ -122,6 +125,7 @@ async def delete_user(db: Database, user_id: int) -> dict[str, int]:
     tables = set(await _tables(db))
     texts = await text_columns(db)
     deleted: dict[str, int] = {}
+    cleared: dict[str, int] = {}
     async with db.transaction() as tx:
         for table, column in sorted(SHARED_RECORD_COLUMNS):
             if table not in tables:
@@ -129,15 +133,15 @@ async def delete_user(db: Database, user_id: int) -> dict[str, int]:
             sql = f"UPDATE {quote(table)} SET {quote(column)} = ? WHERE {quote(column)} = ?"  # noqa: S608
             cursor = await tx.execute(sql, (ANONYMOUS_USER_ID, user_id))
             if cursor.rowcount > 0:
-                deleted[table] = cursor.rowcount
+                cleared[table] = cursor.rowcount
         for selection in selections:
             sql = f"DELETE FROM {quote(selection.table)} WHERE {selection.where}"  # noqa: S608
             cursor = await tx.execute(sql, selection.params)
             if cursor.rowcount > 0:
                 deleted[selection.table] = cursor.rowcount
         for table, count in (await scrub_mentions(tx, texts, user_id)).items():
-            deleted[table] = deleted.get(table, 0) + count
-    return deleted
+            cleared[table] = cleared.get(table, 0) + count
+    return deleted, cleared
 
 
 async def wipe_wal(db: Database) -> bool:

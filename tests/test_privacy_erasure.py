@@ -96,7 +96,7 @@ async def test_a_delete_leaves_no_byte_of_the_member_in_the_file_or_its_wal(
     await filled(db, content, clock)
     assert traces(db.path, IVY, [IVY_NOTE, IVY_ANSWER])  # what the search looks for is there
     summary = await PrivacyService(db, clock).delete(IVY)
-    assert summary.rows > 0
+    assert summary.rows > 0 and summary.cleared == 1  # the mention in cand's answer
     assert await rows_naming(db, IVY) == {}
     assert traces(db.path, IVY, [IVY_NOTE, IVY_ANSWER]) == {}
     assert wal_bytes(db.path) == 0  # checkpointed and truncated
@@ -153,6 +153,7 @@ async def test_a_host_who_erases_their_data_hands_the_round_on(
                                question_id="shopping_cart", length=45, minutes=None)).session_id
     ended = await cast_round(service, CAND, IVY, "again", "again")
     summary = await PrivacyService(db, clock, erasure).delete(HOST)
+    assert summary.cleared == 2  # the finished round and the lone one keep no host id
     assert summary.handed_on == (HandedOn("host_passed", 5000 + running, CAND),
                                  HandedOn("round_ended", None))
     assert (await service.repo.get(running)).state.host_user_id == CAND
@@ -244,5 +245,5 @@ async def test_a_reader_elsewhere_keeps_the_wal_and_the_summary_says_so(
         await reader.execute("COMMIT")
     finally:
         await reader.close()
-    assert await PrivacyService(db, clock).delete(IVY) == DataSummary({}, (), True)
+    assert await PrivacyService(db, clock).delete(IVY) == DataSummary({}, 0, (), True)
     assert traces(db.path, IVY, [IVY_NOTE, IVY_ANSWER]) == {}

@@ -107,12 +107,14 @@ def test_reminder_settings_and_privacy_messages_render(renderer: Renderer, enabl
     assert "12 rows from 2 tables (a, b)" in renderer.render(
         "progress/privacy_export.md.j2", rows=12, tables=["a", "b"]).as_text()
     assert "nothing stored" in renderer.render(
-        "progress/privacy_deleted.md.j2", rows=0, tables=[], handed_on=(), wiped=True).as_text()
+        "progress/privacy_deleted.md.j2", rows=0, tables=[], cleared=0, handed_on=(),
+        wiped=True).as_text()
     handed = renderer.render(
-        "progress/privacy_deleted.md.j2", rows=3, tables=["a"], handed_on=(
+        "progress/privacy_deleted.md.j2", rows=3, tables=["a"], cleared=2, handed_on=(
             HandedOn("host_passed", 7, 8), HandedOn("round_ended", 9), HandedOn("round_ended", None)
         ), wiped=False).as_text()
     assert "overwritten on disk (its last copy leaves" in handed
+    assert "Deleted 3 rows about you from 1 table, and cleared your name from 2 rows" in handed
     assert "<#7>: <@8> is its host now" in handed
     assert "in <#9> with nobody else in it: it has ended" in handed
     assert "You hosted the round with nobody else" in handed

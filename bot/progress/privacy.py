@@ -27,6 +27,7 @@ class DataSummary:
     """Rows per table, for the message shown beside an export or after a delete."""
 
     per_table: dict[str, int]
+    cleared: int = 0  # rows kept for others with the member's name cleared (a hosted round)
     handed_on: tuple[HandedOn, ...] = ()  # live records passed on (a hosted round)
     wiped: bool = True  # the WAL holding the old pages was truncated
 
@@ -71,6 +72,6 @@ class PrivacyService:
         """Hand on what others still use, then delete every row about the member in one
         transaction and truncate the WAL, all under the member's erasure lock."""
         async with self._erasure.erasing(user_id) as handed_on:
-            deleted = await privacy.delete_user(self._db, user_id)
+            deleted, cleared = await privacy.delete_user(self._db, user_id)
             wiped = await privacy.wipe_wal(self._db)
-        return DataSummary(deleted, tuple(handed_on), wiped)
+        return DataSummary(deleted, sum(cleared.values()), tuple(handed_on), wiped)

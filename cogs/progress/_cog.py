@@ -177,6 +177,6 @@ class ProgressCog(commands.Cog):
         log.info("deleted member data: %d rows from %d tables", summary.rows, len(summary.tables))
         message = self.bot.renderer.render(
             "progress/privacy_deleted.md.j2", rows=summary.rows, tables=summary.tables,
-            handed_on=summary.handed_on, wiped=summary.wiped,
+            cleared=summary.cleared, handed_on=summary.handed_on, wiped=summary.wiped,
         )
         await interaction.edit_original_response(view=None, **rendered_to_kwargs(message))
