@@ -29,6 +29,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.erasure import Erasure
 from bot.errors import BotError
 from bot.metrics import Metrics
 from bot.outbox.model import OutboxRow, PostError
@@ -157,6 +158,7 @@ class BarRaiser(commands.AutoShardedBot):
         self.clock: Clock = clock or SystemClock()
         self.metrics = Metrics()
         self.tasks = BackgroundTasks()
+        self.erasure = Erasure()  # shared by every service that writes about members
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.scheduling = Scheduling(self.scheduler)
         self.ready_event = asyncio.Event()

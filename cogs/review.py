@@ -97,6 +97,7 @@ class ReviewCog(commands.Cog):
             DailyRepository(self.bot.database),
             content,
             self.bot.clock,
+            erasure=self.bot.erasure,
         )
         self.bot.tree.add_command(self.menu)
 

@@ -113,6 +113,9 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            # Deleted content is overwritten with zeros, in the page and in freed pages,
+            # so /privacy delete leaves no trace in free space (storage/privacy.py).
+            await conn.execute("PRAGMA secure_delete = ON")
         except BaseException:
             # aiosqlite's worker thread would otherwise keep the process alive.
             await conn.close()
@@ -192,6 +195,25 @@ class Database:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+
+    async def checkpoint(self, wait_ms: int = 500) -> tuple[int, int, int]:
+        """Copy the WAL into the database file and truncate the WAL to zero bytes.
+
+        Returns SQLite's (busy, WAL frames, frames checkpointed); busy is 1 when another
+        connection's reader or writer kept the WAL from being reset. A TRUNCATE
+        checkpoint waits for them through the busy handler, so the wait is cut to
+        ``wait_ms`` here instead of ``BUSY_TIMEOUT_MS``: this runs under the write lock,
+        and every write of the bot would queue behind it. Taken under that lock because
+        a checkpoint cannot run inside this connection's open transaction.
+        """
+        async with self._write_lock:
+            await self._conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+            try:
+                async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    row = await cursor.fetchone()
+            finally:
+                await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return (int(row[0]), int(row[1]), int(row[2])) if row else (1, -1, -1)
 
     async def integrity_ok(self) -> bool:
         row = await self.fetchone("PRAGMA integrity_check")

@@ -38,6 +38,19 @@ _SELECT_SESSION = (
 )
 
 
+# What is said and judged about a member lands only while they are on the round's roster,
+# checked in the same statement as the write: /privacy delete removes them from every
+# roster (live rounds through the state machine, ended ones with their rows), so a note,
+# answer, score or vote racing the delete can never land after it and name them again.
+_STILL_IN = (
+    "EXISTS (SELECT 1 FROM mock_participants WHERE session_id = ? AND user_id = ?)"
+)
+
+
+class StaleRound(Exception):
+    """The round changed under a save: a phase it closes was already closed."""
+
+
 def _instant(text: str | None) -> datetime | None:
     return from_db(text) if text else None
 
@@ -120,6 +133,16 @@ class MockRepository:
             await self._db.fetchone(_SELECT_SESSION + " WHERE thread_id = ?", (thread_id,))
         )
 
+    async def live_ids_of(self, user_id: int) -> list[int]:
+        """Live rounds the member hosts or takes part in."""
+        rows = await self._db.fetchall(
+            "SELECT session_id FROM mock_sessions AS s WHERE status != 'ended' AND "
+            "(host_user_id = ? OR EXISTS (SELECT 1 FROM mock_participants AS p "
+            "WHERE p.session_id = s.session_id AND p.user_id = ?)) ORDER BY session_id",
+            (user_id, user_id),
+        )
+        return [row[0] for row in rows]
+
     async def live_ids(self) -> list[int]:
         """Every round not yet ended, for rebuilding timers at startup."""
         rows = await self._db.fetchall(
@@ -154,10 +177,15 @@ class MockRepository:
 
         With ``before`` (the state as loaded), only the phases and roster that
         changed are rewritten: a timer tick usually touches one phase, and 200
-        rounds ticking at the same instant share one write lock.
+        rounds ticking at the same instant share one write lock. A phase this save
+        closes is closed only if it is still open in the database (``ended_at IS
+        NULL``); if another writer closed it first the whole save is rolled back
+        with ``StaleRound``, so two moves can never both end a phase and skip the next.
         """
         phases = [slot for i, slot in enumerate(state.phases)
                   if before is None or before.phases[i] != slot]
+        closing = [slot for slot in phases if before is not None and slot.ended_at is not None
+                   and before.phases[slot.index].ended_at is None]
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE mock_sessions SET host_user_id = ?, status = ?, pair_mode = ?, "
@@ -169,11 +197,21 @@ class MockRepository:
                  _maybe_db(state.ended_at),
                  state.end_reason.value if state.end_reason else None, session_id),
             )
+            for slot in closing:
+                cursor = await tx.execute(
+                    "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, "
+                    "ended_at = ? WHERE session_id = ? AND phase_index = ? AND ended_at IS NULL",
+                    (slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
+                     _maybe_db(slot.ended_at), session_id, slot.index),
+                )
+                if cursor.rowcount != 1:
+                    raise StaleRound(f"round {session_id}: phase {slot.index} already ended")
             await tx.executemany(
                 "UPDATE mock_phases SET minutes = ?, started_at = ?, deadline = ?, ended_at = ? "
                 "WHERE session_id = ? AND phase_index = ?",
                 [(slot.minutes, _maybe_db(slot.started_at), _maybe_db(slot.deadline),
-                  _maybe_db(slot.ended_at), session_id, slot.index) for slot in phases],
+                  _maybe_db(slot.ended_at), session_id, slot.index)
+                 for slot in phases if slot not in closing],
             )
             if before is None or before.participants != state.participants:
                 await tx.execute(
@@ -214,14 +252,16 @@ class MockRepository:
     async def add_transcript(
         self, session_id: int, entry: TranscriptEntry, source: str, message_id: int | None
     ) -> bool:
-        """Record a candidate's words; False if this Discord message was recorded already."""
+        """Record a candidate's words; False if this Discord message was recorded already,
+        or the author is no longer in the round (``_STILL_IN``)."""
         # A transaction for the cursor: an ignored INSERT still reports the last rowid.
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
                 "INSERT OR IGNORE INTO mock_transcript (session_id, phase_index, author_user_id, "
-                "source, message_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "source, message_id, text, created_at) SELECT ?, ?, ?, ?, ?, ?, ? "
+                "WHERE " + _STILL_IN,
                 (session_id, entry.phase_index, entry.author_user_id, source, message_id,
-                 entry.text, to_db(entry.created_at)),
+                 entry.text, to_db(entry.created_at), session_id, entry.author_user_id),
             )
             return cursor.rowcount == 1
 
@@ -234,13 +274,16 @@ class MockRepository:
         return [TranscriptEntry(r["phase_index"], r["author_user_id"], r["text"],
                                 from_db(r["created_at"])) for r in rows]
 
-    async def add_note(self, session_id: int, note: Note) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (session_id, note.phase_index, note.author_user_id, note.text,
-             to_db(note.created_at)),
-        )
+    async def add_note(self, session_id: int, note: Note) -> bool:
+        """Store a note; False when its author is no longer in the round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, "
+                "created_at) SELECT ?, ?, ?, ?, ? WHERE " + _STILL_IN,
+                (session_id, note.phase_index, note.author_user_id, note.text,
+                 to_db(note.created_at), session_id, note.author_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def notes(self, session_id: int) -> list[Note]:
         rows = await self._db.fetchall(
@@ -251,15 +294,21 @@ class MockRepository:
         return [Note(r["phase_index"], r["author_user_id"], r["text"], from_db(r["created_at"]))
                 for r in rows]
 
-    async def set_score(self, session_id: int, score: Score, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_scores (session_id, scorer_user_id, candidate_user_id, item_id, "
-            "met, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, scorer_user_id, "
-            "candidate_user_id, item_id) DO UPDATE SET met = excluded.met, "
-            "updated_at = excluded.updated_at",
-            (session_id, score.scorer_user_id, score.candidate_user_id, score.item_id,
-             int(score.met), to_db(now)),
-        )
+    async def set_score(self, session_id: int, score: Score, now: datetime) -> bool:
+        """Store or change a judgement; False unless scorer and candidate are both still
+        in the round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_scores (session_id, scorer_user_id, candidate_user_id, "
+                "item_id, met, updated_at) SELECT ?, ?, ?, ?, ?, ? WHERE " + _STILL_IN
+                + " AND " + _STILL_IN + " ON CONFLICT (session_id, scorer_user_id, "
+                "candidate_user_id, item_id) DO UPDATE SET met = excluded.met, "
+                "updated_at = excluded.updated_at",
+                (session_id, score.scorer_user_id, score.candidate_user_id, score.item_id,
+                 int(score.met), to_db(now), session_id, score.scorer_user_id, session_id,
+                 score.candidate_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def scores(self, session_id: int) -> list[Score]:
         rows = await self._db.fetchall(
@@ -270,14 +319,20 @@ class MockRepository:
         return [Score(r["scorer_user_id"], r["candidate_user_id"], r["item_id"], bool(r["met"]))
                 for r in rows]
 
-    async def set_vote(self, session_id: int, vote: CastVote, now: datetime) -> None:
-        await self._db.execute(
-            "INSERT INTO mock_votes (session_id, voter_user_id, candidate_user_id, vote, "
-            "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, voter_user_id, "
-            "candidate_user_id) DO UPDATE SET vote = excluded.vote, "
-            "updated_at = excluded.updated_at",
-            (session_id, vote.voter_user_id, vote.candidate_user_id, vote.vote.value, to_db(now)),
-        )
+    async def set_vote(self, session_id: int, vote: CastVote, now: datetime) -> bool:
+        """Cast or change a vote; False unless voter and candidate are both still in the
+        round (``_STILL_IN``)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO mock_votes (session_id, voter_user_id, candidate_user_id, vote, "
+                "updated_at) SELECT ?, ?, ?, ?, ? WHERE " + _STILL_IN + " AND " + _STILL_IN
+                + " ON CONFLICT (session_id, voter_user_id, candidate_user_id) "
+                "DO UPDATE SET vote = excluded.vote, updated_at = excluded.updated_at",
+                (session_id, vote.voter_user_id, vote.candidate_user_id, vote.vote.value,
+                 to_db(now), session_id, vote.voter_user_id, session_id,
+                 vote.candidate_user_id),
+            )
+            return cursor.rowcount == 1
 
     async def votes(self, session_id: int) -> list[CastVote]:
         rows = await self._db.fetchall(
@@ -288,22 +343,27 @@ class MockRepository:
         return [CastVote(r["voter_user_id"], r["candidate_user_id"], Vote(r["vote"]))
                 for r in rows]
 
-    async def store_scorecard(
-        self, session_id: int, candidate_user_id: int, body: str, now: datetime
+    async def mark_scorecard_posted(
+        self, session_id: int, candidate_user_id: int, now: datetime
     ) -> None:
+        """Remember that a candidate's scorecard was posted (the first time counts).
+
+        No rendered text is kept: it would name members after they erased their data.
+        """
         await self._db.execute(
-            "INSERT INTO mock_scorecards (session_id, candidate_user_id, body, created_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, candidate_user_id) "
-            "DO UPDATE SET body = excluded.body",
-            (session_id, candidate_user_id, body, to_db(now)),
+            "INSERT INTO mock_scorecards (session_id, candidate_user_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT (session_id, candidate_user_id) DO NOTHING",
+            (session_id, candidate_user_id, to_db(now)),
         )
 
-    async def scorecard(self, session_id: int, candidate_user_id: int) -> str | None:
-        row = await self._db.fetchone(
-            "SELECT body FROM mock_scorecards WHERE session_id = ? AND candidate_user_id = ?",
-            (session_id, candidate_user_id),
+    async def scorecards_posted(self, session_id: int) -> list[int]:
+        """The candidates whose scorecard was posted, in the order they were."""
+        rows = await self._db.fetchall(
+            "SELECT candidate_user_id FROM mock_scorecards WHERE session_id = ? "
+            "ORDER BY created_at, candidate_user_id",
+            (session_id,),
         )
-        return row["body"] if row else None
+        return [row[0] for row in rows]
 
 
 async def _write_participants(

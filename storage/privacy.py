@@ -3,9 +3,18 @@
 Which tables hold member data is discovered from the schema, not listed here:
 every column naming a Discord user is ``user_id`` or ends in ``_user_id``
 (docs/ARCHITECTURE.md), so a table another feature adds later is covered
-without touching this module. Rows that belong to those rows through a
-foreign key (a review's per-item labels, say) are about the member too, so
-they are found the same way and exported and deleted with them.
+without touching this module. Rows that name nobody but belong to those rows
+through a foreign key (a review's per-item labels, say) are about the member
+too, so they are found the same way and exported and deleted with them. A row
+that names members is the member's only if it names *them*: the walk never
+follows a foreign key into a table with user columns, so the host of a round
+does not get (or delete) the other participants' answers, notes and scores.
+
+What a delete leaves on disk matters as much as what a query finds. The
+connection runs with ``secure_delete`` (storage/db.py), so deleted cells and
+freed pages are zeroed; text other members stored that mentions the member is
+scrubbed (``scrub_mentions``); and the WAL, which still holds the old pages, is
+checkpointed and truncated. ``tests/e2e/test_privacy_e2e.py`` reads the bytes.
 
 Table and column names are interpolated into SQL, which is safe only because
 they come from ``sqlite_master`` and are quoted; the member id is always a
@@ -14,10 +23,13 @@ bound parameter.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Database
+from storage.db import Database, Transaction
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 4  # foreign-key hops followed from a row naming the member
 
@@ -27,6 +39,7 @@ MAX_DEPTH = 4  # foreign-key hops followed from a row naming the member
 # votes. The member's own rows in it (participation, answers, notes) still go.
 SHARED_RECORD_COLUMNS: frozenset[tuple[str, str]] = frozenset({("mock_sessions", "host_user_id")})
 ANONYMOUS_USER_ID = 0
+FORMER_MEMBER = "@former member"  # what a mention of an erased member becomes in others' text
 
 
 def quote(identifier: str) -> str:
@@ -65,9 +78,10 @@ async def plan(db: Database, user_id: int, *, shared: bool = True) -> list[Selec
     With ``shared=False`` the SHARED_RECORD_COLUMNS are left out: those rows are
     anonymised on deletion, not deleted, so their children must not be followed.
     """
+    every = await user_columns(db)
     columns_by_table = {
         table: kept
-        for table, columns in (await user_columns(db)).items()
+        for table, columns in every.items()
         if (kept := tuple(c for c in columns if shared or (table, c) not in SHARED_RECORD_COLUMNS))
     }
     selections = {
@@ -77,8 +91,9 @@ async def plan(db: Database, user_id: int, *, shared: bool = True) -> list[Selec
         for table, columns in columns_by_table.items()
     }
     frontier = dict(selections)
+    naming = set(every)
     for depth in range(1, MAX_DEPTH + 1):
-        frontier = await _children(db, frontier, depth)
+        frontier = await _children(db, frontier, depth, skip=naming)
         if not frontier:
             break
         for table, child in frontier.items():
@@ -97,14 +112,20 @@ async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, An
     return exported
 
 
-async def delete_user(db: Database, user_id: int) -> dict[str, int]:
-    """Delete every row about the member in one transaction; rows changed per table.
+async def delete_user(db: Database, user_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Delete every row about the member in one transaction.
 
-    Shared records they organised keep existing with ANONYMOUS_USER_ID in their place.
+    Returns rows deleted per table, and rows kept for others with the member's name
+    cleared from them, per table.
+
+    Shared records they organised keep existing with ANONYMOUS_USER_ID in their
+    place, and others' text that mentions them is scrubbed. Follow with ``wipe_wal``.
     """
     selections = await plan(db, user_id, shared=False)
     tables = set(await _tables(db))
+    texts = await text_columns(db)
     deleted: dict[str, int] = {}
+    cleared: dict[str, int] = {}
     async with db.transaction() as tx:
         for table, column in sorted(SHARED_RECORD_COLUMNS):
             if table not in tables:
@@ -112,13 +133,63 @@ async def delete_user(db: Database, user_id: int) -> dict[str, int]:
             sql = f"UPDATE {quote(table)} SET {quote(column)} = ? WHERE {quote(column)} = ?"  # noqa: S608
             cursor = await tx.execute(sql, (ANONYMOUS_USER_ID, user_id))
             if cursor.rowcount > 0:
-                deleted[table] = cursor.rowcount
+                cleared[table] = cursor.rowcount
         for selection in selections:
             sql = f"DELETE FROM {quote(selection.table)} WHERE {selection.where}"  # noqa: S608
             cursor = await tx.execute(sql, selection.params)
             if cursor.rowcount > 0:
                 deleted[selection.table] = cursor.rowcount
-    return deleted
+        for table, count in (await scrub_mentions(tx, texts, user_id)).items():
+            cleared[table] = cleared.get(table, 0) + count
+    return deleted, cleared
+
+
+async def wipe_wal(db: Database) -> bool:
+    """Checkpoint and truncate the WAL, where deleted rows' old pages still sit.
+
+    False when another connection's reader kept the WAL from being reset: the old
+    pages then leave the disk at the next checkpoint that succeeds.
+    """
+    busy, _, _ = await db.checkpoint()
+    if busy:
+        log.warning("privacy delete: another connection kept the WAL from being truncated")
+    return not busy
+
+
+async def text_columns(db: Database) -> dict[str, tuple[str, ...]]:
+    """Every table's TEXT columns (where a mention of a member could be written)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for table in await _tables(db):
+        rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
+        columns = tuple(r["name"] for r in rows if "TEXT" in (r["type"] or "").upper())
+        if columns:
+            found[table] = columns
+    return found
+
+
+async def scrub_mentions(
+    tx: Transaction, columns: dict[str, tuple[str, ...]], user_id: int
+) -> dict[str, int]:
+    """Replace the member's mentions (``<@id>``, ``<@!id>``) in others' text.
+
+    A candidate's answer may say "<@id> asked about caching": the words are the
+    candidate's and stay, the erased member's id does not. Only the mention forms
+    are replaced: a bare run of digits could be part of another id stored as text.
+    """
+    changed: dict[str, int] = {}
+    for table, names in columns.items():
+        for column in names:
+            target = quote(column)
+            sql = (
+                f"UPDATE {quote(table)} SET {target} = "  # noqa: S608
+                f"replace(replace({target}, ?, ?), ?, ?) WHERE instr({target}, ?) > 0"
+            )
+            cursor = await tx.execute(sql, (
+                f"<@!{user_id}>", FORMER_MEMBER, f"<@{user_id}>", FORMER_MEMBER, f"{user_id}>",
+            ))
+            if cursor.rowcount > 0:
+                changed[table] = changed.get(table, 0) + cursor.rowcount
+    return changed
 
 
 async def _tables(db: Database) -> list[str]:
@@ -130,11 +201,17 @@ async def _tables(db: Database) -> list[str]:
 
 
 async def _children(
-    db: Database, parents: dict[str, Selection], depth: int
+    db: Database, parents: dict[str, Selection], depth: int, skip: set[str]
 ) -> dict[str, Selection]:
-    """Rows in any table whose foreign key points at a selected parent row."""
+    """Rows in any table whose foreign key points at a selected parent row.
+
+    Tables in ``skip`` (those naming members) are never entered: their rows about
+    the member were selected by name already, and the others belong to someone else.
+    """
     found: dict[str, Selection] = {}
     for table in await _tables(db):
+        if table in skip:
+            continue
         for parent, source, target in await _foreign_keys(db, table):
             if parent not in parents or parent == table:
                 continue

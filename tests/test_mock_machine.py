@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import EndReason, Role, Status
 from tests.test_mock_support import (
     CANDIDATE,
@@ -42,10 +42,10 @@ def test_new_session_makes_the_host_a_watcher(clock: FixedClock) -> None:
 
 def test_joining_twice_is_idempotent_and_switching_keeps_join_order(clock: FixedClock) -> None:
     state = lobby(clock)
-    assert machine.join(state, WATCHER, Role.OBSERVER, clock.now()).participants == (
+    assert roles.join(state, WATCHER, Role.OBSERVER, clock.now()).participants == (
         state.participants
     )
-    switched = machine.join(state, WATCHER, Role.BAR_RAISER, clock.now())
+    switched = roles.join(state, WATCHER, Role.BAR_RAISER, clock.now())
     assert switched.role_of(WATCHER) is Role.BAR_RAISER
     assert [p.user_id for p in switched.participants] == [p.user_id for p in state.participants]
 
@@ -53,27 +53,27 @@ def test_joining_twice_is_idempotent_and_switching_keeps_join_order(clock: Fixed
 def test_second_candidate_is_refused_unless_pair_mode(clock: FixedClock) -> None:
     state = lobby(clock)
     with pytest.raises(BotError, match="already has a candidate"):
-        machine.join(state, STRANGER, Role.CANDIDATE, clock.now())
+        roles.join(state, STRANGER, Role.CANDIDATE, clock.now())
     with pytest.raises(BotError, match="Only the host"):
-        machine.set_pair_mode(state, STRANGER, True, clock.now())
-    paired = machine.set_pair_mode(state, HOST, True, clock.now())
-    paired = machine.join(paired, STRANGER, Role.CANDIDATE, clock.now())
+        roles.set_pair_mode(state, STRANGER, True, clock.now())
+    paired = roles.set_pair_mode(state, HOST, True, clock.now())
+    paired = roles.join(paired, STRANGER, Role.CANDIDATE, clock.now())
     assert paired.users_with(Role.CANDIDATE) == (CANDIDATE, STRANGER)
 
 
 def test_host_leaving_hands_over_to_the_longest_standing_participant(clock: FixedClock) -> None:
     state = lobby(clock)
-    state = machine.leave(state, HOST, clock.now())
+    state = roles.leave(state, HOST, clock.now())
     assert state.host_user_id == CANDIDATE
     assert state.role_of(HOST) is None
-    assert machine.leave(state, HOST, clock.now()) == state  # a second press changes nothing
+    assert roles.leave(state, HOST, clock.now()) == state  # a second press changes nothing
 
 
 def test_start_needs_the_host_and_a_candidate(clock: FixedClock) -> None:
     state = lobby(clock)
     with pytest.raises(BotError, match="Only the host can start"):
         machine.start(state, INTERVIEWER, clock.now())
-    no_candidate = machine.leave(state, CANDIDATE, clock.now())
+    no_candidate = roles.leave(state, CANDIDATE, clock.now())
     with pytest.raises(BotError, match="needs a candidate"):
         machine.start(no_candidate, HOST, clock.now())
 
@@ -95,7 +95,7 @@ def test_controls_before_start_and_after_end_explain_themselves(clock: FixedCloc
     ended = machine.end(running(clock), HOST, clock.now(), can_manage_threads=False)
     for attempt in (
         lambda: machine.next_phase(ended, HOST, clock.now()),
-        lambda: machine.join(ended, STRANGER, Role.OBSERVER, clock.now()),
+        lambda: roles.join(ended, STRANGER, Role.OBSERVER, clock.now()),
         lambda: machine.end(ended, HOST, clock.now(), can_manage_threads=True),
     ):
         with pytest.raises(BotError, match="has ended"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.clock import FixedClock
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import (
     CastVote,
     MockState,
@@ -43,7 +43,7 @@ async def test_a_round_round_trips_through_every_state(db: Database, clock: Fixe
         lambda s: machine.pause(s, HOST, clock.advance(minutes(2))),
         lambda s: machine.extend(s, INTERVIEWER, 3, clock.now()),
         lambda s: machine.resume(s, HOST, clock.advance(minutes(9))),
-        lambda s: machine.leave(s, HOST, clock.now()),
+        lambda s: roles.leave(s, HOST, clock.now()),
         lambda s: machine.end(s, CANDIDATE, clock.advance(minutes(1)), can_manage_threads=False),
     ):
         before, state = state, step(state)
@@ -59,7 +59,7 @@ async def test_a_full_save_without_before_rewrites_everything(
     repo = MockRepository(db)
     session_id = await create(repo, lobby(clock))
     assert session_id is not None
-    state = machine.start(machine.leave(lobby(clock), HOST, clock.now()), CANDIDATE, clock.now())
+    state = machine.start(roles.leave(lobby(clock), HOST, clock.now()), CANDIDATE, clock.now())
     await repo.save(session_id, state)
     reloaded = await repo.get(session_id)
     assert reloaded is not None and reloaded.state == state
@@ -108,8 +108,9 @@ async def test_transcript_notes_scores_and_votes(db: Database, clock: FixedClock
     await repo.set_vote(session_id, CastVote(RAISER, CANDIDATE, Vote.HIRE), clock.now())
     await repo.set_vote(session_id, CastVote(RAISER, CANDIDATE, Vote.STRONG_HIRE), clock.now())
     assert await repo.votes(session_id) == [CastVote(RAISER, CANDIDATE, Vote.STRONG_HIRE)]
-    await repo.store_scorecard(session_id, CANDIDATE, "card", clock.now())
-    assert await repo.scorecard(session_id, CANDIDATE) == "card"
+    await repo.mark_scorecard_posted(session_id, CANDIDATE, clock.now())
+    await repo.mark_scorecard_posted(session_id, CANDIDATE, clock.now())  # once is enough
+    assert await repo.scorecards_posted(session_id) == [CANDIDATE]
 
 
 async def test_every_user_column_ends_in_user_id(db: Database) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import MockState, Role
 from bot.mock.timeline import settle
 
@@ -29,7 +29,7 @@ def lobby(clock: FixedClock, box: tuple[int, ...] = GUIDE_MINUTES) -> MockState:
         (RAISER, Role.BAR_RAISER),
         (WATCHER, Role.OBSERVER),
     ):
-        state = machine.join(state, user, role, clock.now())
+        state = roles.join(state, user, role, clock.now())
     return state
 
 

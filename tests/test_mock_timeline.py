@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FixedClock
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import MockState, Role, Status
 from bot.mock.timeline import Kind, due, next_wakeup, settle
 from tests.test_mock_support import HOST, T0, keep_active, lobby, minutes, post_due, running
@@ -49,8 +49,8 @@ def test_a_whole_round_posts_each_announcement_once_in_order(clock: FixedClock) 
 
 def test_warning_fires_two_scaled_minutes_before_the_deadline(clock: FixedClock) -> None:
     state = machine.start(
-        machine.join(
-            machine.join(machine.new_session(HOST, (5, 5, 5, 5, 5), 1.0, clock.now()),
+        roles.join(
+            roles.join(machine.new_session(HOST, (5, 5, 5, 5, 5), 1.0, clock.now()),
                          2, Role.CANDIDATE, clock.now()),
             3, Role.INTERVIEWER, clock.now()),
         HOST, clock.now())

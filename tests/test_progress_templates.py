@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from bot.erasure import HandedOn
 from bot.progress.digest import Participation, WeekPreview, build_digest
 from bot.progress.drills import choose_prompt, drill_target
 from bot.progress.model import tallies_from_counts, weakest_item
@@ -106,5 +107,15 @@ def test_reminder_settings_and_privacy_messages_render(renderer: Renderer, enabl
     assert "12 rows from 2 tables (a, b)" in renderer.render(
         "progress/privacy_export.md.j2", rows=12, tables=["a", "b"]).as_text()
     assert "nothing stored" in renderer.render(
-        "progress/privacy_deleted.md.j2", rows=0, tables=[]).as_text()
+        "progress/privacy_deleted.md.j2", rows=0, tables=[], cleared=0, handed_on=(),
+        wiped=True).as_text()
+    handed = renderer.render(
+        "progress/privacy_deleted.md.j2", rows=3, tables=["a"], cleared=2, handed_on=(
+            HandedOn("host_passed", 7, 8), HandedOn("round_ended", 9), HandedOn("round_ended", None)
+        ), wiped=False).as_text()
+    assert "overwritten on disk (its last copy leaves" in handed
+    assert "Deleted 3 rows about you from 1 table, and cleared your name from 2 rows" in handed
+    assert "<#7>: <@8> is its host now" in handed
+    assert "in <#9> with nobody else in it: it has ended" in handed
+    assert "You hosted the round with nobody else" in handed
     assert "cannot be undone" in renderer.render("progress/privacy_confirm.md.j2").as_text()

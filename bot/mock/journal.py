@@ -30,6 +30,9 @@ MAX_ENTRY_CHARS = 4000
 NOTE_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
 SCORER_ROLES = (Role.OBSERVER, Role.BAR_RAISER, Role.INTERVIEWER)
 VOTER_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
+# The repository stores nothing for a member who left the round (or erased their data)
+# between the role check and the write; this is what they hear.
+GONE = "You are no longer in this round, so nothing was saved."
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ class MockJournal:
         if not text.strip():
             raise BotError("The answer is empty.")
         entry = TranscriptEntry(index, user_id, text[:MAX_ENTRY_CHARS], self.service.clock.now())
-        await self.repo.add_transcript(session_id, entry, "answer", None)
+        if not await self.repo.add_transcript(session_id, entry, "answer", None):
+            raise BotError(GONE)
         return index
 
     async def add_note(self, session_id: int, user_id: int, text: str) -> None:
@@ -95,7 +99,8 @@ class MockJournal:
             raise BotError("Only an interviewer or the bar raiser can take notes.")
         note = Note(session.state.current_index(), user_id, text[:MAX_ENTRY_CHARS],
                     self.service.clock.now())
-        await self.repo.add_note(session_id, note)
+        if not await self.repo.add_note(session_id, note):
+            raise BotError(GONE)
 
     async def score(self, session_id: int, scorer_user_id: int, item_id: str, met: bool) -> None:
         """One scorer's judgement of one checklist item, for every candidate in the round."""

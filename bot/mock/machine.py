@@ -7,7 +7,8 @@ each transition is unit-tested with a ``FixedClock``. Refusals raise
 after a transition is decided separately by ``timeline.settle``.
 
 Each user-facing transition first calls ``advance`` so it acts on the round as
-it stands now, even if a timer is a few milliseconds late.
+it stands now, even if a timer is a few milliseconds late. Who plays which role,
+and the host, change in ``roles.py``, which uses the guards at the end of this module.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.errors import BotError
 from bot.mock.model import (
     ABANDON_MINUTES,
     IDLE_MINUTES,
+    PAIR_CANDIDATES,
     EndReason,
     MockState,
     Participant,
@@ -46,79 +48,56 @@ def new_session(
     )
 
 
-# -- roles -----------------------------------------------------------------------------------
-
-
-def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState:
-    """Join (or switch to) ``role``; pressing the same button twice changes nothing."""
-    state = _touch(advance(state, now), now)
-    _refuse_if_ended(state)
-    if state.role_of(user_id) is role:
-        return state
-    if role is Role.CANDIDATE and state.users_with(Role.CANDIDATE) and not state.pair_mode:
-        raise BotError(
-            "This round already has a candidate. Join as interviewer, bar raiser or watcher, "
-            "or ask the host to allow pair mode."
-        )
-    existing = next((p for p in state.participants if p.user_id == user_id), None)
-    joined_at = existing.joined_at if existing else now
-    others = tuple(p for p in state.participants if p.user_id != user_id)
-    members = sorted((*others, Participant(user_id, role, joined_at)), key=lambda p: p.joined_at)
-    return replace(state, participants=tuple(members))
-
-
-def leave(state: MockState, user_id: int, now: datetime) -> MockState:
-    """Leave the round; a leaving host hands the role to the longest-standing participant."""
-    state = _touch(advance(state, now), now)
-    remaining = tuple(p for p in state.participants if p.user_id != user_id)
-    if len(remaining) == len(state.participants):
-        return state
-    host = state.host_user_id
-    if user_id == host and remaining:
-        host = remaining[0].user_id
-    return replace(state, participants=remaining, host_user_id=host)
-
-
-def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) -> MockState:
-    """Let the host allow (or stop allowing) a second candidate."""
-    state = _touch(advance(state, now), now)
-    _require_host(state, user_id, "change pair mode")
-    return replace(state, pair_mode=enabled)
-
-
 # -- clock -----------------------------------------------------------------------------------
 
 
 def start(state: MockState, user_id: int, now: datetime) -> MockState:
     """Start phase 1 now; a second press of Start is a no-op."""
-    state = _touch(advance(state, now), now)
+    state = touch(advance(state, now), now)
     if state.status in (Status.RUNNING, Status.PAUSED):
         return state
-    _refuse_if_ended(state)
-    _require_host(state, user_id, "start the round")
+    refuse_if_ended(state)
+    require_host(state, user_id, "start the round")
     if not state.users_with(Role.CANDIDATE):
         raise BotError("The round needs a candidate first: someone presses **Join as candidate**.")
+    if state.pair_mode and len(state.users_with(Role.CANDIDATE)) != PAIR_CANDIDATES:
+        raise BotError(
+            "Pair mode needs two candidates: a second member presses **Join as candidate**, "
+            "or the host turns pair mode off."
+        )
     phases = _lay_out(state, state.phases, 0, now)
     return replace(state, status=Status.RUNNING, started_at=now, phases=phases)
 
 
-def next_phase(state: MockState, user_id: int, now: datetime) -> MockState:
-    """End the current phase now; ending the last one ends the round."""
-    state = _touch(advance(state, now), now)
+def next_phase(
+    state: MockState, user_id: int, now: datetime, expected: int | None = None
+) -> MockState:
+    """End the current phase now; ending the last one ends the round.
+
+    ``expected`` is the phase the member's command found running: a press ends only
+    that phase. Two presses at the same instant both meant it, so the second finds it
+    already over and is refused instead of skipping the next one.
+    """
+    state = touch(advance(state, now), now)
     index = _require_in_round(state)
     _require_controller(state, user_id, "move to the next phase")
+    if expected is not None and index != expected:
+        raise BotError(
+            f"The round already moved on to phase {index + 1} just before you asked. "
+            "Run `/mock next` again if you mean to end that one too."
+        )
     cut = state.frozen_now(now)
     closed = replace(state.phases[index], deadline=cut, ended_at=cut)
     phases = _lay_out(state, _with_slot(state.phases, closed), index + 1, cut)
     state = replace(state, phases=phases)
     if index + 1 == len(phases):
-        return _finish(state, now, EndReason.COMPLETED)
+        return finish(state, now, EndReason.COMPLETED)
     return state
 
 
 def pause(state: MockState, user_id: int, now: datetime) -> MockState:
     """Freeze the clock; pausing a paused round is a no-op."""
-    state = _touch(advance(state, now), now)
+    state = touch(advance(state, now), now)
     _require_in_round(state)
     _require_controller(state, user_id, "pause the round")
     if state.status is Status.PAUSED:
@@ -128,7 +107,7 @@ def pause(state: MockState, user_id: int, now: datetime) -> MockState:
 
 def resume(state: MockState, user_id: int, now: datetime) -> MockState:
     """Restart the clock, moving every remaining deadline later by the paused time."""
-    state = _touch(advance(state, now), now)
+    state = touch(advance(state, now), now)
     index = _require_in_round(state)
     _require_controller(state, user_id, "resume the round")
     if state.status is Status.RUNNING or state.paused_at is None:
@@ -140,7 +119,7 @@ def resume(state: MockState, user_id: int, now: datetime) -> MockState:
 
 def extend(state: MockState, user_id: int, minutes: int, now: datetime) -> MockState:
     """Give the current phase ``minutes`` more; later deadlines move with it."""
-    state = _touch(advance(state, now), now)
+    state = touch(advance(state, now), now)
     index = _require_in_round(state)
     _require_controller(state, user_id, "extend the phase")
     if not EXTEND_MIN_MINUTES <= minutes <= EXTEND_MAX_MINUTES:
@@ -159,22 +138,22 @@ def extend(state: MockState, user_id: int, minutes: int, now: datetime) -> MockS
 def end(state: MockState, user_id: int, now: datetime, *, can_manage_threads: bool) -> MockState:
     """End the round now (host or a member with Manage Threads)."""
     state = advance(state, now)
-    _refuse_if_ended(state)
+    refuse_if_ended(state)
     if user_id != state.host_user_id and not can_manage_threads:
         raise BotError("Only the host or a member with Manage Threads can end the round.")
-    return _finish(_touch(state, now), now, EndReason.ENDED)
+    return finish(touch(state, now), now, EndReason.ENDED)
 
 
 def thread_deleted(state: MockState, now: datetime) -> MockState:
     """The thread is gone: end the round so it stops holding a slot and a timer."""
     if state.status is Status.ENDED:
         return state
-    return _finish(state, now, EndReason.THREAD_DELETED)
+    return finish(state, now, EndReason.THREAD_DELETED)
 
 
 def record_activity(state: MockState, now: datetime) -> MockState:
     """Note that someone did something, which keeps the round from idling."""
-    return _touch(advance(state, now), now)
+    return touch(advance(state, now), now)
 
 
 def advance(state: MockState, now: datetime) -> MockState:
@@ -187,14 +166,14 @@ def advance(state: MockState, now: datetime) -> MockState:
     """
     if state.status is Status.LOBBY:
         if now >= state.last_activity_at + state.minutes(ABANDON_MINUTES):
-            return _finish(state, now, EndReason.ABANDONED)
+            return finish(state, now, EndReason.ABANDONED)
         return state
     if state.status is Status.RUNNING:
         state = _advance_running(state, now)
     if state.status is Status.PAUSED and state.paused_at is not None:
         abandon_at = state.paused_at + state.minutes(ABANDON_MINUTES)
         if now >= abandon_at:
-            return _finish(state, abandon_at, EndReason.ABANDONED)
+            return finish(state, abandon_at, EndReason.ABANDONED)
     return state
 
 
@@ -219,7 +198,7 @@ def _advance_running(state: MockState, now: datetime) -> MockState:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _finish(state: MockState, now: datetime, reason: EndReason) -> MockState:
+def finish(state: MockState, now: datetime, reason: EndReason) -> MockState:
     """Close the current phase where the round's clock stands and drop unreached phases."""
     cut = state.frozen_now(now)
     phases = []
@@ -253,13 +232,13 @@ def _with_slot(phases: tuple[PhaseSlot, ...], slot: PhaseSlot) -> tuple[PhaseSlo
     return tuple(slot if p.index == slot.index else p for p in phases)
 
 
-def _touch(state: MockState, now: datetime) -> MockState:
+def touch(state: MockState, now: datetime) -> MockState:
     if state.status is Status.ENDED:
         return state
     return replace(state, last_activity_at=max(state.last_activity_at, now))
 
 
-def _refuse_if_ended(state: MockState) -> None:
+def refuse_if_ended(state: MockState) -> None:
     if state.status is Status.ENDED:
         raise BotError("This round has ended. Start a new one with `/mock start`.")
 
@@ -268,13 +247,13 @@ def _require_in_round(state: MockState) -> int:
     index = state.current_index()
     if state.status is Status.LOBBY:
         raise BotError("The round has not started yet; the host presses **Start**.")
-    _refuse_if_ended(state)
+    refuse_if_ended(state)
     if index is None:
         raise BotError("This round has no phase running.")
     return index
 
 
-def _require_host(state: MockState, user_id: int, action: str) -> None:
+def require_host(state: MockState, user_id: int, action: str) -> None:
     if user_id != state.host_user_id:
         raise BotError(f"Only the host can {action}.")
 

@@ -17,6 +17,9 @@ WARNING_MINUTES = 2
 IDLE_MINUTES = 30
 """Session minutes without activity after which a running round pauses itself."""
 
+PAIR_CANDIDATES = 2
+"""Pair mode is two candidates: exactly two, no more, no fewer."""
+
 ABANDON_MINUTES = 24 * 60
 """Session minutes a round may stay paused (or sit in its lobby) before it ends."""
 

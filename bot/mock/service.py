@@ -19,15 +19,16 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.content import Content
+from bot.erasure import HandedOn
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles
 from bot.mock.model import MockSession, MockState, Role, Status
 from bot.mock.plan import plan_minutes
 from bot.mock.posts import Post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
 from bot.mock.timeline import Kind, settle
 from bot.outbox.model import Envelope
-from storage.mock import MockRepository
+from storage.mock import MockRepository, StaleRound
 
 log = logging.getLogger(__name__)
 
@@ -180,28 +181,41 @@ class MockService:
             now = self.clock.now()
             state = transition(session.state, now)
             if state != session.state:
-                await self.repo.save(session_id, state, before=session.state)
+                try:
+                    await self.repo.save(session_id, state, before=session.state)
+                except StaleRound as error:
+                    raise BotError(
+                        "The round changed at that same moment; check `/mock status` and "
+                        "try again."
+                    ) from error
             settled = await self._settle(replace(session, state=state), now)
         if settled.state.status is Status.ENDED:
             self._locks.pop(session_id, None)  # nothing times an ended round any more
         return settled
 
     async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
-        return await self.apply(session_id, lambda s, now: machine.join(s, user_id, role, now))
+        return await self.apply(session_id, lambda s, now: roles.join(s, user_id, role, now))
 
     async def leave(self, session_id: int, user_id: int) -> MockSession:
-        return await self.apply(session_id, lambda s, now: machine.leave(s, user_id, now))
+        return await self.apply(session_id, lambda s, now: roles.leave(s, user_id, now))
 
     async def pair_mode(self, session_id: int, user_id: int, enabled: bool) -> MockSession:
         return await self.apply(
-            session_id, lambda s, now: machine.set_pair_mode(s, user_id, enabled, now)
+            session_id, lambda s, now: roles.set_pair_mode(s, user_id, enabled, now)
         )
 
     async def start(self, session_id: int, user_id: int) -> MockSession:
         return await self.apply(session_id, lambda s, now: machine.start(s, user_id, now))
 
-    async def next(self, session_id: int, user_id: int) -> MockSession:
-        return await self.apply(session_id, lambda s, now: machine.next_phase(s, user_id, now))
+    async def next(
+        self, session_id: int, user_id: int, seen: MockState | None = None
+    ) -> MockSession:
+        """End the current phase; with ``seen`` (the round as the member's command found
+        it), only if the phase running then is still the one running."""
+        expected = None if seen is None else machine.advance(seen, self.clock.now()).current_index()
+        return await self.apply(
+            session_id, lambda s, now: machine.next_phase(s, user_id, now, expected)
+        )
 
     async def pause(self, session_id: int, user_id: int) -> MockSession:
         return await self.apply(session_id, lambda s, now: machine.pause(s, user_id, now))
@@ -219,6 +233,25 @@ class MockService:
             session_id,
             lambda s, now: machine.end(s, user_id, now, can_manage_threads=can_manage_threads),
         )
+
+    async def depart(self, user_id: int) -> list[HandedOn]:
+        """An ``Erasure`` departure: the member leaves every live round (``roles.depart``).
+
+        Runs under each round's lock like any transition, so it cannot interleave with
+        a press. Returns what became of the rounds they hosted.
+        """
+        handed: list[HandedOn] = []
+        for session_id in await self.repo.live_ids_of(user_id):
+            hosted: list[bool] = []
+            session = await self.apply(session_id, _departing(user_id, hosted))
+            if not any(hosted):
+                continue
+            if session.state.status is Status.ENDED:
+                handed.append(HandedOn("round_ended", session.thread_id))
+            else:
+                handed.append(HandedOn("host_passed", session.thread_id,
+                                       session.state.host_user_id))
+        return handed
 
     async def tick(self, session_id: int) -> None:
         """Timer callback: catch the round up with the clock. Safe to call any time."""
@@ -305,9 +338,21 @@ class MockService:
             for user_id in candidates
         ]
 
-    async def store_scorecard(self, session_id: int, candidate_user_id: int, body: str) -> None:
-        """Keep the scorecard as posted, so it outlives the thread."""
-        await self.repo.store_scorecard(session_id, candidate_user_id, body, self.clock.now())
+    async def scorecard_posted(self, session_id: int, candidate_user_id: int) -> None:
+        """Remember the scorecard went out; its content is rebuilt from the round's rows
+        (``scorecards``), never kept as text that would outlive a member's erasure."""
+        await self.repo.mark_scorecard_posted(session_id, candidate_user_id, self.clock.now())
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())
+
+
+def _departing(user_id: int, hosted: list[bool]) -> Transition:
+    """``roles.depart`` for ``user_id``, noting in ``hosted`` whether they were the host
+    of the round as it stood under its lock."""
+
+    def transition(state: MockState, now: datetime) -> MockState:
+        hosted.append(state.host_user_id == user_id)
+        return roles.depart(state, user_id, now)
+
+    return transition

@@ -7,10 +7,11 @@ ids and text in, ``Review`` out, ``BotError`` for what the member should hear.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.content import Content, DailyPrompt
+from bot.erasure import Erasure, asked_now
 from bot.errors import BotError
 from bot.review.cooldown import Cooldown
 from bot.review.engine import Reviewer
@@ -30,6 +31,8 @@ class AnswerSource:
     guild_id: int | None
     source: str  # check | context_menu | auto | cli | mock
     message_id: int | None = None
+    # When the member asked: a review asked for before they erased their data is not stored.
+    asked_at: int = field(default_factory=asked_now, compare=False)
 
 
 class ReviewService:
@@ -44,6 +47,7 @@ class ReviewService:
         content: Content,
         clock: Clock,
         cooldown: Cooldown | None = None,
+        erasure: Erasure | None = None,
     ) -> None:
         self._reviewer = reviewer
         self._reviews = reviews
@@ -52,6 +56,7 @@ class ReviewService:
         self._content = content
         self._clock = clock
         self.cooldown = cooldown or Cooldown(clock)
+        self._erasure = erasure or Erasure()
 
     async def check(
         self,
@@ -120,18 +125,23 @@ class ReviewService:
 
     async def _store(self, origin: AnswerSource, review: Review, prompt: DailyPrompt | None) -> bool:
         """Store a real review (not "nothing to review"); False when the message was
-        already reviewed and stored once (each message counts once for progress)."""
+        already reviewed and stored once (each message counts once for progress), or
+        when the member erased their data after asking (``bot.erasure``)."""
         if review.problem is not None:
             return False
-        stored = await self._reviews.add(
-            NewReview(
-                user_id=origin.user_id, guild_id=origin.guild_id, source=origin.source,
-                score=review.score, failure_count=review.failure_count, labels=review.labels(),
-                prompt_id=prompt.id if prompt else None, phase=review.phase,
-                message_id=origin.message_id,
-            ),
-            self._clock.now(),
-        )
+        async with self._erasure.recording(origin.user_id, origin.asked_at) as allowed:
+            if not allowed:
+                log.info("a review asked for before its member erased their data: not stored")
+                return False
+            stored = await self._reviews.add(
+                NewReview(
+                    user_id=origin.user_id, guild_id=origin.guild_id, source=origin.source,
+                    score=review.score, failure_count=review.failure_count,
+                    labels=review.labels(), prompt_id=prompt.id if prompt else None,
+                    phase=review.phase, message_id=origin.message_id,
+                ),
+                self._clock.now(),
+            )
         if stored is None:
             log.info("message %s was already reviewed; not stored again", origin.message_id)
         return stored is not None

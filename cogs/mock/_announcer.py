@@ -39,9 +39,9 @@ class ThreadAnnouncer:
         card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
         if card is not None:
             payload["view"] = {"name": SCORECARD_VIEW, "session_id": session.session_id}
-            await self.cog.service.store_scorecard(
-                session.session_id, card.candidate_user_id, rendered.as_text()
-            )
+            # Recorded as it is queued: the outbox now owns delivering it, and the text
+            # itself is rebuilt from the round's rows whenever it is shown again.
+            await self.cog.service.scorecard_posted(session.session_id, card.candidate_user_id)
         return Envelope(key, f"mock_{post.kind.value}", session.thread_id, session.guild_id,
                         payload)
 

@@ -59,6 +59,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.outbox.listen(self._delivered)
+        self.bot.erasure.add_departure(self.service.depart)
         self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
 
     async def _delivered(self, row: OutboxRow, error: PostError | None) -> None:
@@ -67,6 +68,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
             await self.service.thread_deleted(row.channel_id)
 
     async def cog_unload(self) -> None:
+        self.bot.erasure.remove_departure(self.service.depart)
         self.timers.cancel_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
@@ -141,7 +143,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     @app_commands.command(name="next", description="End the current phase now")
     async def next_phase(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        await self.service.next(session.session_id, interaction.user.id)
+        # The phase this press found running: a second press sent with it ends nothing more.
+        await self.service.next(session.session_id, interaction.user.id, session.state)
         await send(interaction, self._reply("next", user_id=interaction.user.id), ephemeral=False)
 
     @app_commands.command(name="pause", description="Pause the clock")

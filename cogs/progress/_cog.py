@@ -45,7 +45,7 @@ class ProgressCog(commands.Cog):
         self.service = ProgressService(repo, activity, daily, bot.content, bot.clock)
         self.reminders = ReminderService(repo, activity, self.service, bot.clock)
         self.digests = DigestService(repo, activity, daily, bot.content, bot.clock)
-        self.privacy_service = PrivacyService(bot.database, bot.clock)
+        self.privacy_service = PrivacyService(bot.database, bot.clock, bot.erasure)
         self.courier = Courier(bot, self.reminders, self.digests, daily)
         self.courier.start()
 
@@ -171,9 +171,12 @@ class ProgressCog(commands.Cog):
         await send(interaction, message, view=view)
 
     async def _confirmed_delete(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        # Acknowledge first: handing on a hosted round may post its scorecard to Discord.
+        await interaction.response.defer()
         summary = await self.privacy_service.delete(interaction.user.id)
         log.info("deleted member data: %d rows from %d tables", summary.rows, len(summary.tables))
         message = self.bot.renderer.render(
-            "progress/privacy_deleted.md.j2", rows=summary.rows, tables=summary.tables
+            "progress/privacy_deleted.md.j2", rows=summary.rows, tables=summary.tables,
+            cleared=summary.cleared, handed_on=summary.handed_on, wiped=summary.wiped,
         )
-        await interaction.response.edit_message(view=None, **rendered_to_kwargs(message))
+        await interaction.edit_original_response(view=None, **rendered_to_kwargs(message))

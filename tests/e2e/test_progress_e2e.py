@@ -91,8 +91,9 @@ async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_e
         assert await answers() == 1  # only the member can confirm their own deletion
         pressed = standin.click(member, int(confirm["id"]), custom_ids(confirm)[0])
         await pressed.wait_callback()
-        assert pressed.callback_type == 7
-        assert "Nothing naming you is left" in pressed.messages()[-1]["content"]
+        assert pressed.callback_type == 6  # acknowledged first, then the confirmation edited
+        done = await pressed.wait_message(lambda m: "Deleted" in m["content"])
+        assert "Nothing Bar Raiser stores names you" in done["content"]
         assert await rows_naming(db, member) == {}
         assert all(r.allowed_mentions in ({"parse": []}, None) for r in standin.requests("POST"))
 

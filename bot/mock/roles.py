@@ -1,0 +1,93 @@
+"""Who plays which role in a mock round, and who hosts it.
+
+Pure functions over ``MockState`` like the rest of the state machine (``machine.py``
+keeps the clock). The rules: roles are chosen in the lobby and fixed once the round
+starts (nobody joins or switches after Start, so a candidate cannot turn bar raiser,
+score the other candidate and turn back); pair mode is exactly two candidates; a
+leaving host hands the role to the longest-standing participant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.errors import BotError
+from bot.mock import machine
+from bot.mock.model import PAIR_CANDIDATES, EndReason, MockState, Participant, Role, Status
+
+
+def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState:
+    """Join (or switch to) ``role`` in the lobby; pressing the same button twice changes nothing.
+
+    Roles are fixed once the round starts: nobody joins or switches after Start, so a
+    candidate cannot turn bar raiser, score the other candidate and turn back.
+    """
+    state = machine.touch(machine.advance(state, now), now)
+    machine.refuse_if_ended(state)
+    if state.role_of(user_id) is role:
+        return state
+    if state.status is not Status.LOBBY:
+        raise BotError(
+            "Roles are fixed once the round starts, so nobody joins or switches roles now. "
+            "Follow along in the thread; the next round is a `/mock start` away."
+        )
+    candidates = tuple(u for u in state.users_with(Role.CANDIDATE) if u != user_id)
+    if role is Role.CANDIDATE and state.pair_mode and len(candidates) >= PAIR_CANDIDATES:
+        raise BotError(
+            "Pair mode is two candidates, and both places are taken. Join as interviewer, "
+            "bar raiser or watcher."
+        )
+    if role is Role.CANDIDATE and candidates and not state.pair_mode:
+        raise BotError(
+            "This round already has a candidate. Join as interviewer, bar raiser or watcher, "
+            "or ask the host to allow pair mode."
+        )
+    existing = next((p for p in state.participants if p.user_id == user_id), None)
+    joined_at = existing.joined_at if existing else now
+    others = tuple(p for p in state.participants if p.user_id != user_id)
+    members = sorted((*others, Participant(user_id, role, joined_at)), key=lambda p: p.joined_at)
+    return replace(state, participants=tuple(members))
+
+
+def leave(state: MockState, user_id: int, now: datetime) -> MockState:
+    """Leave the round; a leaving host hands the role to the longest-standing participant.
+
+    Leaving after the start is final: roles are fixed, so there is no way back in.
+    """
+    state = machine.touch(machine.advance(state, now), now)
+    remaining = tuple(p for p in state.participants if p.user_id != user_id)
+    if len(remaining) == len(state.participants):
+        return state
+    host = state.host_user_id
+    if user_id == host and remaining:
+        host = remaining[0].user_id
+    return replace(state, participants=remaining, host_user_id=host)
+
+
+def depart(state: MockState, user_id: int, now: datetime) -> MockState:
+    """A member erasing their data leaves a live round for good (``/privacy delete``).
+
+    As with ``leave``, the host role passes to the longest-standing participant; a
+    host with nobody left to take over ends the round, so no round is left that
+    nobody can end.
+    """
+    state = leave(state, user_id, now)
+    if state.host_user_id == user_id and state.status is not Status.ENDED:
+        return machine.finish(state, now, EndReason.ENDED)
+    return state
+
+
+def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) -> MockState:
+    """Let the host allow (or stop allowing) a second candidate, before the start."""
+    state = machine.touch(machine.advance(state, now), now)
+    machine.refuse_if_ended(state)
+    machine.require_host(state, user_id, "change pair mode")
+    if state.status is not Status.LOBBY:
+        raise BotError("Pair mode is fixed once the round starts, like every role.")
+    if not enabled and len(state.users_with(Role.CANDIDATE)) > 1:
+        raise BotError(
+            "Two candidates have joined: one of them picks another role before pair mode "
+            "can be turned off."
+        )
+    return replace(state, pair_mode=enabled)
