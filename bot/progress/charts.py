@@ -67,10 +67,10 @@ def render_progress_chart(
     weakest: str | None = None,
 ) -> bytes:
     """PNG bytes of the coverage bars, the activity heatmap and the two trend charts."""
-    figure = Figure(figsize=(10, 7), dpi=100, facecolor=CARD)
+    figure = Figure(figsize=(10, 7.6), dpi=100, facecolor=CARD)
     FigureCanvasAgg(figure)
     # A fixed layout: bbox_inches="tight" would draw the figure twice to measure it.
-    figure.subplots_adjust(left=0.15, right=0.98, top=0.94, bottom=0.08, hspace=0.45)
+    figure.subplots_adjust(left=0.15, right=0.98, top=0.95, bottom=0.2, hspace=0.5)
     (bars, heat), (rates, points) = figure.subplots(
         2, 2, gridspec_kw={"width_ratios": [1, 1.25], "wspace": 0.3}
     )
@@ -103,7 +103,9 @@ def _draw_coverage(axes, tallies, names, weakest) -> None:
     axes.set_xticks([0, 50, 100], ["0%", "50%", "100%"])
     for position, tally, rate in zip(positions, tallies, rates, strict=True):
         note = f"{tally.met}/{tally.total}" if tally.total else "no reviews"
-        axes.text(min(rate + 2, 70), position, note, va="center", color=TEXT, fontsize=8)
+        inside = rate > 70  # no room after the bar: write inside it, dark on light
+        axes.text(rate - 2 if inside else rate + 2, position, note, va="center",
+                  ha="right" if inside else "left", color=CARD if inside else TEXT, fontsize=8)
     _style(axes, "Checklist coverage")
 
 
@@ -129,18 +131,20 @@ def _draw_hit_rates(axes, trends: Trends, names: Mapping[str, str]) -> None:
     for index, (item, rates) in enumerate(trends.hit_rates.items()):
         # A week without reviews is a gap in the line, not a drop to 0%.
         values = [100 * rate if rate is not None else float("nan") for rate in rates]
+        # A small sideways nudge per item, so items with the same rate stay visible.
+        nudged = [x + (index - 2) * 0.1 for x in positions]
         axes.plot(
-            positions, values, label=names.get(item, item), color=OKABE_ITO[index % 5],
+            nudged, values, label=names.get(item, item), color=OKABE_ITO[index % 5],
             marker=MARKERS[index % 5], linestyle=DASHES[index % 5], linewidth=1.6, markersize=5,
         )
     axes.set_ylim(-5, 105)
     axes.set_yticks([0, 50, 100], ["0%", "50%", "100%"])
     axes.set_xticks(positions, _week_labels(trends), rotation=45, ha="right")
     axes.grid(axis="y", color="#3f4147", linewidth=0.8)
-    legend = axes.legend(loc="lower left", bbox_to_anchor=(-0.02, -0.62), ncol=3, fontsize=7,
-                         frameon=False, labelcolor=TEXT, handlelength=3)
-    legend.set_in_layout(False)
-    _style(axes, "Hit rate by week (weeks started)")
+    # Below the week labels, three per row: the lines differ by colour, marker and dash.
+    axes.legend(loc="upper left", bbox_to_anchor=(-0.25, -0.28), ncol=3, fontsize=8,
+                frameon=False, labelcolor=TEXT, handlelength=3.2, columnspacing=1.2)
+    _style(axes, "Hit rate by week (week starting)")
 
 
 def _draw_points(axes, trends: Trends) -> None:
@@ -154,4 +158,4 @@ def _draw_points(axes, trends: Trends) -> None:
     axes.set_ylim(0, max(max(trends.points, default=0) * 1.2, 10))
     axes.grid(axis="y", color="#3f4147", linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes, "Points per week")
+    _style(axes, "Points per week (week starting)")
