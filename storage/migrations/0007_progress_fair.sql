@@ -40,7 +40,9 @@ CREATE TABLE progress_review_days (
     best_score INTEGER NOT NULL,
     PRIMARY KEY (guild_id, user_id, local_date, prompt_key)
 ) WITHOUT ROWID;
-CREATE INDEX progress_review_days_by_date ON progress_review_days (guild_id, local_date, user_id);
+-- "Last 7 days" on the leaderboard, answered from the index alone.
+CREATE INDEX progress_review_days_by_date
+    ON progress_review_days (guild_id, local_date, user_id, best_score);
 
 INSERT INTO progress_review_days (guild_id, user_id, local_date, prompt_key, best_score)
 SELECT guild_id, user_id, local_date, COALESCE(prompt_id, ''), MAX(score) FROM reviews
@@ -50,6 +52,10 @@ SELECT guild_id, user_id, local_date, COALESCE(prompt_id, ''), MAX(score) FROM r
 -- migration were never judged; they keep their points (substantive = 1).
 ALTER TABLE progress_answers ADD COLUMN substantive INTEGER NOT NULL DEFAULT 1
     CHECK (substantive IN (0, 1));
+-- The week's answers that earn points, answered from the index alone.
+DROP INDEX progress_answers_by_date;
+CREATE INDEX progress_answers_by_date
+    ON progress_answers (guild_id, local_date, user_id, substantive);
 
 -- The totals now count substantive answers and best-of-day reviews.
 DROP TRIGGER progress_totals_answer_added;
