@@ -95,7 +95,12 @@ class ReviewRepository:
         return review_id
 
     async def salt(self, user_id: int, candidate: str) -> str:
-        """The member's answer-hash salt, storing ``candidate`` if they have none yet."""
+        """The member's answer-hash salt, storing ``candidate`` if they have none yet
+        (read first: after the first review this takes no write lock)."""
+        row = await self._db.fetchone("SELECT salt FROM review_salts WHERE user_id = ?",
+                                      (user_id,))
+        if row is not None:
+            return str(row["salt"])
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO review_salts (user_id, salt) VALUES (?, ?) "
