@@ -104,7 +104,8 @@ class Courier:
         message = self.bot.renderer.render("progress/reminders_dm.md.j2")
         try:
             await user.send(**rendered_to_kwargs(message))
-        except discord.Forbidden:
+        except discord.HTTPException as error:  # 403 (DMs closed) or Discord failing
+            log.info("could not confirm DM reminders: %s", error)
             return False
         return True
 
