@@ -146,3 +146,20 @@ async def test_a_reminder_found_hours_late_is_skipped_not_sent_at_an_odd_hour(
     clock.set(following + timedelta(hours=3))  # the bot was down at 08:00
     assert await build(db, clock).due_deliveries() == []
     assert await service.next_due_at() == following + timedelta(days=1)
+
+
+async def test_a_member_opted_in_before_the_migration_gets_a_timer_then_reminders(
+    db: Database, clock: FixedClock
+) -> None:
+    """The migration leaves next_remind_at empty: the first round sets it, sending nothing."""
+    await db.execute(
+        "INSERT INTO progress_preferences (guild_id, user_id, reminders, delivery, updated_at) "
+        "VALUES (?, ?, 1, 'dm', ?)", (GUILD, MEMBER, "2026-11-01T00:00:00.000000Z"),
+    )
+    await add_review(db, MEMBER, NOW - timedelta(days=3), items())
+    assert await build(db, clock).due_deliveries() == []
+    following = await build(db, clock).next_due_at()
+    assert following is not None and following > NOW
+    clock.set(following)
+    [delivery] = await build(db, clock).due_deliveries()
+    assert delivery.due_count == 5

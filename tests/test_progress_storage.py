@@ -76,12 +76,16 @@ async def test_tallies_and_ungraded_reviews_follow_the_watermark(db: Database) -
     assert tallies["customer_first"] == (2, 2)
     assert tallies["numbers_always"] == (1, 2)
     assert tallies["team_ownership"] == (0, 2)
-    pending = await cards.ungraded_reviews()
+    pending = await cards.ungraded_reviews(await cards.watermark())
     assert [review.user_id for review in pending] == [MEMBER, MEMBER, OTHER]
     assert pending[1].met["numbers_always"] and pending[1].weak == {"numbers_always"}
     card = CardState("numbers_always", 2, None, 3.0, 5.0, at, at)
-    await cards.save_grades([(GUILD, MEMBER, card)], second)
-    assert [review.user_id for review in await cards.ungraded_reviews()] == [OTHER]
+    assert await cards.save_grades([(GUILD, MEMBER, card)], 0, second)
+    assert [r.user_id for r in await cards.ungraded_reviews(await cards.watermark())] == [OTHER]
+    assert (await cards.cards(GUILD, MEMBER))["numbers_always"] == card
+    # A second grader that read the same batch finds the watermark moved: writes nothing.
+    stale = CardState("numbers_always", 2, None, 99.0, 5.0, at, at)
+    assert not await cards.save_grades([(GUILD, MEMBER, stale)], 0, second)
     assert (await cards.cards(GUILD, MEMBER))["numbers_always"] == card
 
 

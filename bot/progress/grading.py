@@ -22,7 +22,11 @@ class CardGrader:
     async def grade_new_reviews(self) -> int:
         """Grade every review stored since the last run; how many were graded."""
         graded = 0
-        while batch := await self._cards.ungraded_reviews(BATCH):
+        while True:
+            seen = await self._cards.watermark()
+            batch = await self._cards.ungraded_reviews(seen, BATCH)
+            if not batch:
+                return graded
             by_member: dict[tuple[int, int], list[GradedReview]] = {}
             for stored in batch:
                 by_member.setdefault((stored.guild_id, stored.user_id), []).append(stored)
@@ -32,9 +36,9 @@ class CardGrader:
                 for stored in reviews:
                     apply(cards, stored)
                 changed += [(guild_id, user_id, card) for card in cards.values()]
-            await self._cards.save_grades(changed, batch[-1].id)
+            if not await self._cards.save_grades(changed, seen, batch[-1].id):
+                continue  # another task graded this batch first: read on from its watermark
             graded += len(batch)
-        return graded
 
 
 def apply(cards: dict[str, CardState], stored: GradedReview) -> None:

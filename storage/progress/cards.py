@@ -34,15 +34,15 @@ class CardRepository:
         )
         return {row["item"]: _card(row) for row in rows}
 
-    async def ungraded_reviews(self, limit: int = 500) -> list[GradedReview]:
-        """Reviews stored since the watermark, oldest first, with per-item met and weak."""
+    async def ungraded_reviews(self, after: int, limit: int = 500) -> list[GradedReview]:
+        """Reviews stored after review id ``after`` (the watermark), oldest first, with
+        per-item met and weak."""
         rows = await self._db.fetchall(
             "SELECT r.id, r.guild_id, r.user_id, r.created_at, l.label, l.value, l.weak "
             "FROM reviews r JOIN review_labels l ON l.review_id = r.id "
-            "WHERE r.id IN (SELECT id FROM reviews WHERE guild_id IS NOT NULL AND id > "
-            "(SELECT reviewed_through FROM progress_grading WHERE id = 1) ORDER BY id LIMIT ?) "
-            "ORDER BY r.id",
-            (limit,),
+            "WHERE r.id IN (SELECT id FROM reviews WHERE guild_id IS NOT NULL AND id > ? "
+            "ORDER BY id LIMIT ?) ORDER BY r.id",
+            (after, limit),
         )
         heads: dict[int, aiosqlite.Row] = {}
         met: dict[int, dict[str, bool]] = {}
@@ -64,11 +64,19 @@ class CardRepository:
         return int(row[0]) if row else 0
 
     async def save_grades(
-        self, cards: Iterable[tuple[int, int, CardState]], reviewed_through: int
-    ) -> None:
-        """Write graded cards and move the watermark in one transaction: a batch of
-        reviews grades completely or not at all, never twice."""
+        self, cards: Iterable[tuple[int, int, CardState]], seen: int, reviewed_through: int
+    ) -> bool:
+        """Move the watermark from ``seen`` and write the graded cards, in one transaction:
+        a batch of reviews grades completely or not at all, and never twice. False (and
+        nothing written) when another grader moved the watermark first."""
         async with self._db.transaction() as tx:
+            moved = await tx.execute(
+                "UPDATE progress_grading SET reviewed_through = ? WHERE id = 1 "
+                "AND reviewed_through = ?",
+                (reviewed_through, seen),
+            )
+            if moved.rowcount != 1:
+                return False
             await tx.executemany(
                 "INSERT INTO progress_cards (guild_id, user_id, item, state, step, stability, "
                 "difficulty, due_at, last_review_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -79,11 +87,7 @@ class CardRepository:
                 [(g, u, c.item, c.state, c.step, c.stability, c.difficulty, to_db(c.due_at),
                   to_db(c.last_review_at) if c.last_review_at else None) for g, u, c in cards],
             )
-            await tx.execute(
-                "UPDATE progress_grading SET reviewed_through = ? WHERE id = 1 "
-                "AND reviewed_through < ?",
-                (reviewed_through, reviewed_through),
-            )
+        return True
 
     # -- drills shown ------------------------------------------------------------
 
