@@ -61,3 +61,15 @@ def require_guild(interaction: discord.Interaction) -> discord.Guild:
 
         raise BotError("This command only works inside a server.")
     return interaction.guild
+
+
+def replies_to_other_member(message: discord.Message) -> bool:
+    """True when the message replies to someone else's message (not the bot's post, not
+    the member's own): chat in a thread, not an answer (``bot.answers.is_substantive``).
+    A reply whose original is gone or unknown counts as a reply to someone else."""
+    if message.reference is None or message.reference.message_id is None:
+        return False
+    original = message.reference.resolved
+    if not isinstance(original, discord.Message):
+        return True
+    return not original.author.bot and original.author.id != message.author.id

@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.content import PHASE_IDS
-from bot.discord_io import rendered_to_kwargs, send
+from bot.discord_io import rendered_to_kwargs, replies_to_other_member, send
 from bot.errors import BotError
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
@@ -73,7 +73,7 @@ class AnswerModal(discord.ui.Modal, title="Check an answer"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         review = self.cog.service.review(origin, self.answer.value, phase)
         await self.cog.send_card(interaction, review, source_label=None)
-        await self.cog.service.record(origin, review)
+        await self.cog.service.record(origin, review, self.answer.value)
 
     async def on_error(self, interaction: discord.Interaction[BarRaiser], error: Exception) -> None:
         # Modals are outside the command tree; hand errors to its one boundary.
@@ -111,11 +111,17 @@ class ReviewCog(commands.Cog):
     async def check_message(
         self, interaction: discord.Interaction[BarRaiser], message: discord.Message
     ) -> None:
-        """Review any message, privately, for the member who asked; stored for its author."""
-        origin = AnswerSource(message.author.id, interaction.guild_id, "context_menu", message.id)
-        review = self.service.review(origin, message.content, cooldown_user_id=interaction.user.id)
+        """Review any message, privately, for the member who asked.
+
+        A review belongs to whoever asked: on your own message it is your review and
+        is stored; on someone else's it is only shown to you, and nothing naming the
+        author is stored (they never asked for a review).
+        """
+        origin = AnswerSource(interaction.user.id, interaction.guild_id, "context_menu", message.id)
+        review = self.service.review(origin, message.content)
         await self.send_card(interaction, review, source_label=f"Review of {message.jump_url}")
-        await self.service.record(origin, review)
+        if message.author.id == interaction.user.id:
+            await self.service.record(origin, review, message.content)
 
     async def send_card(
         self, interaction: discord.Interaction[BarRaiser], review: Review, source_label: str | None
@@ -134,7 +140,9 @@ class ReviewCog(commands.Cog):
             return
         origin = AnswerSource(message.author.id, message.guild.id, "auto", message.id)
         try:
-            review = await self.service.auto_review(origin, message.channel.id, message.content)
+            review = await self.service.auto_review(
+                origin, message.channel.id, message.content, replies_to_other_member(message)
+            )
             if review is None:
                 return
             reply = self.bot.renderer.render("review/compact.md.j2", review=review)

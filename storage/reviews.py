@@ -28,6 +28,9 @@ class NewReview:
     prompt_id: str | None = None
     phase: str | None = None
     message_id: int | None = None
+    local_date: date | None = None  # the guild's local day: best-of-day points
+    answer_hash: str | None = None  # bot.answers.fingerprint of the text, never the text
+    weak: frozenset[str] = frozenset()  # items met only on weak evidence
 
 
 @dataclass(frozen=True)
@@ -62,25 +65,51 @@ class ReviewRepository:
 
     async def add(self, review: NewReview, now: datetime) -> int | None:
         """Store a review and its labels in one transaction; its id, or None when this
-        message already has a stored review (each message counts once)."""
+        message already has a stored review (each message counts once) or the member
+        already had this exact answer reviewed in this guild (same ``answer_hash``)."""
         if review.source not in SOURCES:
             raise ValueError(f"unknown review source {review.source!r}")
         async with self._db.transaction() as tx:
+            if review.answer_hash is not None and await tx.fetchone(
+                "SELECT 1 FROM reviews WHERE guild_id IS ? AND user_id = ? AND answer_hash = ?",
+                (review.guild_id, review.user_id, review.answer_hash),
+            ):
+                return None
             cursor = await tx.execute(
                 "INSERT INTO reviews (guild_id, user_id, source, prompt_id, phase, score, "
-                "failure_count, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
+                "failure_count, message_id, created_at, local_date, answer_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (review.guild_id, review.user_id, review.source, review.prompt_id, review.phase,
-                 review.score, review.failure_count, review.message_id, to_db(now)),
+                 review.score, review.failure_count, review.message_id, to_db(now),
+                 review.local_date.isoformat() if review.local_date else None,
+                 review.answer_hash),
             )
             if cursor.rowcount == 0:
                 return None
             review_id = int(cursor.lastrowid or 0)
             await tx.executemany(
-                "INSERT INTO review_labels (review_id, label, value) VALUES (?, ?, ?)",
-                [(review_id, label, int(bool(value))) for label, value in review.labels.items()],
+                "INSERT INTO review_labels (review_id, label, value, weak) VALUES (?, ?, ?, ?)",
+                [(review_id, label, int(bool(value)), int(bool(value) and label in review.weak))
+                 for label, value in review.labels.items()],
             )
         return review_id
+
+    async def salt(self, user_id: int, candidate: str) -> str:
+        """The member's answer-hash salt, storing ``candidate`` if they have none yet
+        (read first: after the first review this takes no write lock)."""
+        row = await self._db.fetchone("SELECT salt FROM review_salts WHERE user_id = ?",
+                                      (user_id,))
+        if row is not None:
+            return str(row["salt"])
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO review_salts (user_id, salt) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                (user_id, candidate),
+            )
+            row = await tx.fetchone("SELECT salt FROM review_salts WHERE user_id = ?", (user_id,))
+        assert row is not None  # noqa: S101 - inserted or already there, in one transaction
+        return str(row["salt"])
 
     async def get(self, review_id: int) -> StoredReview | None:
         row = await self._db.fetchone("SELECT * FROM reviews WHERE id = ?", (review_id,))

@@ -6,9 +6,16 @@ from datetime import date, timedelta
 import pytest
 from matplotlib.image import imread
 
-from bot.progress.charts import WEEKS, heatmap_grid, render_progress_chart
-from bot.progress.digest import Participation, WeekPreview, build_digest, digest_week_due
+from bot.progress.charts import OKABE_ITO, WEEKS, heatmap_grid, render_progress_chart
+from bot.progress.digest import (
+    Participation,
+    WeekPreview,
+    build_digest,
+    digest_week_due,
+    improvements,
+)
 from bot.progress.model import CHECKLIST_ITEMS, tallies_from_counts
+from bot.progress.trends import Trends, week_starts
 
 
 @pytest.mark.parametrize(
@@ -44,12 +51,31 @@ def test_heatmap_ends_with_todays_week_and_blanks_the_future() -> None:
     assert grid[1][WEEKS - 1] == 0
 
 
-def test_chart_is_a_png_with_the_card_background() -> None:
+def test_improvements_are_items_that_rose_ten_points_or_more_biggest_first() -> None:
+    before = tallies_from_counts({"customer_first": 2, "numbers_always": 5, "team_ownership": 5},
+                                 total=10)
+    after = tallies_from_counts({"customer_first": 8, "numbers_always": 6, "team_ownership": 9},
+                                total=10)
+    gains = improvements(before, after)
+    assert [(g.item, g.before, g.after) for g in gains] == [
+        ("customer_first", 0.2, 0.8), ("team_ownership", 0.5, 0.9)
+    ]
+    assert improvements(tallies_from_counts({}, 0), after) == ()  # nothing to compare
+
+
+def test_chart_is_a_png_with_the_card_background_and_the_trend_colours() -> None:
     tallies = tallies_from_counts({"customer_first": 3}, total=4)
-    png = render_progress_chart(tallies, {}, {date(2026, 11, 20): 2}, date(2026, 11, 23))
+    today = date(2026, 11, 23)
+    rates = {item: (None,) * 6 + (0.5, 1.0) for item in CHECKLIST_ITEMS}
+    trends = Trends(week_starts(today), rates, (0,) * 6 + (2, 2), (0,) * 6 + (12, 30))
+    png = render_progress_chart(tallies, {}, {date(2026, 11, 20): 2}, today, trends)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     pixels = imread(io.BytesIO(png))
     height, width = pixels.shape[:2]
     assert width > 600 and height > 200
     corner = tuple(round(float(c) * 255) for c in pixels[2, 2][:3])
     assert corner == (0x2B, 0x2D, 0x31)
+    colours = {tuple(round(float(c) * 255) for c in pixel[:3]) for row in pixels for pixel in row}
+    # Every item's line (and the bars) draw in Okabe-Ito colours.
+    for colour in OKABE_ITO[:5]:
+        assert tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5)) in colours, colour

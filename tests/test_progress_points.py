@@ -20,9 +20,10 @@ def test_unknown_mock_role_gets_the_fallback() -> None:
 def test_described_rules_quote_the_numbers_applied() -> None:
     rules = PointsRules(daily_answer=7, review_base=3)
     text = "\n".join(rules.describe())
-    assert "daily prompt in its thread: 7" in text
-    assert "Each review: 3 +" in text
-    assert "candidate 15" in text
+    assert "not a question): 7, once per day" in text
+    assert "adds nothing): 3, plus 1 for each checklist item the answer meets (3 to 8)" in text
+    assert "Each mock session, as candidate: 15" in text
+    assert "Each mock session, as interviewer or bar raiser: 10" in text
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips() -> None:
@@ -44,28 +45,26 @@ def test_members_without_points_are_not_ranked() -> None:
     assert board.invoker is None
 
 
-def test_docs_points_table_states_the_rules_applied() -> None:
-    """docs/PROGRESS.md is what members read; it must quote the numbers the code uses."""
+def _table_rows(text: str, heading: str) -> list[tuple[str, str]]:
+    """The rows of the first markdown table after ``heading``."""
+    after = text.split(heading, 1)[1]
+    lines = [line for line in after.split("\n\n")[1].splitlines() if line.startswith("|")]
+    return [
+        (cells[0], cells[1])
+        for line in lines[2:]
+        for cells in [[c.strip() for c in line.strip().strip("|").split("|")]]
+    ]
+
+
+def test_docs_and_readme_points_tables_are_the_rules_applied() -> None:
+    """docs/PROGRESS.md and README.md are what members read: both tables must be exactly
+    the rows PointsRules.table() produces (the README lower-cases the first letter)."""
     rules = PointsRules()
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "PROGRESS.md").read_text()
-    table = doc.split("## Points", 1)[1].split("\n\n")[1]
-    rows = {
-        cells[0]: cells[1]
-        for line in table.splitlines()[2:]
-        for cells in [[c.strip() for c in line.strip("|").split("|")]]
-    }
-    assert rows["Answering the daily prompt in its thread"] == f"{rules.daily_answer}, once per day"
-    low, high = rules.for_review(0), rules.for_review(5)
-    assert rows["Each review"] == (
-        f"{rules.review_base}, plus {rules.review_per_item_met} for each checklist item the "
-        f"answer meets ({low} to {high})"
-    )
-    assert rows["Each mock session, as candidate"] == str(rules.for_mock("candidate"))
-    assert rows["Each mock session, as interviewer or bar raiser"] == str(
-        rules.for_mock("interviewer")
-    )
+    root = Path(__file__).resolve().parent.parent
+    assert _table_rows((root / "docs" / "PROGRESS.md").read_text(), "## Points") == rules.table()
+    readme = _table_rows((root / "README.md").read_text(), "### Points")
+    assert readme == [(a[0].lower() + a[1:], p) for a, p in rules.table()]
     assert rules.for_mock("bar_raiser") == rules.for_mock("interviewer")
-    assert rows["Each mock session, as observer"] == str(rules.for_mock("observer"))
 
 
 def test_points_for_a_members_activity_add_up_every_source() -> None:

@@ -4,11 +4,11 @@ import json
 from datetime import timedelta
 
 from bot.clock import FixedClock
+from bot.progress.model import CardState
 from bot.progress.privacy import PrivacyService
-from bot.progress.repetition import Reminder
 from storage.db import Database
 from storage.privacy import is_user_column, quote, user_columns
-from storage.progress import Answer, ProgressRepository
+from storage.progress import Answer, CardRepository, Preferences, ProgressRepository
 from tests.test_progress_support import (
     GUILD,
     NOW,
@@ -47,10 +47,10 @@ async def fill(db: Database) -> None:
     for user in (MEMBER, OTHER):
         await repo.record_answer(Answer(GUILD, user, TODAY, thread_id(TODAY), 1, None, NOW))
         await add_review(db, user, NOW, items("customer_first"))
-        await repo.set_reminders(GUILD, user, True, "dm", 0, NOW)
-        await repo.apply_reviews(
-            GUILD, user, {"numbers_always": Reminder("numbers_always", NOW, 0)}, "dm", 1, NOW
-        )
+        await repo.set_reminders(GUILD, user, Preferences(True, "dm"), NOW)
+        card = CardState("numbers_always", 2, None, 1.0, 5.0, NOW)
+        cards = CardRepository(db)
+        await cards.save_grades([(GUILD, user, card)], await cards.watermark(), 0)
     await add_mock(db, MEMBER, {MEMBER: "candidate", OTHER: "interviewer"}, NOW)
     await add_mock(db, OTHER, {OTHER: "candidate", MEMBER: "observer"}, NOW)
     session = await add_mock(db, OTHER, {OTHER: "candidate"}, NOW)
@@ -71,7 +71,7 @@ async def test_every_schema_table_with_members_is_discovered(db: Database) -> No
 async def test_delete_leaves_no_row_naming_the_member_and_keeps_others(db: Database) -> None:
     await fill(db)
     before = await rows_naming(db, MEMBER)
-    assert {"progress_answers.user_id", "reviews.user_id", "progress_reminders.user_id",
+    assert {"progress_answers.user_id", "reviews.user_id", "progress_cards.user_id",
             "mock_participants.user_id", "mock_sessions.host_user_id"} <= set(before)
     others_before = await rows_naming(db, OTHER)
     summary = await PrivacyService(db, FixedClock(NOW)).delete(MEMBER)

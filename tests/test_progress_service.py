@@ -25,6 +25,8 @@ from tests.test_progress_support import (
 )
 
 MEMBER, OTHER, THIRD = 11, 12, 13
+# A substantive answer (bot.answers.is_substantive): 40+ words, not a question.
+REAL_ANSWER = " ".join(["We shard carts by customer id and size each shard for peak load."] * 4)
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ async def answer_on(service: ProgressService, user_id: int, *offsets: int) -> No
     """Answer in each day's thread at 20:00 local (04:00 UTC the next day)."""
     for day in days_before(TODAY, *offsets):
         sent = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(hours=28)
-        assert await service.record_answer(thread_id(day), user_id, 1, sent)
+        assert await service.record_answer(thread_id(day), user_id, 1, sent, REAL_ANSWER)
 
 
 async def test_answers_count_on_the_guilds_local_day(db: Database, service: ProgressService) -> None:
@@ -110,12 +112,15 @@ async def test_drill_targets_the_weakest_item_and_skips_recent_prompts(
 ) -> None:
     roadmap = content().roadmap
     stressing = [p for p in roadmap.all_prompts() if "team_ownership" in p.stresses]
-    await add_review(db, MEMBER, NOW - timedelta(days=1),
+    await daily_posts(db, [TODAY])  # the cohort is on day 8: weeks 1 and 2 reached
+    await add_review(db, MEMBER, NOW - timedelta(hours=2),
                      items("customer_first", "numbers_always", "failure_planning",
                            "operations_ready"), prompt_id=stressing[0].id)
     first = await service.drill(GUILD, MEMBER)
     assert first.choice.target.item == "team_ownership"
+    # Missed two hours ago: graded Again, due tomorrow, so not overdue yet: the weakest.
     assert first.choice.target.reason is DrillReason.WEAKEST
+    assert first.choice.prompt.week <= 2
     assert "team_ownership" in first.choice.prompt.stresses
     assert first.choice.prompt.id != stressing[0].id
     assert first.tip == content().rubric.item("team_ownership").tip

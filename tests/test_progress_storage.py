@@ -3,10 +3,9 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.progress.model import LocalWindow
-from bot.progress.repetition import Reminder
+from bot.progress.model import CardState, LocalWindow
 from storage.db import Database
-from storage.progress import ActivityReader, Answer, ProgressRepository
+from storage.progress import ActivityReader, Answer, CardRepository, Preferences, ProgressRepository
 from tests.test_progress_support import GUILD, NOW, TODAY, add_review, daily_posts, items, thread_id
 
 MEMBER, OTHER = 11, 12
@@ -34,28 +33,24 @@ async def test_threads_are_found_only_for_daily_posts(db: Database) -> None:
     assert await activity.posted_dates(GUILD) == {TODAY}
 
 
-async def test_a_delivery_is_claimed_by_exactly_one_caller(db: Database) -> None:
+async def test_a_reminder_is_claimed_by_exactly_one_caller(db: Database) -> None:
     repo = ProgressRepository(db)
-    await repo.set_reminders(GUILD, MEMBER, True, "dm", 0, NOW)
-    due = Reminder("numbers_always", NOW, step=0)
-    await repo.apply_reviews(GUILD, MEMBER, {"numbers_always": due}, "dm", 5, NOW)
-    [stored] = await repo.due_reminders(NOW)
-    following = Reminder("numbers_always", NOW + timedelta(days=3), step=1)
-    assert await repo.claim_delivery(stored, following)
-    assert not await repo.claim_delivery(stored, following)
+    due_at = NOW - timedelta(minutes=1)
+    await repo.set_reminders(GUILD, MEMBER, Preferences(True, "dm", next_remind_at=due_at), NOW)
+    [(guild, member, preferences)] = await repo.due_reminders(NOW)
+    assert (guild, member, preferences.next_remind_at) == (GUILD, MEMBER, due_at)
+    following = due_at + timedelta(days=1)
+    assert await repo.claim_reminder(GUILD, MEMBER, due_at, following)
+    assert not await repo.claim_reminder(GUILD, MEMBER, due_at, following)  # already moved
     assert await repo.due_reminders(NOW) == []
-    assert await repo.next_due_at() == NOW + timedelta(days=3)
-    assert (await repo.preferences(GUILD, MEMBER)).reviewed_through == 5
+    assert await repo.next_reminder_at() == following
 
 
-async def test_opting_out_removes_pending_reminders(db: Database) -> None:
+async def test_opting_out_stops_reminders(db: Database) -> None:
     repo = ProgressRepository(db)
-    await repo.set_reminders(GUILD, MEMBER, True, "thread", 0, NOW)
-    await repo.apply_reviews(
-        GUILD, MEMBER, {"team_ownership": Reminder("team_ownership", NOW, 0)}, "thread", 1, NOW
-    )
-    await repo.set_reminders(GUILD, MEMBER, False, "thread", 1, NOW)
-    assert await repo.reminders(GUILD, MEMBER) == {}
+    await repo.set_reminders(GUILD, MEMBER, Preferences(True, "thread", next_remind_at=NOW), NOW)
+    await repo.set_reminders(GUILD, MEMBER, Preferences(False, "thread"), NOW)
+    assert await repo.due_reminders(NOW) == [] and await repo.next_reminder_at() is None
 
 
 async def test_a_digest_week_is_claimed_once_and_completed(db: Database) -> None:
@@ -70,19 +65,28 @@ async def test_a_digest_week_is_claimed_once_and_completed(db: Database) -> None
     assert not (await repo.claim_digest(GUILD, 2, 2, 77, NOW)).completed  # a new epoch
 
 
-async def test_tallies_and_unapplied_reviews_follow_the_watermark(db: Database) -> None:
-    repo, activity = ProgressRepository(db), ActivityReader(db)
+async def test_tallies_and_ungraded_reviews_follow_the_watermark(db: Database) -> None:
+    activity, cards = ActivityReader(db), CardRepository(db)
     at = datetime(2026, 11, 20, tzinfo=UTC)
-    first = await add_review(db, MEMBER, at, items("customer_first"))
-    await add_review(db, MEMBER, at, items("customer_first", "numbers_always"))
+    await add_review(db, MEMBER, at, items("customer_first"))
+    second = await add_review(db, MEMBER, at, items("customer_first", "numbers_always"),
+                              weak=("numbers_always",))
     await add_review(db, OTHER, at, items())
     tallies = {t.item: (t.met, t.total) for t in await activity.member_tallies(GUILD, MEMBER)}
     assert tallies["customer_first"] == (2, 2)
     assert tallies["numbers_always"] == (1, 2)
     assert tallies["team_ownership"] == (0, 2)
-    await repo.set_reminders(GUILD, MEMBER, True, "thread", first, NOW)
-    [pending] = await activity.unapplied_reviews()
-    assert pending.user_id == MEMBER and pending.items["numbers_always"] is True
+    pending = await cards.ungraded_reviews(await cards.watermark())
+    assert [review.user_id for review in pending] == [MEMBER, MEMBER, OTHER]
+    assert pending[1].met["numbers_always"] and pending[1].weak == {"numbers_always"}
+    card = CardState("numbers_always", 2, None, 3.0, 5.0, at, at)
+    assert await cards.save_grades([(GUILD, MEMBER, card)], 0, second)
+    assert [r.user_id for r in await cards.ungraded_reviews(await cards.watermark())] == [OTHER]
+    assert (await cards.cards(GUILD, MEMBER))["numbers_always"] == card
+    # A second grader that read the same batch finds the watermark moved: writes nothing.
+    stale = CardState("numbers_always", 2, None, 99.0, 5.0, at, at)
+    assert not await cards.save_grades([(GUILD, MEMBER, stale)], 0, second)
+    assert (await cards.cards(GUILD, MEMBER))["numbers_always"] == card
 
 
 async def test_all_time_totals_follow_inserts_and_deletes(db: Database) -> None:

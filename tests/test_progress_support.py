@@ -7,9 +7,10 @@ SQL here so that progress's reads are tested against their real schema.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.content import Content, load_content
@@ -19,7 +20,7 @@ from bot.progress.service import ProgressService
 from bot.progress.weekly import DigestService
 from storage.daily import DailyRepository
 from storage.db import Database, to_db
-from storage.progress import ActivityReader, ProgressRepository
+from storage.progress import ActivityReader, CardRepository, ProgressRepository
 
 GUILD = 1000
 CHANNEL = 2000
@@ -45,7 +46,8 @@ def progress_service(db: Database, clock: Clock) -> ProgressService:
 def reminder_service(db: Database, clock: Clock) -> ReminderService:
     """A fresh service, as after a restart: all its state comes from the database."""
     return ReminderService(
-        ProgressRepository(db), ActivityReader(db), progress_service(db, clock), clock
+        ProgressRepository(db), CardRepository(db), DailyRepository(db),
+        progress_service(db, clock), clock,
     )
 
 
@@ -81,17 +83,20 @@ async def daily_posts(
 
 async def add_review(
     db: Database, user_id: int, at: datetime, met: Mapping[str, bool],
-    guild_id: int = GUILD, prompt_id: str | None = None,
+    guild_id: int = GUILD, prompt_id: str | None = None, weak: Collection[str] = (),
 ) -> int:
-    """One stored review with per-item results; returns its id."""
+    """One stored review with per-item results (``weak``: met on weak evidence), on the
+    local day of ``at`` in the test guild's zone; returns its id."""
     review_id = await db.execute(
         "INSERT INTO reviews (guild_id, user_id, source, prompt_id, phase, score, "
-        "failure_count, created_at) VALUES (?, ?, 'check', ?, NULL, ?, 0, ?)",
-        (guild_id, user_id, prompt_id, sum(met.values()), to_db(at)),
+        "failure_count, created_at, local_date) VALUES (?, ?, 'check', ?, NULL, ?, 0, ?, ?)",
+        (guild_id, user_id, prompt_id, sum(met.values()), to_db(at),
+         at.astimezone(ZoneInfo(ZONE)).date().isoformat()),
     )
     await db.executemany(
-        "INSERT INTO review_labels (review_id, label, value) VALUES (?, ?, ?)",
-        [(review_id, item, int(value)) for item, value in met.items()],
+        "INSERT INTO review_labels (review_id, label, value, weak) VALUES (?, ?, ?, ?)",
+        [(review_id, item, int(value), int(value and item in weak))
+         for item, value in met.items()],
     )
     return review_id
 

@@ -6,11 +6,12 @@ import pytest
 
 from bot.erasure import HandedOn
 from bot.progress.digest import Participation, WeekPreview, build_digest
-from bot.progress.drills import choose_prompt, drill_target
+from bot.progress.drills import choose_prompt, drill_targets
 from bot.progress.model import tallies_from_counts, weakest_item
 from bot.progress.points import PointsRules, rank_members
 from bot.progress.service import Drill, MemberProgress
 from bot.progress.streaks import Streaks
+from bot.progress.trends import Trends, week_starts
 from bot.render import Renderer
 from storage.progress import Preferences
 from tests.test_progress_support import content
@@ -29,6 +30,7 @@ def progress(**changes: object) -> MemberProgress:
         user_id=11, today=date(2026, 11, 23), days_answered=9, streaks=Streaks(4, 6),
         reviews=4, tallies=TALLIES, weakest=weakest_item(TALLIES),
         weakest_tip="Say what fails.", mock_roles={"candidate": 2}, activity={},
+        trends=Trends(week_starts(date(2026, 11, 23)), {}, (0,) * 8, (0,) * 8),
     )
     values.update(changes)
     return MemberProgress(**values)  # type: ignore[arg-type]
@@ -43,19 +45,28 @@ def test_progress_card_escapes_the_member_name_and_flags_the_weakest_item(
     assert message.embed.title == "Progress · \\*\\*boss\\*\\* @everyone"
     card = message.as_text()
     assert "streak **4** (longest 6)" in card
+    assert "freezes banked: **0**/2 · days saved: **0**" in card
     assert "⚠️ **Failure Planning**: 0% (0/4)" in card
     assert "Say what fails." in card
     assert "Candidate: 2" in card
 
 
-def test_progress_card_without_reviews_says_how_to_start(renderer: Renderer) -> None:
+def test_progress_card_with_freezes_shows_them(renderer: Renderer) -> None:
+    card = renderer.render("progress/progress.md.j2", names=NAMES, member_name="m", own=True,
+                           progress=progress(streaks=Streaks(9, 9, 2, 1))).as_text()
+    assert "freezes banked: **2**/2 · days saved: **1**" in card
+
+
+def test_progress_card_without_any_data_says_how_to_start(renderer: Renderer) -> None:
     empty = tallies_from_counts({}, 0)
     message = renderer.render(
-        "progress/progress.md.j2", names=NAMES, member_name="new",
-        progress=progress(reviews=0, tallies=empty, weakest=None, weakest_tip=None, mock_roles={}),
+        "progress/progress.md.j2", names=NAMES, member_name="new", own=True,
+        progress=progress(days_answered=0, reviews=0, tallies=empty, weakest=None,
+                          weakest_tip=None, mock_roles={}),
     )
     card = message.as_text()
-    assert "No reviews yet" in card and "no reviews yet" in card and "/mock" in card
+    assert "How to start" in card and "/check" in card and "40+ words" in card
+    assert "Checklist hit rate" not in card  # nothing empty is shown
 
 
 def test_leaderboard_shows_rules_and_an_invoker_outside_the_top(renderer: Renderer) -> None:
@@ -71,17 +82,18 @@ def test_leaderboard_shows_rules_and_an_invoker_outside_the_top(renderer: Render
 
 
 def test_drill_explains_why_and_mentions_only_for_reminders(renderer: Renderer) -> None:
-    target = drill_target(TALLIES)
-    choice = choose_prompt(content().roadmap.all_prompts(), target, (), seed=0)
-    drill = Drill(choice, NAMES[target.item], "A tip.")
-    quiet = renderer.render("progress/drill.md.j2", drill=drill, mention=False, user_id=0, rung=0)
+    targets = drill_targets(TALLIES)
+    choice = choose_prompt(content().roadmap.all_prompts(), targets, (), seed=0)
+    drill = Drill(choice, NAMES[targets[0].item], "A tip.", 0)
+    quiet = renderer.render("progress/drill.md.j2", drill=drill, mention=False, user_id=0)
     assert quiet.content is None
     assert "your weakest checklist item (0% of your reviews meet it)" in quiet.as_text()
-    reminder = drill_target(TALLIES, forced="team_ownership")
-    due = Drill(choose_prompt(content().roadmap.all_prompts(), reminder, (), 0), "Team", "Tip")
-    loud = renderer.render("progress/drill.md.j2", drill=due, mention=True, user_id=11, rung=2)
-    assert loud.content == "<@11> your spaced-repetition drill is due (round 2)."
-    assert "comes back after 1, 3, 7 and 14 days" in loud.as_text()
+    overdue = drill_targets(TALLIES, due_items=["team_ownership"])
+    due = Drill(choose_prompt(content().roadmap.all_prompts(), overdue, (), 0), "Team", "Tip", 3)
+    loud = renderer.render("progress/drill.md.j2", drill=due, mention=True, user_id=11)
+    assert loud.content == ("<@11> 3 checklist items are due for review. Here is a drill for "
+                            "the most overdue one.")
+    assert "**Team** is your most overdue checklist item" in loud.as_text()
 
 
 def test_digest_lists_leaders_most_missed_and_next_week(renderer: Renderer) -> None:
@@ -96,14 +108,21 @@ def test_digest_lists_leaders_most_missed_and_next_week(renderer: Renderer) -> N
     assert "1. <@11>: 6 days" in text
     assert "Tip: Name the failure." in text
     assert f"Week 3: {week.theme}" in text and week.must[0] in text
+    assert "No checklist item rose" in text
+    better = build_digest(2, Participation(3, 12, 5, 1), {}, TALLIES, {}, None,
+                          tallies_from_counts({"customer_first": 1}, total=4))
+    text = renderer.render("progress/digest.md.j2", digest=better, names=NAMES,
+                           marker="[digest 1.2]").as_text()
+    assert f"📈 **{NAMES['customer_first']}**: 25% → 75% of reviews met it." in text
     assert message.embed is not None and "[digest 1.2]" in (message.embed.footer or "")
 
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_reminder_settings_and_privacy_messages_render(renderer: Renderer, enabled: bool) -> None:
-    text = renderer.render("progress/reminders.md.j2",
-                           preferences=Preferences(enabled, "dm")).as_text()
+    text = renderer.render("progress/reminders.md.j2", preferences=Preferences(enabled, "dm"),
+                           following=None, dms_closed=enabled, due_count=2).as_text()
     assert ("**on**" in text and "by DM" in text) if enabled else "**off**" in text
+    assert ("Your DMs are closed" in text) is enabled
     assert "12 rows from 2 tables (a, b)" in renderer.render(
         "progress/privacy_export.md.j2", rows=12, tables=["a", "b"]).as_text()
     assert "nothing stored" in renderer.render(

@@ -19,6 +19,12 @@ from storage.reviews import ReviewRepository
 
 GUILD, ADA, BOB, THREAD = 10, 1, 2, 900
 ANSWER = "Assume 20M DAU → ~500 writes/s. If DynamoDB throttles, the SDK retries with backoff."
+# Over bot.answers.MIN_WORDS: auto-review only looks at substantive answers.
+LONG_ANSWER = ANSWER + (
+    " The design keeps one table for carts and one for orders, with a small service in front"
+    " of each, and the same layout in both regions so the setup stays simple to follow and"
+    " easy to explain to a new reader."
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +116,17 @@ async def test_auto_review_only_when_enabled_and_in_a_prompt_thread(
 ) -> None:
     origin = AnswerSource(ADA, GUILD, "auto", message_id=1234)
     await _daily_thread(db, clock)
-    assert await service.auto_review(origin, THREAD, ANSWER) is None  # off by default
+    assert await service.auto_review(origin, THREAD, LONG_ANSWER) is None  # off by default
     await GuildRepository(db).set_auto_review(GUILD, True, clock.now())
-    assert await service.auto_review(origin, THREAD + 1, ANSWER) is None  # not a daily thread
-    review = await service.auto_review(origin, THREAD, ANSWER)
+    assert await service.auto_review(origin, THREAD + 1, LONG_ANSWER) is None  # not daily
+    assert await service.auto_review(origin, THREAD, ANSWER) is None  # a one-liner: chat
+    assert await service.auto_review(origin, THREAD, LONG_ANSWER, True) is None  # a reply
+    review = await service.auto_review(origin, THREAD, LONG_ANSWER)
     assert review is not None and review.score == 2
     row = await db.fetchone("SELECT source, prompt_id, message_id FROM reviews")
     assert row is not None and row["source"] == "auto" and row["message_id"] == 1234
     assert row["prompt_id"] is not None
-    assert await service.auto_review(origin, THREAD, ANSWER) is None  # redelivered: once
+    assert await service.auto_review(origin, THREAD, LONG_ANSWER) is None  # redelivered: once
     assert await _count(db) == 1
 
 
@@ -130,5 +138,7 @@ async def test_auto_review_skips_empty_messages_and_cooling_members(
     assert await service.auto_review(AnswerSource(ADA, GUILD, "auto", 1), THREAD, "🔥") is None
     for _ in range(5):
         service.cooldown.hit(ADA)
-    assert await service.auto_review(AnswerSource(ADA, GUILD, "auto", 2), THREAD, ANSWER) is None
+    assert await service.auto_review(
+        AnswerSource(ADA, GUILD, "auto", 2), THREAD, LONG_ANSWER
+    ) is None
     assert await _count(db) == 0

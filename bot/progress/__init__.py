@@ -2,5 +2,5 @@
 
 Everything in this package is plain Python over values read from storage, so
 that the rules members are judged by can be tested with a FixedClock and
-without Discord. The cog in ``cogs/progress.py`` only wires it to interactions.
+without Discord. The cog in ``cogs/progress/`` only wires it to interactions.
 """

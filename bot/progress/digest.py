@@ -15,6 +15,16 @@ from bot.progress.model import ItemTally, weakest_item
 
 DAYS_PER_WEEK = 7
 STREAK_LEADERS = 3
+MIN_GAIN = 0.10  # a hit rate must rise by 10 points to be called an improvement
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """A checklist item the group met more often than the week before."""
+
+    item: str
+    before: float
+    after: float
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,21 @@ class Digest:
     most_missed: ItemTally | None
     tip: str | None
     next_week: WeekPreview | None  # None after the last roadmap week
+    improved: tuple[Improvement, ...] = ()  # biggest gain first
+
+
+def improvements(
+    before: tuple[ItemTally, ...], after: tuple[ItemTally, ...], min_gain: float = MIN_GAIN
+) -> tuple[Improvement, ...]:
+    """Items whose group hit rate rose by at least ``min_gain`` week over week; an
+    item with no reviews in either week has nothing to compare."""
+    earlier = {t.item: t.hit_rate for t in before}
+    found = []
+    for tally in after:
+        old, new = earlier.get(tally.item), tally.hit_rate
+        if old is not None and new is not None and new - old >= min_gain:
+            found.append(Improvement(tally.item, old, new))
+    return tuple(sorted(found, key=lambda i: i.before - i.after))
 
 
 def digest_week_due(cohort_day: int) -> int | None:
@@ -67,8 +92,10 @@ def build_digest(
     group_tallies: tuple[ItemTally, ...],
     tips: Mapping[str, str],
     next_week: WeekPreview | None,
+    previous_tallies: tuple[ItemTally, ...] = (),
 ) -> Digest:
-    """Assemble the digest; ``tips`` maps checklist item ids to the rubric's tip."""
+    """Assemble the digest; ``tips`` maps checklist item ids to the rubric's tip and
+    ``previous_tallies`` are the week before's, to say what improved."""
     most_missed = weakest_item(group_tallies)
     return Digest(
         week=week,
@@ -77,5 +104,6 @@ def build_digest(
         most_missed=most_missed,
         tip=tips.get(most_missed.item) if most_missed else None,
         next_week=next_week,
+        improved=improvements(previous_tallies, group_tallies),
     )
 

@@ -70,3 +70,42 @@ class LocalWindow:
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant local day ``day`` starts: the bound for "since that day" queries."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class CardState:
+    """One member's FSRS card for one checklist item (see ``bot.progress.repetition``).
+
+    ``state``, ``step``, ``stability`` and ``difficulty`` are ``fsrs.Card``'s fields,
+    stored as they are; ``due_at`` is when the item should be drilled again.
+    """
+
+    item: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due_at: datetime
+    last_review_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class GradedReview:
+    """One stored review as spaced repetition needs it: per item, met and weak."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    met: dict[str, bool]
+    weak: frozenset[str]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberHistory:
+    """A member's dated activity since a day: the inputs of the /progress trends."""
+
+    answer_days: list[date]  # substantive answers only: the ones that earn points
+    review_days: list[tuple[date, int]]  # (local day, best score) per best-of-day review
+    labels: list[tuple[datetime, str, bool]]  # (instant, checklist item, met) per review
+    mocks: list[tuple[datetime, str]]  # (started, role) per mock round

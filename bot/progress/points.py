@@ -1,9 +1,12 @@
 """Points and the leaderboard.
 
-Points reward showing up (a daily answer), practising deliberately (a review,
-more for answers that meet more checklist items) and the expensive thing,
-mock interviews. The same rules object drives the SQL totals and the text
-``/leaderboard`` shows, so the rules members read are the rules applied.
+Points reward showing up (a substantive daily answer), practising deliberately
+(the day's best review of each prompt, more for answers that meet more checklist
+items) and the expensive thing, mock interviews. They cannot be farmed: a
+one-liner earns no daily points, a second review of the same prompt the same day
+adds only if it is better, and the same text again adds nothing. The same rules
+object drives the totals, the text ``/leaderboard`` shows and (through a test)
+the points tables in README.md and docs/PROGRESS.md.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from bot.answers import MIN_WORDS
+from bot.progress.model import CHECKLIST_ITEMS
 
 LEADERBOARD_SIZE = 10
 
@@ -20,9 +26,9 @@ class MemberActivity:
     """What one member did in a period: the inputs of their points."""
 
     user_id: int
-    answers: int = 0
-    reviews: int = 0
-    items_met: int = 0  # summed over the reviews
+    answers: int = 0  # substantive daily answers
+    reviews: int = 0  # best-of-day reviews: one per prompt per local day
+    items_met: int = 0  # summed over those reviews
     mock_roles: dict[str, int] = field(default_factory=dict)  # sessions by role
 
 
@@ -49,16 +55,28 @@ class PointsRules:
         reviews = self.review_base * activity.reviews + self.review_per_item_met * activity.items_met
         return self.daily_answer * activity.answers + reviews + mocks
 
-    def describe(self) -> list[str]:
-        """The rules as short lines, for /leaderboard and docs/PROGRESS.md."""
-        roles = ", ".join(
-            f"{role.replace('_', ' ')} {points}" for role, points in self.mock_by_role.items()
-        )
-        return [
-            f"Answer the daily prompt in its thread: {self.daily_answer} (once per day)",
-            f"Each review: {self.review_base} + {self.review_per_item_met} per checklist item met",
-            f"Each mock session, by role: {roles} (any other role {self.mock_other_role})",
+    def table(self) -> list[tuple[str, str]]:
+        """(activity, points) rows: the one source of /leaderboard's rules and the
+        points tables in README.md and docs/PROGRESS.md (a test compares them)."""
+        top = self.for_review(len(CHECKLIST_ITEMS))
+        rows = [
+            (f"Answering the daily prompt in its thread with a real answer ({MIN_WORDS}+ "
+             "words, not a reply to another member, not a question)",
+             f"{self.daily_answer}, once per day"),
+            ("Your best review of each prompt each day (the same answer again adds nothing)",
+             f"{self.review_base}, plus {self.review_per_item_met} for each checklist item "
+             f"the answer meets ({self.for_review(0)} to {top})"),
         ]
+        by_points: dict[int, list[str]] = {}
+        for role, points in self.mock_by_role.items():
+            by_points.setdefault(points, []).append(role.replace("_", " "))
+        for points, roles in sorted(by_points.items(), reverse=True):
+            rows.append((f"Each mock session, as {' or '.join(roles)}", str(points)))
+        return rows
+
+    def describe(self) -> list[str]:
+        """The rules as short lines, for /leaderboard."""
+        return [f"{activity}: {points}" for activity, points in self.table()]
 
 
 @dataclass(frozen=True)

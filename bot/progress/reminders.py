@@ -1,114 +1,154 @@
-"""Spaced-repetition reminders as a service: opt-in, applying reviews, due deliveries.
+"""Spaced-repetition reminders as a service: opt-in, and the daily deliveries due.
 
-The reminder rows are the only timer. Reviews are applied in id order behind a
-per-member watermark that moves in the same transaction as the reminders it
-produced, and a delivery is claimed by moving the row to its next rung before
-anything is sent. A restart therefore neither loses a reminder nor repeats
-one; the price is that a crash between the claim and the send skips that one
-delivery (the next rung still comes).
+A member who opts in gets one reminder a day at their own local time (a zone
+and time they choose, else the guild's daily time and zone), and only on days
+when at least one checklist item's FSRS card is due; it says how many are due
+and carries a drill for the most overdue one. The timer is the
+``next_remind_at`` column: a delivery is claimed by moving it to the next local
+occurrence before anything is sent, so a restart neither loses nor repeats one
+(a crash between the claim and the send skips that one day's reminder).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
+from bot.daily.timing import post_instant
 from bot.errors import BotError
-from bot.progress.repetition import Reminder, after_delivery, after_review
+from bot.progress.repetition import due
 from bot.progress.service import Drill, ProgressService
-from storage.progress import ActivityReader, Preferences, ProgressRepository, ReviewOutcome
+from storage.daily import DailyRepository
+from storage.progress import CardRepository, Preferences, ProgressRepository
 
 log = logging.getLogger(__name__)
 
 DELIVERIES = ("thread", "dm")
+DEFAULT_TIME = time(18, 0)  # for a guild without a daily schedule
+# A reminder found this late (the bot was down) is skipped rather than sent at an odd
+# local hour; the member gets the next one at their time.
+LATE_GRACE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
 class ReminderDelivery:
-    """One reminder to send now: a drill for the item, by DM or in the daily thread."""
+    """One reminder to send now: the number of items due and a drill for the first."""
 
     guild_id: int
     user_id: int
     delivery: str
-    item: str
-    rung: int  # 1-based rung of the ladder being delivered
+    due_count: int
     drill: Drill
+
+
+def parse_time(raw: str) -> time:
+    """'7:30' or '19:05' → a time; anything else is a clear error."""
+    try:
+        hours, minutes = raw.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise BotError(f"`{raw[:20]}` is not a time: use 24-hour HH:MM, e.g. 07:30.") from None
+
+
+def parse_zone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BotError(
+            f"`{raw[:40]}` is not a time zone: use an IANA name such as Europe/Berlin."
+        ) from None
+
+
+def next_local_time(at: time, zone: ZoneInfo, after: datetime) -> datetime:
+    """The first instant strictly after ``after`` when the wall clock in ``zone`` shows
+    ``at`` (DST gaps move to the first existing minute, as daily posts do)."""
+    today = after.astimezone(zone).date()
+    for offset in range(3):
+        candidate = post_instant(today + timedelta(days=offset), at, zone)
+        if candidate > after:
+            return candidate
+    raise AssertionError("a wall time always recurs within two days")
 
 
 class ReminderService:
     def __init__(
-        self, repo: ProgressRepository, activity: ActivityReader, progress: ProgressService,
-        clock: Clock,
+        self, repo: ProgressRepository, cards: CardRepository, daily: DailyRepository,
+        progress: ProgressService, clock: Clock,
     ) -> None:
         self._repo = repo
-        self._activity = activity
+        self._cards = cards
+        self._daily = daily
         self._progress = progress
         self._clock = clock
 
-    async def set_reminders(
-        self, guild_id: int, user_id: int, enabled: bool | None, delivery: str | None = None
-    ) -> Preferences:
-        """Opt in or out (None keeps the current choice), or change where reminders go.
+    async def _when(self, guild_id: int, preferences: Preferences) -> tuple[time, ZoneInfo]:
+        """The member's reminder time and zone, defaulting to the guild's."""
+        schedule = await self._daily.schedule(guild_id)
+        zone = parse_zone(preferences.zone) if preferences.zone else (
+            schedule.zone if schedule else ZoneInfo("UTC"))
+        at = preferences.remind_time or (schedule.post_time if schedule else DEFAULT_TIME)
+        return at, zone
 
-        Opting in starts with the member's next review, not old ones.
+    async def set_reminders(
+        self, guild_id: int, user_id: int, enabled: bool | None, delivery: str | None = None,
+        at: str | None = None, zone: str | None = None,
+    ) -> tuple[Preferences, datetime | None]:
+        """Opt in or out (None keeps the current choice), or change where and when.
+
+        Returns the preferences and, when on, the next reminder instant (UTC).
         """
         current = await self._repo.preferences(guild_id, user_id)
         enabled = current.reminders if enabled is None else enabled
         delivery = delivery or current.delivery
         if delivery not in DELIVERIES:
-            raise ValueError(f"delivery must be one of {DELIVERIES}: {delivery!r}")
-        watermark = current.reviewed_through
-        if enabled and not current.reminders:
-            watermark = await self._activity.latest_review_id(guild_id, user_id)
-        await self._repo.set_reminders(
-            guild_id, user_id, enabled, delivery, watermark, self._clock.now()
+            raise BotError(f"Reminders go to one of {', '.join(DELIVERIES)}, not `{delivery}`.")
+        chosen = replace(
+            current, reminders=enabled, delivery=delivery,
+            remind_time=parse_time(at) if at else current.remind_time,
+            zone=parse_zone(zone).key if zone else current.zone,
         )
-        return Preferences(enabled, delivery, watermark)
+        following = None
+        if enabled:
+            await self._progress.grader.grade_new_reviews()
+            at_time, at_zone = await self._when(guild_id, chosen)
+            following = next_local_time(at_time, at_zone, self._clock.now())
+        chosen = replace(chosen, next_remind_at=following)
+        await self._repo.set_reminders(guild_id, user_id, chosen, self._clock.now())
+        return chosen, following
 
-    async def apply_new_reviews(self) -> int:
-        """Feed reviews stored since the last run into opted-in members' ladders."""
-        pending = await self._activity.unapplied_reviews()
-        by_member: dict[tuple[int, int], list[ReviewOutcome]] = {}
-        for outcome in pending:
-            by_member.setdefault((outcome.guild_id, outcome.user_id), []).append(outcome)
-        for (guild_id, user_id), outcomes in by_member.items():
-            await self._apply(guild_id, user_id, outcomes)
-        return len(pending)
-
-    async def _apply(self, guild_id: int, user_id: int, outcomes: list[ReviewOutcome]) -> None:
-        stored = await self._repo.reminders(guild_id, user_id)
-        state: dict[str, Reminder | None] = {item: s.reminder for item, s in stored.items()}
-        for outcome in outcomes:
-            for item, met in outcome.items.items():
-                state[item] = after_review(state.get(item), item, met, outcome.created_at)
-        preferences = await self._repo.preferences(guild_id, user_id)
-        await self._repo.apply_reviews(
-            guild_id, user_id, state, preferences.delivery, outcomes[-1].id, self._clock.now()
-        )
+    async def due_count(self, guild_id: int, user_id: int) -> int:
+        cards = await self._cards.cards(guild_id, user_id)
+        return len(due(cards.values(), self._clock.now()))
 
     async def due_deliveries(self) -> list[ReminderDelivery]:
-        """Claim every due reminder and return what to send; each is returned only once."""
+        """Claim every reminder whose local time has come and return what to send; each
+        is returned once. A member with nothing due is skipped until the next day."""
+        await self._progress.grader.grade_new_reviews()
         now = self._clock.now()
         deliveries = []
-        for stored in await self._repo.due_reminders(now):
-            following = after_delivery(stored.reminder, now)
-            if not await self._repo.claim_delivery(stored, following):
+        for guild_id, user_id, preferences in await self._repo.due_reminders(now):
+            at, zone = await self._when(guild_id, preferences)
+            following = next_local_time(at, zone, now)
+            seen = preferences.next_remind_at
+            if not await self._repo.claim_reminder(guild_id, user_id, seen, following):
                 continue  # another task or process claimed it
+            if seen is None or now - seen > LATE_GRACE:
+                continue  # no timer yet (just migrated), or too late to be "your time"
+            count = await self.due_count(guild_id, user_id)
+            if count == 0:
+                continue  # nothing due today
             try:
-                drill = await self._progress.drill(
-                    stored.guild_id, stored.user_id, item=stored.reminder.item
-                )
-            except BotError:
-                log.warning("no drill prompt for %s; reminder %d skipped this rung",
-                            stored.reminder.item, stored.id)
+                drill = await self._progress.drill(guild_id, user_id)
+            except BotError as error:
+                log.info("no drill for member reminder in guild %s: %s", guild_id,
+                         error.user_message)
                 continue
-            deliveries.append(ReminderDelivery(
-                stored.guild_id, stored.user_id, stored.delivery, stored.reminder.item,
-                stored.reminder.step + 1, drill,
-            ))
+            deliveries.append(ReminderDelivery(guild_id, user_id, preferences.delivery,
+                                               count, drill))
         return deliveries
 
     async def next_due_at(self) -> datetime | None:
-        return await self._repo.next_due_at()
+        return await self._repo.next_reminder_at()

@@ -1,53 +1,54 @@
-"""Spaced repetition for missed checklist items (opt-in per member).
+"""Graded spaced repetition with FSRS: one card per member per checklist item.
 
-A missed item comes back as a drill 1 day after the miss, then 3, 7 and 14
-days after each delivery (staying at 14 days from then on), and drops out
-once the member meets it in two reviews in a row. A new miss while the item
-is on the ladder starts it again at 1 day, so a member who is still missing it
-sees it soon, not in two weeks.
+Every review the member asked for grades each checklist item's card: met →
+Good, met only on weak evidence (``bot.answers.is_weak_evidence``) → Hard,
+missed → Again. FSRS (the maintained ``fsrs`` library) turns the grades into
+the next due time, so an item the member keeps meeting comes back rarely and
+one they keep missing comes back tomorrow. Drills and reminders read the due
+times; nothing is climbed on a fixed ladder when a reminder is *sent*.
 
-These functions only compute the next state; the rows in
-``progress_reminders`` are the truth, so a restart neither loses nor repeats
-a reminder.
+The scheduler has no minute-long learning steps (members review at most a few
+times a day, so a 10-minute step would only make every new card "overdue") and
+no fuzzing (the same history gives the same schedule, which tests rely on).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 
-LADDER_DAYS: tuple[int, ...] = (1, 3, 7, 14)
-HITS_TO_GRADUATE = 2
+from fsrs import Card, Rating, Scheduler, State
 
+from bot.progress.model import CardState
 
-@dataclass(frozen=True)
-class Reminder:
-    item: str
-    due_at: datetime
-    step: int  # index in LADDER_DAYS of the interval that set due_at
-    consecutive_hits: int = 0
+SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
-def after_review(
-    reminder: Reminder | None, item: str, met: bool, reviewed_at: datetime
-) -> Reminder | None:
-    """The item's reminder after one review; None means no reminder should exist."""
-    if reminder is None:
-        return None if met else _restart(item, reviewed_at)
-    if met:
-        hits = reminder.consecutive_hits + 1
-        return None if hits >= HITS_TO_GRADUATE else replace(reminder, consecutive_hits=hits)
-    restarted = _restart(item, reviewed_at)
-    if reminder.due_at <= restarted.due_at:
-        return replace(reminder, consecutive_hits=0)
-    return restarted
+def grade(met: bool, weak: bool) -> Rating:
+    """The rating a review gives an item."""
+    if not met:
+        return Rating.Again
+    return Rating.Hard if weak else Rating.Good
 
 
-def after_delivery(reminder: Reminder, delivered_at: datetime) -> Reminder:
-    """The next rung of the ladder once a reminder has been delivered."""
-    step = min(reminder.step + 1, len(LADDER_DAYS) - 1)
-    return replace(reminder, step=step, due_at=delivered_at + timedelta(days=LADDER_DAYS[step]))
+def new_card(item: str, at: datetime) -> CardState:
+    """A card never reviewed: due at once, so its first review schedules it."""
+    return CardState(item, int(State.Learning), 0, None, None, at)
 
 
-def _restart(item: str, missed_at: datetime) -> Reminder:
-    return Reminder(item=item, due_at=missed_at + timedelta(days=LADDER_DAYS[0]), step=0)
+def review(card: CardState, rating: Rating, at: datetime) -> CardState:
+    """The card after one graded review at ``at``."""
+    fsrs_card = Card(
+        card_id=1, state=State(card.state), step=card.step, stability=card.stability,
+        difficulty=card.difficulty, due=card.due_at, last_review=card.last_review_at,
+    )
+    after, _ = SCHEDULER.review_card(fsrs_card, rating, at)
+    return CardState(
+        card.item, int(after.state), after.step, after.stability, after.difficulty, after.due,
+        after.last_review,
+    )
+
+
+def due(cards: Iterable[CardState], now: datetime) -> list[CardState]:
+    """Cards due now, most overdue first (ties by item, for stability)."""
+    return sorted((c for c in cards if c.due_at <= now), key=lambda c: (c.due_at, c.item))

@@ -1,8 +1,9 @@
 """The progress service: what /progress, /leaderboard and /drill show, and answer recording.
 
 It reads the guild's schedule for its time zone and posting days, the
-member's answers, reviews and mock sessions through the repositories, and
-applies the pure rules of this package. No Discord types in or out.
+member's answers, reviews, mock sessions and FSRS cards through the
+repositories, and applies the pure rules of this package. No Discord types in
+or out.
 """
 
 from __future__ import annotations
@@ -15,19 +16,24 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.answers import is_substantive
 from bot.clock import Clock
 from bot.content import Content
 from bot.content.model import DailyPrompt
-from bot.daily.cohort import plan_for_day
+from bot.daily.cohort import cohort_day, plan_for_day, week_of
+from bot.errors import BotError
 from bot.progress.charts import WEEKS, render_progress_chart
-from bot.progress.drills import DrillChoice, choose_prompt, drill_target
+from bot.progress.drills import DrillChoice, choose_prompt, drill_targets
+from bot.progress.grading import CardGrader
 from bot.progress.model import ItemTally, LocalWindow, local_midnight, weakest_item
 from bot.progress.points import Leaderboard, PointsRules, rank_members
+from bot.progress.repetition import due
 from bot.progress.streaks import Streaks, compute_streaks, unposted_days
+from bot.progress.trends import Trends, compute_trends, first_trend_day
 from storage.daily import DailyRepository
-from storage.progress import ActivityReader, Answer, ProgressRepository
+from storage.progress import ActivityReader, Answer, CardRepository, ProgressRepository
 
-RECENT_DAYS = 14  # a prompt answered or reviewed this recently is not drilled again
+RECENT_DAYS = 14  # a prompt answered, reviewed or drilled this recently is not drilled again
 WEEK_DAYS = 7
 
 
@@ -48,6 +54,12 @@ class MemberProgress:
     weakest_tip: str | None
     mock_roles: Mapping[str, int]
     activity: Mapping[date, int]  # answers + reviews per local day, last 12 weeks
+    trends: Trends
+
+    @property
+    def has_data(self) -> bool:
+        """Anything to chart: without it /progress shows how to start instead."""
+        return bool(self.days_answered or self.reviews or self.mock_roles)
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ class Drill:
     choice: DrillChoice[DailyPrompt]
     item_name: str
     tip: str
+    due_count: int  # checklist items due for review (spaced repetition)
 
 
 class ProgressService:
@@ -66,9 +79,12 @@ class ProgressService:
         content: Content,
         clock: Clock,
         rules: PointsRules | None = None,
+        cards: CardRepository | None = None,
     ) -> None:
         self._repo = repo
         self._activity = activity
+        self._cards = cards or CardRepository(repo.database)
+        self.grader = CardGrader(self._cards)
         self._daily = daily
         self._content = content
         self._clock = clock
@@ -87,12 +103,17 @@ class ProgressService:
     # -- recording ---------------------------------------------------------------
 
     async def record_answer(
-        self, thread_id: int, user_id: int, message_id: int, sent_at: datetime
+        self, thread_id: int, user_id: int, message_id: int, sent_at: datetime,
+        text: str = "", replies_to_other_member: bool = False,
     ) -> bool:
         """Count a message in a daily-prompt thread as the day's answer; False otherwise.
 
         Any other thread, and a member's second answer of the same local day,
-        is ignored, so listening to every message is cheap and idempotent.
+        is ignored, so listening to every message is cheap and idempotent. Every
+        first message counts for streaks; only a substantive one
+        (``bot.answers.is_substantive``) earns the daily points, and a substantive
+        answer after a one-liner the same day upgrades the day. The text is judged
+        here and never stored.
         """
         post = await self._activity.post_for_thread(thread_id)
         if post is None:
@@ -101,7 +122,8 @@ class ProgressService:
         plan = plan_for_day(self._content.roadmap, post.cohort_day)
         prompt_id = plan.prompt.id if plan and plan.prompt else None
         answer = Answer(post.guild_id, user_id, sent_at.astimezone(zone).date(), thread_id,
-                        message_id, prompt_id, sent_at)
+                        message_id, prompt_id, sent_at,
+                        is_substantive(text, replies_to_other_member))
         return await self._repo.record_answer(answer)
 
     # -- /progress ---------------------------------------------------------------
@@ -116,32 +138,39 @@ class ProgressService:
         reviewed = await self._activity.review_instants(guild_id, user_id, since)
         activity = Counter(d for d in answered if d >= first_day)
         activity.update(instant.astimezone(zone).date() for instant in reviewed)
+        history = await self._activity.member_history(guild_id, user_id, first_trend_day(today))
         return MemberProgress(
             user_id=user_id,
             today=today,
             days_answered=len(answered),
-            streaks=await self._streaks(guild_id, answered, today),
+            streaks=await self._streaks(guild_id, user_id, answered, today, zone),
             reviews=tallies[0].total if tallies else 0,
             tallies=tallies,
             weakest=weakest,
             weakest_tip=self._content.rubric.item(weakest.item).tip if weakest else None,
             mock_roles=await self._activity.mock_roles(guild_id, user_id),
             activity=dict(activity),
+            trends=compute_trends(history, today, zone, self.rules),
         )
 
-    async def _streaks(self, guild_id: int, answered: list[date], today: date) -> Streaks:
-        """Streaks where days without a daily post (paused, not started) are skipped."""
+    async def _streaks(
+        self, guild_id: int, user_id: int, answered: list[date], today: date, zone: ZoneInfo
+    ) -> Streaks:
+        """Streaks where days without a daily post (paused, not started) are skipped,
+        and freezes earned by streaks and mock rounds bridge a missed day."""
+        rounds = await self._activity.mock_round_instants(guild_id, user_id)
+        earned = [instant.astimezone(zone).date() for instant in rounds.get(user_id, ())]
         if not answered:
-            return Streaks(0, 0)
+            return compute_streaks(answered, today, (), earned)
         posted = await self._activity.posted_dates(guild_id)
-        return compute_streaks(answered, today, unposted_days(answered[0], today, posted))
+        return compute_streaks(answered, today, unposted_days(answered[0], today, posted), earned)
 
     def chart(self, progress: MemberProgress) -> bytes:
         """PNG bytes; CPU-bound, so callers on the event loop use asyncio.to_thread."""
         names = {item.id: item.name for item in self._content.rubric.checklist}
         weakest = progress.weakest.item if progress.weakest else None
         return render_progress_chart(
-            progress.tallies, names, progress.activity, progress.today, weakest
+            progress.tallies, names, progress.activity, progress.today, progress.trends, weakest
         )
 
     # -- /leaderboard ------------------------------------------------------------
@@ -157,18 +186,60 @@ class ProgressService:
 
     # -- /drill ------------------------------------------------------------------
 
+    def resolve_item(self, raw: str) -> str:
+        """A checklist item id from what a member typed: its id or name, any case."""
+        wanted = raw.strip().casefold().replace("_", " ")
+        for item in self._content.rubric.checklist:
+            if wanted in (item.id.replace("_", " "), item.name.casefold()):
+                return item.id
+        names = ", ".join(item.name for item in self._content.rubric.checklist)
+        raise BotError(f"There is no checklist item called \"{raw[:40]}\". Use one of: {names}.")
+
+    async def reached_week(self, guild_id: int, today: date) -> int:
+        """The last roadmap week the guild's cohort has reached (1 without a schedule)."""
+        schedule = await self._daily.schedule(guild_id)
+        if schedule is None:
+            return 1
+        return max(1, min(week_of(cohort_day(schedule, today)), len(self._content.roadmap.weeks)))
+
     async def drill(self, guild_id: int, user_id: int, item: str | None = None) -> Drill:
-        """A prompt for the member's weakest item (or ``item``), not one done recently."""
+        """A prompt for the member's most overdue item (or ``item``, an id or name),
+        from a week the group has reached, that they have not answered, reviewed or
+        been drilled on in the last ``RECENT_DAYS`` days; recorded as seen."""
+        forced = self.resolve_item(item) if item is not None else None
+        await self.grader.grade_new_reviews()
         zone, today = await self._local_today(guild_id)
+        now = self._clock.now()
+        due_cards = due((await self._cards.cards(guild_id, user_id)).values(), now)
         tallies = await self._activity.member_tallies(guild_id, user_id)
-        target = drill_target(tallies, forced=item)
+        targets = drill_targets(tallies, [card.item for card in due_cards], forced)
         since = today - timedelta(days=RECENT_DAYS)
         recent = await self._repo.answered_prompt_ids(guild_id, user_id, since)
         recent |= await self._activity.reviewed_prompt_ids(
             guild_id, user_id, local_midnight(since, zone)
         )
+        recent |= await self._cards.drilled_prompt_ids(
+            guild_id, user_id, now - timedelta(days=RECENT_DAYS)
+        )
+        reached = await self.reached_week(guild_id, today)
+        prompts = [p for p in self._content.roadmap.all_prompts() if p.week <= reached]
         seed = zlib.crc32(f"{user_id}:{today.isoformat()}".encode())
-        choice = choose_prompt(self._content.roadmap.all_prompts(), target, recent, seed)
-        checklist_item = self._content.rubric.item(target.item)
-        return Drill(choice, checklist_item.name, checklist_item.tip)
+        choice = choose_prompt(prompts, targets, recent, seed)
+        if choice is None:
+            raise BotError(self._no_drill_message(forced, prompts, reached))
+        await self._cards.record_drill(guild_id, user_id, choice.prompt.id, now)
+        checklist_item = self._content.rubric.item(choice.target.item)
+        return Drill(choice, checklist_item.name, checklist_item.tip, len(due_cards))
 
+    def _no_drill_message(self, forced: str | None, prompts: list[DailyPrompt], reached: int) -> str:
+        weeks = "week 1" if reached == 1 else f"weeks 1 to {reached}"
+        if forced is None:
+            return (f"You have seen every prompt from {weeks} (the weeks your group has "
+                    f"reached) in the last {RECENT_DAYS} days. Come back when the next week "
+                    "opens.")
+        name = self._content.rubric.item(forced).name
+        if not any(forced in prompt.stresses for prompt in prompts):
+            return (f"No prompt from {weeks} (the weeks your group has reached) stresses "
+                    f"{name} yet. Try another item.")
+        return (f"You have seen every {name} prompt from {weeks} in the last {RECENT_DAYS} "
+                "days. Try another item, or come back when the next week opens.")

@@ -18,7 +18,7 @@ from bot.daily.cohort import cohort_day, local_date
 from bot.daily.models import Schedule
 from bot.daily.timing import today_instant
 from bot.progress.digest import DAYS_PER_WEEK, Digest, WeekPreview, build_digest, digest_week_due
-from bot.progress.model import LocalWindow
+from bot.progress.model import LocalWindow, local_midnight
 from bot.progress.streaks import compute_streaks, unposted_days
 from storage.daily import DailyRepository
 from storage.progress import ActivityReader, ProgressRepository
@@ -87,16 +87,25 @@ class DigestService:
         window = LocalWindow(today - timedelta(days=DAYS_PER_WEEK), today - timedelta(days=1), zone)
         participation = await self._activity.participation(guild_id, window)
         tallies = await self._activity.group_tallies(guild_id, window.start, window.end)
+        before = LocalWindow(window.first - timedelta(days=DAYS_PER_WEEK),
+                             window.first - timedelta(days=1), zone)
+        previous = await self._activity.group_tallies(guild_id, before.start, before.end)
         posted = await self._activity.posted_dates(guild_id)
-        histories = await self._repo.answer_dates_by_member(
-            guild_id, today - timedelta(days=STREAK_LOOKBACK_DAYS)
+        since = today - timedelta(days=STREAK_LOOKBACK_DAYS)
+        histories = await self._repo.answer_dates_by_member(guild_id, since)
+        rounds = await self._activity.mock_round_instants(
+            guild_id, since=local_midnight(since, zone)
         )
         streaks = {
-            user: compute_streaks(days, today, unposted_days(days[0], today, posted)).current
+            user: compute_streaks(
+                days, today, unposted_days(days[0], today, posted),
+                [instant.astimezone(zone).date() for instant in rounds.get(user, ())],
+            ).current
             for user, days in histories.items()
         }
         tips = {item.id: item.tip for item in self._content.rubric.checklist}
-        return build_digest(week, participation, streaks, tallies, tips, self._preview(week + 1))
+        return build_digest(week, participation, streaks, tallies, tips,
+                            self._preview(week + 1), previous)
 
     def _preview(self, number: int) -> WeekPreview | None:
         roadmap = self._content.roadmap

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.answers import fingerprint, is_substantive, is_weak_evidence, new_salt
 from bot.clock import Clock
 from bot.content import Content, DailyPrompt
 from bot.erasure import Erasure, asked_now
@@ -25,7 +26,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AnswerSource:
-    """Who asked for a review of what: the member, where, and how."""
+    """Who asked for a review of what: the member, where, and how.
+
+    ``user_id`` is the member the review belongs to: always the one who asked. A
+    review of someone else's message (the context menu) is never recorded.
+    """
 
     user_id: int
     guild_id: int | None
@@ -68,7 +73,7 @@ class ReviewService:
     ) -> Review:
         """Review ``text`` for a member who asked and store it: ``review`` then ``record``."""
         review = self.review(origin, text, phase, cooldown_user_id=cooldown_user_id)
-        await self.record(origin, review)
+        await self.record(origin, review, text)
         return review
 
     def review(
@@ -95,15 +100,21 @@ class ReviewService:
             )
         return self._reviewer.review(text, phase=phase)
 
-    async def record(self, origin: AnswerSource, review: Review) -> bool:
-        """Store a review for ``origin.user_id`` (the answer's author) for progress."""
-        return await self._store(origin, review, prompt=None)
+    async def record(self, origin: AnswerSource, review: Review, text: str) -> bool:
+        """Store a review for ``origin.user_id``, the member who asked, for progress."""
+        return await self._store(origin, review, text, prompt=None)
 
-    async def auto_review(self, origin: AnswerSource, thread_id: int, text: str) -> Review | None:
+    async def auto_review(
+        self, origin: AnswerSource, thread_id: int, text: str,
+        replies_to_other_member: bool = False,
+    ) -> Review | None:
         """A compact review for an answer posted in a daily-prompt thread, or None when
-        auto-review is off, the thread is not a prompt thread, the member is cooling
-        down, the message has nothing to review, or it was already reviewed."""
-        if origin.guild_id is None or not (await self._guilds.settings(origin.guild_id)).auto_review:
+        auto-review is off, the message is not a substantive answer
+        (``bot.answers.is_substantive``), the thread is not a prompt thread, the member
+        is cooling down, the message has nothing to review, or it was already reviewed."""
+        if origin.guild_id is None or not is_substantive(text, replies_to_other_member):
+            return None
+        if not (await self._guilds.settings(origin.guild_id)).auto_review:
             return None
         prompt = await self._thread_prompt(thread_id)
         if prompt is None or self.cooldown.hit(origin.user_id):
@@ -111,7 +122,7 @@ class ReviewService:
         review = self._reviewer.review(text, question=prompt.question, prompt=prompt.prompt)
         if review.problem is not None:
             return None
-        stored = await self._store(origin, review, prompt=prompt)
+        stored = await self._store(origin, review, text, prompt=prompt)
         return review if stored else None
 
     async def _thread_prompt(self, thread_id: int) -> DailyPrompt | None:
@@ -123,25 +134,38 @@ class ReviewService:
         except KeyError:
             return None
 
-    async def _store(self, origin: AnswerSource, review: Review, prompt: DailyPrompt | None) -> bool:
+    async def _store(
+        self, origin: AnswerSource, review: Review, text: str, prompt: DailyPrompt | None
+    ) -> bool:
         """Store a real review (not "nothing to review"); False when the message was
-        already reviewed and stored once (each message counts once for progress), or
-        when the member erased their data after asking (``bot.erasure``)."""
+        already reviewed, or the member already had this same text reviewed (each
+        message and each answer counts once for progress), or when the member erased
+        their data after asking (``bot.erasure``). Only a salted hash of the text is
+        stored, and the guild's local day, for best-of-day points."""
         if review.problem is not None:
             return False
+        now = self._clock.now()
+        local_date = None
+        if origin.guild_id is not None:
+            schedule = await self._daily.schedule(origin.guild_id)
+            local_date = now.astimezone(schedule.zone).date() if schedule else now.date()
         async with self._erasure.recording(origin.user_id, origin.asked_at) as allowed:
             if not allowed:
                 log.info("a review asked for before its member erased their data: not stored")
                 return False
+            salt = await self._reviews.salt(origin.user_id, new_salt())
             stored = await self._reviews.add(
                 NewReview(
                     user_id=origin.user_id, guild_id=origin.guild_id, source=origin.source,
-                    score=review.score, failure_count=review.failure_count,
-                    labels=review.labels(), prompt_id=prompt.id if prompt else None,
-                    phase=review.phase, message_id=origin.message_id,
+                    score=review.score, failure_count=review.failure_count, labels=review.labels(),
+                    prompt_id=prompt.id if prompt else None, phase=review.phase,
+                    message_id=origin.message_id, local_date=local_date,
+                    answer_hash=fingerprint(salt, text),
+                    weak=frozenset(i.id for i in review.items if i.met and is_weak_evidence(i.evidence)),
                 ),
-                self._clock.now(),
+                now,
             )
         if stored is None:
-            log.info("message %s was already reviewed; not stored again", origin.message_id)
+            log.info("review of message %s not stored: already reviewed, or the same text",
+                     origin.message_id)
         return stored is not None

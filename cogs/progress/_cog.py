@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import rendered_to_kwargs, send
+from bot.discord_io import rendered_to_kwargs, replies_to_other_member, send
 from bot.progress.privacy import PrivacyService
 from bot.progress.reminders import ReminderService
 from bot.progress.service import Period, ProgressService
@@ -19,7 +19,7 @@ from bot.progress.weekly import DigestService
 from cogs.progress._delivery import Courier
 from cogs.progress._views import ConfirmDelete
 from storage.daily import DailyRepository
-from storage.progress import ActivityReader, ProgressRepository
+from storage.progress import ActivityReader, CardRepository, ProgressRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -41,9 +41,9 @@ class ProgressCog(commands.Cog):
     async def cog_load(self) -> None:
         bot = self.bot
         repo, activity = ProgressRepository(bot.database), ActivityReader(bot.database)
-        daily = DailyRepository(bot.database)
-        self.service = ProgressService(repo, activity, daily, bot.content, bot.clock)
-        self.reminders = ReminderService(repo, activity, self.service, bot.clock)
+        daily, cards = DailyRepository(bot.database), CardRepository(bot.database)
+        self.service = ProgressService(repo, activity, daily, bot.content, bot.clock, cards=cards)
+        self.reminders = ReminderService(repo, cards, daily, self.service, bot.clock)
         self.digests = DigestService(repo, activity, daily, bot.content, bot.clock)
         self.privacy_service = PrivacyService(bot.database, bot.clock, bot.erasure)
         self.courier = Courier(bot, self.reminders, self.digests, daily)
@@ -63,13 +63,15 @@ class ProgressCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         """Count the first message of the day by a member in a daily-prompt thread.
 
-        Needs no message-content intent: only who posted where and when is used.
-        The reaction tells the member it counted (and is how tests observe it).
+        Whether it earns the daily points is judged from its text (which needs the
+        message-content intent; without it no answer is substantive) and never
+        stored. The reaction tells the member it counted (and is how tests observe it).
         """
         if message.author.bot or not isinstance(message.channel, discord.Thread):
             return
         recorded = await self.service.record_answer(
-            message.channel.id, message.author.id, message.id, message.created_at
+            message.channel.id, message.author.id, message.id, message.created_at,
+            message.content, replies_to_other_member(message),
         )
         if not recorded:
             return
@@ -91,13 +93,16 @@ class ProgressCog(commands.Cog):
         target = member or interaction.user
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.service.member_progress(interaction.guild_id, target.id)
-        chart = await asyncio.to_thread(self.service.chart, report)
         names = {item.id: item.name for item in self.bot.content.rubric.checklist}
         message = self.bot.renderer.render(
             "progress/progress.md.j2", progress=report, member_name=target.display_name,
-            names=names,
+            names=names, own=target.id == interaction.user.id,
         )
         kwargs = rendered_to_kwargs(message)
+        if not report.has_data:  # a short "how to start" instead of an empty chart
+            await interaction.followup.send(ephemeral=True, **kwargs)
+            return
+        chart = await asyncio.to_thread(self.service.chart, report)
         kwargs["embed"].set_image(url=f"attachment://{CHART_FILENAME}")
         await interaction.followup.send(
             ephemeral=True, file=discord.File(io.BytesIO(chart), CHART_FILENAME), **kwargs
@@ -124,31 +129,45 @@ class ProgressCog(commands.Cog):
 
     # -- /drill ------------------------------------------------------------------
 
-    @app_commands.command(name="drill", description="A prompt for your weakest checklist "
-                          "item, or turn spaced-repetition reminders on or off")
+    @app_commands.command(name="drill", description="A prompt for your most overdue "
+                          "checklist item, or spaced-repetition reminders on or off")
     @app_commands.describe(
-        remind="Spaced repetition: missed items come back after 1, 3, 7 and 14 days",
+        item="A checklist item to drill instead of the most overdue one (name or id)",
+        remind="Spaced repetition: a daily reminder when checklist items are due",
         delivery="Where reminders go: a mention in the daily thread, or a DM",
+        time="Your local time for reminders, HH:MM (default: the daily prompt's time)",
+        timezone="Your time zone, e.g. Europe/Berlin (default: the server's)",
     )
     @app_commands.guild_only()
     async def drill(
         self, interaction: discord.Interaction[BarRaiser],
+        item: str | None = None,
         remind: Literal["on", "off"] | None = None,
         delivery: Literal["thread", "dm"] | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None  # noqa: S101 - guild_only
-        if remind is None and delivery is None:
-            choice = await self.service.drill(interaction.guild_id, interaction.user.id)
+        if remind is None and delivery is None and time is None and timezone is None:
+            choice = await self.service.drill(interaction.guild_id, interaction.user.id, item)
             message = self.bot.renderer.render(
-                "progress/drill.md.j2", drill=choice, mention=False, user_id=0, rung=0
+                "progress/drill.md.j2", drill=choice, mention=False, user_id=0
             )
             await send(interaction, message)
             return
-        current = await self.reminders.set_reminders(
+        current, following = await self.reminders.set_reminders(
             interaction.guild_id, interaction.user.id,
             enabled=None if remind is None else remind == "on", delivery=delivery,
+            at=time, zone=timezone,
         )
-        message = self.bot.renderer.render("progress/reminders.md.j2", preferences=current)
+        dms_closed = False
+        if current.reminders and current.delivery == "dm":
+            dms_closed = not await self.courier.confirm_dm(interaction.user)
+        due_count = await self.reminders.due_count(interaction.guild_id, interaction.user.id)
+        message = self.bot.renderer.render(
+            "progress/reminders.md.j2", preferences=current, following=following,
+            dms_closed=dms_closed, due_count=due_count,
+        )
         await send(interaction, message)
 
     # -- /privacy ----------------------------------------------------------------

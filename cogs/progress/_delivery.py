@@ -56,11 +56,10 @@ class Courier:
             self.bot.scheduler.remove_job(JOB_ID)
 
     async def tick(self) -> None:
-        """Apply new reviews to reminder ladders, then send due reminders and digests."""
+        """Send due reminders (grading new reviews first) and digests."""
         if not self.bot.is_ready():
             return
         async with self._round:
-            await self.reminders.apply_new_reviews()
             for delivery in await self.reminders.due_deliveries():
                 await self._guarded(self.send_reminder(delivery), "reminder")
             for due in await self.digests.claim_due():
@@ -79,7 +78,7 @@ class Courier:
         """By DM when asked (falling back to the thread if DMs are closed), else a mention."""
         message = self.bot.renderer.render(
             "progress/drill.md.j2", drill=delivery.drill, mention=True,
-            user_id=delivery.user_id, rung=delivery.rung,
+            user_id=delivery.user_id,
         )
         # The one ping the bot sends on purpose: the reminder's own member, nobody else.
         ping = discord.AllowedMentions(users=[discord.Object(delivery.user_id)])
@@ -97,6 +96,18 @@ class Courier:
             return
         thread = await self._channel(post.thread_id)
         await thread.send(**kwargs)
+
+    async def confirm_dm(self, user: discord.abc.User) -> bool:
+        """Tell a member who chose DM reminders that they will arrive there; False when
+        their DMs are closed, so the command can say so at once instead of the
+        reminder quietly falling back to the thread later."""
+        message = self.bot.renderer.render("progress/reminders_dm.md.j2")
+        try:
+            await user.send(**rendered_to_kwargs(message))
+        except discord.HTTPException as error:  # 403 (DMs closed) or Discord failing
+            log.info("could not confirm DM reminders: %s", error)
+            return False
+        return True
 
     async def send_digest(self, due: DueDigest) -> None:
         names = {item.id: item.name for item in self.bot.content.rubric.checklist}

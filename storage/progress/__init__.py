@@ -1,25 +1,25 @@
 """SQL of the progress feature (see docs/PROGRESS.md for what is stored and why).
 
-``ProgressRepository`` owns progress's tables; ``ActivityReader`` reads the
+``ProgressRepository`` owns answers, preferences and digest claims,
+``CardRepository`` the FSRS cards and drill history; ``ActivityReader`` reads the
 aggregates progress needs from the daily, review and mock features' tables.
 """
 
-from storage.progress.activity import ActivityReader, ReviewOutcome, ThreadPost
+from storage.progress.activity import ActivityReader, ThreadPost
+from storage.progress.cards import CardRepository
 from storage.progress.repository import (
     Answer,
     DigestClaim,
     Preferences,
     ProgressRepository,
-    StoredReminder,
 )
 
 __all__ = [
     "ActivityReader",
     "Answer",
+    "CardRepository",
     "DigestClaim",
     "Preferences",
     "ProgressRepository",
-    "ReviewOutcome",
-    "StoredReminder",
     "ThreadPost",
 ]

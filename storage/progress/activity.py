@@ -8,12 +8,18 @@ change in those features has one file to follow. Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import aiosqlite
 
 from bot.progress.digest import Participation
-from bot.progress.model import CHECKLIST_ITEMS, ItemTally, LocalWindow, tallies_from_counts
+from bot.progress.model import (
+    CHECKLIST_ITEMS,
+    ItemTally,
+    LocalWindow,
+    MemberHistory,
+    tallies_from_counts,
+)
 from bot.progress.points import MemberActivity
 from storage.db import Database, from_db, to_db
 from storage.reviews import ReviewRepository
@@ -27,17 +33,6 @@ class ThreadPost:
     epoch: int
     cohort_day: int
     local_date: date
-
-
-@dataclass(frozen=True)
-class ReviewOutcome:
-    """One stored review as the reminder ladder needs it."""
-
-    id: int
-    guild_id: int
-    user_id: int
-    items: dict[str, bool]
-    created_at: datetime
 
 
 class ActivityReader:
@@ -104,29 +99,55 @@ class ActivityReader:
         )
         return {row["prompt_id"] for row in rows}
 
-    async def latest_review_id(self, guild_id: int, user_id: int) -> int:
-        row = await self._db.fetchone(
-            "SELECT MAX(id) FROM reviews WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        return int(row[0]) if row and row[0] is not None else 0
-
-    async def unapplied_reviews(self) -> list[ReviewOutcome]:
-        """Opted-in members' reviews newer than their watermark, oldest first."""
+    async def mock_round_instants(
+        self, guild_id: int, user_id: int | None = None, since: datetime | None = None
+    ) -> dict[int, list[datetime]]:
+        """When each member (or one) started mock rounds as candidate or interviewer:
+        the rounds that earn streak freezes."""
         rows = await self._db.fetchall(
-            "SELECT r.id, r.guild_id, r.user_id, r.created_at, l.label, l.value "
-            "FROM progress_preferences p JOIN reviews r ON r.guild_id = p.guild_id "
-            "AND r.user_id = p.user_id AND r.id > p.reviewed_through "
-            "JOIN review_labels l ON l.review_id = r.id "
-            "WHERE p.reminders = 1 ORDER BY r.id",
+            "SELECT p.user_id, s.started_at FROM mock_sessions s "
+            "JOIN mock_participants p ON p.session_id = s.session_id "
+            "WHERE s.guild_id = ? AND s.started_at IS NOT NULL AND s.started_at >= ? "
+            "AND p.role IN ('candidate', 'interviewer') AND (? IS NULL OR p.user_id = ?) "
+            "ORDER BY s.started_at",
+            (guild_id, to_db(since) if since else "", user_id, user_id),
         )
-        outcomes: dict[int, ReviewOutcome] = {}
+        found: dict[int, list[datetime]] = {}
         for row in rows:
-            outcome = outcomes.setdefault(row["id"], ReviewOutcome(
-                row["id"], row["guild_id"], row["user_id"], {}, from_db(row["created_at"])
-            ))
-            if row["label"] in CHECKLIST_ITEMS:
-                outcome.items[row["label"]] = bool(row["value"])
-        return list(outcomes.values())
+            found.setdefault(row["user_id"], []).append(from_db(row["started_at"]))
+        return found
+
+    async def member_history(self, guild_id: int, user_id: int, since: date) -> MemberHistory:
+        """Everything the trend chart needs since local day ``since`` (instants from the
+        UTC midnight a day earlier, so no local day is cut short; the caller filters)."""
+        key = (guild_id, user_id)
+        early = to_db(datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+                      - timedelta(days=1))
+        answers = await self._db.fetchall(
+            "SELECT local_date FROM progress_answers WHERE guild_id = ? AND user_id = ? "
+            "AND substantive = 1 AND local_date >= ?", (*key, since.isoformat()),
+        )
+        days = await self._db.fetchall(
+            "SELECT local_date, best_score FROM progress_review_days WHERE guild_id = ? "
+            "AND user_id = ? AND local_date >= ?", (*key, since.isoformat()),
+        )
+        labels = await self._db.fetchall(
+            "SELECT r.created_at, l.label, l.value FROM reviews r "
+            "JOIN review_labels l ON l.review_id = r.id "
+            "WHERE r.guild_id = ? AND r.user_id = ? AND r.created_at >= ?", (*key, early),
+        )
+        mocks = await self._db.fetchall(
+            "SELECT s.started_at, p.role FROM mock_sessions s "
+            "JOIN mock_participants p ON p.session_id = s.session_id "
+            "WHERE s.guild_id = ? AND p.user_id = ? AND s.started_at >= ?", (*key, early),
+        )
+        return MemberHistory(
+            answer_days=[date.fromisoformat(r["local_date"]) for r in answers],
+            review_days=[(date.fromisoformat(r["local_date"]), r["best_score"]) for r in days],
+            labels=[(from_db(r["created_at"]), r["label"], bool(r["value"])) for r in labels
+                    if r["label"] in CHECKLIST_ITEMS],
+            mocks=[(from_db(r["started_at"]), r["role"]) for r in mocks],
+        )
 
     async def mock_roles(self, guild_id: int, user_id: int) -> dict[str, int]:
         """Mock sessions the member took part in that actually started, by role."""
@@ -157,9 +178,9 @@ class ActivityReader:
             rows = await self._db.fetchall(_ACTIVITY_ALL_TIME, (guild_id, guild_id, guild_id))
         else:
             start, end = to_db(window.start), to_db(window.end)
+            first, last = window.first.isoformat(), window.last.isoformat()
             rows = await self._db.fetchall(_ACTIVITY_IN_WINDOW, (
-                guild_id, window.first.isoformat(), window.last.isoformat(),
-                guild_id, start, end, guild_id, start, end,
+                guild_id, first, last, guild_id, first, last, guild_id, start, end,
             ))
         members: dict[int, MemberActivity] = {}
         for row in rows:
@@ -197,13 +218,14 @@ FROM (
 """
 
 # One row per member and kind of activity (per role for mocks); points are
-# computed in Python from PointsRules, so the SQL holds no rules.
+# computed in Python from PointsRules, so the SQL holds no rules. Only substantive
+# answers and each day's best review per prompt (progress_review_days) earn points.
 _ACTIVITY_IN_WINDOW = """
 SELECT user_id, 'answer' AS kind, NULL AS role, COUNT(*) AS n, 0 AS met FROM progress_answers
- WHERE guild_id = ? AND local_date BETWEEN ? AND ? GROUP BY user_id
+ WHERE guild_id = ? AND local_date BETWEEN ? AND ? AND substantive = 1 GROUP BY user_id
 UNION ALL
-SELECT user_id, 'review', NULL, COUNT(*), SUM(score) FROM reviews
- WHERE guild_id = ? AND created_at >= ? AND created_at < ? GROUP BY user_id
+SELECT user_id, 'review', NULL, COUNT(*), SUM(best_score) FROM progress_review_days
+ WHERE guild_id = ? AND local_date BETWEEN ? AND ? GROUP BY user_id
 UNION ALL
 SELECT p.user_id, 'mock', p.role, COUNT(*), 0 FROM mock_sessions s
   JOIN mock_participants p ON p.session_id = s.session_id

@@ -1,13 +1,13 @@
-"""Progress's own tables: answers, preferences, reminders and weekly-digest claims."""
+"""Progress's own tables: answers, preferences and weekly-digest claims.
+
+FSRS cards, grading and drill history are in ``storage.progress.cards``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-import aiosqlite
-
-from bot.progress.repetition import Reminder
 from storage.db import Database, from_db, to_db
 
 
@@ -22,22 +22,16 @@ class Answer:
     message_id: int
     prompt_id: str | None
     answered_at: datetime
+    substantive: bool = True  # bot.answers.is_substantive: only these earn points
 
 
 @dataclass(frozen=True)
 class Preferences:
     reminders: bool = False
     delivery: str = "thread"
-    reviewed_through: int = 0
-
-
-@dataclass(frozen=True)
-class StoredReminder:
-    id: int
-    guild_id: int
-    user_id: int
-    delivery: str
-    reminder: Reminder
+    remind_time: time | None = None  # local time of the daily reminder; None: the guild's
+    zone: str | None = None  # IANA zone of remind_time; None: the guild's
+    next_remind_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -47,45 +41,33 @@ class DigestClaim:
     completed: bool
 
 
-def _stored_reminder(row: aiosqlite.Row) -> StoredReminder:
-    return StoredReminder(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        delivery=row["delivery"],
-        reminder=Reminder(
-            item=row["item"],
-            due_at=from_db(row["due_at"]),
-            step=row["step"],
-            consecutive_hits=row["consecutive_hits"],
-        ),
-    )
-
-
-_SELECT_REMINDERS = (
-    "SELECT id, guild_id, user_id, item, due_at, step, delivery, consecutive_hits "
-    "FROM progress_reminders"
-)
-
-
 class ProgressRepository:
     """Progress's own tables. Each method is one statement or one transaction."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    @property
+    def database(self) -> Database:
+        """The connection, for the sibling repositories built next to this one."""
+        return self._db
+
     # -- answers ---------------------------------------------------------------
 
     async def record_answer(self, answer: Answer) -> bool:
-        """Store the day's first answer; False when the member already answered that day."""
+        """Store the day's first answer, or upgrade the day when a substantive answer
+        follows a one-liner; False when nothing changed (already answered that day)."""
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
                 "INSERT INTO progress_answers (guild_id, user_id, local_date, thread_id, "
-                "message_id, prompt_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, user_id, local_date) DO NOTHING",
+                "message_id, prompt_id, answered_at, substantive) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, user_id, local_date) DO UPDATE SET substantive = 1, "
+                "thread_id = excluded.thread_id, message_id = excluded.message_id, "
+                "answered_at = excluded.answered_at "
+                "WHERE excluded.substantive = 1 AND progress_answers.substantive = 0",
                 (answer.guild_id, answer.user_id, answer.local_date.isoformat(),
                  answer.thread_id, answer.message_id, answer.prompt_id,
-                 to_db(answer.answered_at)),
+                 to_db(answer.answered_at), int(answer.substantive)),
             )
             return cursor.rowcount == 1
 
@@ -121,99 +103,64 @@ class ProgressRepository:
 
     async def preferences(self, guild_id: int, user_id: int) -> Preferences:
         row = await self._db.fetchone(
-            "SELECT reminders, delivery, reviewed_through FROM progress_preferences "
-            "WHERE guild_id = ? AND user_id = ?",
+            "SELECT reminders, delivery, remind_time, zone, next_remind_at "
+            "FROM progress_preferences WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
         if row is None:
             return Preferences()
-        return Preferences(bool(row["reminders"]), row["delivery"], row["reviewed_through"])
+        return Preferences(
+            bool(row["reminders"]), row["delivery"],
+            time.fromisoformat(row["remind_time"]) if row["remind_time"] else None,
+            row["zone"], from_db(row["next_remind_at"]) if row["next_remind_at"] else None,
+        )
 
     async def set_reminders(
-        self, guild_id: int, user_id: int, enabled: bool, delivery: str,
-        reviewed_through: int, now: datetime,
+        self, guild_id: int, user_id: int, preferences: Preferences, now: datetime
     ) -> None:
-        """Opt in or out; opting in starts from ``reviewed_through`` so old misses stay old."""
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO progress_preferences (guild_id, user_id, reminders, delivery, "
-                "reviewed_through, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, user_id) DO UPDATE SET reminders = excluded.reminders, "
-                "delivery = excluded.delivery, reviewed_through = excluded.reviewed_through, "
-                "updated_at = excluded.updated_at",
-                (guild_id, user_id, int(enabled), delivery, reviewed_through, to_db(now)),
-            )
-            await tx.execute(
-                "UPDATE progress_reminders SET delivery = ? WHERE guild_id = ? AND user_id = ?",
-                (delivery, guild_id, user_id),
-            )
-            if not enabled:
-                await tx.execute(
-                    "DELETE FROM progress_reminders WHERE guild_id = ? AND user_id = ?",
-                    (guild_id, user_id),
-                )
-
-    # -- reminders ---------------------------------------------------------------
-
-    async def reminders(self, guild_id: int, user_id: int) -> dict[str, StoredReminder]:
-        rows = await self._db.fetchall(
-            _SELECT_REMINDERS + " WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        """Opt in or out, where and when; ``next_remind_at`` is the reminder's timer."""
+        p = preferences
+        await self._db.execute(
+            "INSERT INTO progress_preferences (guild_id, user_id, reminders, delivery, "
+            "remind_time, zone, next_remind_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET reminders = excluded.reminders, "
+            "delivery = excluded.delivery, remind_time = excluded.remind_time, "
+            "zone = excluded.zone, next_remind_at = excluded.next_remind_at, "
+            "updated_at = excluded.updated_at",
+            (guild_id, user_id, int(p.reminders), p.delivery,
+             p.remind_time.strftime("%H:%M") if p.remind_time else None, p.zone,
+             to_db(p.next_remind_at) if p.next_remind_at else None, to_db(now)),
         )
-        return {row["item"]: _stored_reminder(row) for row in rows}
 
-    async def apply_reviews(
-        self, guild_id: int, user_id: int, changes: dict[str, Reminder | None],
-        delivery: str, reviewed_through: int, now: datetime,
-    ) -> None:
-        """Write the reminders that reviews up to ``reviewed_through`` produced, atomically.
-
-        The watermark moves in the same transaction, so a crash either applies a
-        batch of reviews completely or not at all, never twice.
-        """
-        async with self._db.transaction() as tx:
-            for item, reminder in changes.items():
-                if reminder is None:
-                    await tx.execute(
-                        "DELETE FROM progress_reminders WHERE guild_id = ? AND user_id = ? "
-                        "AND item = ?",
-                        (guild_id, user_id, item),
-                    )
-                    continue
-                await tx.execute(
-                    "INSERT INTO progress_reminders (guild_id, user_id, item, due_at, step, "
-                    "delivery, consecutive_hits, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (guild_id, user_id, item) DO UPDATE SET due_at = excluded.due_at, "
-                    "step = excluded.step, consecutive_hits = excluded.consecutive_hits",
-                    (guild_id, user_id, item, to_db(reminder.due_at), reminder.step, delivery,
-                     reminder.consecutive_hits, to_db(now)),
-                )
-            await tx.execute(
-                "UPDATE progress_preferences SET reviewed_through = ? "
-                "WHERE guild_id = ? AND user_id = ? AND reviewed_through < ?",
-                (reviewed_through, guild_id, user_id, reviewed_through),
-            )
-
-    async def due_reminders(self, now: datetime) -> list[StoredReminder]:
+    async def due_reminders(self, now: datetime) -> list[tuple[int, int, Preferences]]:
+        """(guild, member, preferences) of every opted-in member whose reminder time has
+        come, or who has no reminder time computed yet (set by a migration)."""
         rows = await self._db.fetchall(
-            _SELECT_REMINDERS + " WHERE due_at <= ? ORDER BY due_at", (to_db(now),)
+            "SELECT guild_id, user_id FROM progress_preferences WHERE reminders = 1 "
+            "AND (next_remind_at IS NULL OR next_remind_at <= ?) ORDER BY next_remind_at",
+            (to_db(now),),
         )
-        return [_stored_reminder(row) for row in rows]
+        return [(row["guild_id"], row["user_id"],
+                 await self.preferences(row["guild_id"], row["user_id"])) for row in rows]
 
-    async def next_due_at(self) -> datetime | None:
-        row = await self._db.fetchone("SELECT MIN(due_at) FROM progress_reminders")
-        return from_db(row[0]) if row and row[0] else None
-
-    async def claim_delivery(self, stored: StoredReminder, following: Reminder) -> bool:
-        """Move a due reminder to its next rung; True only for the one caller that should send.
-
-        Compare-and-set on the old due_at: a second task or process seeing the
-        same due row updates nothing and sends nothing.
-        """
+    async def claim_reminder(
+        self, guild_id: int, user_id: int, seen: datetime | None, following: datetime
+    ) -> bool:
+        """Move a due reminder to its next time; True only for the one caller that should
+        send (compare-and-set on the time it was seen at, so a restart or a second task
+        neither loses nor repeats a reminder)."""
         changed = await self._db.execute(
-            "UPDATE progress_reminders SET due_at = ?, step = ? WHERE id = ? AND due_at = ?",
-            (to_db(following.due_at), following.step, stored.id, to_db(stored.reminder.due_at)),
+            "UPDATE progress_preferences SET next_remind_at = ? WHERE guild_id = ? "
+            "AND user_id = ? AND reminders = 1 AND next_remind_at IS ?",
+            (to_db(following), guild_id, user_id, to_db(seen) if seen else None),
         )
         return changed == 1
+
+    async def next_reminder_at(self) -> datetime | None:
+        row = await self._db.fetchone(
+            "SELECT MIN(next_remind_at) FROM progress_preferences WHERE reminders = 1"
+        )
+        return from_db(row[0]) if row and row[0] else None
 
     # -- weekly digest -----------------------------------------------------------
 

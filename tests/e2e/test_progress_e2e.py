@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import FixedClock
+from standin import MESSAGE_CONTENT, harness
 from standin import permissions as perms
 from tests.test_progress_privacy import rows_naming
 from tests.test_progress_support import add_review, items
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# A substantive answer (40+ words, not a question): the kind that earns daily points.
+REAL_ANSWER = " ".join(["We shard carts by customer id and size each shard for peak load."] * 4)
 
 
 def daily_thread(standin: Any) -> int:
@@ -38,15 +41,32 @@ async def set_up_daily(standin: Any, guild: Any, admin: int) -> int:
     return daily_thread(standin)
 
 
-async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_env, run_bot):
+async def test_answer_progress_chart_leaderboard_drill_and_delete(
+    make_standin, tmp_path, run_bot
+):
+    standin = await make_standin(privileged_intents=MESSAGE_CONTENT)
+    bot_env = harness.bot_env(standin, tmp_path / "bar-raiser.db", MESSAGE_CONTENT_INTENT="true")
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
     admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
     member = guild.add_member("bo")
     async with run_bot(bot_env) as bot:
         thread = await set_up_daily(standin, guild, admin)
-        standin.post_message(thread, member, "my answer")
-        standin.post_message(thread, member, "a second message the same day")
+        fresh = standin.slash(admin, general, "progress", {})
+        start = await fresh.wait_message()
+        assert not start.get("attachments")  # no empty chart for a member with no data
+        assert any(f["name"] == "How to start" for f in start["embeds"][0]["fields"])
+
+        def reactions() -> int:
+            return len([r for r in standin.requests("PUT") if "reactions" in r.route])
+
+        standin.post_message(thread, member, "my answer")  # a one-liner: streak, no points
+        await standin.wait_until(lambda: reactions() == 1, what="the first reaction")
+        board = standin.slash(member, general, "leaderboard", {"period": "all"})
+        assert "No points yet" in (await board.wait_message())["embeds"][0]["description"]
+        standin.post_message(thread, member, REAL_ANSWER)  # the day now earns its points
+        standin.post_message(thread, member, REAL_ANSWER + " Again.")
+        await standin.wait_until(lambda: reactions() == 2, what="the upgrade's reaction")
         db = bot.database
 
         async def answers() -> int:
@@ -54,9 +74,7 @@ async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_e
                                     (member,))
             return row[0]
 
-        await standin.wait_for_request(lambda r: r.method == "PUT" and "reactions" in r.route)
         assert await answers() == 1
-        assert len([r for r in standin.requests("PUT") if "reactions" in r.route]) == 1
 
         progress = standin.slash(member, general, "progress", {})
         reply = await progress.wait_message(lambda m: bool(m.get("attachments")))
@@ -76,6 +94,10 @@ async def test_answer_progress_chart_leaderboard_drill_and_delete(standin, bot_e
         drill = standin.slash(member, general, "drill", {})
         card = (await drill.wait_message())["embeds"][0]
         assert card["title"].startswith("Drill · ") and drill.ephemeral
+        typo = standin.slash(member, general, "drill", {"item": "Numbers Alwys"})
+        error = await typo.wait_message()
+        assert typo.ephemeral and 'no checklist item called "Numbers Alwys"' in error["content"]
+        assert "Numbers Always" in error["content"]
 
         export = standin.slash(member, general, "privacy export", {})
         exported = await export.wait_message(lambda m: bool(m.get("attachments")))
@@ -133,20 +155,32 @@ async def test_weekly_digest_once_and_a_reminder_by_dm(standin, bot_env, run_bot
         row = await bot.database.fetchone("SELECT message_id, completed_at FROM progress_digests")
         assert row["message_id"] == int(digests[0]["id"]) and row["completed_at"]
 
+        # Reminders at the member's own local time: 10:00 in Berlin is 09:00 UTC in November.
         for user in (member, closed):
-            remind = standin.slash(user, general, "drill", {"remind": "on", "delivery": "dm"})
-            assert "**on**" in (await remind.wait_message())["content"]
+            remind = standin.slash(user, general, "drill", {
+                "remind": "on", "delivery": "dm", "time": "10:00", "timezone": "Europe/Berlin",
+            })
+            text = (await remind.wait_message())["content"]
+            assert "**on**" in text and remind.ephemeral
+            assert ("Your DMs are closed" in text) is (user == closed)  # said at once
             await add_review(bot.database, user, clock.now(), items(
                 "customer_first", "numbers_always", "failure_planning", "operations_ready"
             ), guild_id=guild.id)
+
+        def reminders_to(user: int) -> list[Any]:
+            return [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
+                    if ((r.json or {}).get("content") or "").startswith(f"<@{user}>")]
+
         await courier.tick()
-        assert not [r for r in standin.requests("POST") if "@me/channels" in r.route]
-        clock.advance(timedelta(days=1))
+        clock.set(datetime(2026, 11, 24, 8, 59, tzinfo=UTC))  # 09:59 in Berlin
+        await courier.tick()
+        assert reminders_to(member) == [] and reminders_to(closed) == []
+        clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
         await courier.tick()
         await courier.tick()
-        dms = [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
-               if ((r.json or {}).get("content") or "").startswith(f"<@{member}>")]
+        dms = reminders_to(member)
         assert len(dms) == 1
+        assert dms[0].json["content"].startswith(f"<@{member}> 1 checklist item is due")
         assert dms[0].allowed_mentions == {"parse": [], "users": [member]}
         assert "Team Ownership" in dms[0].json["embeds"][0]["fields"][0]["value"]
         thread = daily_thread(standin)

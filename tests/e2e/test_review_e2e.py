@@ -10,11 +10,15 @@ from typing import Any
 from standin import StandIn, harness
 from standin import permissions as perms
 from storage.guilds import GuildRepository
+from tests.test_progress_privacy import rows_naming
 
 MESSAGE_CONTENT = 1 << 15
 HOSTILE = "@everyone {{ 7*7 }} <@&1> We'll just run everything on Kubernetes, the standard. "
 GOOD = ("Shoppers see add-to-cart return in < 100 ms p99. Assume 20M DAU → ~500 writes/s. "
         "If DynamoDB throttles, the SDK retries with backoff and then queues the write.")
+# Long enough to be a substantive answer (bot.answers.is_substantive), which auto-review needs.
+LONG_GOOD = GOOD + (" The cart service keeps one table per region and a small worker drains the"
+                    " queue in order, so the layout stays simple to follow for a new reader.")
 
 
 def no_pings(standin: Any) -> None:
@@ -82,9 +86,12 @@ async def test_check_modal_with_an_unknown_phase_says_so(standin, bot_env, run_b
     assert rows == []
 
 
-async def test_context_menu_reviews_another_members_message_privately(
+async def test_context_menu_on_another_members_message_is_only_the_askers_and_stores_nothing(
     standin, bot_env, run_bot
 ):
+    """A review belongs to whoever asked: checking someone else's message shows the card
+    to the asker only and leaves no row naming the author in any table; checking your
+    own message is your review."""
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
     author = guild.add_member("ada")
@@ -98,15 +105,24 @@ async def test_context_menu_reviews_another_members_message_privately(
         await again.wait_message()
         blank = standin.message_command(asker, "Check against checklist", int(empty["id"]))
         blank_reply = await blank.wait_message()
+        await bot.get_cog("ProgressCog").courier.tick()  # grading, reminders: nothing for ada
+        naming_author = await rows_naming(bot.database, author)
+        naming_asker = await rows_naming(bot.database, asker)
+        own = standin.post_message(general, asker, GOOD)
+        mine = standin.message_command(asker, "Check against checklist", int(own["id"]))
+        await mine.wait_message()
         rows = await stored(bot, 1)
-    assert call.ephemeral and blank.ephemeral
+        naming_author_after = await rows_naming(bot.database, author)
+    assert call.ephemeral and blank.ephemeral and mine.ephemeral
     embed = reply["embeds"][0]
     assert "3/5 items met" in embed["title"] and "1 failure mode" in embed["title"]
     assert message["id"] in embed["description"]  # links the reviewed message
     assert blank_reply["embeds"][0]["description"] == "Nothing to review: the message has no text."
-    # stored once, for the answer's author
-    assert rows == [{"user_id": author, "source": "context_menu", "phase": None, "score": 3}]
-    visible = standin.channel_messages(general)  # the card was ephemeral: nothing public
+    assert naming_author == {} and naming_author_after == {}  # every table, from the schema
+    assert naming_asker == {}  # nor for the asker: it was not their answer
+    # the asker's review of their own message is theirs, stored once
+    assert rows == [{"user_id": asker, "source": "context_menu", "phase": None, "score": 3}]
+    visible = standin.channel_messages(general)  # the cards were ephemeral: nothing public
     assert not any("Answer review" in str(m.get("embeds")) for m in visible)
     no_pings(standin)
 
@@ -132,7 +148,8 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
                           if r.route.endswith("/threads")][-1].response["id"])
             # (off by default: covered in tests/test_review_service.py without a race)
             await GuildRepository(bot.database).set_auto_review(guild.id, True, bot.clock.now())
-            answer = standin.post_message(thread, member, GOOD + " @everyone")
+            chat = standin.post_message(thread, member, "nice prompt today @everyone")
+            answer = standin.post_message(thread, member, LONG_GOOD + " @everyone")
             await standin.wait_until(
                 lambda: any(str((m.get("message_reference") or {}).get("message_id")) == answer["id"]
                             for m in standin.channel_messages(thread)),
@@ -141,7 +158,8 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
             replies = [m for m in standin.channel_messages(thread)
                        if m["author"]["id"] != str(member) and m.get("message_reference")]
             rows = await stored(bot, 1)
-        assert len(replies) == 1
+        assert len(replies) == 1  # the one-liner is chat, not an answer: no review
+        assert replies[0]["message_reference"]["message_id"] != chat["id"]
         assert replies[0]["content"].startswith("**Checklist 3/5**")
         assert not replies[0].get("mention_everyone") and replies[0].get("mentions", []) == []
         assert rows == [{"user_id": member, "source": "auto", "phase": None, "score": 3}]
