@@ -24,14 +24,13 @@ async def loaded_bot(tmp_path) -> AsyncIterator[BarRaiser]:
     """The real bot with every extension loaded on a real database, never connected."""
     settings = load_settings({"DISCORD_TOKEN": FAKE_TOKEN, "DATABASE_PATH": str(tmp_path / "s.db")},
                              env_file=None)
-    bot = BarRaiser(settings)
-    bot.db = await Database.open(settings.database_path)
-    await bot.db.migrate()
-    bot.scheduler.start()
-    for name in extension_names():
-        await bot.load_extension(name)
-    yield bot
-    await bot.close()
+    async with BarRaiser(settings) as bot:  # entered as `run` does, so close() has its shard queue
+        bot.db = await Database.open(settings.database_path)
+        await bot.db.migrate()
+        bot.scheduler.start()
+        for name in extension_names():
+            await bot.load_extension(name)
+        yield bot
 
 
 def test_every_extension_has_setup():
