@@ -180,11 +180,12 @@ async def test_a_review_asked_for_before_a_delete_is_not_stored_after_it(
     origin = AnswerSource(CAND, GUILD, "check")
     review = reviews.review(origin, CHECK)
     assert (await privacy.delete(CAND)).rows == 0  # "nothing stored": and it must stay so
-    assert not await reviews.record(origin, review)
+    assert not await reviews.record(origin, review, CHECK)
     assert await rows_naming(db, CAND) == {}
     later = AnswerSource(CAND, GUILD, "check")  # asked after the delete: theirs again
-    assert await reviews.record(later, reviews.review(later, CHECK))
-    assert set(await rows_naming(db, CAND)) == {"reviews.user_id", "progress_totals.user_id"}
+    assert await reviews.record(later, reviews.review(later, CHECK), CHECK)
+    assert set(await rows_naming(db, CAND)) == {"reviews.user_id", "progress_totals.user_id",
+                                                 "progress_review_days.user_id", "review_salts.user_id"}
 
 
 async def test_a_record_waiting_on_a_delete_in_progress_is_refused(
@@ -205,7 +206,7 @@ async def test_a_record_waiting_on_a_delete_in_progress_is_refused(
     review = reviews.review(origin, CHECK)
     delete = asyncio.create_task(PrivacyService(db, clock, erasure).delete(CAND))
     await entered.wait()
-    record = asyncio.create_task(reviews.record(origin, review))
+    record = asyncio.create_task(reviews.record(origin, review, CHECK))
     await asyncio.sleep(0)  # let the record reach the member's lock
     assert not record.done()
     release.set()
@@ -213,7 +214,7 @@ async def test_a_record_waiting_on_a_delete_in_progress_is_refused(
     assert await record is False
     assert await rows_naming(db, CAND) == {}
     other = AnswerSource(IVY, GUILD, "check")  # another member is never held up
-    assert await reviews.record(other, reviews.review(other, CHECK))
+    assert await reviews.record(other, reviews.review(other, CHECK), CHECK)
 
 
 async def test_export_never_follows_a_key_into_rows_naming_other_members(
