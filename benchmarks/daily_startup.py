@@ -21,7 +21,7 @@ from bot.content import load_content
 from bot.daily.jobs import DailyJobs
 from bot.daily.models import Schedule
 from bot.daily.service import DailyService
-from bot.daily.validation import COMMON_ZONES
+from bot.daily.zones import COMMON_ZONES
 from bot.render import RenderedMessage, Renderer
 from storage.daily import DailyRepository
 from storage.db import Database

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.metrics import Metrics
+from bot.permissions import permission_label
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.tasks import BackgroundTasks
 from storage.db import Database
@@ -84,10 +85,10 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, BotError):
         return error.user_message, None
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        names = ", ".join(permission_label(p) for p in error.missing_permissions)
         return f"You need the **{names}** permission to use this command.", None
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        names = ", ".join(permission_label(p) for p in error.missing_permissions)
         return (f"I am missing the **{names}** permission here. Ask an admin to grant it, "
                 "or run `/doctor` to see every fix."), None
     if isinstance(error, app_commands.CommandOnCooldown):

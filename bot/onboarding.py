@@ -21,6 +21,7 @@ HELP_GROUPS: tuple[str, ...] = (
     "Study daily", "Practise a mock", "Get feedback", "Track progress", "Admin",
 )
 MOCK_LIMIT_RANGE = range(1, 51)
+ADMINISTRATOR_BIT = 1 << 3
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,20 @@ class CommandSpec:
     description: str
     options: tuple[OptionSpec, ...] = ()
     context_menu: bool = False
+    # The top-level command's default_member_permissions as an int; None = everyone.
+    required_permissions: int | None = None
+
+    def usable_with(self, permissions: int) -> bool:
+        """Whether a member holding ``permissions`` (Discord's bit field) sees this command.
+
+        Mirrors how Discord applies ``default_member_permissions``: every required bit,
+        or Administrator, which implies all of them.
+        """
+        if not self.required_permissions:
+            return True
+        return bool(permissions & ADMINISTRATOR_BIT) or (
+            permissions & self.required_permissions == self.required_permissions
+        )
 
     @property
     def mention(self) -> str:
@@ -86,6 +101,13 @@ def help_problems(commands: Iterable[CommandSpec], entries: Mapping[str, HelpEnt
     problems += [f"help.yaml describes {name!r}, which is not a registered command"
                  for name in entries if name not in names]
     return problems
+
+
+def usable_commands(commands: Iterable[CommandSpec], permissions: int | None) -> list[CommandSpec]:
+    """The commands a member can use; ``permissions`` None means "unknown": show them all."""
+    if permissions is None:
+        return list(commands)
+    return [command for command in commands if command.usable_with(permissions)]
 
 
 def help_overview(
@@ -145,9 +167,12 @@ def choose_welcome_channel(
 
 @dataclass(frozen=True)
 class DoctorLine:
+    """One line of /doctor: ✅ ok, ❌ a problem with its fix, or ℹ️ ``info`` (nothing to fix)."""
+
     ok: bool
     text: str
     fix: str | None = None
+    info: bool = False
 
 
 def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
@@ -162,16 +187,43 @@ def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
     ]
 
 
-def intent_line(message_content_enabled: bool) -> DoctorLine:
+INTENT_FIX = (
+    "Developer Portal → Bot → enable Message Content Intent, then set "
+    "MESSAGE_CONTENT_INTENT=true and restart the bot"
+)
+
+
+def intent_line(message_content_enabled: bool, auto_review: bool = True) -> DoctorLine:
+    """A problem only when this server switched auto-review on; otherwise informational."""
     if message_content_enabled:
         return DoctorLine(True, "Message Content intent: on (auto-review and chat transcripts work)")
+    if not auto_review:
+        return DoctorLine(
+            True,
+            "Message Content intent: off. Auto-review is off here, so nothing needs it "
+            "(/check, the context menu and /mock answer work without it)",
+            INTENT_FIX,
+            info=True,
+        )
     return DoctorLine(
         False,
-        "Message Content intent: off, so auto-review of thread answers and mock transcripts "
-        "from chat are disabled (/check, the context menu and /mock answer still work)",
-        "Developer Portal → Bot → enable Message Content Intent, then set "
-        "MESSAGE_CONTENT_INTENT=true and restart the bot",
+        "Message Content intent: off, but auto-review is on: answers in daily threads "
+        "are not reviewed (/check, the context menu and /mock answer still work)",
+        INTENT_FIX,
     )
+
+
+def require_intent_for_auto_review(enabling: bool | None, message_content_enabled: bool) -> None:
+    """Refuse to switch auto-review on when the bot cannot read thread messages.
+
+    Without the intent Discord delivers thread messages with empty content, so
+    auto-review would silently do nothing; the organiser hears the fix instead.
+    """
+    if enabling and not message_content_enabled:
+        raise BotError(
+            "Auto-review needs the Message Content intent, which is off for this bot, so "
+            f"it would never see an answer. Fix: {INTENT_FIX}; then switch auto-review on."
+        )
 
 
 def parse_mock_limit(raw: int | None) -> int | None:

@@ -27,7 +27,8 @@ from bot.daily.messages import DailyMessages
 from bot.daily.models import Attention, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
 from bot.daily.timing import today_instant, upcoming_post
-from bot.daily.validation import parse_start_date, parse_time, parse_zone
+from bot.daily.validation import parse_start_date, parse_time
+from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.render import Renderer
 from storage.daily import DailyRepository
