@@ -42,7 +42,7 @@ class StartupTiming:
 class _NoPoster:
     """Nothing is due in the benchmark, so nothing may be sent."""
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+    async def send_message(self, channel_id: int, message: RenderedMessage, extras: object = None) -> int:
         raise AssertionError("the benchmark must not post")
 
     async def find_message(self, channel_id: int, marker: str) -> int | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.errors import BotError
 from bot.permissions import ALL_NEEDS, Need, fix_hint
 
@@ -224,6 +225,19 @@ def require_intent_for_auto_review(enabling: bool | None, message_content_enable
             "Auto-review needs the Message Content intent, which is off for this bot, so "
             f"it would never see an answer. Fix: {INTENT_FIX}; then switch auto-review on."
         )
+
+
+def ping_role_lines(role: RoleView | None, me: BotRoleView) -> list[DoctorLine]:
+    """The daily ping role: ✅ when I can give and mention it, else one ❌ per problem."""
+    if role is None:
+        return [DoctorLine(False, "Daily ping: the ping role was deleted, so posts ping no one",
+                           "/daily setup ping_role:@a-role, or /daily unping")]
+    problems = ping_role_problems(role, me)
+    if not problems:
+        return [DoctorLine(True, f"Daily ping: @{role.name}; I can give it with the 🔔 button")]
+    return [DoctorLine(False, f"Daily ping: {problem.split(': ', 1)[0]}",
+                       problem.split(": ", 1)[1] if ": " in problem else None)
+            for problem in problems]
 
 
 def parse_mock_limit(raw: int | None) -> int | None:

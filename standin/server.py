@@ -180,9 +180,11 @@ class StandIn(MemberActions):
         """The role ids a member holds now (what Discord shows in their profile)."""
         return list(self.world.guilds[guild_id].members[user_id].role_ids)
 
-    def post_message(self, channel_id: int, user_id: int, content: str) -> dict[str, Any]:
-        """A member sends a message (MESSAGE_CREATE, content blanked without the intent)."""
-        return self.world.post_as_member(channel_id, user_id, content)
+    def post_message(self, channel_id: int, user_id: int, content: str,
+                     reply_to: int | None = None) -> dict[str, Any]:
+        """A member sends a message (MESSAGE_CREATE, content blanked without the intent);
+        ``reply_to`` makes it a reply to that message."""
+        return self.world.post_as_member(channel_id, user_id, content, reply_to)
 
     def dm_channel(self, user_id: int) -> int:
         """The DM channel between the bot and a member (where a member runs DM commands)."""

@@ -56,7 +56,7 @@ class FakePoster:
         if self.crash_at == f"{step}:{when}":
             raise Crash(self.crash_at)
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+    async def send_message(self, channel_id: int, message: RenderedMessage, extras: object = None) -> int:
         threads = {thread_id for thread_id, _ in self.discord.threads.values()}
         step = "opener" if channel_id in threads else "send"
         if self.failures:
@@ -267,7 +267,7 @@ async def test_many_guilds_post_concurrently_bounded_and_one_failure_stops_none(
     class GatedPoster(FakePoster):
         """Holds sends until the test releases them, so it can count how many pile up."""
 
-        async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+        async def send_message(self, channel_id: int, message: RenderedMessage, extras: object = None) -> int:
             nonlocal in_flight, peak
             if channel_id == 113:
                 raise ChannelGoneError("404")

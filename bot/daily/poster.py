@@ -7,9 +7,23 @@ lets the cog supply the discord.py implementation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.render import RenderedMessage
+
+
+@dataclass(frozen=True)
+class PostExtras:
+    """What a daily post carries beside its text: the one role it may ping, its buttons.
+
+    ``ping_role_id`` is the only mention the post's allowed mentions list (and, with
+    ``subscribe``, the role the Subscribe button toggles); ``what_counts`` is the
+    prompt id whose checklist definitions the "What counts" button shows.
+    """
+
+    ping_role_id: int | None = None
+    what_counts: str | None = None
 
 
 class PostError(Exception):
@@ -35,8 +49,13 @@ class MissingPermissionsError(PostError):
 class Poster(Protocol):
     """Sends the daily post. Every method may raise one of the ``PostError`` types."""
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
-        """Send ``message`` to a channel or thread; returns the message id."""
+    async def send_message(
+        self, channel_id: int, message: RenderedMessage, extras: PostExtras | None = None
+    ) -> int:
+        """Send ``message`` to a channel or thread; returns the message id.
+
+        Without ``extras`` nothing is pinged and no buttons are attached.
+        """
         ...
 
     async def find_message(self, channel_id: int, marker: str) -> int | None:

@@ -100,6 +100,27 @@ class DailyService:
         await self._repo.save_schedule(schedule, self._clock.now())
         return await self.require(guild_id)
 
+    async def set_ping_role(self, guild_id: int, role_id: int | None) -> Schedule:
+        """Mention ``role_id`` in each post from now on (None: mention no one)."""
+        await self.require(guild_id)
+        await self._repo.set_ping_role(guild_id, role_id, self._clock.now())
+        return await self.require(guild_id)
+
+    async def subscription_role(self, guild_id: int, role_id: int) -> int:
+        """The role a Subscribe button on an old or new post may toggle: only the current one.
+
+        A button carries the role it was posted with; after an organiser changes the
+        ping role, old buttons must not hand out a role that no longer means "ping me".
+        """
+        schedule = await self._repo.schedule(guild_id)
+        if schedule is None or schedule.ping_role_id is None:
+            raise BotError("Daily pings are off in this server now, so there is nothing to "
+                           "subscribe to.")
+        if schedule.ping_role_id != role_id:
+            raise BotError(f"This post's ping role is no longer used: the daily ping now goes "
+                           f"to <@&{schedule.ping_role_id}>. Use the button on today's post.")
+        return role_id
+
     async def schedule(self, guild_id: int) -> Schedule | None:
         return await self._repo.schedule(guild_id)
 

@@ -19,11 +19,13 @@ from bot.daily.poster import (
     ChannelGoneError,
     MissingPermissionsError,
     PostError,
+    PostExtras,
     TransientPostError,
 )
 from bot.discord_io import rendered_to_kwargs
 from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
+from cogs.daily._views import post_mentions, post_view
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -48,11 +50,15 @@ class DiscordPoster:
     def __init__(self, bot: BarRaiser) -> None:
         self._bot = bot
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+    async def send_message(
+        self, channel_id: int, message: RenderedMessage, extras: PostExtras | None = None
+    ) -> int:
+        view = post_view(extras) if extras else None
         async with self._translated(channel_id):
             channel = await self._channel(channel_id)
             sent = await channel.send(
-                **rendered_to_kwargs(message), allowed_mentions=discord.AllowedMentions.none()
+                **rendered_to_kwargs(message), allowed_mentions=post_mentions(extras),
+                **({"view": view} if view else {}),
             )
             return sent.id
 
