@@ -130,7 +130,8 @@ def find_command(
     for command in commands:
         if command.name.lower() == wanted and command.name in entries:
             return HelpItem(command, entries[command.name])
-    raise BotError(f"There is no command called `{name[:50]}`. Run `/help` to see them all.")
+    raise BotError(f"There is no command called `{name[:50]}` that you can use here. "
+                   "Run `/help` to see yours.")
 
 
 # -- welcome --------------------------------------------------------------------------
