@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.content import PHASE_IDS
 from bot.daily.answers import AnswerBook
-from bot.discord_io import rendered_to_kwargs, send
+from bot.discord_io import rendered_to_kwargs, run_component, send
 from bot.errors import BotError
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
@@ -104,7 +104,8 @@ class SeeReviewButton(
 
     async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
         cog: Any = interaction.client.get_cog("ReviewCog")
-        await cog.show_auto_review(interaction, self.channel_id, self.message_id, self.user_id)
+        await run_component(interaction, cog.show_auto_review(
+            interaction, self.channel_id, self.message_id, self.user_id))
 
 
 class ReviewCog(commands.Cog):

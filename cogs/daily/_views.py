@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.daily.poster import PostExtras
+from bot.discord_io import run_component
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -48,7 +49,8 @@ class SubscribeButton(
         return cls(int(match["role"]))
 
     async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await handlers(interaction).on_subscribe(interaction, self.role_id)
+        await run_component(interaction, handlers(interaction).on_subscribe(interaction,
+                                                                            self.role_id))
 
 
 class WhatCountsButton(
@@ -69,7 +71,8 @@ class WhatCountsButton(
         return cls(match["prompt"])
 
     async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await handlers(interaction).on_what_counts(interaction, self.prompt_id)
+        await run_component(interaction, handlers(interaction).on_what_counts(interaction,
+                                                                              self.prompt_id))
 
 
 DYNAMIC_ITEMS = (SubscribeButton, WhatCountsButton)

@@ -9,10 +9,15 @@ from typing import Any
 
 from standin import StandIn, harness
 from standin import permissions as perms
-from storage.guilds import GuildRepository
 
 MESSAGE_CONTENT = 1 << 15
 HOSTILE = "@everyone {{ 7*7 }} <@&1> We'll just run everything on Kubernetes, the standard. "
+# 60 words: a real answer (more than 40 words, not a question, not a reply).
+LONG_ANSWER = ("Shoppers see add-to-cart return in under 100 ms p99. Assume 20M DAU, so about "
+               "500 writes per second at peak. If DynamoDB throttles, the SDK retries with "
+               "backoff and then queues the write in SQS, so no cart update is lost. We alarm on "
+               "p99 latency and throttles, and the cart team of six owns the service and its "
+               "runbook.")
 GOOD = ("Shoppers see add-to-cart return in < 100 ms p99. Assume 20M DAU → ~500 writes/s. "
         "If DynamoDB throttles, the SDK retries with backoff and then queues the write.")
 
@@ -111,7 +116,8 @@ async def test_context_menu_reviews_another_members_message_privately(
     no_pings(standin)
 
 
-async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
+async def test_auto_review_reviews_the_first_answer_privately(tmp_path: Path):
+    """Chat earns nothing; the first 40+ word answer gets 📝 and a private card."""
     standin = StandIn(privileged_intents=MESSAGE_CONTENT)
     await standin.start()
     try:
@@ -119,10 +125,12 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
         guild = standin.add_guild("Study group")
         admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
         member = guild.add_member("bo")
+        other = guild.add_member("cy")
         async with harness.run_bot(env) as bot:
             channel = guild.add_text_channel("daily")
             setup = standin.slash(admin, channel, "daily setup",
-                                  {"channel": channel, "time": "00:00", "timezone": "UTC"})
+                                  {"channel": channel, "time": "00:00", "timezone": "UTC",
+                                   "auto_review": True})
             await setup.wait_message()
             await standin.wait_until(
                 lambda: any(r.route.endswith("/threads") for r in standin.requests("POST")),
@@ -130,21 +138,36 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
             )
             thread = int([r for r in standin.requests("POST")
                           if r.route.endswith("/threads")][-1].response["id"])
-            # (off by default: covered in tests/test_review_service.py without a race)
-            await GuildRepository(bot.database).set_auto_review(guild.id, True, bot.clock.now())
-            answer = standin.post_message(thread, member, GOOD + " @everyone")
+            chat = standin.post_message(thread, member, "I agree with Alice!")
+            answer = standin.post_message(thread, member, LONG_ANSWER + " @everyone")
             await standin.wait_until(
                 lambda: any(str((m.get("message_reference") or {}).get("message_id")) == answer["id"]
                             for m in standin.channel_messages(thread)),
-                what="the auto-review reply",
+                what="the review button under the answer",
             )
-            replies = [m for m in standin.channel_messages(thread)
-                       if m["author"]["id"] != str(member) and m.get("message_reference")]
+            second = standin.post_message(thread, member, LONG_ANSWER)  # not the first: ignored
             rows = await stored(bot, 1)
-        assert len(replies) == 1
-        assert replies[0]["content"].startswith("**Checklist 3/5**")
-        assert not replies[0].get("mention_everyone") and replies[0].get("mentions", []) == []
-        assert rows == [{"user_id": member, "source": "auto", "phase": None, "score": 3}]
+            [ready] = [m for m in standin.channel_messages(thread)
+                       if m["author"]["id"] != str(member) and m.get("message_reference")]
+            custom_id = ready["components"][0]["components"][0]["custom_id"]
+            stranger = standin.click(other, int(ready["id"]), custom_id)
+            refused = await stranger.wait_message()
+            mine = standin.click(member, int(ready["id"]), custom_id)
+            card = await mine.wait_message()
+            answers = await bot.database.fetchall("SELECT user_id, message_id FROM daily_answers")
+        assert [dict(r) for r in answers] == [{"user_id": member, "message_id": int(answer["id"])}]
+        assert rows == [{"user_id": member, "source": "auto", "phase": None,
+                         "score": rows[0]["score"]}]
+        # 📝 is auto-review's mark; ✅ (progress counting any first message) is not ours
+        reacted = [r for r in standin.requests("PUT") if "/reactions/📝" in r.path]
+        assert len(reacted) == 1
+        assert answer["id"] in reacted[0].path and chat["id"] not in reacted[0].path
+        assert second["id"] not in reacted[0].path
+        public = " ".join(str(m) for m in standin.channel_messages(thread))
+        assert "Checklist" not in public and "items met" not in public  # no public card
+        assert "Only the answer's author" in refused["content"] and stranger.ephemeral
+        assert mine.ephemeral and "items met" in card["embeds"][0]["title"]
+        assert ready["flags"] & 4096  # silent: the button message notifies no one
         no_pings(standin)
     finally:
         await standin.stop()
