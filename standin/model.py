@@ -93,6 +93,8 @@ class Channel:
                     parent_id=str(self.parent_id) if self.parent_id else None,
                     permission_overwrites=[o.to_payload() for o in self.overwrites],
                     topic=None, rate_limit_per_user=0)
+        if self.type == VOICE:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         if self.is_thread:
             data.update(owner_id=str(self.owner_id), message_count=0, member_count=1,
                         total_message_sent=0, thread_metadata={
