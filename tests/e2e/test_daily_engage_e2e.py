@@ -170,3 +170,34 @@ async def test_doctor_names_the_ping_role_fix_and_the_schedule_it_cannot_post(
     assert "❌ Daily prompts: I can't post in #design (missing Send Messages" in broken
     assert "✅ Daily prompts" not in broken
     assert "needed to post prompts, reviews and scorecards as embeds" in broken
+
+
+async def test_guide_answers_every_roadmap_topic(standin, bot_env, run_bot) -> None:
+    """A member types each roadmap topic's name into /guide: autocomplete offers its entry
+    first, and the entry opens, privately, for all 25 topics plus the bar raiser."""
+    from bot.content import load_content
+    from bot.content.topics import find_topic, roadmap_topic_names
+
+    content = load_content()
+    names = [*roadmap_topic_names(content.roadmap), "bar raiser", "cap", "kafka"]
+    guild = standin.add_guild("Study group")
+    member = guild.add_member("bo")
+    general = next(iter(guild.channels))
+    opened: dict[str, tuple[str, str]] = {}
+    async with run_bot({**bot_env, "DEV_GUILD_ID": str(guild.id)}):
+        empty = standin.autocomplete(member, general, "guide", {"topic": ""}, focused="topic")
+        await empty.wait_callback()
+        for name in names:
+            offered = standin.autocomplete(member, general, "guide", {"topic": name},
+                                           focused="topic")
+            await offered.wait_callback()
+            value = offered.choices[0]["value"]
+            reply = await reply_to(standin, member, general, "guide", {"topic": value})
+            opened[name] = (value, reply["embeds"][0]["title"])
+    topics = content.guide_topics()
+    for name in names[:-3]:
+        expected = find_topic(topics, name)
+        assert opened[name] == (expected.id, expected.name), name
+    assert opened["bar raiser"][0] == "bar_raiser_round"
+    assert opened["cap"][0] == "cap_theorem" and opened["kafka"][0] == "kinesis"
+    assert len(empty.choices) == 25
