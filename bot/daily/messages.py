@@ -19,6 +19,10 @@ from bot.render import RenderedMessage, Renderer
 if TYPE_CHECKING:  # the service imports this module; only the type is needed here
     from bot.daily.service import DailyStatus
 
+# Button labels, shared by the Discord view and ``python -m bot preview``.
+WHAT_COUNTS_LABEL = "What counts"
+SUBSCRIBE_LABEL = "Subscribe / Unsubscribe"
+
 _TEMPLATES = {
     PostKind.PROMPT: "daily/prompt.md.j2",
     PostKind.GRADUATION: "daily/graduation.md.j2",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from bot.daily.messages import SUBSCRIBE_LABEL, WHAT_COUNTS_LABEL
 from bot.daily.poster import PostExtras
 from bot.discord_io import run_component
 
@@ -37,7 +38,7 @@ class SubscribeButton(
 ):
     def __init__(self, role_id: int) -> None:
         super().__init__(discord.ui.Button(
-            label="Subscribe / Unsubscribe", emoji="🔔", style=discord.ButtonStyle.secondary,
+            label=SUBSCRIBE_LABEL, emoji="🔔", style=discord.ButtonStyle.secondary,
             custom_id=f"daily:sub:{role_id}",
         ))
         self.role_id = role_id
@@ -59,7 +60,7 @@ class WhatCountsButton(
 ):
     def __init__(self, prompt_id: str) -> None:
         super().__init__(discord.ui.Button(
-            label="What counts", emoji="📋", style=discord.ButtonStyle.secondary,
+            label=WHAT_COUNTS_LABEL, emoji="📋", style=discord.ButtonStyle.secondary,
             custom_id=f"daily:counts:{prompt_id}",
         ))
         self.prompt_id = prompt_id
