@@ -89,8 +89,8 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         return f"You need the **{names}** permission to use this command.", None
     if isinstance(error, app_commands.BotMissingPermissions):
         names = ", ".join(permission_label(p) for p in error.missing_permissions)
-        return (f"I am missing the **{names}** permission here. Ask an admin to grant it, "
-                "or run `/doctor` to see every fix."), None
+        return (f"I am missing the **{names}** permission here. Ask someone with Manage "
+                "Server to grant it (their `/doctor` shows every fix)."), None
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s.", None
     if isinstance(error, app_commands.NoPrivateMessage):
