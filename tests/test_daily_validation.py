@@ -82,6 +82,7 @@ def test_a_normal_role_below_the_bot_works() -> None:
 
 
 @pytest.mark.parametrize(("role", "me", "says"), [
+    (None, BOT, "I can't find that role in this server"),
     (RoleView(9, "@everyone", 0, is_default=True), BOT, "@everyone can't be the ping role"),
     (RoleView(1, "Nitro Booster", 2, managed=True), BOT, "belongs to a bot or integration"),
     (RoleView(1, "daily-ping", 2), BotRoleView("Bar Raiser", 5, manage_roles=False),
@@ -91,7 +92,9 @@ def test_a_normal_role_below_the_bot_works() -> None:
      "Roles → drag @Bar Raiser above @daily-ping"),
     (RoleView(1, "daily-ping", 2, mentionable=False), BOT, "can't be mentioned"),
 ])
-def test_each_ping_role_problem_names_its_fix(role: RoleView, me: BotRoleView, says: str) -> None:
+def test_each_ping_role_problem_names_its_fix(
+    role: RoleView | None, me: BotRoleView, says: str
+) -> None:
     problems = ping_role_problems(role, me)
     assert len(problems) == 1 and says in problems[0], problems
 

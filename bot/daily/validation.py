@@ -38,13 +38,17 @@ class BotRoleView:
     mention_everyone: bool = False
 
 
-def ping_role_problems(role: RoleView, me: BotRoleView) -> list[str]:
+def ping_role_problems(role: RoleView | None, me: BotRoleView) -> list[str]:
     """Everything that stops the Subscribe button or the ping working, each with its fix.
 
     Discord lets a bot give a role only with Manage Roles and only when the bot's
     highest role is above it; a role that no one may mention pings no one.
-    Used by ``/daily setup`` (refuses) and ``/doctor`` (reports).
+    Used by ``/daily setup`` (refuses) and ``/doctor`` (reports). ``None`` is a role
+    this server no longer has.
     """
+    if role is None:
+        return ["I can't find that role in this server (was it deleted?): pick an existing "
+                "role, or create one such as `daily-ping`."]
     if role.is_default:
         return ["@everyone can't be the ping role: create a role such as `daily-ping` "
                 "(Server Settings → Roles → Create Role) and name that one."]

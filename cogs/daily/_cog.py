@@ -233,9 +233,8 @@ class DailyCog(commands.Cog):
 
 def _check_ping_role(guild: discord.Guild, role: discord.Role) -> None:
     """Refuse a ping role that doesn't exist here, or that I couldn't give or mention."""
-    if guild.get_role(role.id) is None:
-        raise BotError("I can't find that role in this server: pick one from the list.")
-    problems = ping_role_problems(role_view(role), bot_role_view(guild))
+    known = guild.get_role(role.id)
+    problems = ping_role_problems(role_view(known) if known else None, bot_role_view(guild))
     if problems:
         raise BotError(" ".join(problems) + " Then run `/daily setup` again.")
 
