@@ -57,6 +57,11 @@ async def test_subscribe_unsubscribe_and_the_ping_reaches_only_the_role(
         counts = standin.click(member, int(post["id"]), ids["What counts"])
         counts_reply = await counts.wait_message()
 
+        # The bot's role sinks below the ping role: Discord refuses, the member hears why.
+        standin.set_role_position(guild.id, guild.bot_role_id, 0)
+        blocked = standin.click(member, int(post["id"]), ids["Subscribe / Unsubscribe"])
+        blocked_reply = await blocked.wait_message()
+
     # The post mentions the role, and its allowed mentions list that role only.
     assert post["content"] == f"<@&{ping}>"
     assert post["mention_roles"] == [str(ping)]
@@ -72,7 +77,10 @@ async def test_subscribe_unsubscribe_and_the_ping_reaches_only_the_role(
     assert subscribe.ephemeral and "Subscribed" in subscribed["content"]
     assert unsubscribe.ephemeral and "Unsubscribed" in unsubscribed["content"]
     role_calls = [r for r in standin.requests() if "/roles/" in r.path]
-    assert [(r.method, r.status) for r in role_calls] == [("PUT", 204), ("DELETE", 204)]
+    assert [(r.method, r.status) for r in role_calls] == [("PUT", 204), ("DELETE", 204),
+                                                          ("PUT", 403)]
+    assert blocked.ephemeral and "I'm not allowed to give @daily-ping" in blocked_reply["content"]
+    assert ping not in standin.member_roles(guild.id, member)
     # What counts: the definitions, privately, not in the public post.
     assert counts.ephemeral and counts_reply["embeds"][0]["title"].startswith("What counts")
     assert len(text_of(post)) < 1300

@@ -307,3 +307,25 @@ async def test_thread_sends_need_send_messages_in_threads_from_the_parent(
     with pytest.raises(discord.Forbidden) as raised:
         await thread.send("but not its threads")
     assert raised.value.code == 50013
+
+
+async def test_member_roles_follow_discords_permission_and_hierarchy_rules(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    ada = guild.add_member("ada")
+    low = guild.add_role("low", position=0)  # below the bot's role
+    high = guild.add_role("high")  # on top, above the bot's role
+    http = client.http
+    with pytest.raises(discord.Forbidden):  # no Manage Roles yet
+        await http.add_role(guild.id, ada, low)
+    standin.set_role_permissions(guild.id, guild.bot_role_id, perms.BOT_DEFAULT | perms.MANAGE_ROLES)
+    await http.add_role(guild.id, ada, low)
+    assert low in standin.member_roles(guild.id, ada)
+    with pytest.raises(discord.Forbidden):  # at or above the bot's highest role
+        await http.add_role(guild.id, ada, high)
+    with pytest.raises(discord.NotFound):  # @everyone is not a role one gives
+        await http.add_role(guild.id, ada, guild.id)
+    await http.remove_role(guild.id, ada, low)
+    assert low not in standin.member_roles(guild.id, ada)
+    assert [(r.method, r.status) for r in standin.requests() if "/roles/" in r.path] == [
+        ("PUT", 403), ("PUT", 204), ("PUT", 403), ("PUT", 404), ("DELETE", 204)]
