@@ -45,7 +45,9 @@ class ZoneData:
     abbreviations: dict[str, tuple[ZoneOption, ...]]  # upper-case abbreviation → meanings
     cities: dict[str, ZoneOption]  # folded city name (any spelling) → its biggest city
     city_options: tuple[ZoneOption, ...]  # one per city, by population
-    spellings: dict[ZoneOption, tuple[str, ...]]  # a city's other names, as typed (Bangalore)
+    # Folded once at load so autocomplete does no Unicode work per keystroke:
+    city_index: tuple[tuple[ZoneOption, str, tuple[str, ...]], ...]  # (city, name, spellings)
+    zone_index: tuple[tuple[str, str, str], ...]  # (zone, folded name, folded last part)
 
 
 def fold(text: str) -> str:
@@ -64,26 +66,30 @@ def load_zone_data(directory: Path = DEFAULT_DIRECTORY) -> ZoneData:
     }
     cities: dict[str, ZoneOption] = {}
     options = []
-    spellings: dict[ZoneOption, tuple[str, ...]] = {}
+    index = []
     for line in (directory / "cities.tsv").read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
         population, name, country, zone, alternates = line.split("\t")
         option = ZoneOption(f"{name}, {country}", zone, int(population))
         options.append(option)
-        spellings[option] = tuple(filter(None, alternates.split("|")))
-        for spelling in (name, *spellings[option]):
-            cities.setdefault(fold(spelling), option)  # rows are by population: biggest wins
+        spellings = tuple(fold(a) for a in alternates.split("|") if a)
+        index.append((option, fold(name), spellings))
+        for spelling in (fold(name), *spellings):
+            cities.setdefault(spelling, option)  # rows are by population: biggest wins
     named = {o.zone for o in options} | {o.zone for m in abbreviations.values() for o in m}
     unknown = sorted(named - available)
     if unknown:
         raise ValueError(f"time-zone data names zones tzdata lacks: {unknown}")
+    zones = {fold(name): name for name in available if "/" in name or name == "UTC"}
     return ZoneData(
-        zones={fold(name): name for name in available if "/" in name or name == "UTC"},
+        zones=zones,
         abbreviations=abbreviations,
         cities=cities,
         city_options=tuple(options),
-        spellings=spellings,
+        city_index=tuple(index),
+        zone_index=tuple((zone, folded, fold(zone.rsplit("/", 1)[-1]))
+                         for folded, zone in sorted(zones.items())),
     )
 
 
@@ -144,10 +150,10 @@ def zone_choices(query: str, limit: int = 25, data: ZoneData | None = None) -> l
     scored: list[tuple[int, int, ZoneOption]] = []
     for order, option in enumerate(data.abbreviations.get(query.strip().upper(), ())):
         scored.append((0, order, ZoneOption(f"{option.label} → {option.zone}", option.zone)))
-    for city in data.city_options:
-        scored += _city_match(folded, city, data.spellings.get(city, ()))
-    for folded_name, zone in data.zones.items():
-        score = _score(folded, folded_name, fold(zone.rsplit("/", 1)[-1]))
+    for city, name, spellings in data.city_index:
+        scored += _city_match(folded, city, name, spellings)
+    for zone, folded_name, last_part in data.zone_index:
+        score = _score(folded, folded_name, last_part)
         if score is not None:
             scored.append((score, 0, ZoneOption(zone, zone)))
     scored.sort(key=lambda item: (item[0], item[1], item[2].label))
@@ -158,15 +164,14 @@ def zone_choices(query: str, limit: int = 25, data: ZoneData | None = None) -> l
 
 
 def _city_match(
-    query: str, city: ZoneOption, spellings: tuple[str, ...]
+    query: str, city: ZoneOption, name: str, spellings: tuple[str, ...]
 ) -> list[tuple[int, int, ZoneOption]]:
     """A city by its own name, else by another spelling (one rank lower): "bang" → Bengaluru."""
-    name = city.label.rsplit(", ", 1)[0]
-    score = _score(query, fold(name))
+    score = _score(query, name)
     if score is not None:
         return [(score, -city.rank, ZoneOption(f"{city.label} → {city.zone}", city.zone))]
     for spelling in spellings:
-        score = _score(query, fold(spelling))
+        score = _score(query, spelling)
         if score is not None and score <= 2:
             return [(score + 1, -city.rank, ZoneOption(f"{city.label} → {city.zone}", city.zone))]
     return []
