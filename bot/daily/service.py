@@ -83,11 +83,13 @@ class DailyService:
         time_text: str,
         zone_text: str,
         start_text: str | None = None,
+        ping_role_id: int | None = None,
     ) -> Schedule:
         """Create or update the schedule in place.
 
         Without ``start_text`` a new schedule starts today and an existing one keeps
-        its start date, so re-running setup to change the time does not reset the cohort.
+        its start date, so re-running setup to change the time does not reset the cohort;
+        likewise without ``ping_role_id`` the ping role stays as it was.
         """
         post_time, timezone = parse_time(time_text), parse_zone(zone_text)
         existing = await self._repo.schedule(guild_id)
@@ -98,6 +100,8 @@ class DailyService:
             start = existing.start_date if existing else today
         schedule = Schedule(guild_id, channel_id, post_time, timezone, start)
         await self._repo.save_schedule(schedule, self._clock.now())
+        if ping_role_id is not None:
+            await self._repo.set_ping_role(guild_id, ping_role_id, self._clock.now())
         return await self.require(guild_id)
 
     async def set_ping_role(self, guild_id: int, role_id: int | None) -> Schedule:

@@ -128,9 +128,10 @@ class DailyCog(commands.Cog):
         require_intent_for_auto_review(auto_review, self.bot.settings.message_content_intent)
         if ping_role is not None:
             _check_ping_role(guild, ping_role)
-        schedule = await self.service.configure(guild.id, channel.id, time, timezone, start_date)
-        if ping_role is not None:
-            schedule = await self.service.set_ping_role(guild.id, ping_role.id)
+        schedule = await self.service.configure(
+            guild.id, channel.id, time, timezone, start_date,
+            ping_role_id=ping_role.id if ping_role else None,
+        )
         if auto_review is not None:
             await GuildRepository(self.bot.database).set_auto_review(
                 guild.id, auto_review, self.bot.clock.now()
