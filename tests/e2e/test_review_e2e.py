@@ -146,23 +146,32 @@ async def test_auto_review_reviews_the_first_answer_privately(tmp_path: Path):
                 what="the review button under the answer",
             )
             second = standin.post_message(thread, member, LONG_ANSWER)  # not the first: ignored
-            rows = await stored(bot, 1)
+            # cy replies to bo's answer at length: discussion, not cy's own answer ...
+            reply = standin.post_message(thread, other, LONG_ANSWER, reply_to=int(answer["id"]))
+            # ... and then answers for real, which is reviewed (and orders the checks above).
+            own = standin.post_message(thread, other, LONG_ANSWER.replace("six", "seven"))
+            await standin.wait_until(
+                lambda: any(str((m.get("message_reference") or {}).get("message_id")) == own["id"]
+                            for m in standin.channel_messages(thread)),
+                what="cy's own answer reviewed",
+            )
+            rows = await stored(bot, 2)
             [ready] = [m for m in standin.channel_messages(thread)
-                       if m["author"]["id"] != str(member) and m.get("message_reference")]
+                       if m["author"]["id"] == str(standin.bot_user_id)
+                       and str((m.get("message_reference") or {}).get("message_id")) == answer["id"]]
             custom_id = ready["components"][0]["components"][0]["custom_id"]
             stranger = standin.click(other, int(ready["id"]), custom_id)
             refused = await stranger.wait_message()
             mine = standin.click(member, int(ready["id"]), custom_id)
             card = await mine.wait_message()
             answers = await bot.database.fetchall("SELECT user_id, message_id FROM daily_answers")
-        assert [dict(r) for r in answers] == [{"user_id": member, "message_id": int(answer["id"])}]
-        assert rows == [{"user_id": member, "source": "auto", "phase": None,
-                         "score": rows[0]["score"]}]
+        assert [dict(r) for r in answers] == [{"user_id": member, "message_id": int(answer["id"])},
+                                              {"user_id": other, "message_id": int(own["id"])}]
+        assert [(r["user_id"], r["source"]) for r in rows] == [(member, "auto"), (other, "auto")]
         # 📝 is auto-review's mark; ✅ (progress counting any first message) is not ours
         reacted = [r for r in standin.requests("PUT") if "/reactions/📝" in r.path]
-        assert len(reacted) == 1
-        assert answer["id"] in reacted[0].path and chat["id"] not in reacted[0].path
-        assert second["id"] not in reacted[0].path
+        assert [r.path.split("/")[4] for r in reacted] == [answer["id"], own["id"]]
+        assert {chat["id"], second["id"], reply["id"]}.isdisjoint(r.path for r in reacted)
         public = " ".join(str(m) for m in standin.channel_messages(thread))
         assert "Checklist" not in public and "items met" not in public  # no public card
         assert "Only the answer's author" in refused["content"] and stranger.ephemeral
