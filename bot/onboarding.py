@@ -21,6 +21,7 @@ from bot.permissions import ALL_NEEDS, Need, fix_hint
 HELP_GROUPS: tuple[str, ...] = (
     "Study daily", "Practise a mock", "Get feedback", "Track progress", "Admin",
 )
+ADMIN_GROUP = "Admin"  # exactly the commands Discord hides below Manage Server
 MOCK_LIMIT_RANGE = range(1, 51)
 ADMINISTRATOR_BIT = 1 << 3
 
@@ -97,6 +98,11 @@ def help_problems(commands: Iterable[CommandSpec], entries: Mapping[str, HelpEnt
             problems.append(f"{command.name}: group {entry.group!r} is not one of {HELP_GROUPS}")
         if not entry.example.strip():
             problems.append(f"{command.name}: no example in help.yaml")
+        if (entry.group == ADMIN_GROUP) != bool(command.required_permissions):
+            problems.append(
+                f"{command.name}: listed under {entry.group!r} but "
+                + ("every member sees it (add default_permissions)"
+                   if entry.group == ADMIN_GROUP else "only admins see it (move it to Admin)"))
         problems += [f"/{command.name} option {o.name} has no description"
                      for o in command.options if not o.description.strip()]
     problems += [f"help.yaml describes {name!r}, which is not a registered command"

@@ -21,7 +21,7 @@ from bot.onboarding import (
 from bot.permissions import ALL_NEEDS, CREATE_PUBLIC_THREADS, EMBED_LINKS, SEND_MESSAGES
 
 SETUP = CommandSpec("daily setup", "Schedule the daily prompt",
-                    (OptionSpec("channel", "Where to post", True),))
+                    (OptionSpec("channel", "Where to post", True),), required_permissions=1 << 5)
 MENU = CommandSpec("Check against checklist", "", context_menu=True)
 ENTRIES = {
     "daily setup": HelpEntry("Admin", "/daily setup channel:#design time:07:30 timezone:UTC"),
@@ -41,6 +41,10 @@ def test_help_in_step_with_commands():
         ([SETUP], ENTRIES, "describes 'Check against checklist', which is not a registered command"),
         ([SETUP], {"daily setup": HelpEntry("Misc", "x")}, "group 'Misc' is not one of"),
         ([SETUP], {"daily setup": HelpEntry("Admin", " ")}, "daily setup: no example"),
+        ([CommandSpec("daily setup", "d")], {"daily setup": ENTRIES["daily setup"]},
+         "listed under 'Admin' but every member sees it"),
+        ([SETUP], {"daily setup": HelpEntry("Study daily", "/x")},
+         "only admins see it (move it to Admin)"),
         ([CommandSpec("x", "d", (OptionSpec("o", "", False),))], {"x": HelpEntry("Admin", "/x")},
          "/x option o has no description"),
     ],
