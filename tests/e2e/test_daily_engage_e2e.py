@@ -95,6 +95,8 @@ async def test_a_bad_ping_role_or_channel_gets_a_clear_reply(standin, bot_env, r
             "channel": channel, "time": "09:00", "timezone": "UTC", "ping_role": ping})
         everyone = await reply_to(standin, admin, general, "daily setup", {
             "channel": channel, "time": "09:00", "timezone": "UTC", "ping_role": guild.id})
+        no_intent = await reply_to(standin, admin, general, "daily setup", {
+            "channel": channel, "time": "09:00", "timezone": "UTC", "auto_review": True})
         standin.set_role_position(guild.id, guild.bot_role_id, 50)
         standin.set_role_permissions(guild.id, guild.bot_role_id, perms.BOT_DEFAULT)
         no_manage = await reply_to(standin, admin, general, "daily setup", {
@@ -111,10 +113,11 @@ async def test_a_bad_ping_role_or_channel_gets_a_clear_reply(standin, bot_env, r
     assert "drag @Bar Raiser above @daily-ping" in text_of(above)
     assert "@everyone can't be the ping role" in text_of(everyone)
     assert "I need **Manage Roles**" in text_of(no_manage)
+    assert "Auto-review needs the Message Content intent" in text_of(no_intent)
     assert schedule_saved["n"] == 0  # refused before anything was saved
     assert 0 in channel_option["channel_types"] and 2 not in channel_option["channel_types"]
     assert not any("Traceback" in text_of(m) or "ref " in text_of(m)
-                   for m in (above, everyone, no_manage))
+                   for m in (above, everyone, no_manage, no_intent))
 
 
 @pytest.mark.parametrize(("typed", "zone"), [
