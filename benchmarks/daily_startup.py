@@ -21,7 +21,7 @@ from bot.content import load_content
 from bot.daily.jobs import DailyJobs
 from bot.daily.models import Schedule
 from bot.daily.service import DailyService
-from bot.daily.validation import COMMON_ZONES
+from bot.daily.zones import COMMON_ZONES
 from bot.render import RenderedMessage, Renderer
 from storage.daily import DailyRepository
 from storage.db import Database
@@ -42,7 +42,7 @@ class StartupTiming:
 class _NoPoster:
     """Nothing is due in the benchmark, so nothing may be sent."""
 
-    async def send_message(self, channel_id: int, message: RenderedMessage) -> int:
+    async def send_message(self, channel_id: int, message: RenderedMessage, extras: object = None) -> int:
         raise AssertionError("the benchmark must not post")
 
     async def find_message(self, channel_id: int, marker: str) -> int | None:

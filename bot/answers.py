@@ -18,7 +18,8 @@ import unicodedata
 MIN_WORDS = 40  # shorter than this is chat, not a design answer
 WEAK_EVIDENCE_WORDS = 6  # a met item quoted from a sentence this short was a bare mention
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_WORD = re.compile(r"[^\W_][\w'’.%$-]*")
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _SPACE = re.compile(r"\s+")
 
 
@@ -27,13 +28,21 @@ def word_count(text: str) -> int:
 
 
 def is_question(text: str) -> bool:
-    """A message that ends by asking something ("what about caching?") asks, not answers."""
-    return text.rstrip().rstrip(")]*_~").endswith("?")
+    """Most of the message asks rather than answers: half or more of its sentences end in "?".
+
+    A long answer that ends by asking the group something is still an answer; a
+    message that is mostly questions is someone asking for help or probing another.
+    """
+    ends = _SENTENCE_END.findall(text.strip())
+    if not ends:
+        return False
+    return sum("?" in end for end in ends) * 2 >= len(ends)
 
 
 def is_substantive(text: str, replies_to_other_member: bool = False) -> bool:
-    """The auto-review rule for a real answer: at least ``MIN_WORDS`` words, not a
-    reply to another member's message, and not a question."""
+    """A real answer to the prompt: at least ``MIN_WORDS`` words, not a reply to another
+    member's message, and not a question. Everything else in a daily thread is
+    conversation: it is neither reviewed, nor counted as a day answered, nor worth points."""
     return (
         not replies_to_other_member
         and word_count(text) >= MIN_WORDS

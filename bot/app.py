@@ -35,6 +35,7 @@ from bot.metrics import Metrics
 from bot.outbox.model import OutboxRow, PostError
 from bot.outbox.sender import DiscordSender, SchedulerWaker
 from bot.outbox.service import Outbox
+from bot.permissions import permission_label
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.scheduling import Scheduling
 from bot.sharding import Ownership
@@ -106,12 +107,12 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, BotError):
         return error.user_message, None
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        names = ", ".join(permission_label(p) for p in error.missing_permissions)
         return f"You need the **{names}** permission to use this command.", None
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return (f"I am missing the **{names}** permission here. Ask an admin to grant it, "
-                "or run `/doctor` to see every fix."), None
+        names = ", ".join(permission_label(p) for p in error.missing_permissions)
+        return (f"I am missing the **{names}** permission here. Ask someone with Manage "
+                "Server to grant it (their `/doctor` shows every fix)."), None
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s.", None
     if isinstance(error, app_commands.NoPrivateMessage):

@@ -7,6 +7,7 @@ sends the same way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -52,6 +53,15 @@ async def send(
         await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+
+async def run_component(interaction: discord.Interaction, work: Awaitable[None]) -> None:
+    """Run a button's handler; components are outside the command tree, so hand their
+    errors to its one boundary (a ``BotError`` becomes an ephemeral reply, the rest a ref)."""
+    try:
+        await work
+    except Exception as error:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined, arg-type]
 
 
 def require_guild(interaction: discord.Interaction) -> discord.Guild:

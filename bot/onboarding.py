@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.errors import BotError
 from bot.outbox.model import OutboxRow, State
 from bot.permissions import ALL_NEEDS, Need, fix_hint
@@ -21,7 +22,9 @@ from bot.permissions import ALL_NEEDS, Need, fix_hint
 HELP_GROUPS: tuple[str, ...] = (
     "Study daily", "Practise a mock", "Get feedback", "Track progress", "Admin",
 )
+ADMIN_GROUP = "Admin"  # exactly the commands Discord hides below Manage Server
 MOCK_LIMIT_RANGE = range(1, 51)
+ADMINISTRATOR_BIT = 1 << 3
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,20 @@ class CommandSpec:
     description: str
     options: tuple[OptionSpec, ...] = ()
     context_menu: bool = False
+    # The top-level command's default_member_permissions as an int; None = everyone.
+    required_permissions: int | None = None
+
+    def usable_with(self, permissions: int) -> bool:
+        """Whether a member holding ``permissions`` (Discord's bit field) sees this command.
+
+        Mirrors how Discord applies ``default_member_permissions``: every required bit,
+        or Administrator, which implies all of them.
+        """
+        if not self.required_permissions:
+            return True
+        return bool(permissions & ADMINISTRATOR_BIT) or (
+            permissions & self.required_permissions == self.required_permissions
+        )
 
     @property
     def mention(self) -> str:
@@ -82,11 +99,23 @@ def help_problems(commands: Iterable[CommandSpec], entries: Mapping[str, HelpEnt
             problems.append(f"{command.name}: group {entry.group!r} is not one of {HELP_GROUPS}")
         if not entry.example.strip():
             problems.append(f"{command.name}: no example in help.yaml")
+        if (entry.group == ADMIN_GROUP) != bool(command.required_permissions):
+            problems.append(
+                f"{command.name}: listed under {entry.group!r} but "
+                + ("every member sees it (add default_permissions)"
+                   if entry.group == ADMIN_GROUP else "only admins see it (move it to Admin)"))
         problems += [f"/{command.name} option {o.name} has no description"
                      for o in command.options if not o.description.strip()]
     problems += [f"help.yaml describes {name!r}, which is not a registered command"
                  for name in entries if name not in names]
     return problems
+
+
+def usable_commands(commands: Iterable[CommandSpec], permissions: int | None) -> list[CommandSpec]:
+    """The commands a member can use; ``permissions`` None means "unknown": show them all."""
+    if permissions is None:
+        return list(commands)
+    return [command for command in commands if command.usable_with(permissions)]
 
 
 def help_overview(
@@ -108,7 +137,8 @@ def find_command(
     for command in commands:
         if command.name.lower() == wanted and command.name in entries:
             return HelpItem(command, entries[command.name])
-    raise BotError(f"There is no command called `{name[:50]}`. Run `/help` to see them all.")
+    raise BotError(f"There is no command called `{name[:50]}` that you can use here. "
+                   "Run `/help` to see yours.")
 
 
 # -- welcome --------------------------------------------------------------------------
@@ -146,9 +176,12 @@ def choose_welcome_channel(
 
 @dataclass(frozen=True)
 class DoctorLine:
+    """One line of /doctor: ✅ ok, ❌ a problem with its fix, or ℹ️ ``info`` (nothing to fix)."""
+
     ok: bool
     text: str
     fix: str | None = None
+    info: bool = False
 
 
 def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
@@ -176,16 +209,56 @@ def outbox_line(row: OutboxRow) -> DoctorLine:
                       "nothing to do if Discord is having trouble; it is retried with backoff")
 
 
-def intent_line(message_content_enabled: bool) -> DoctorLine:
+INTENT_FIX = (
+    "Developer Portal → Bot → enable Message Content Intent, then set "
+    "MESSAGE_CONTENT_INTENT=true and restart the bot"
+)
+
+
+def intent_line(message_content_enabled: bool, auto_review: bool = True) -> DoctorLine:
+    """A problem only when this server switched auto-review on; otherwise informational."""
     if message_content_enabled:
         return DoctorLine(True, "Message Content intent: on (auto-review and chat transcripts work)")
+    if not auto_review:
+        return DoctorLine(
+            True,
+            "Message Content intent: off. Auto-review is off here, so nothing needs it "
+            "(/check, the context menu and /mock answer work without it)",
+            INTENT_FIX,
+            info=True,
+        )
     return DoctorLine(
         False,
-        "Message Content intent: off, so auto-review of thread answers and mock transcripts "
-        "from chat are disabled (/check, the context menu and /mock answer still work)",
-        "Developer Portal → Bot → enable Message Content Intent, then set "
-        "MESSAGE_CONTENT_INTENT=true and restart the bot",
+        "Message Content intent: off, but auto-review is on: answers in daily threads "
+        "are not reviewed (/check, the context menu and /mock answer still work)",
+        INTENT_FIX,
     )
+
+
+def require_intent_for_auto_review(enabling: bool | None, message_content_enabled: bool) -> None:
+    """Refuse to switch auto-review on when the bot cannot read thread messages.
+
+    Without the intent Discord delivers thread messages with empty content, so
+    auto-review would silently do nothing; the organiser hears the fix instead.
+    """
+    if enabling and not message_content_enabled:
+        raise BotError(
+            "Auto-review needs the Message Content intent, which is off for this bot, so "
+            f"it would never see an answer. Fix: {INTENT_FIX}; then switch auto-review on."
+        )
+
+
+def ping_role_lines(role: RoleView | None, me: BotRoleView) -> list[DoctorLine]:
+    """The daily ping role: ✅ when I can give and mention it, else one ❌ per problem."""
+    if role is None:
+        return [DoctorLine(False, "Daily ping: the ping role was deleted, so posts ping no one",
+                           "/daily setup ping_role:@a-role, or /daily unping")]
+    problems = ping_role_problems(role, me)
+    if not problems:
+        return [DoctorLine(True, f"Daily ping: @{role.name}; I can give it with the 🔔 button")]
+    return [DoctorLine(False, f"Daily ping: {problem.split(': ', 1)[0]}",
+                       problem.split(": ", 1)[1] if ": " in problem else None)
+            for problem in problems]
 
 
 def parse_mock_limit(raw: int | None) -> int | None:

@@ -22,12 +22,16 @@ class Need:
 
 VIEW_CHANNEL = Need("view_channel", "View Channel", 1 << 10, "see the channels it posts in")
 SEND_MESSAGES = Need("send_messages", "Send Messages", 1 << 11, "post daily prompts and lobbies")
-EMBED_LINKS = Need("embed_links", "Embed Links", 1 << 14, "prompts, reviews and scorecards are embeds")
-ATTACH_FILES = Need("attach_files", "Attach Files", 1 << 15, "progress charts and mock exports")
+EMBED_LINKS = Need("embed_links", "Embed Links", 1 << 14, "post prompts, reviews and scorecards as embeds")
+ATTACH_FILES = Need("attach_files", "Attach Files", 1 << 15, "attach progress charts and mock exports")
 READ_HISTORY = Need(
     "read_message_history", "Read Message History", 1 << 16, "find its own posts after a restart"
 )
-ADD_REACTIONS = Need("add_reactions", "Add Reactions", 1 << 6, "acknowledge answers in threads")
+ADD_REACTIONS = Need("add_reactions", "Add Reactions", 1 << 6, "mark reviewed answers in threads with 📝")
+MANAGE_ROLES = Need(
+    "manage_roles", "Manage Roles", 1 << 28,
+    "give and take the daily ping role when members press Subscribe",
+)
 MANAGE_THREADS = Need(
     "manage_threads", "Manage Threads", 1 << 34, "archive finished mock-interview threads"
 )
@@ -51,6 +55,19 @@ DAILY_CHANNEL_NEEDS: tuple[Need, ...] = (
 )
 MOCK_CHANNEL_NEEDS: tuple[Need, ...] = (*DAILY_CHANNEL_NEEDS, MANAGE_THREADS, ATTACH_FILES)
 WELCOME_NEEDS: tuple[Need, ...] = (VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS)
+# Guild-wide, and only when /daily setup names a ping role; not in the invite by default.
+PING_ROLE_NEEDS: tuple[Need, ...] = (MANAGE_ROLES,)
+
+#: Discord's name for a permission flag where its settings screen differs from the flag
+#: (``manage_guild`` is "Manage Server"), so no message says "Manage Guild".
+_UI_NAMES = {"manage_guild": "Manage Server", "manage_roles": "Manage Roles",
+             "manage_channels": "Manage Channels", "manage_messages": "Manage Messages"}
+
+
+def permission_label(flag: str) -> str:
+    """What Discord's UI calls the permission named by a ``discord.Permissions`` flag."""
+    known = {need.flag: need.label for need in ALL_NEEDS}
+    return _UI_NAMES.get(flag) or known.get(flag) or flag.replace("_", " ").title()
 
 
 def missing_permissions(permissions: object, needs: Iterable[Need]) -> list[Need]:

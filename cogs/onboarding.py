@@ -26,9 +26,13 @@ from bot.onboarding import (
     load_help_entries,
     outbox_line,
     parse_mock_limit,
+    ping_role_lines,
+    require_intent_for_auto_review,
+    usable_commands,
 )
 from bot.outbox.model import Envelope, message_to_json
-from bot.permissions import ALL_NEEDS, missing_permissions
+from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, missing_permissions
+from cogs.daily._roles import bot_role_view, role_view
 from storage.daily import DailyRepository
 from storage.db import discover_migrations, to_db
 from storage.guilds import GuildRepository
@@ -45,19 +49,34 @@ def channel_view(channel: discord.abc.GuildChannel, me: discord.Member) -> Chann
                        tuple(missing_permissions(perms, ALL_NEEDS)))
 
 
+def _required(command: app_commands.Command | app_commands.ContextMenu) -> int | None:
+    """default_member_permissions as Discord applies it: set on the top-level command."""
+    root = command.root_parent if isinstance(command, app_commands.Command) else None
+    permissions = (root or command).default_permissions
+    return permissions.value if permissions is not None else None
+
+
 def command_specs(tree: app_commands.CommandTree) -> list[CommandSpec]:
     """Every registered slash command (subcommands by qualified name) and message menu."""
     specs = [
         CommandSpec(
             cmd.qualified_name, cmd.description,
             tuple(OptionSpec(p.display_name, p.description, p.required) for p in cmd.parameters),
+            required_permissions=_required(cmd),
         )
         for cmd in tree.walk_commands()
         if isinstance(cmd, app_commands.Command)
     ]
-    specs += [CommandSpec(menu.name, "", context_menu=True)
+    specs += [CommandSpec(menu.name, "", context_menu=True, required_permissions=_required(menu))
               for menu in tree.get_commands(type=discord.AppCommandType.message)]
     return specs
+
+
+def member_permissions(interaction: discord.Interaction[BarRaiser]) -> int:
+    """The member's server-wide permissions (what default_member_permissions is checked
+    against); 0 in DMs, where admin commands don't exist."""
+    user = interaction.user
+    return user.guild_permissions.value if isinstance(user, discord.Member) else 0
 
 
 class Onboarding(commands.Cog):
@@ -71,7 +90,7 @@ class Onboarding(commands.Cog):
     @app_commands.command(name="help", description="What Bar Raiser can do, or how one command works")
     @app_commands.describe(command="A command to explain in detail, e.g. daily setup")
     async def help(self, interaction: discord.Interaction[BarRaiser], command: str | None = None) -> None:
-        specs = command_specs(self.bot.tree)
+        specs = usable_commands(command_specs(self.bot.tree), member_permissions(interaction))
         if command:
             item = find_command(command, specs, self.help_entries)
             message = self.bot.renderer.render("onboarding/help_command.md.j2", item=item)
@@ -84,7 +103,8 @@ class Onboarding(commands.Cog):
     async def help_autocomplete(
         self, interaction: discord.Interaction[BarRaiser], current: str
     ) -> list[app_commands.Choice[str]]:
-        names = sorted(spec.name for spec in command_specs(self.bot.tree))
+        specs = usable_commands(command_specs(self.bot.tree), member_permissions(interaction))
+        names = sorted(spec.name for spec in specs)
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
 
     # -- /doctor ----------------------------------------------------------------------
@@ -105,14 +125,18 @@ class Onboarding(commands.Cog):
             lines += channel_lines(channel_view(daily_channel, guild.me), "daily prompts")
         if isinstance(interaction.channel, discord.abc.GuildChannel) and interaction.channel != daily_channel:
             lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
-        lines.append(intent_line(self.bot.settings.message_content_intent))
+        settings = await GuildRepository(self.bot.database).settings(guild.id)
+        lines.append(intent_line(self.bot.settings.message_content_intent, settings.auto_review))
         last_post = await repo.last_post(guild.id) if schedule else None
-        lines.append(self._schedule_line(schedule, last_post, daily_channel))
+        lines.append(self._schedule_line(schedule, last_post, daily_channel, guild.me))
+        if schedule is not None and schedule.ping_role_id is not None:
+            role = guild.get_role(schedule.ping_role_id)
+            lines += ping_role_lines(role_view(role) if role else None, bot_role_view(guild))
         lines.append(await self._database_line())
         lines += await self._outbox_lines(guild.id)
         await send(interaction, self.bot.renderer.render("onboarding/doctor.md.j2", lines=lines))
 
-    def _schedule_line(self, schedule, last_post, channel) -> DoctorLine:
+    def _schedule_line(self, schedule, last_post, channel, me: discord.Member) -> DoctorLine:
         if schedule is None:
             return DoctorLine(False, "Daily prompts: not set up",
                               "/daily setup channel:#your-channel time:07:30 timezone:Europe/London")
@@ -123,6 +147,11 @@ class Onboarding(commands.Cog):
             since = schedule.attention_since.date().isoformat() if schedule.attention_since else "?"
             return DoctorLine(False, f"Daily prompts: {schedule.attention_detail} (since {since})",
                               "fix the permission above, then /daily now to post today's prompt")
+        missing = missing_permissions(channel.permissions_for(me), DAILY_CHANNEL_NEEDS)
+        if missing:
+            names = ", ".join(need.label for need in missing)
+            return DoctorLine(False, f"Daily prompts: I can't post in #{channel.name} "
+                              f"(missing {names})", "grant the permissions listed above")
         if schedule.paused:
             return DoctorLine(True, "Daily prompts: paused (/daily resume to continue)")
         upcoming = upcoming_post(schedule, last_post, self.bot.clock.now())
@@ -152,7 +181,7 @@ class Onboarding(commands.Cog):
 
     @app_commands.command(name="settings", description="Show or change this server's Bar Raiser settings")
     @app_commands.describe(
-        auto_review="Reply with a compact checklist review to answers in daily threads",
+        auto_review="Privately review each member's first answer of the day in daily threads",
         mock_max_sessions="How many mock interviews may run at once here (1-50, 0 = default)",
     )
     @app_commands.guild_only()
@@ -165,6 +194,7 @@ class Onboarding(commands.Cog):
         mock_max_sessions: app_commands.Range[int, 0, 50] | None = None,
     ) -> None:
         guild_id = require_guild(interaction).id
+        require_intent_for_auto_review(auto_review, self.bot.settings.message_content_intent)
         repo = GuildRepository(self.bot.database)
         now = self.bot.clock.now()
         changed = []

@@ -1,7 +1,9 @@
 """/check, the "Check against checklist" message command, and auto-review in daily threads.
 
 Thin by design: parse the interaction, call ``ReviewService``, render
-``review/card.md.j2`` or ``review/compact.md.j2``, send. Replies keep the bot's
+``review/card.md.j2``, send. Auto-review never posts a card in public: a member's
+first substantive answer of the day (``bot.daily.answers``) gets a 📝 reaction and a
+"See my review" button that shows the card to its author only. Replies keep the bot's
 default ``AllowedMentions.none()``, and quoted answer text goes through the
 ``user`` filter in the templates, so "@everyone" or "{{ 7*7 }}" in an answer
 is echoed literally and pings nobody.
@@ -10,14 +12,15 @@ is echoed literally and pings nobody.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.content import PHASE_IDS
-from bot.discord_io import rendered_to_kwargs, replies_to_other_member, send
+from bot.daily.answers import AnswerBook
+from bot.discord_io import rendered_to_kwargs, replies_to_other_member, run_component, send
 from bot.errors import BotError
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
@@ -80,6 +83,31 @@ class AnswerModal(discord.ui.Modal, title="Check an answer"):
         await interaction.client.tree.on_error(interaction, error)  # type: ignore[arg-type]
 
 
+class SeeReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:see:(?P<channel>\d+):(?P<message>\d+):(?P<user>\d+)",
+):
+    """Survives restarts: the custom_id names the answer and its author; the card is rebuilt."""
+
+    def __init__(self, channel_id: int, message_id: int, user_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="See my review", emoji="📝", style=discord.ButtonStyle.secondary,
+            custom_id=f"review:see:{channel_id}:{message_id}:{user_id}",
+        ))
+        self.channel_id, self.message_id, self.user_id = channel_id, message_id, user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> SeeReviewButton:
+        return cls(int(match["channel"]), int(match["message"]), int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        cog: Any = interaction.client.get_cog("ReviewCog")
+        await run_component(interaction, cog.show_auto_review(
+            interaction, self.channel_id, self.message_id, self.user_id))
+
+
 class ReviewCog(commands.Cog):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
@@ -99,10 +127,13 @@ class ReviewCog(commands.Cog):
             self.bot.clock,
             erasure=self.bot.erasure,
         )
+        self.answers = AnswerBook(DailyRepository(self.bot.database), self.bot.clock)
         self.bot.tree.add_command(self.menu)
+        self.bot.add_dynamic_items(SeeReviewButton)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self.bot.remove_dynamic_items(SeeReviewButton)
 
     @app_commands.command(name="check", description="Check a design answer against the checklist")
     async def check(self, interaction: discord.Interaction[BarRaiser]) -> None:
@@ -133,10 +164,17 @@ class ReviewCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Auto-review answers in daily-prompt threads when the guild turned it on."""
+        """A member's first substantive answer in a daily thread: record it and, with
+        auto-review on, react 📝 and offer the author a private review."""
         # The channel may be uncached (threads the bot opened over REST): whether it is a
-        # daily-prompt thread is the database's call, inside the service.
+        # daily-prompt thread is the database's call, inside the services.
         if message.author.bot or message.guild is None or not message.content:
+            return
+        answer = await self.answers.accept(
+            message.guild.id, message.channel.id, message.author.id, message.id,
+            message.content, replies_to_other_member=replies_to_other_member(message),
+        )
+        if answer is None:
             return
         origin = AnswerSource(message.author.id, message.guild.id, "auto", message.id)
         try:
@@ -145,10 +183,32 @@ class ReviewCog(commands.Cog):
             )
             if review is None:
                 return
-            reply = self.bot.renderer.render("review/compact.md.j2", review=review)
-            await message.reply(**rendered_to_kwargs(reply), mention_author=False)
+            await message.add_reaction("📝")
+            view = discord.ui.View(timeout=None)
+            view.add_item(SeeReviewButton(message.channel.id, message.id, message.author.id))
+            ready = self.bot.renderer.render("daily/review_ready.md.j2")
+            await message.reply(**rendered_to_kwargs(ready), view=view, mention_author=False,
+                                silent=True)
         except discord.HTTPException as error:
-            log.warning("auto-review reply in thread %s failed: %s", message.channel.id, error)
+            log.warning("auto-review in thread %s failed: %s", message.channel.id, error)
+
+    async def show_auto_review(
+        self, interaction: discord.Interaction[BarRaiser], channel_id: int, message_id: int,
+        user_id: int,
+    ) -> None:
+        """The card, to the answer's author only (ephemeral); anyone else is told so."""
+        if interaction.user.id != user_id:
+            raise BotError("Only the answer's author can open this review. For your own, "
+                           "right-click your answer → Apps → Check against checklist.")
+        channel = interaction.client.get_channel(channel_id) or await interaction.client.fetch_channel(
+            channel_id)
+        try:
+            answer = await channel.fetch_message(message_id)  # type: ignore[union-attr]
+        except discord.NotFound:
+            raise BotError("That answer was deleted, so there is nothing to review.") from None
+        review = await self.service.thread_review(channel_id, answer.content)
+        await self.send_card(interaction, review, source_label=f"Review of {answer.jump_url}")
+
 
 
 async def setup(bot: BarRaiser) -> None:

@@ -126,6 +126,8 @@ class Gateway:
         if event in _MESSAGE_EVENTS:
             needed = GUILD_MESSAGES if data.get("guild_id") else DIRECT_MESSAGES
             return bool(session.intents & needed)
+        if event.startswith("GUILD_MEMBER"):  # privileged on Discord
+            return bool(session.intents & GUILD_MEMBERS)
         if event.startswith(("GUILD_", "CHANNEL_", "THREAD_")):
             return bool(session.intents & GUILDS)
         return True

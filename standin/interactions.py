@@ -155,6 +155,12 @@ class OptionBuilder:
         choices = definition.get("choices")
         if choices and value not in [c["value"] for c in choices]:
             raise StandInUsageError(f"{value!r} is not a choice of option {definition['name']}")
+        if kind == CHANNEL and definition.get("channel_types") is not None:
+            channel_type = self.world.channel(int(value)).type
+            if channel_type not in definition["channel_types"]:
+                raise StandInUsageError(
+                    f"option {definition['name']} offers channel types "
+                    f"{definition['channel_types']}, not type {channel_type}")
         if kind in (USER, CHANNEL, ROLE, MENTIONABLE):
             self._resolve(kind, int(value))
             return str(value)

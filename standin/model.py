@@ -16,7 +16,7 @@ from standin.permissions import Overwrite
 if TYPE_CHECKING:
     from standin.world import World
 
-TEXT, DM, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 4, 11, 12
+TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 2, 4, 11, 12
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
 
@@ -42,11 +42,14 @@ class Role:
     name: str
     permissions: int
     position: int = 0
+    mentionable: bool = False
+    managed: bool = False
 
     def payload(self) -> dict[str, Any]:
         return {"id": str(self.id), "name": self.name, "permissions": str(self.permissions),
                 "position": self.position, "color": 0, "colors": {"primary_color": 0},
-                "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+                "hoist": False, "managed": self.managed, "mentionable": self.mentionable,
+                "flags": 0}
 
 
 @dataclass
@@ -90,6 +93,8 @@ class Channel:
                     parent_id=str(self.parent_id) if self.parent_id else None,
                     permission_overwrites=[o.to_payload() for o in self.overwrites],
                     topic=None, rate_limit_per_user=0)
+        if self.type == VOICE:
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         if self.is_thread:
             data.update(owner_id=str(self.owner_id), message_count=0, member_count=1,
                         total_message_sent=0, thread_metadata={
@@ -113,9 +118,12 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     bot_role_id: int = 0
 
-    def add_role(self, name: str, permissions: object = 0) -> int:
-        """Create a role; returns its id. Dispatches GUILD_ROLE_CREATE when the bot is in."""
-        role = Role(self.world.ids.next(), name, perms.as_int(permissions), len(self.roles))
+    def add_role(self, name: str, permissions: object = 0, *, mentionable: bool = False,
+                 position: int | None = None) -> int:
+        """Create a role (on top unless ``position``); returns its id. Dispatches
+        GUILD_ROLE_CREATE when the bot is in."""
+        role = Role(self.world.ids.next(), name, perms.as_int(permissions),
+                    len(self.roles) if position is None else position, mentionable)
         self.roles[role.id] = role
         self.world.dispatch_guild(self, "GUILD_ROLE_CREATE",
                                   {"guild_id": str(self.id), "role": role.payload()})
@@ -128,6 +136,10 @@ class Guild:
                          category_id: int | None = None) -> int:
         """Create a text channel; returns its id. Dispatches CHANNEL_CREATE when the bot is in."""
         return self._add_channel(TEXT, name, category_id, overwrites)
+
+    def add_voice_channel(self, name: str) -> int:
+        """A voice channel: slash-command channel options typed for text never offer it."""
+        return self._add_channel(VOICE, name, None, None)
 
     def _add_channel(self, kind: int, name: str, parent_id: int | None,
                      overwrites: list[Overwrite] | None) -> int:

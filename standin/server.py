@@ -22,6 +22,7 @@ from standin.model import Guild
 from standin.notify import Notifier
 from standin.permissions import Overwrite
 from standin.responses import Responses
+from standin.roles import MemberRoles
 from standin.router import Call, RecordedRequest, Router
 from standin.traffic import Fault, FaultPlan, RateLimiter
 from standin.world import World
@@ -44,7 +45,8 @@ class StandIn(MemberActions):
         self.commands = Commands(self.world)
         self.channels = Channels(self.world, "")
         self.responses = Responses(self.world, self.channels)
-        for part in (self.commands, self.channels, self.responses, self):
+        self.roles = MemberRoles(self.world)
+        for part in (self.commands, self.channels, self.responses, self.roles, self):
             part.install(self.router)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -167,9 +169,22 @@ class StandIn(MemberActions):
         role.permissions = perms.as_int(permissions)
         self.world.update_role(guild, role)
 
-    def post_message(self, channel_id: int, user_id: int, content: str) -> dict[str, Any]:
-        """A member sends a message (MESSAGE_CREATE, content blanked without the intent)."""
-        return self.world.post_as_member(channel_id, user_id, content)
+    def set_role_position(self, guild_id: int, role_id: int, position: int) -> None:
+        """Move a role in the hierarchy (higher is more powerful); dispatches GUILD_ROLE_UPDATE."""
+        guild = self.world.guilds[guild_id]
+        role = guild.roles[role_id]
+        role.position = position
+        self.world.update_role(guild, role)
+
+    def member_roles(self, guild_id: int, user_id: int) -> list[int]:
+        """The role ids a member holds now (what Discord shows in their profile)."""
+        return list(self.world.guilds[guild_id].members[user_id].role_ids)
+
+    def post_message(self, channel_id: int, user_id: int, content: str,
+                     reply_to: int | None = None) -> dict[str, Any]:
+        """A member sends a message (MESSAGE_CREATE, content blanked without the intent);
+        ``reply_to`` makes it a reply to that message."""
+        return self.world.post_as_member(channel_id, user_id, content, reply_to)
 
     def dm_channel(self, user_id: int) -> int:
         """The DM channel between the bot and a member (where a member runs DM commands)."""

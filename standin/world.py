@@ -219,11 +219,19 @@ class World:
                 event["guild_id"] = message["guild_id"]
             self.dispatch("MESSAGE_DELETE", event)
 
-    def post_as_member(self, channel_id: int, user_id: int, content: str) -> dict[str, Any]:
-        """A member types a message: stored and dispatched as MESSAGE_CREATE."""
+    def post_as_member(self, channel_id: int, user_id: int, content: str,
+                       reply_to: int | None = None) -> dict[str, Any]:
+        """A member types a message (a reply to ``reply_to`` if given): stored and
+        dispatched as MESSAGE_CREATE, with ``referenced_message`` as Discord sends it."""
         channel = self.channel(channel_id)
         guild = self.guild_of(channel)
-        message = self.build_message(channel, self.users[user_id], {"content": content})
+        body: dict[str, Any] = {"content": content}
+        if reply_to is not None:
+            body["message_reference"] = {"message_id": str(reply_to),
+                                         "channel_id": str(channel_id)}
+        message = self.build_message(channel, self.users[user_id], body)
+        if reply_to is not None:
+            message["referenced_message"] = self.message(reply_to)
         if guild is not None:
             member = self.require_member(guild, user_id)
             message["member"] = {k: v for k, v in member.payload().items() if k != "user"}

@@ -11,7 +11,7 @@ from storage.db import Database, from_db, to_db
 
 _SELECT_SCHEDULES = (
     "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
-    "paused_at_day, attention, attention_detail, attention_since FROM daily_schedules"
+    "paused_at_day, attention, attention_detail, attention_since, ping_role_id FROM daily_schedules"
 )
 _SELECT_POSTS = (
     "SELECT id, guild_id, epoch, cohort_day, local_date, kind, channel_id, claimed_at, "
@@ -33,6 +33,7 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
         attention=Attention(row["attention"]) if row["attention"] else None,
         attention_detail=row["attention_detail"],
         attention_since=from_db(row["attention_since"]) if row["attention_since"] else None,
+        ping_role_id=row["ping_role_id"],
     )
 
 
@@ -99,6 +100,34 @@ class DailyRepository:
             _SELECT_SCHEDULES + " ORDER BY guild_id"
         )
         return [_schedule(row) for row in rows]
+
+    async def set_ping_role(self, guild_id: int, role_id: int | None, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE daily_schedules SET ping_role_id = ?, updated_at = ? WHERE guild_id = ?",
+            (role_id, to_db(now), guild_id),
+        )
+
+    # -- answers ----------------------------------------------------------------
+
+    async def claim_answer(
+        self, guild_id: int, thread_id: int, user_id: int, message_id: int, cohort_day: int,
+        now: datetime,
+    ) -> bool:
+        """Record a member's first answer in a daily thread; False if they already answered."""
+        async with self._db.transaction() as tx:  # rowcount, not lastrowid, tells a no-op
+            cursor = await tx.execute(
+                "INSERT INTO daily_answers (guild_id, thread_id, user_id, message_id, "
+                "cohort_day, answered_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (thread_id, user_id) DO NOTHING",
+                (guild_id, thread_id, user_id, message_id, cohort_day, to_db(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def answer_count(self, thread_id: int) -> int:
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM daily_answers WHERE thread_id = ?", (thread_id,)
+        )
+        return int(row["n"]) if row else 0
 
     async def set_pause(
         self, guild_id: int, paused_at_day: int | None, paused_days: int, now: datetime

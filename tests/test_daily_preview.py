@@ -65,3 +65,14 @@ def test_unknown_targets_exit_1_with_a_clear_line(capsys, argv, message) -> None
     code, out, err = preview(capsys, *argv)
     assert (code, out) == (1, "")
     assert err.strip() == f"error: {message}"
+
+
+def test_the_preview_shows_the_short_post_its_buttons_and_what_counts(capsys) -> None:
+    code, out, _ = preview(capsys, "--week", "1", "--day", "1")
+    post, _, rest = out.partition("[📋 What counts]")
+    assert code == 0 and rest, "the buttons are listed under the post"
+    assert "🔔 Subscribe / Unsubscribe" in rest.splitlines()[0]
+    assert "--- What counts (shown only to whoever presses it) ---" in rest
+    content = load_content()
+    means = content.rubric.item(content.roadmap.prompt(1, 1).stresses[0]).means
+    assert means not in post and means in rest  # definitions only behind the button

@@ -51,14 +51,15 @@ class FakePoster:
         self.discord = discord
         self.crash_at = crash_at
         self.failures: list[Exception] = []  # raised (once each) before the next call's effect
+        self.extras: list[tuple[int, object]] = []  # (channel, PostExtras) of every send
 
     def _maybe(self, step: str, when: str) -> None:
         if self.crash_at == f"{step}:{when}":
             raise Crash(self.crash_at)
 
-    async def send_message(
-        self, channel_id: int, message: RenderedMessage, nonce: str | None = None
-    ) -> int:
+    async def send_message(self, channel_id: int, message: RenderedMessage,
+                           nonce: str | None = None, extras: object = None) -> int:
+        self.extras.append((channel_id, extras))
         threads = {thread_id for thread_id, _ in self.discord.threads.values()}
         step = "opener" if channel_id in threads else "send"
         if self.failures:
@@ -269,9 +270,8 @@ async def test_many_guilds_post_concurrently_bounded_and_one_failure_stops_none(
     class GatedPoster(FakePoster):
         """Holds sends until the test releases them, so it can count how many pile up."""
 
-        async def send_message(
-        self, channel_id: int, message: RenderedMessage, nonce: str | None = None
-    ) -> int:
+        async def send_message(self, channel_id: int, message: RenderedMessage,
+                               nonce: str | None = None, extras: object = None) -> int:
             nonlocal in_flight, peak
             if channel_id == 113:
                 raise ChannelGoneError("404")
@@ -387,3 +387,27 @@ async def test_a_replacement_channel_gets_the_day_the_deleted_one_never_did(
     [result] = await service.run_due()
     assert (result.outcome, result.record.channel_id) == (Outcome.POSTED, 200)
     assert len(discord.messages[200]) == 1 and CHANNEL not in discord.messages
+
+
+async def test_the_ping_role_goes_with_the_post_only_and_old_buttons_are_refused(
+    make_service, clock: FixedClock, discord: FakeDiscord
+) -> None:
+    poster = FakePoster(discord)
+    service = make_service(poster)
+    await configured(service)
+    with pytest.raises(BotError, match="Daily pings are off"):
+        await service.subscription_role(GUILD, 77)
+    schedule = await service.set_ping_role(GUILD, 77)
+    assert schedule.ping_role_id == 77
+    assert await service.subscription_role(GUILD, 77) == 77
+    clock.set(POST_TIME)
+    await service.run_due()
+    post, opener = poster.extras
+    assert post[0] == CHANNEL and post[1].ping_role_id == 77 and post[1].what_counts
+    assert opener[1] is None  # the thread opener pings no one and has no buttons
+    assert discord.messages[CHANNEL][0][1].content == "<@&77>"
+    await service.set_ping_role(GUILD, 88)  # an organiser switched roles
+    with pytest.raises(BotError, match="no longer used: the daily ping now goes to <@&88>"):
+        await service.subscription_role(GUILD, 77)
+    await configured(service)  # re-running setup without ping_role keeps it
+    assert (await service.require(GUILD)).ping_role_id == 88

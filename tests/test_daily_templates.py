@@ -31,6 +31,7 @@ def test_every_roadmap_day_renders_its_post_and_opener(
     content: Content, renderer: Renderer
 ) -> None:
     messages = DailyMessages(renderer, content)
+    lengths = []
     for day in range(1, content.roadmap.TOTAL_DAYS + 1):
         plan = plan_for_day(content.roadmap, day)
         marker = post_marker(day, ON)
@@ -39,11 +40,53 @@ def test_every_roadmap_day_renders_its_post_and_opener(
         assert_fits(opener)
         assert post.embed.title.startswith(f"Day {day} · ")
         assert marker in post.embed.footer and marker in opener.content
-        hints = next(f for f in post.embed.fields if f.name.startswith("Hints")).value
-        assert hints.count("||") == 2 * len(plan.prompt.hints)
-        stressed = next(f for f in post.embed.fields if "stresses" in f.name).value
+        # Two hints in the post, the rest in the thread: every hint is shown, spoilered.
+        shown = post.embed.description.count("||") + opener.content.count("||")
+        assert shown == 2 * len(plan.prompt.hints)
+        stressed = next(line for line in post.embed.description.splitlines()
+                        if line.startswith("**Stresses:**"))
         assert all(content.rubric.item(i).name in stressed for i in plan.prompt.stresses)
+        # The definitions live behind "What counts", not in the public post.
+        assert all(content.rubric.item(i).means not in post.as_text()
+                   for i in plan.prompt.stresses)
+        assert not post.embed.fields
         assert "/check" in opener.content and "Check against checklist" in opener.content
+        lengths.append(len(post.as_text()))
+    lengths.sort()
+    assert lengths[len(lengths) // 2] <= 900, "a phone-sized post: median about 900 characters"
+    assert lengths[-1] <= 1200
+
+
+def test_behavioural_prompts_ask_for_a_star_story_not_numbers(
+    content: Content, renderer: Renderer
+) -> None:
+    messages = DailyMessages(renderer, content)
+    behavioural = [p for p in content.roadmap.all_prompts() if p.kind == "behavioral"]
+    assert behavioural
+    for prompt in behavioural:
+        plan = plan_for_day(content.roadmap, prompt.cohort_day)
+        opener = messages.opener(plan, "m").content
+        assert "STAR story" in opener and "with numbers" not in opener
+        assert "STAR story" in messages.post(plan, "m").embed.description
+        assert "STAR story" in messages.what_counts(prompt.id).embed.description
+    design = next(p for p in content.roadmap.all_prompts() if p.kind == "design")
+    assert "with numbers" in messages.opener(plan_for_day(content.roadmap, design.cohort_day),
+                                             "m").content
+
+
+def test_the_ping_mentions_only_the_role_and_what_counts_has_the_definitions(
+    content: Content, renderer: Renderer
+) -> None:
+    messages = DailyMessages(renderer, content)
+    plan = plan_for_day(content.roadmap, 1)
+    assert messages.post(plan, "m", ping_role_id=42).content == "<@&42>"
+    assert messages.post(plan, "m").content is None
+    extras = messages.extras(plan, 42)
+    assert (extras.ping_role_id, extras.what_counts) == (42, plan.prompt.id)
+    counts = messages.what_counts(plan.prompt.id)
+    assert_fits(counts)
+    for item_id in plan.prompt.stresses:
+        assert content.rubric.item(item_id).means in counts.embed.description
 
 
 def test_graduation_and_two_laps_of_the_review_cycle_render(

@@ -7,12 +7,12 @@ from datetime import date, time
 import pytest
 
 from bot.daily.validation import (
+    BotRoleView,
+    RoleView,
     check_channel_permissions,
-    closest_zones,
     parse_start_date,
     parse_time,
-    parse_zone,
-    zone_choices,
+    ping_role_problems,
 )
 from bot.errors import BotError
 from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
@@ -37,31 +37,6 @@ def test_bad_times_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(BotError) as error:
         parse_time(text)
     assert message in error.value.user_message
-
-
-def test_zones_are_case_insensitive_iana_names() -> None:
-    assert parse_zone("europe/london") == "Europe/London"
-    assert parse_zone("Australia/Lord_Howe") == "Australia/Lord_Howe"
-
-
-@pytest.mark.parametrize(("text", "suggestion"), [
-    ("Europe/Londn", "Europe/London"),
-    ("America/New York", "America/New_York"),
-    ("Kolkata", "Asia/Kolkata"),
-])
-def test_an_unknown_zone_offers_the_closest_matches(text: str, suggestion: str) -> None:
-    with pytest.raises(BotError) as error:
-        parse_zone(text)
-    assert f"`{text}` is not a time zone I know" in error.value.user_message
-    assert f"`{suggestion}`" in error.value.user_message
-    assert suggestion in closest_zones(text)
-
-
-def test_zone_autocomplete_prefers_cities_starting_with_the_query() -> None:
-    assert zone_choices("lond")[0] == "Europe/London"
-    assert "Australia/Lord_Howe" in zone_choices("lord")
-    assert len(zone_choices("a")) == 25
-    assert "UTC" in zone_choices("")
 
 
 def test_start_dates_within_a_year_either_side() -> None:
@@ -97,3 +72,33 @@ def test_a_channel_with_every_permission_passes() -> None:
     missing = [n.label for n in missing_permissions(perms, DAILY_CHANNEL_NEEDS)]
     assert missing == []
     check_channel_permissions("design", missing)  # raises BotError when anything is missing
+
+
+BOT = BotRoleView("Bar Raiser", top_position=5, manage_roles=True)
+
+
+def test_a_normal_role_below_the_bot_works() -> None:
+    assert ping_role_problems(RoleView(1, "daily-ping", 2, mentionable=True), BOT) == []
+
+
+@pytest.mark.parametrize(("role", "me", "says"), [
+    (None, BOT, "I can't find that role in this server"),
+    (RoleView(9, "@everyone", 0, is_default=True), BOT, "@everyone can't be the ping role"),
+    (RoleView(1, "Nitro Booster", 2, managed=True), BOT, "belongs to a bot or integration"),
+    (RoleView(1, "daily-ping", 2), BotRoleView("Bar Raiser", 5, manage_roles=False),
+     "I need **Manage Roles** to give @daily-ping"),
+    (RoleView(1, "daily-ping", 5), BOT,
+     "My highest role (@Bar Raiser) must be above @daily-ping to give it: Server Settings → "
+     "Roles → drag @Bar Raiser above @daily-ping"),
+    (RoleView(1, "daily-ping", 2, mentionable=False), BOT, "can't be mentioned"),
+])
+def test_each_ping_role_problem_names_its_fix(
+    role: RoleView | None, me: BotRoleView, says: str
+) -> None:
+    problems = ping_role_problems(role, me)
+    assert len(problems) == 1 and says in problems[0], problems
+
+
+def test_mention_everyone_lets_the_bot_ping_an_unmentionable_role() -> None:
+    me = BotRoleView("Bar Raiser", 5, manage_roles=True, mention_everyone=True)
+    assert ping_role_problems(RoleView(1, "daily-ping", 2, mentionable=False), me) == []

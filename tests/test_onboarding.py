@@ -5,6 +5,7 @@ from bot.onboarding import (
     HELP_GROUPS,
     ChannelView,
     CommandSpec,
+    DoctorLine,
     HelpEntry,
     OptionSpec,
     channel_lines,
@@ -14,11 +15,13 @@ from bot.onboarding import (
     help_problems,
     intent_line,
     parse_mock_limit,
+    require_intent_for_auto_review,
+    usable_commands,
 )
-from bot.permissions import ALL_NEEDS, CREATE_PUBLIC_THREADS, SEND_MESSAGES
+from bot.permissions import ALL_NEEDS, CREATE_PUBLIC_THREADS, EMBED_LINKS, SEND_MESSAGES
 
 SETUP = CommandSpec("daily setup", "Schedule the daily prompt",
-                    (OptionSpec("channel", "Where to post", True),))
+                    (OptionSpec("channel", "Where to post", True),), required_permissions=1 << 5)
 MENU = CommandSpec("Check against checklist", "", context_menu=True)
 ENTRIES = {
     "daily setup": HelpEntry("Admin", "/daily setup channel:#design time:07:30 timezone:UTC"),
@@ -38,6 +41,10 @@ def test_help_in_step_with_commands():
         ([SETUP], ENTRIES, "describes 'Check against checklist', which is not a registered command"),
         ([SETUP], {"daily setup": HelpEntry("Misc", "x")}, "group 'Misc' is not one of"),
         ([SETUP], {"daily setup": HelpEntry("Admin", " ")}, "daily setup: no example"),
+        ([CommandSpec("daily setup", "d")], {"daily setup": ENTRIES["daily setup"]},
+         "listed under 'Admin' but every member sees it"),
+        ([SETUP], {"daily setup": HelpEntry("Study daily", "/x")},
+         "only admins see it (move it to Admin)"),
         ([CommandSpec("x", "d", (OptionSpec("o", "", False),))], {"x": HelpEntry("Admin", "/x")},
          "/x option o has no description"),
     ],
@@ -87,3 +94,46 @@ def test_mock_limit_validation():
     assert parse_mock_limit(7) == 7
     with pytest.raises(BotError, match="between 1 and 50"):
         parse_mock_limit(51)
+
+
+def test_help_shows_each_member_only_what_they_can_use():
+    admin_only = CommandSpec("doctor", "Check", required_permissions=1 << 5)
+    open_to_all = CommandSpec("check", "Review")
+    specs = [admin_only, open_to_all]
+    assert usable_commands(specs, 0) == [open_to_all]
+    assert usable_commands(specs, 1 << 5) == specs
+    assert usable_commands(specs, 1 << 3) == specs  # Administrator implies every permission
+    assert usable_commands(specs, None) == specs
+
+
+def test_the_intent_line_is_informational_while_auto_review_is_off():
+    info = intent_line(False, auto_review=False)
+    assert info.ok and info.info and "Auto-review is off here" in info.text
+    problem = intent_line(False, auto_review=True)
+    assert not problem.ok and not problem.info
+    require_intent_for_auto_review(True, True)
+    require_intent_for_auto_review(False, False)
+    require_intent_for_auto_review(None, False)
+    with pytest.raises(BotError, match="Auto-review needs the Message Content intent"):
+        require_intent_for_auto_review(True, False)
+
+
+def test_doctor_template_marks_info_lines_and_counts_only_problems():
+    from bot.render import Renderer
+
+    lines = [intent_line(False, auto_review=False), DoctorLine(False, "broken", "fix it")]
+    message = Renderer().render("onboarding/doctor.md.j2", lines=lines)
+    assert "ℹ️ Message Content intent: off" in message.embed.description
+    assert "❌ broken" in message.embed.description
+    assert message.embed.footer == "1 problem(s) found"
+
+
+def test_permission_names_are_discords():
+    from discord import app_commands
+
+    from bot.app import describe_error
+
+    text, _ = describe_error(app_commands.MissingPermissions(["manage_guild"]))
+    assert text == "You need the **Manage Server** permission to use this command."
+    assert "needed to post prompts, reviews and scorecards as embeds" in channel_lines(
+        view(9, 0, EMBED_LINKS), "daily prompts")[0].text

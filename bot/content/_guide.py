@@ -16,6 +16,7 @@ from bot.content.guide import (
     Pattern,
     QuestionCategory,
     QuickReference,
+    RoadmapTopic,
     Technology,
     Tenet,
 )
@@ -44,6 +45,8 @@ def parse_guide(data: object, problems: Problems, questions: Collection[str]) ->
         day_one=_rows(root, "day_one", "tenet", _tenet, label_key="name"),
         internal_stack=_rows(root, "internal_stack", "tool", _tool, label_key="internal", minimum=0),
         diagrams=_rows(root, "diagrams", "diagram", _diagram, minimum=0),
+        roadmap_topics=_rows(root, "roadmap_topics", "roadmap topic", _roadmap_topic, minimum=0),
+        topic_aliases=_aliases(root),
     )
     root.finish()
     check_ids(problems, "guide", "topic id", [topic.id for topic in guide.topics()])
@@ -153,3 +156,29 @@ def _tool(entry: Entry) -> InternalTool:
 
 def _diagram(entry: Entry) -> Diagram:
     return Diagram(id=entry.ident("id"), name=entry.title("name"), lines=entry.texts("lines"))
+
+
+def _roadmap_topic(entry: Entry) -> RoadmapTopic:
+    return RoadmapTopic(
+        id=entry.ident("id"),
+        name=entry.title("name"),
+        covers=entry.texts("covers", minimum=0),
+        aliases=entry.texts("aliases", minimum=0),
+        lines=entry.texts("lines"),
+        beyond=entry.text("beyond"),
+    )
+
+
+def _aliases(root: Entry) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``topic_aliases: {topic id: [names]}``; ids are checked against every topic later."""
+    raw = root.raw("topic_aliases", required=False) or {}
+    if not isinstance(raw, dict):
+        root.problem("topic_aliases", "must be a mapping of topic id to a list of names")
+        return ()
+    found = []
+    for topic_id, names in raw.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            root.problem(f"topic_aliases.{topic_id}", "must be a list of non-empty names")
+            continue
+        found.append((str(topic_id), tuple(n.strip() for n in names)))
+    return tuple(found)

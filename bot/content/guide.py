@@ -21,6 +21,23 @@ class GuideTopic:
     name: str
     kind: str
     lines: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # other names members type: "cap", "kafka", "ops"
+
+
+@dataclass(frozen=True)
+class RoadmapTopic:
+    """A roadmap topic (week N's Must/Should/Nice) told from what the guide says about it.
+
+    ``covers`` are the roadmap's own names for it; ``beyond`` says where the guide
+    has nothing more, so a member knows the entry is all the guide offers.
+    """
+
+    id: str
+    name: str
+    covers: tuple[str, ...]
+    aliases: tuple[str, ...]
+    lines: tuple[str, ...]
+    beyond: str
 
 
 @dataclass(frozen=True)
@@ -147,6 +164,8 @@ class Guide:
     day_one: tuple[Tenet, ...]
     internal_stack: tuple[InternalTool, ...] = ()
     diagrams: tuple[Diagram, ...] = ()
+    roadmap_topics: tuple[RoadmapTopic, ...] = ()
+    topic_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic id, aliases)
 
     def topics(self) -> list[GuideTopic]:
         """Every entry of the guide, in reading order."""
@@ -194,7 +213,10 @@ class Guide:
         ]
 
     def _optional_topics(self) -> list[GuideTopic]:
-        topics = [GuideTopic(d.id, d.name, "diagram", d.lines) for d in self.diagrams]
+        topics = [GuideTopic(t.id, t.name, "roadmap", (*t.lines, f"Beyond the guide: {t.beyond}"),
+                             (*t.covers, *t.aliases))
+                  for t in self.roadmap_topics]
+        topics += [GuideTopic(d.id, d.name, "diagram", d.lines) for d in self.diagrams]
         if self.internal_stack:
             lines = tuple(f"{t.internal} ({t.capability}) -> AWS: {t.aws}" for t in self.internal_stack)
             topics.append(GuideTopic("internal_stack", "Amazon Internal Stack", "reference", lines))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,8 +20,9 @@ from bot.content._questions import parse_questions
 from bot.content._reader import Problems
 from bot.content._roadmap import parse_roadmap
 from bot.content._rubric import parse_rubric
-from bot.content.guide import Guide, GuideTopic, rubric_topics
+from bot.content.guide import Guide, GuideTopic
 from bot.content.model import PRINCIPLE_IDS, Question, Roadmap, Rubric
+from bot.content.topics import all_topics, unknown_alias_targets
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "prompts"
 FILES = ("rubric.yaml", "questions.yaml", "roadmap.yaml", "guide.yaml")
@@ -52,8 +54,13 @@ class Content:
         return self.questions[question_id]
 
     def guide_topics(self) -> list[GuideTopic]:
-        """Every ``/guide`` topic: guide.yaml's entries plus the tables kept in rubric.yaml."""
-        return [*self.guide.topics(), *rubric_topics(self.rubric)]
+        """Every ``/guide`` topic: guide.yaml's entries, the rubric's tables, one per
+        leadership principle and per interview phase (built once: autocomplete asks often)."""
+        return list(self._guide_topics)
+
+    @cached_property
+    def _guide_topics(self) -> tuple[GuideTopic, ...]:
+        return tuple(all_topics(self.guide, self.rubric, self.roadmap))
 
 
 def load_content(directory: Path | None = None) -> Content:
@@ -88,7 +95,11 @@ def _load(directory: Path) -> tuple[Content | None, list[str]]:
     found = [message for name in FILES for message in problems[name].messages]
     if found or rubric is None or questions is None or roadmap is None or guide is None:
         return None, found
-    return Content(roadmap=roadmap, questions=questions, rubric=rubric, guide=guide), []
+    content = Content(roadmap=roadmap, questions=questions, rubric=rubric, guide=guide)
+    unknown = unknown_alias_targets(content.guide_topics(), guide)
+    if unknown:
+        return None, [f"guide.yaml: {problem}" for problem in unknown]
+    return content, []
 
 
 class _Unchecked(Collection[str]):

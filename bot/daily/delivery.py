@@ -32,6 +32,7 @@ from bot.daily.poster import (
     MissingPermissionsError,
     Poster,
     PostError,
+    PostExtras,
     TransientPostError,
 )
 from bot.outbox.model import nonce_for
@@ -112,7 +113,7 @@ class Delivery:
         for attempt in range(self._retry.attempts):
             try:
                 async with self._slots:
-                    await self._advance(plan, record, resuming)
+                    await self._advance(plan, record, resuming, schedule.ping_role_id)
             except TransientPostError as exc:
                 resuming = True
                 await self._repo.record_error(record.id, f"transient: {exc}")
@@ -136,13 +137,18 @@ class Delivery:
                 return PostResult(schedule.guild_id, Outcome.POSTED, await self._reload(record))
         return PostResult(schedule.guild_id, Outcome.FAILED, await self._reload(record))
 
-    async def _advance(self, plan: DayPlan, record: PostRecord, resuming: bool) -> None:
+    async def _advance(
+        self, plan: DayPlan, record: PostRecord, resuming: bool, ping_role_id: int | None = None
+    ) -> None:
         """Do every step the record does not show as done yet, recording each one."""
         marker = post_marker(plan.day, record.local_date)
         message_id = record.message_id
         if message_id is None:
-            message_id = await self._send_once(record, record.channel_id, "post", resuming,
-                                               lambda: self._messages.post(plan, marker))
+            message_id = await self._send_once(
+                record, record.channel_id, "post", resuming,
+                lambda: self._messages.post(plan, marker, ping_role_id),
+                self._messages.extras(plan, ping_role_id),
+            )
             await self._repo.record_message(record.id, message_id)
         if plan.thread_name is not None:
             thread_id = record.thread_id
@@ -164,6 +170,7 @@ class Delivery:
         step: str,
         resuming: bool,
         render: Callable[[], RenderedMessage],
+        extras: PostExtras | None = None,
     ) -> int:
         """Send, unless resuming and an earlier attempt's message is already there.
 
@@ -178,7 +185,7 @@ class Delivery:
             if found is not None:
                 return found
         key = f"daily:{record.guild_id}:{record.epoch}:{record.cohort_day}:{step}"
-        return await self._poster.send_message(channel_id, render(), nonce_for(channel_id, key))
+        return await self._poster.send_message(channel_id, render(), nonce_for(channel_id, key), extras)
 
     async def _reload(self, record: PostRecord) -> PostRecord:
         fresh = await self._repo.post(record.guild_id, record.epoch, record.cohort_day)

@@ -12,10 +12,16 @@ from typing import TYPE_CHECKING
 from bot.content import Content, DailyPrompt
 from bot.daily.cohort import GRADUATION_DAY, DayPlan, day_in_week, must_prompts, week_of
 from bot.daily.models import PostKind
+from bot.daily.poster import PostExtras
+from bot.errors import BotError
 from bot.render import RenderedMessage, Renderer
 
 if TYPE_CHECKING:  # the service imports this module; only the type is needed here
     from bot.daily.service import DailyStatus
+
+# Button labels, shared by the Discord view and ``python -m bot preview``.
+WHAT_COUNTS_LABEL = "What counts"
+SUBSCRIBE_LABEL = "Subscribe / Unsubscribe"
 
 _TEMPLATES = {
     PostKind.PROMPT: "daily/prompt.md.j2",
@@ -40,8 +46,25 @@ class DailyMessages:
         self._renderer = renderer
         self._content = content
 
-    def post(self, plan: DayPlan, marker: str) -> RenderedMessage:
-        return self._renderer.render(_TEMPLATES[plan.kind], **self._variables(plan, marker))
+    def post(self, plan: DayPlan, marker: str, ping_role_id: int | None = None) -> RenderedMessage:
+        """The public post; with a ping role it mentions that role (and nothing else)."""
+        return self._renderer.render(
+            _TEMPLATES[plan.kind], **self._variables(plan, marker), ping_role_id=ping_role_id
+        )
+
+    def extras(self, plan: DayPlan, ping_role_id: int | None = None) -> PostExtras:
+        """The post's ping and buttons: Subscribe with a ping role, What counts with a prompt."""
+        return PostExtras(ping_role_id, plan.prompt.id if plan.prompt else None)
+
+    def what_counts(self, prompt_id: str) -> RenderedMessage:
+        """The checklist definitions a prompt stresses, for the "What counts" button."""
+        try:
+            prompt = self._content.roadmap.prompt_by_id(prompt_id)
+        except KeyError:
+            raise BotError("That prompt is no longer in the roadmap.") from None
+        return self._renderer.render(
+            "daily/what_counts.md.j2", **prompt_variables(self._content, prompt)
+        )
 
     def opener(self, plan: DayPlan, marker: str) -> RenderedMessage:
         return self._renderer.render("daily/thread_opener.md.j2", **self._variables(plan, marker))
@@ -78,17 +101,22 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 
 
 def status_variables(
-    status: DailyStatus, headline: str | None = None, problem: object | None = None
+    status: DailyStatus, headline: str | None = None, problem: object | None = None,
+    zone_input: str | None = None,
 ) -> dict[str, object]:
     """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone.
 
     ``problem`` (a ``bot.daily.jobs.Problem``) says why today's due post is still waiting.
+    ``zone_input`` is what the organiser typed; when it isn't the IANA name itself the
+    reply says how it was read ("PST" → America/Los_Angeles), so a wrong guess shows.
     """
     schedule, zone = status.schedule, status.schedule.zone
     last = status.last_post
+    typed = (zone_input or "").strip()
     return {
         "headline": headline,
         "problem": problem,
+        "zone_input": typed if typed and typed != schedule.timezone else None,
         "schedule": schedule,
         "day": status.day,
         "week": week_of(status.day),

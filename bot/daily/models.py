@@ -56,6 +56,7 @@ class Schedule:
     attention: Attention | None = None
     attention_detail: str | None = None
     attention_since: datetime | None = None
+    ping_role_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:

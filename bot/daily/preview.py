@@ -20,7 +20,12 @@ from pathlib import Path
 from bot.config import load_settings
 from bot.content import Content, ContentError, load_content
 from bot.daily.cohort import DAYS_PER_WEEK, plan_for_day
-from bot.daily.messages import DailyMessages, post_marker
+from bot.daily.messages import (
+    SUBSCRIBE_LABEL,
+    WHAT_COUNTS_LABEL,
+    DailyMessages,
+    post_marker,
+)
 from bot.render import TEMPLATES_DIR, Renderer
 
 EXIT_OK, EXIT_PROBLEM = 0, 1
@@ -71,8 +76,13 @@ def render_day(content: Content, renderer: Renderer, week: int, day: int, on: da
     assert plan is not None  # noqa: S101 - cohort_day >= 1 by the check above
     messages, marker = DailyMessages(renderer, content), post_marker(cohort_day, on)
     opener = messages.opener(plan, marker).as_text()
-    return (f"{messages.post(plan, marker).as_text()}\n"
-            f"--- thread: {plan.thread_name} ---\n\n{opener}")
+    post = (f"{messages.post(plan, marker).as_text()}\n"
+            f"[📋 {WHAT_COUNTS_LABEL}]  [🔔 {SUBSCRIBE_LABEL}] (the bell only with a ping role)\n")
+    counts = ""
+    if plan.prompt is not None:
+        counts = (f"\n--- {WHAT_COUNTS_LABEL} (shown only to whoever presses it) ---\n\n"
+                  f"{messages.what_counts(plan.prompt.id).as_text()}")
+    return f"{post}{counts}\n--- thread: {plan.thread_name} ---\n\n{opener}"
 
 
 def render_question(content: Content, renderer: Renderer, question_id: str) -> str:

@@ -27,7 +27,8 @@ from bot.daily.messages import DailyMessages
 from bot.daily.models import Attention, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
 from bot.daily.timing import today_instant, upcoming_post
-from bot.daily.validation import parse_start_date, parse_time, parse_zone
+from bot.daily.validation import parse_start_date, parse_time
+from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.render import Renderer
 from storage.daily import DailyRepository
@@ -82,11 +83,13 @@ class DailyService:
         time_text: str,
         zone_text: str,
         start_text: str | None = None,
+        ping_role_id: int | None = None,
     ) -> Schedule:
         """Create or update the schedule in place.
 
         Without ``start_text`` a new schedule starts today and an existing one keeps
-        its start date, so re-running setup to change the time does not reset the cohort.
+        its start date, so re-running setup to change the time does not reset the cohort;
+        likewise without ``ping_role_id`` the ping role stays as it was.
         """
         post_time, timezone = parse_time(time_text), parse_zone(zone_text)
         existing = await self._repo.schedule(guild_id)
@@ -97,7 +100,30 @@ class DailyService:
             start = existing.start_date if existing else today
         schedule = Schedule(guild_id, channel_id, post_time, timezone, start)
         await self._repo.save_schedule(schedule, self._clock.now())
+        if ping_role_id is not None:
+            await self._repo.set_ping_role(guild_id, ping_role_id, self._clock.now())
         return await self.require(guild_id)
+
+    async def set_ping_role(self, guild_id: int, role_id: int | None) -> Schedule:
+        """Mention ``role_id`` in each post from now on (None: mention no one)."""
+        await self.require(guild_id)
+        await self._repo.set_ping_role(guild_id, role_id, self._clock.now())
+        return await self.require(guild_id)
+
+    async def subscription_role(self, guild_id: int, role_id: int) -> int:
+        """The role a Subscribe button on an old or new post may toggle: only the current one.
+
+        A button carries the role it was posted with; after an organiser changes the
+        ping role, old buttons must not hand out a role that no longer means "ping me".
+        """
+        schedule = await self._repo.schedule(guild_id)
+        if schedule is None or schedule.ping_role_id is None:
+            raise BotError("Daily pings are off in this server now, so there is nothing to "
+                           "subscribe to.")
+        if schedule.ping_role_id != role_id:
+            raise BotError(f"This post's ping role is no longer used: the daily ping now goes "
+                           f"to <@&{schedule.ping_role_id}>. Use the button on today's post.")
+        return role_id
 
     async def schedule(self, guild_id: int) -> Schedule | None:
         return await self._repo.schedule(guild_id)

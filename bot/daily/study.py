@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.content import Content, DailyPrompt, GuideTopic, Week
+from bot.content.topics import find_topic, fold, roadmap_topic_names
 from bot.daily.cohort import DAYS_PER_WEEK, cohort_day, local_date, plan_for_day, week_of
 from bot.errors import BotError
 from storage.daily import DailyRepository
@@ -72,22 +73,50 @@ class StudyService:
         return self._content.guide_topics()
 
     def guide_choices(self, query: str, limit: int = 25) -> list[GuideTopic]:
-        """Topics whose name, id or kind contain the query, name matches first."""
-        folded = query.strip().casefold()
-        hits = [t for t in self.guide_topics()
-                if folded in f"{t.name} {t.id} {t.kind}".casefold()]
-        hits.sort(key=lambda t: folded not in t.name.casefold())
-        return hits[:limit]
+        """Autocomplete, best match first, over names, aliases, ids and kinds.
+
+        Discord shows at most 25 choices. With nothing typed, those are the topics the
+        roadmap names, in study order; every other entry appears as soon as part of its
+        name (or an alias: "cap", "ops", "kafka") is typed.
+        """
+        topics = self.guide_topics()
+        folded = fold(query)
+        if not folded:
+            featured = [find_topic(topics, name) for name in roadmap_topic_names(
+                self._content.roadmap)]
+            ordered = {t.id: t for t in (*(t for t in featured if t is not None), *topics)}
+            return list(ordered.values())[:limit]
+        scored = [(score, index, topic) for index, topic in enumerate(topics)
+                  if (score := _match_score(folded, topic)) is not None]
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [topic for _, _, topic in scored[:limit]]
 
     def guide_topic(self, topic: str) -> GuideTopic:
-        """By id (what autocomplete sends) or by name (what a member may type)."""
-        folded = topic.strip().casefold()
-        for entry in self.guide_topics():
-            if folded in (entry.id.casefold(), entry.name.casefold()):
-                return entry
+        """By id (what autocomplete sends), name or alias (what a member may type)."""
+        found = find_topic(self.guide_topics(), topic)
+        if found is not None:
+            return found
         close = ", ".join(f"`{t.name}`" for t in self.guide_choices(topic, 3))
         hint = f" Closest: {close}." if close else ""
         raise BotError(f"There is no guide topic `{topic}`.{hint} Pick one from the list.")
+
+
+def _match_score(query: str, topic: GuideTopic) -> int | None:
+    """0 exact name or alias, 1 name prefix, 2 alias prefix or a word of the name,
+    3 part of the name, an alias or the id, 4 the kind ("phase", "principle")."""
+    name, aliases = fold(topic.name), [fold(a) for a in topic.aliases]
+    if query == name or query in aliases:
+        return 0
+    if name.startswith(query):
+        return 1
+    if any(a.startswith(query) for a in aliases) or any(
+            word.startswith(query) for word in name.split()):
+        return 2
+    if query in name or any(query in a for a in aliases) or query in fold(topic.id):
+        return 3
+    if query in fold(topic.kind):
+        return 4
+    return None
 
 
 def _check_range(name: str, value: int, highest: int) -> None:

@@ -6,33 +6,68 @@ because the organiser fixes it by retyping one option.
 
 from __future__ import annotations
 
-import difflib
 import re
-import zoneinfo
+from dataclasses import dataclass
 from datetime import date, time
-from functools import lru_cache
 
 from bot.errors import BotError
 
 MAX_START_DISTANCE_DAYS = 365
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-# Shown when the autocomplete query is empty: where study groups usually are.
-COMMON_ZONES = (
-    "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-    "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Paris", "Africa/Lagos",
-    "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo",
-    "Australia/Sydney", "Pacific/Auckland",
-)
 
 
-@lru_cache(maxsize=1)
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+@dataclass(frozen=True)
+class RoleView:
+    """A server role as the ping-role rules need it, read from Discord by the cog."""
+
+    id: int
+    name: str
+    position: int
+    managed: bool = False
+    is_default: bool = False
+    mentionable: bool = True
 
 
-@lru_cache(maxsize=1)
-def _zones_by_folded_name() -> dict[str, str]:
-    return {name.casefold(): name for name in _zones()}
+@dataclass(frozen=True)
+class BotRoleView:
+    """What the bot itself may do with roles in the server."""
+
+    top_role_name: str
+    top_position: int
+    manage_roles: bool
+    mention_everyone: bool = False
+
+
+def ping_role_problems(role: RoleView | None, me: BotRoleView) -> list[str]:
+    """Everything that stops the Subscribe button or the ping working, each with its fix.
+
+    Discord lets a bot give a role only with Manage Roles and only when the bot's
+    highest role is above it; a role that no one may mention pings no one.
+    Used by ``/daily setup`` (refuses) and ``/doctor`` (reports). ``None`` is a role
+    this server no longer has.
+    """
+    if role is None:
+        return ["I can't find that role in this server (was it deleted?): pick an existing "
+                "role, or create one such as `daily-ping`."]
+    if role.is_default:
+        return ["@everyone can't be the ping role: create a role such as `daily-ping` "
+                "(Server Settings → Roles → Create Role) and name that one."]
+    if role.managed:
+        return [f"@{role.name} belongs to a bot or integration, so I can't give it to members: "
+                "pick or create a normal role."]
+    problems = []
+    if not me.manage_roles:
+        problems.append(f"I need **Manage Roles** to give @{role.name} to members who press "
+                        "Subscribe: Server Settings → Roles → Bar Raiser → enable Manage Roles.")
+    if role.position >= me.top_position:
+        problems.append(f"My highest role (@{me.top_role_name}) must be above @{role.name} "
+                        f"to give it: Server Settings → Roles → drag @{me.top_role_name} "
+                        f"above @{role.name}.")
+    if not role.mentionable and not me.mention_everyone:
+        problems.append(f"@{role.name} can't be mentioned, so the post would ping no one: "
+                        f"Server Settings → Roles → {role.name} → enable "
+                        "\"Allow anyone to @mention this role\".")
+    return problems
 
 
 def parse_time(text: str) -> time:
@@ -46,39 +81,6 @@ def parse_time(text: str) -> time:
             f"`{text}` is not a time of day: hours go 00-23 and minutes 00-59 (e.g. 23:30)."
         )
     return time(hour, minute)
-
-
-def parse_zone(text: str) -> str:
-    """An IANA zone name (case-insensitive); unknown names get the closest real ones."""
-    name = _zones_by_folded_name().get(text.strip().casefold())
-    if name is not None:
-        return name
-    suggestions = closest_zones(text)
-    hint = f" Did you mean {', '.join(f'`{z}`' for z in suggestions)}?" if suggestions else ""
-    raise BotError(
-        f"`{text}` is not a time zone I know.{hint} Use an IANA name like `Europe/London`."
-    )
-
-
-def closest_zones(text: str, limit: int = 3) -> list[str]:
-    """Zone names closest to ``text``, comparing both full names and the city part."""
-    folded = text.strip().casefold().replace(" ", "_")
-    by_name = _zones_by_folded_name()
-    by_city = {name.rsplit("/", 1)[-1]: zone for name, zone in by_name.items()}
-    matches = difflib.get_close_matches(folded, list(by_name), n=limit, cutoff=0.6)
-    matches += difflib.get_close_matches(folded, list(by_city), n=limit, cutoff=0.6)
-    found = [by_name.get(m) or by_city[m] for m in matches]
-    return list(dict.fromkeys(found))[:limit]
-
-
-def zone_choices(query: str, limit: int = 25) -> list[str]:
-    """Autocomplete: names containing the query, those starting with it first."""
-    folded = query.strip().casefold()
-    if not folded:
-        return list(COMMON_ZONES[:limit])
-    hits = [z for z in _zones() if folded in z.casefold()]
-    hits.sort(key=lambda z: (not z.casefold().rsplit("/", 1)[-1].startswith(folded), z))
-    return hits[:limit] or closest_zones(query, limit)
 
 
 def parse_start_date(text: str, today: date) -> date:

@@ -109,12 +109,15 @@ class ProgressService:
         """Count a message in a daily-prompt thread as the day's answer; False otherwise.
 
         Any other thread, and a member's second answer of the same local day,
-        is ignored, so listening to every message is cheap and idempotent. Every
-        first message counts for streaks; only a substantive one
-        (``bot.answers.is_substantive``) earns the daily points, and a substantive
-        answer after a one-liner the same day upgrades the day. The text is judged
+        is ignored, so listening to every message is cheap and idempotent. Chat
+        ("I agree!") is not an answer (``bot.answers.is_substantive``). Without the
+        message-content intent the text arrives blank and cannot be judged: such a
+        message still counts for the streak, but earns no points. The text is judged
         here and never stored.
         """
+        substantive = is_substantive(text, replies_to_other_member)
+        if text.strip() and not substantive:
+            return False
         post = await self._activity.post_for_thread(thread_id)
         if post is None:
             return False
@@ -122,8 +125,7 @@ class ProgressService:
         plan = plan_for_day(self._content.roadmap, post.cohort_day)
         prompt_id = plan.prompt.id if plan and plan.prompt else None
         answer = Answer(post.guild_id, user_id, sent_at.astimezone(zone).date(), thread_id,
-                        message_id, prompt_id, sent_at,
-                        is_substantive(text, replies_to_other_member))
+                        message_id, prompt_id, sent_at, substantive)
         return await self._repo.record_answer(answer)
 
     # -- /progress ---------------------------------------------------------------

@@ -125,6 +125,17 @@ class ReviewService:
         stored = await self._store(origin, review, text, prompt=prompt)
         return review if stored else None
 
+    async def thread_review(self, thread_id: int, text: str) -> Review:
+        """The auto-review of an answer, again, for its author's "See my review" button.
+
+        Reviewing is deterministic, so the card is rebuilt from the message rather
+        than stored; nothing is recorded and no cooldown is spent.
+        """
+        prompt = await self._thread_prompt(thread_id)
+        if prompt is None:
+            return self._reviewer.review(text)
+        return self._reviewer.review(text, question=prompt.question, prompt=prompt.prompt)
+
     async def _thread_prompt(self, thread_id: int) -> DailyPrompt | None:
         post = await self._daily.post_by_thread(thread_id)
         if post is None or post.kind != "prompt":

@@ -17,14 +17,18 @@ from discord.ext import commands
 
 from bot.daily.delivery import PostResult
 from bot.daily.jobs import DailyJobs
-from bot.daily.messages import jump_url, status_variables
+from bot.daily.messages import DailyMessages, jump_url, status_variables
 from bot.daily.models import Schedule
 from bot.daily.service import DailyService, Outcome
-from bot.daily.validation import check_channel_permissions, zone_choices
+from bot.daily.validation import check_channel_permissions, ping_role_problems
+from bot.daily.zones import zone_choices, zone_data
 from bot.discord_io import send
 from bot.errors import BotError
+from bot.onboarding import require_intent_for_auto_review
 from bot.permissions import missing_permissions
 from cogs.daily._poster import DAILY_NEEDS, DiscordPoster
+from cogs.daily._roles import bot_role_view, role_view
+from cogs.daily._views import DYNAMIC_ITEMS
 from storage.daily import DailyRepository
 from storage.guilds import GuildRepository
 
@@ -36,8 +40,10 @@ manage_server = app_commands.checks.has_permissions(manage_guild=True)
 
 
 class DailyCog(commands.Cog):
+    # Admin-only: members don't see /daily at all (Discord hides it below Manage Server).
     daily = app_commands.Group(
-        name="daily", description="The daily roadmap prompt for this server", guild_only=True
+        name="daily", description="The daily roadmap prompt for this server", guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
     )
 
     def __init__(self, bot: BarRaiser) -> None:
@@ -52,12 +58,16 @@ class DailyCog(commands.Cog):
             DiscordPoster(bot), observe=self._count,
         )
         self.jobs = DailyJobs(bot.scheduler, self.service, bot.clock, observe=self._count_job)
+        self.messages = DailyMessages(bot.renderer, bot.content)
         armed = await self.jobs.rebuild()
         log.info("daily: %d guild schedules armed", armed)
+        bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        await asyncio.to_thread(zone_data)  # so no autocomplete waits on reading the city list
         bot.tasks.spawn(self._catch_up(), name="daily catch-up")
 
     async def cog_unload(self) -> None:
         self.jobs.disarm_all()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     async def _catch_up(self) -> None:
         """Post what fell due while the bot was down, if it is still the same local day.
@@ -100,9 +110,10 @@ class DailyCog(commands.Cog):
     @app_commands.describe(
         channel="Where the prompt and its discussion thread go",
         time="Local posting time, 24-hour HH:MM (e.g. 07:30)",
-        timezone="IANA time zone, e.g. Europe/London",
+        timezone="A city (London, Bangalore), an abbreviation (PST, IST) or an IANA name",
         start_date="Day 1 of the 12 weeks, YYYY-MM-DD (default: today, or unchanged)",
-        auto_review="Reply to answers in daily threads with a compact checklist review",
+        auto_review="Privately review each member's first answer of the day in the thread",
+        ping_role="A role to mention in each post; members join it with the 🔔 button",
     )
     @manage_server
     async def setup(
@@ -113,23 +124,37 @@ class DailyCog(commands.Cog):
         timezone: str,
         start_date: str | None = None,
         auto_review: bool | None = None,
+        ping_role: discord.Role | None = None,
     ) -> None:
         guild = _guild(interaction)
         missing = missing_permissions(channel.permissions_for(guild.me), DAILY_NEEDS)
         check_channel_permissions(channel.name, [need.label for need in missing])
-        schedule = await self.service.configure(guild.id, channel.id, time, timezone, start_date)
+        require_intent_for_auto_review(auto_review, self.bot.settings.message_content_intent)
+        if ping_role is not None:
+            _check_ping_role(guild, ping_role)
+        schedule = await self.service.configure(
+            guild.id, channel.id, time, timezone, start_date,
+            ping_role_id=ping_role.id if ping_role else None,
+        )
         if auto_review is not None:
             await GuildRepository(self.bot.database).set_auto_review(
                 guild.id, auto_review, self.bot.clock.now()
             )
         await self._rearm(schedule)
-        await self._reply_status(interaction, "set up")
+        await self._reply_status(interaction, "set up", zone_input=timezone)
 
     @setup.autocomplete("timezone")
     async def _timezone_choices(
         self, interaction: discord.Interaction[BarRaiser], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=zone, value=zone) for zone in zone_choices(current)]
+        return [app_commands.Choice(name=option.label[:100], value=option.zone)
+                for option in zone_choices(current)]
+
+    @daily.command(name="unping", description="Stop mentioning the ping role in daily posts")
+    @manage_server
+    async def unping(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await self.service.set_ping_role(_guild(interaction).id, None)
+        await self._reply_status(interaction, "no more pings")
 
     @daily.command(name="status", description="Channel, next post, cohort day and any problem")
     async def status(self, interaction: discord.Interaction[BarRaiser]) -> None:
@@ -171,14 +196,54 @@ class DailyCog(commands.Cog):
                              name=f"daily catch-up {schedule.guild_id}")
 
     async def _reply_status(
-        self, interaction: discord.Interaction[BarRaiser], headline: str | None
+        self,
+        interaction: discord.Interaction[BarRaiser],
+        headline: str | None,
+        zone_input: str | None = None,
     ) -> None:
         status = await self.service.status(_guild(interaction).id)
         message = self.bot.renderer.render(
             "daily/status.md.j2",
-            **status_variables(status, headline, self.jobs.problem(status.schedule.guild_id)),
+            **status_variables(status, headline, self.jobs.problem(status.schedule.guild_id),
+                               zone_input),
         )
         await send(interaction, message)
+
+    # -- buttons on the daily post ---------------------------------------------------------
+
+    async def on_subscribe(self, interaction: discord.Interaction[BarRaiser], role_id: int) -> None:
+        """Give or take the ping role for whoever pressed 🔔, and tell only them."""
+        guild = _guild(interaction)
+        await self.service.subscription_role(guild.id, role_id)
+        role, member = guild.get_role(role_id), interaction.user
+        if role is None or not isinstance(member, discord.Member):
+            raise BotError("That ping role no longer exists: ask an organiser to run `/doctor`.")
+        subscribed = any(r.id == role_id for r in member.roles)
+        try:
+            if subscribed:
+                await member.remove_roles(role, reason="Daily prompt: unsubscribe button")
+            else:
+                await member.add_roles(role, reason="Daily prompt: subscribe button")
+        except discord.Forbidden:
+            raise BotError(f"I'm not allowed to {'take' if subscribed else 'give'} @{role.name} "
+                           "right now: an organiser can run `/doctor` to see the fix.") from None
+        message = self.bot.renderer.render(
+            "daily/subscribed.md.j2", subscribed=not subscribed, role_id=role_id
+        )
+        await send(interaction, message)
+
+    async def on_what_counts(
+        self, interaction: discord.Interaction[BarRaiser], prompt_id: str
+    ) -> None:
+        await send(interaction, self.messages.what_counts(prompt_id))
+
+
+def _check_ping_role(guild: discord.Guild, role: discord.Role) -> None:
+    """Refuse a ping role that doesn't exist here, or that I couldn't give or mention."""
+    known = guild.get_role(role.id)
+    problems = ping_role_problems(role_view(known) if known else None, bot_role_view(guild))
+    if problems:
+        raise BotError(" ".join(problems) + " Then run `/daily setup` again.")
 
 
 def _guild(interaction: discord.Interaction[BarRaiser]) -> discord.Guild:

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.daily.poster import PostError
+from bot.daily.poster import PostError, PostExtras
 from bot.discord_io import rendered_to_kwargs
 from bot.outbox.sender import translate
 from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
+from cogs.daily._views import post_mentions, post_view
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -44,13 +45,16 @@ class DiscordPoster:
         self._bot = bot
 
     async def send_message(
-        self, channel_id: int, message: RenderedMessage, nonce: str | None = None
+        self, channel_id: int, message: RenderedMessage, nonce: str | None = None,
+        extras: PostExtras | None = None,
     ) -> int:
+        view = post_view(extras) if extras else None
         async with self._translated(channel_id):
             channel = await self._channel(channel_id)
             sent = await channel.send(
-                **rendered_to_kwargs(message), allowed_mentions=discord.AllowedMentions.none(),
+                **rendered_to_kwargs(message), allowed_mentions=post_mentions(extras),
                 **({"nonce": nonce} if nonce else {}),
+                **({"view": view} if view else {}),
             )
             return sent.id
 

@@ -118,7 +118,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
             )
         except discord.HTTPException as error:
             await self.service.discard(session.session_id)
-            raise BotError("I couldn't create a thread here. Run `/doctor` to see which "
+            raise BotError("I couldn't create a thread here. An organiser's `/doctor` shows which "
                            "permission is missing.") from error
         session = await self.service.attach(session.session_id, thread.id)
         lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))

@@ -349,3 +349,25 @@ async def test_a_nonce_is_per_author_and_only_enforced_when_asked(
         await channel.send("d", nonce="x" * 26)
     assert too_long.value.code == 50035
     assert len(standin.channel_messages(channel.id)) == 4
+
+
+async def test_member_roles_follow_discords_permission_and_hierarchy_rules(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    ada = guild.add_member("ada")
+    low = guild.add_role("low", position=0)  # below the bot's role
+    high = guild.add_role("high")  # on top, above the bot's role
+    http = client.http
+    with pytest.raises(discord.Forbidden):  # no Manage Roles yet
+        await http.add_role(guild.id, ada, low)
+    standin.set_role_permissions(guild.id, guild.bot_role_id, perms.BOT_DEFAULT | perms.MANAGE_ROLES)
+    await http.add_role(guild.id, ada, low)
+    assert low in standin.member_roles(guild.id, ada)
+    with pytest.raises(discord.Forbidden):  # at or above the bot's highest role
+        await http.add_role(guild.id, ada, high)
+    with pytest.raises(discord.NotFound):  # @everyone is not a role one gives
+        await http.add_role(guild.id, ada, guild.id)
+    await http.remove_role(guild.id, ada, low)
+    assert low not in standin.member_roles(guild.id, ada)
+    assert [(r.method, r.status) for r in standin.requests() if "/roles/" in r.path] == [
+        ("PUT", 403), ("PUT", 204), ("PUT", 403), ("PUT", 404), ("DELETE", 204)]

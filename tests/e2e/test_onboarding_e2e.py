@@ -45,20 +45,32 @@ async def test_welcome_names_missing_permissions(standin, bot_env, run_bot):
 async def test_help_overview_and_details(standin, bot_env, run_bot):
     guild = standin.add_guild("Study group")
     member = guild.add_member("ada")
+    admin = guild.add_member("org", permissions=perms.MANAGE_GUILD)
     general = next(iter(guild.channels))
     async with run_bot(bot_env):
         overview = standin.slash(member, general, "help", {})
         reply = await overview.wait_message()
-        detail = standin.slash(member, general, "help", {"command": "settings"})
+        admin_overview = await standin.slash(admin, general, "help", {}).wait_message()
+        detail = standin.slash(admin, general, "help", {"command": "settings"})
         detail_reply = await detail.wait_message()
+        hidden = await standin.slash(member, general, "help", {"command": "settings"}).wait_message()
         unknown = standin.slash(member, general, "help", {"command": "nope"})
         unknown_reply = await unknown.wait_message()
+        offered = standin.autocomplete(member, general, "help", {"command": "d"}, focused="command")
+        await offered.wait_callback()
     assert overview.ephemeral and detail.ephemeral
     names = [f["name"] for f in reply["embeds"][0]["fields"]]
     assert names[:1] and set(names) <= {"Study daily", "Practise a mock", "Get feedback",
-                                        "Track progress", "Admin"}
+                                        "Track progress"}
+    member_text = str(reply["embeds"][0])
+    assert "/check" in member_text and "/doctor" not in member_text and "/daily" not in member_text
+    admin_text = str(admin_overview["embeds"][0])
+    assert "/doctor" in admin_text and "/daily setup" in admin_text and "/settings" in admin_text
     assert "auto_review" in detail_reply["embeds"][0]["fields"][0]["value"]
+    assert "no command called `settings`" in hidden["content"]
     assert "no command called" in unknown_reply["content"]
+    assert offered.choices and not any(c["value"].startswith(("daily", "doctor"))
+                                       for c in offered.choices)
 
 
 @pytest.mark.parametrize("need", ALL_NEEDS, ids=lambda n: n.flag)
@@ -88,10 +100,16 @@ async def test_settings_validation_and_admin_only(standin, bot_env, run_bot):
     member = guild.add_member("member")
     general = next(iter(guild.channels))
     async with run_bot(bot_env) as bot:
-        change = standin.slash(admin, general, "settings", {"auto_review": True, "mock_max_sessions": 3})
+        refused = standin.slash(admin, general, "settings", {"auto_review": True})
+        refused_text = (await refused.wait_message())["content"]
+        change = standin.slash(admin, general, "settings", {"auto_review": False,
+                                                            "mock_max_sessions": 3})
         changed = (await change.wait_message())["embeds"][0]["description"]
         settings = await GuildRepository(bot.database).settings(guild.id)
-    assert "auto_review → on" in changed and "mock_max_sessions → 3" in changed
-    assert settings.auto_review and settings.mock_max_sessions == 3
+    # Without the Message Content intent, auto-review would silently do nothing: refused.
+    assert "Auto-review needs the Message Content intent" in refused_text
+    assert "MESSAGE_CONTENT_INTENT=true" in refused_text and refused.ephemeral
+    assert "auto_review → off" in changed and "mock_max_sessions → 3" in changed
+    assert not settings.auto_review and settings.mock_max_sessions == 3
     with pytest.raises(StandInUsageError, match="is hidden from this member"):
         standin.slash(member, general, "settings", {"auto_review": False})

@@ -9,17 +9,18 @@ from typing import Any
 
 from standin import StandIn, harness
 from standin import permissions as perms
-from storage.guilds import GuildRepository
 from tests.test_progress_privacy import rows_naming
 
 MESSAGE_CONTENT = 1 << 15
 HOSTILE = "@everyone {{ 7*7 }} <@&1> We'll just run everything on Kubernetes, the standard. "
+# 60 words: a real answer (more than 40 words, not a question, not a reply).
+LONG_ANSWER = ("Shoppers see add-to-cart return in under 100 ms p99. Assume 20M DAU, so about "
+               "500 writes per second at peak. If DynamoDB throttles, the SDK retries with "
+               "backoff and then queues the write in SQS, so no cart update is lost. We alarm on "
+               "p99 latency and throttles, and the cart team of six owns the service and its "
+               "runbook.")
 GOOD = ("Shoppers see add-to-cart return in < 100 ms p99. Assume 20M DAU → ~500 writes/s. "
         "If DynamoDB throttles, the SDK retries with backoff and then queues the write.")
-# Long enough to be a substantive answer (bot.answers.is_substantive), which auto-review needs.
-LONG_GOOD = GOOD + (" The cart service keeps one table per region and a small worker drains the"
-                    " queue in order, so the layout stays simple to follow for a new reader.")
-
 
 def no_pings(standin: Any) -> None:
     posts = standin.requests("POST") + standin.requests("PATCH")
@@ -127,7 +128,8 @@ async def test_context_menu_on_another_members_message_is_only_the_askers_and_st
     no_pings(standin)
 
 
-async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
+async def test_auto_review_reviews_the_first_answer_privately(tmp_path: Path):
+    """Chat earns nothing; the first 40+ word answer gets 📝 and a private card."""
     standin = StandIn(privileged_intents=MESSAGE_CONTENT)
     await standin.start()
     try:
@@ -135,10 +137,12 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
         guild = standin.add_guild("Study group")
         admin = guild.add_member("ada", permissions=perms.ADMINISTRATOR)
         member = guild.add_member("bo")
+        other = guild.add_member("cy")
         async with harness.run_bot(env) as bot:
             channel = guild.add_text_channel("daily")
             setup = standin.slash(admin, channel, "daily setup",
-                                  {"channel": channel, "time": "00:00", "timezone": "UTC"})
+                                  {"channel": channel, "time": "00:00", "timezone": "UTC",
+                                   "auto_review": True})
             await setup.wait_message()
             await standin.wait_until(
                 lambda: any(r.route.endswith("/threads") for r in standin.requests("POST")),
@@ -146,23 +150,45 @@ async def test_auto_review_replies_in_daily_thread_when_enabled(tmp_path: Path):
             )
             thread = int([r for r in standin.requests("POST")
                           if r.route.endswith("/threads")][-1].response["id"])
-            # (off by default: covered in tests/test_review_service.py without a race)
-            await GuildRepository(bot.database).set_auto_review(guild.id, True, bot.clock.now())
-            chat = standin.post_message(thread, member, "nice prompt today @everyone")
-            answer = standin.post_message(thread, member, LONG_GOOD + " @everyone")
+            chat = standin.post_message(thread, member, "I agree with Alice!")
+            answer = standin.post_message(thread, member, LONG_ANSWER + " @everyone")
             await standin.wait_until(
                 lambda: any(str((m.get("message_reference") or {}).get("message_id")) == answer["id"]
                             for m in standin.channel_messages(thread)),
-                what="the auto-review reply",
+                what="the review button under the answer",
             )
-            replies = [m for m in standin.channel_messages(thread)
-                       if m["author"]["id"] != str(member) and m.get("message_reference")]
-            rows = await stored(bot, 1)
-        assert len(replies) == 1  # the one-liner is chat, not an answer: no review
-        assert replies[0]["message_reference"]["message_id"] != chat["id"]
-        assert replies[0]["content"].startswith("**Checklist 3/5**")
-        assert not replies[0].get("mention_everyone") and replies[0].get("mentions", []) == []
-        assert rows == [{"user_id": member, "source": "auto", "phase": None, "score": 3}]
+            second = standin.post_message(thread, member, LONG_ANSWER)  # not the first: ignored
+            # cy replies to bo's answer at length: discussion, not cy's own answer ...
+            reply = standin.post_message(thread, other, LONG_ANSWER, reply_to=int(answer["id"]))
+            # ... and then answers for real, which is reviewed (and orders the checks above).
+            own = standin.post_message(thread, other, LONG_ANSWER.replace("six", "seven"))
+            await standin.wait_until(
+                lambda: any(str((m.get("message_reference") or {}).get("message_id")) == own["id"]
+                            for m in standin.channel_messages(thread)),
+                what="cy's own answer reviewed",
+            )
+            rows = await stored(bot, 2)
+            [ready] = [m for m in standin.channel_messages(thread)
+                       if m["author"]["id"] == str(standin.bot_user_id)
+                       and str((m.get("message_reference") or {}).get("message_id")) == answer["id"]]
+            custom_id = ready["components"][0]["components"][0]["custom_id"]
+            stranger = standin.click(other, int(ready["id"]), custom_id)
+            refused = await stranger.wait_message()
+            mine = standin.click(member, int(ready["id"]), custom_id)
+            card = await mine.wait_message()
+            answers = await bot.database.fetchall("SELECT user_id, message_id FROM daily_answers")
+        assert [dict(r) for r in answers] == [{"user_id": member, "message_id": int(answer["id"])},
+                                              {"user_id": other, "message_id": int(own["id"])}]
+        assert [(r["user_id"], r["source"]) for r in rows] == [(member, "auto"), (other, "auto")]
+        # 📝 is auto-review's mark; ✅ (progress counting any first message) is not ours
+        reacted = [r for r in standin.requests("PUT") if "/reactions/📝" in r.path]
+        assert [r.path.split("/")[4] for r in reacted] == [answer["id"], own["id"]]
+        assert {chat["id"], second["id"], reply["id"]}.isdisjoint(r.path for r in reacted)
+        public = " ".join(str(m) for m in standin.channel_messages(thread))
+        assert "Checklist" not in public and "items met" not in public  # no public card
+        assert "Only the answer's author" in refused["content"] and stranger.ephemeral
+        assert mine.ephemeral and "items met" in card["embeds"][0]["title"]
+        assert ready["flags"] & 4096  # silent: the button message notifies no one
         no_pings(standin)
     finally:
         await standin.stop()

@@ -31,7 +31,8 @@ async def test_full_disk_gives_a_clear_message_and_no_corruption(standin, bot_en
     async with run_bot(bot_env) as bot:
         await fill_guild_settings_until_full(bot.database)
         with caplog.at_level(logging.ERROR):
-            call = standin.slash(admin, general, "settings", {"auto_review": True})
+            # (auto_review off: switching it on needs the Message Content intent)
+            call = standin.slash(admin, general, "settings", {"auto_review": False})
             reply = await call.wait_message()
         assert await bot.database.integrity_ok()
         row = await bot.database.fetchone(
@@ -52,12 +53,12 @@ async def test_a_lock_held_by_another_process_delays_a_write_instead_of_losing_i
     async with run_bot(bot_env) as bot:
         other = sqlite3.connect(bot_env["DATABASE_PATH"], isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        call = standin.slash(admin, general, "settings", {"auto_review": True})
+        call = standin.slash(admin, general, "settings", {"mock_max_sessions": 3})
         await asyncio.sleep(1.2)  # held well past a write's time, well inside Discord's 3 s
         other.execute("COMMIT")
         other.close()
         reply = await call.wait_message(timeout=15)
         row = await bot.database.fetchone(
-            "SELECT auto_review FROM guild_settings WHERE guild_id = ?", (guild.id,))
-    assert "auto_review → on" in reply["embeds"][0]["description"]
-    assert row["auto_review"] == 1
+            "SELECT mock_max_sessions FROM guild_settings WHERE guild_id = ?", (guild.id,))
+    assert "mock_max_sessions → 3" in reply["embeds"][0]["description"]
+    assert row["mock_max_sessions"] == 3
