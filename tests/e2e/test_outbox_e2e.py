@@ -103,13 +103,14 @@ async def test_a_503_on_the_scorecard_still_posts_stores_and_lets_people_vote(
         await standin.slash(host, thread, "mock end", {}).wait_message()
         await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), timeout=20,
                                  what="the scorecard after the 503")
-        stored = await MockRepository(bot.database).scorecard(session.session_id, cand)
+        # Stored as a fact (no text: it is rebuilt from the round's rows when shown again).
+        recorded = await MockRepository(bot.database).scorecards_posted(session.session_id)
         card = embeds(standin, thread, "Scorecard")[0]
         vote = await click(standin, bea, card, ":vote:hire")
         await standin.wait_until(lambda: standin.channel(thread)["thread_metadata"]["archived"], timeout=10,
                                  what="the thread archived after the scorecard")
     assert len(embeds(standin, thread, "Scorecard")) == 1
-    assert stored is not None and "Scorecard" in stored
+    assert recorded == [cand]
     assert vote.callback_type == 7  # the card updated in place with the vote
 
 
