@@ -6,45 +6,15 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.review.analysis import Analysis
-from bot.review.patterns import expand, words
+from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims
 from bot.review.text import Sentence
 
-_OWN_VERB = (
-    r"\b[^\n.;]{0,60}?\b(?:owns?|owned|builds? and (?:runs?|operates?)|runs? and owns?"
-    r"|is on-?call|carr(?:y|ies) (?:the|its|their) pager|(?:is|are) paged|holds? the pager"
-    r"|(?:is|are) responsible for|responsible for)\b"
-)
-_DUTY = r"(?:on-?call|rotation|pager)"
-_OWNERSHIP = words(
-    *(rf"{team}{_OWN_VERB}" for team in ("teams?", "squad", "sres?", "org\b", "group")),
-    r"owned by (?:the |a |one |its )?(?:[\w/&+-]+ ){0,3}(?:team|squad|sre|org|group)\b",
-    *expand(
-        "t&s|trust & safety|trust and safety|sre|secops|infosec|devops|dbas?|netops|finops",
-        r" owns?\b",
-    ),
-    r"owners?(?:hip)?\s*(?::|is|=)\s*(?:the )?(?!(?:the|our|a|ops|dev)\b)[\w/&+-]+"
-    r" (?:team|squad|sre)\b",
-    *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team" for duty in ("on-?call",
-                                                                            "rotation", "pager")),
-)
-_NAMED_TEAM = words(
-    rf"teams? (?:with|has|have|each with) (?:its|their) own {_DUTY}",
-    rf"team's (?:own )?{_DUTY}",
-    r"teams? (?:runs|operates|maintains|builds|carries|holds)\b",
-    rf"teams?\b[^\n.;]{{0,40}}?\b{_DUTY}\b",
-)
-_DUTY_THEN_TEAM = words(
-    *(rf"{duty}\b[^\n.;]{{0,25}}?\b(?:is |= )?(?:the )?([\w/&+-]+) team\b"
-      for duty in ("on-?call", "rotation", "pager")),
-    # "on-call (primary + secondary from the ticketing team)": held by, further along
-    *(rf"{duty}\b[^\n.;]{{0,40}}?\b(?:from|held by|inside|within) (?:the )?([\w/&+-]+) team\b"
-      for duty in ("on-?call", "rotation", "pager")),
-)
-_NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
+_OWNERSHIP = lazy_words("team_ownership", "ownership")
+_NAMED_TEAM = lazy_words("team_ownership", "named_team")
+_DUTY_THEN_TEAM = lazy_words("team_ownership", "duty_then_team")
+_NAME_BEFORE = lazy_regex("team_ownership", "name_before")
 _GENERIC_NAMES = frozenset(
     ("the", "our", "a", "an", "this", "that", "ops", "dev", "devs", "whole", "my", "your", "each")
 )
