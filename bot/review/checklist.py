@@ -29,10 +29,14 @@ def _usable(sentence: Sentence) -> bool:
 # --- numbers_always ----------------------------------------------------------------------
 
 
+_WAVED_AWAY = lazy_regex("numbers_always", "waved_away")
+
+
 def numbers_always(analysis: Analysis) -> Sentence | None:
     """The writer's own number on scale, latency, availability or cost, with a unit."""
     for sentence in analysis.doc.sentences:
-        if _usable(sentence) and analysis.own_quantities(sentence):
+        if (_usable(sentence) and analysis.own_quantities(sentence)
+                and _WAVED_AWAY.search(sentence.low) is None):
             return sentence
     return None
 
@@ -65,8 +69,15 @@ def _is_web_page(low: str, end: int) -> bool:
     return bool(_WEB_PAGE_BEFORE.search(low, 0, page) or _WEB_PAGE_AFTER.match(low, page + 4))
 
 
+# "someone watches the dashboard" commits team_will_handle; it is not operability.
+# monitor_later asks about live alarms itself, so its own verdict is not consulted here.
+_PEOPLE_NOT_OPERABILITY = ("kubernetes_first", "infinite_scale", "perfect_consistency",
+                           "team_will_handle")
+
+
 def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
     """Sentences with an alarm/dashboard on a named signal, kept only if not deferred."""
+    committed: set[int] | None = None
     for sentence, match in claims(analysis.doc, _ALERTING):
         start = match.start() - sentence.start
         if _PRODUCT_DASHBOARD.match(sentence.low, start) or _PRODUCT_ALERT.search(
@@ -75,8 +86,10 @@ def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
             continue  # "a dashboard query returns in < 2 s", "price-drop alerts": the product
         if _is_web_page(sentence.low, match.end() - sentence.start):
             continue
-        if analysis.index(sentence) in analysis.committed:
-            continue  # "someone watches the dashboard" is team_will_handle, not operability
+        if committed is None:
+            committed = analysis.committed(_PEOPLE_NOT_OPERABILITY)
+        if analysis.index(sentence) in committed:
+            continue
         if _SIGNAL.search(sentence.low) and not _deferred(sentence):
             yield sentence
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
+from bot.review.model import MODE_IDS
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
 from bot.review.text import Sentence
@@ -130,10 +131,11 @@ def _could_be_customer(sentence: Sentence, framed: dict[str, bool]) -> bool:
 def customer_first(analysis: Analysis) -> Sentence | None:
     """Customer impact in concrete terms: what they see, feel or gain."""
     framed: dict[str, bool] = {}
+    committed = analysis.committed(MODE_IDS)  # a customer named only to justify a mistake
     for number, sentence in enumerate(analysis.doc.sentences):
         if sentence.stuffing or sentence.question or sentence.code:
             continue
-        if number in analysis.committed or not _could_be_customer(sentence, framed):
+        if number in committed or not _could_be_customer(sentence, framed):
             continue
         if _JUSTIFIES_CONSISTENCY.search(sentence.low):
             continue

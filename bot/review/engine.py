@@ -8,7 +8,7 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.content import Question, Rubric
@@ -18,6 +18,7 @@ from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
     ITEM_IDS,
+    LABELS,
     MODE_IDS,
     DeliverableResult,
     FailureModeResult,
@@ -45,19 +46,20 @@ class Detection:
     evidence: Mapping[str, str | None]
 
 
-def detect(answer: str, prompt: str | None = None) -> tuple[Detection, Document]:
-    """Run all ten detectors; anti-patterns first so customer_first can skip their sentences."""
-    analysis = Analysis.of(answer, prompt)
+DETECTORS = {**checklist.DETECTORS, **antipatterns.DETECTORS}
+
+
+def detect(
+    answer: str, prompt: str | None = None, order: Sequence[str] = LABELS
+) -> tuple[Detection, Document]:
+    """Run all ten detectors. A detector that needs another label's verdict reads it from
+    the analysis, which runs each detector once, so ``order`` never changes the result."""
+    analysis = Analysis.of(answer, prompt, DETECTORS)
     evidence: dict[str, str | None] = {}
-    for label, anti_pattern in antipatterns.DETECTORS.items():
-        sentence = anti_pattern(analysis)
+    for label in order:
+        sentence = analysis.evidence(label)
         evidence[label] = _quote(sentence.text) if sentence else None
-        if sentence is not None:
-            analysis.committed.add(analysis.index(sentence))
-    for label, item in checklist.DETECTORS.items():
-        sentence = item(analysis)
-        evidence[label] = _quote(sentence.text) if sentence else None
-    return Detection(evidence), analysis.doc
+    return Detection({label: evidence[label] for label in LABELS}), analysis.doc
 
 
 def _quote(text: str) -> str:

@@ -14,7 +14,7 @@ a label's rule never reads another label's result.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -157,8 +157,8 @@ def default_rules() -> RuleSet:
     return load_rules()
 
 
-class _LazyList:
-    """A named list of a rule file, compiled on first use from ``default_rules()``.
+class _Lazy:
+    """A pattern built from the rule files on first use (``default_rules()``).
 
     The label modules keep their module-level names (``_FAILURE.search(...)``) while
     the phrases live in prompts/review/; nothing is read at import, so a broken rule
@@ -170,15 +170,13 @@ class _LazyList:
     _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
                "pattern", "regex", "groups")
 
-    def __init__(self, label: str, name: str, as_words: bool) -> None:
-        self._where = (label, name, as_words)
+    def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
+        self._build = build
 
     def __getattr__(self, attribute: str) -> object:
-        if attribute.startswith("__") or attribute == "_where":
+        if attribute.startswith("__") or attribute == "_build":
             raise AttributeError(attribute)
-        label, name, as_words = self._where
-        rules = default_rules()
-        compiled = rules.words(label, name) if as_words else rules.regex(label, name)
+        compiled = self._build(default_rules())
         for copied in self._COPIED:
             if hasattr(compiled, copied):
                 setattr(self, copied, getattr(compiled, copied))
@@ -187,9 +185,14 @@ class _LazyList:
 
 def lazy_words(label: str, name: str) -> WordPattern:
     """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use."""
-    return _LazyList(label, name, as_words=True)  # type: ignore[return-value]
+    return _Lazy(lambda rules: rules.words(label, name))  # type: ignore[return-value]
 
 
 def lazy_regex(label: str, name: str) -> re.Pattern[str]:
     """The list ``name`` of ``label``'s rule file as one regex, compiled on first use."""
-    return _LazyList(label, name, as_words=False)  # type: ignore[return-value]
+    return _Lazy(lambda rules: rules.regex(label, name))  # type: ignore[return-value]
+
+
+def lazy(build: Callable[[RuleSet], WordPattern]) -> WordPattern:
+    """A pattern composed from several lists (nouns x verbs), built on first use."""
+    return _Lazy(build)  # type: ignore[return-value]
