@@ -95,7 +95,7 @@ def test_shipped_rules_validate() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["cues"].append("(unclosed"), "review/kubernetes_first.yaml: cues[15]: not a valid regex"),
+        (lambda d: d["cues"].append("(unclosed"), "review/kubernetes_first.yaml: cues[15]: not a valid"),
         (lambda d: d["cues"].append(r"\bk8s"), "cues[15]: must start with a literal character"),
         (lambda d: d["cues"].append("Kubernetes"), "cues[15]: must be lowercase"),
         (lambda d: d.update(label="k8s_first"), "label: must match the file name 'kubernetes_first'"),
