@@ -49,7 +49,7 @@ def _word_level(analysis: Analysis) -> Sentence | None:
     for sentence, match in claims(analysis.doc, _HANDLE):
         start = match.start() - sentence.start
         text = match.group(0)
-        if text.startswith(("rely on", "left to", "up to")):
+        if text.startswith(("rely on", "left to", "up to", "whoever")):
             pass  # the match names the people relied on
         elif text.startswith("we "):
             if not _WE_HANDLING.search(sentence.low):

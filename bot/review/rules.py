@@ -134,12 +134,45 @@ class RuleSet:
         return self.specs[label].lists[name]
 
     def words(self, label: str, name: str) -> WordPattern:
-        """A named list as a fast word pattern (each entry must start with a literal)."""
-        return words(*self.items(label, name))
+        """A named list as a fast word pattern. An entry that starts with a group of
+        choices ("(?:store|shift) managers?") is expanded into one entry per choice,
+        because a fast word pattern needs every entry to start with a literal."""
+        return words(*(e for item in self.items(label, name) for e in expand_leading(item)))
 
     def regex(self, label: str, name: str) -> re.Pattern[str]:
         """A named list as one regex, the entries as alternatives in order."""
         return _either(self.items(label, name))
+
+
+def expand_leading(pattern: str) -> list[str]:
+    """``"(?:a|b)c"`` → ``["ac", "bc"]``, recursively; other patterns are returned as is."""
+    if not pattern.startswith("(?:"):
+        return [pattern]
+    depth, choices, current, index = 0, [], "", 3
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "|" and depth == 0:
+            choices.append(current)
+            current = ""
+            index += 1
+            continue
+        current += char
+        index += 1
+    rest = pattern[index + 1 :]
+    if index >= len(pattern) or rest[:1] in ("?", "*", "+", "{"):
+        return [pattern]  # unbalanced, or an optional group: not a choice of starts
+    choices.append(current)
+    return [e for choice in choices for e in expand_leading(choice + rest)]
 
 
 def load_rules(directory: Path = RULES_DIRECTORY) -> RuleSet:
