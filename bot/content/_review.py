@@ -59,13 +59,73 @@ class ReviewRule:
     examples: tuple[RuleExample, ...]
 
 
+@dataclass(frozen=True)
+class PastedExample:
+    """A published example sentence and the systems it is about (empty: none)."""
+
+    text: str
+    about: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What makes a sentence pasteable under any prompt (prompts/review/relevance.yaml)."""
+
+    pasted: tuple[PastedExample, ...] = ()
+    placeholders: tuple[str, ...] = ()
+
+
+RELEVANCE_FILE = "relevance.yaml"
+
+
+def parse_relevance(data: object, problems: Problems) -> Relevance:
+    root = Entry(data, "", problems)
+    pasted = []
+    for entry in root.entries("pasted", "example", minimum=1):
+        text = entry.text("text")
+        about = tuple(a.lower() for a in entry.texts("about", minimum=0, limit=64))
+        entry.finish()
+        pasted.append(PastedExample(text, about))
+    raw = root.items("placeholders", minimum=0)
+    placeholders = []
+    for index, pattern in enumerate(raw):
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            root.problem(f"placeholders[{index}]", f"not a valid regex ({error})")
+            continue
+        placeholders.append(str(pattern))
+    root.finish()
+    return Relevance(tuple(pasted), tuple(placeholders))
+
+
+def read_relevance(directory: Path, problems: Problems) -> Relevance:
+    path = directory / RELEVANCE_FILE
+    if not path.is_file():
+        return Relevance()
+    file_problems = Problems(f"review/{RELEVANCE_FILE}")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        file_problems.add("", f"not readable YAML: {error}")
+        problems.messages.extend(file_problems.messages)
+        return Relevance()
+    relevance = parse_relevance(data, file_problems)
+    problems.messages.extend(file_problems.messages)
+    return relevance
+
+
 def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRule]:
-    """Every ``*.yaml`` in ``directory`` parsed into a rule, keyed by label."""
+    """Every ``<label>.yaml`` in ``directory`` parsed into a rule, keyed by label
+    (relevance.yaml is read by ``read_relevance``, and checked here too)."""
     rules: dict[str, ReviewRule] = {}
     if not directory.is_dir():
         problems.add("", f"missing folder {directory}")
         return rules
+    read_relevance(directory, problems)
     for path in sorted(directory.glob("*.yaml")):
+        if path.name == RELEVANCE_FILE:
+            continue
         file_problems = Problems(f"review/{path.name}")
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506

@@ -20,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.content._reader import Problems
-from bot.content._review import ReviewRule, parse_review_dir
+from bot.content._review import Relevance, ReviewRule, parse_review_dir, read_relevance
 from bot.review.patterns import WordPattern, words
+from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
 from bot.review.text import Document, Sentence
 
@@ -123,9 +124,10 @@ def _claim_of(low: str, position: int) -> str:
 class RuleSet:
     """All rule files, compiled; detectors ask it for their rule or a named list."""
 
-    def __init__(self, rules: Mapping[str, ReviewRule]) -> None:
+    def __init__(self, rules: Mapping[str, ReviewRule], relevance: Relevance | None = None) -> None:
         self.specs = dict(rules)
         self._compiled = {label: CompiledRule.of(rule) for label, rule in rules.items()}
+        self.relevance = RelevanceCheck(relevance or Relevance())
 
     def rule(self, label: str) -> CompiledRule:
         return self._compiled[label]
@@ -179,9 +181,10 @@ def load_rules(directory: Path = RULES_DIRECTORY) -> RuleSet:
     """Parse, validate and compile the rule files; RuleError lists every problem."""
     problems = Problems("review")
     rules = parse_review_dir(directory, problems)
+    relevance = read_relevance(directory, Problems("review"))  # its problems are in ``problems``
     if problems.messages:
         raise RuleError("\n".join(problems.messages))
-    return RuleSet(rules)
+    return RuleSet(rules, relevance)
 
 
 @lru_cache(maxsize=1)
