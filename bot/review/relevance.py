@@ -43,9 +43,11 @@ class RelevanceCheck:
         self._placeholder = re.compile(joined) if joined else None
 
     def generic(self, doc: Document, prompt: str | None) -> Document:
-        """``doc`` with every pasteable sentence marked as stuffing."""
+        """``doc`` with every pasteable sentence marked as stuffing. Pasted examples are
+        judged only against a prompt (the bot passes the question's brief and scale)."""
         placeholder = self._placeholder is not None and self._placeholder.search(doc.text)
-        anchors = self._by_anchor.keys() & set(_WORD.findall(doc.low))
+        # Without a prompt nothing says which system the answer is about: only placeholders.
+        anchors = self._by_anchor.keys() & set(_WORD.findall(doc.low)) if prompt else set()
         if not placeholder and not anchors:
             return doc
         low_prompt = (prompt or "").lower()
