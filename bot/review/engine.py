@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.content import Question, Rubric
 from bot.review import antipatterns, checklist
 from bot.review.analysis import Analysis
+from bot.review.coaching import next_push, question_tip
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
@@ -95,13 +96,16 @@ class Reviewer:
         detection, doc = detect(text, prompt)
         non_latin = doc.mostly_non_latin()  # both checks below need it; it counts letters
         problem = _problem(doc, non_latin)
+        items = tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS)
+        complete = problem is None and all(item.met for item in items)
         return Review(
-            items=tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS),
+            items=items,
             failure_modes=tuple(self._mode(label, detection) for label in MODE_IDS),
             phase=phase,
             deliverables=() if problem else self._deliverables(phase, doc),
             notices=_notices(doc, non_latin) if problem is None else (),
             problem=problem,
+            next_push=next_push(resolved, phase) if complete else (),
         )
 
     def _question(self, question: str | Question | None) -> Question | None:
@@ -117,9 +121,11 @@ class Reviewer:
         name = entry.name if entry else DEFAULT_ITEM_NAMES[label]
         if evidence is not None:
             return ItemResult(label, name, True, evidence, None)
-        tip = entry.tip_for(phase) if entry else None
-        if tip and label == "numbers_always" and question is not None and question.scale:
-            tip = f"{tip} For {question.title}, start from: {'; '.join(question.scale[:2])}."
+        # The question's own system, numbers and probes when it is known (coaching.py);
+        # the rubric's general tip otherwise.
+        tip = question_tip(label, question, phase) if question is not None else None
+        if tip is None:
+            tip = entry.tip_for(phase) if entry else None
         return ItemResult(label, name, False, None, tip)
 
     def _mode(self, label: str, detection: Detection) -> FailureModeResult:
