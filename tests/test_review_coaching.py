@@ -74,3 +74,13 @@ def test_api_deliverable_needs_an_api_not_an_api_gateway_box(reviewer: Reviewer)
     with_api = reviewer.review("Client -> API Gateway -> Lambda. POST /links returns the code.",
                                phase="high_level")
     assert {d.name: d.covered for d in with_api.deliverables}["REST/gRPC APIs"] is True
+
+
+def test_operations_evidence_is_the_monitoring_paragraph_not_a_dlq_aside(reviewer: Reviewer) -> None:
+    answer = (
+        "**Failures**\n- A poison message goes to the DLQ; alarm when DLQ depth > 100.\n"
+        "**Ops**\n- Dashboards of p99 redirect latency and 5xx rate; alarms page on-call at "
+        "5xx > 1% for 5 min."
+    )
+    ops = next(i for i in reviewer.review(answer).items if i.id == "operations_ready")
+    assert ops.met and ops.evidence is not None and ops.evidence.startswith("Dashboards of p99")

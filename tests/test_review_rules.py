@@ -138,3 +138,29 @@ def test_a_new_label_is_one_data_file(tmp_path: Path) -> None:
     assert rule.first(parse("Should we use a blockchain? No.")) is None  # a question
     assert rule.first(parse("Multi-cloud, because the customer is a bank regulator.")) is None
     assert rule.first(parse("We will not go multi-cloud.")) is None  # a negation
+
+
+# --- relevance ------------------------------------------------------------------------------
+
+GUIDE_CART = "Cuts checkout from 3 clicks to 1. Add-to-cart returns in < 100 ms p99."
+
+
+def test_a_guide_example_counts_under_its_own_system_only() -> None:
+    shop = detect(GUIDE_CART, "Design the shopping cart service for an online store.")[0].evidence
+    urls = detect(GUIDE_CART, "Design a URL shortener.")[0].evidence
+    assert shop["customer_first"] is not None and shop["numbers_always"] is not None
+    assert urls["customer_first"] is None and urls["numbers_always"] is None
+
+
+def test_own_words_about_the_prompt_still_count() -> None:
+    answer = "A short link should redirect in < 50 ms at the edge, or people think it is broken."
+    found = detect(answer, "Design a URL shortener.")[0].evidence
+    assert found["customer_first"] is not None and found["numbers_always"] is not None
+
+
+def test_placeholders_count_for_nothing_with_or_without_a_prompt() -> None:
+    for prompt in (None, "Design a chat service."):
+        found = detect("Team X owns Service Y and carries its pager.", prompt)[0].evidence
+        assert found["team_ownership"] is None and found["operations_ready"] is None
+    real = detect("The chat team owns the gateway and carries its pager.", None)[0].evidence
+    assert real["team_ownership"] is not None

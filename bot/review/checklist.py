@@ -30,6 +30,7 @@ def _usable(sentence: Sentence) -> bool:
 
 
 _WAVED_AWAY = lazy_regex("numbers_always", "waved_away")
+_OPS_CONTEXT = lazy_regex("operations_ready", "ops_context")
 
 
 def numbers_always(analysis: Analysis) -> Sentence | None:
@@ -105,7 +106,7 @@ def has_live_alarms(analysis: Analysis) -> bool:
 
 def operations_ready(analysis: Analysis) -> Sentence | None:
     """Concrete operability: signals with alarms, safe deploys, runbooks, on-call."""
-    alarm = next(_live_alarms(analysis), None)
+    alarm = _best_alarm(analysis)
     if alarm is not None:
         return alarm
     for sentence, match in claims(analysis.doc, _PRACTICE):
@@ -115,6 +116,20 @@ def operations_ready(analysis: Analysis) -> Sentence | None:
         if not _deferred(sentence) and _HYPOTHETICAL.search(before) is None:
             return sentence
     return None
+
+
+def _best_alarm(analysis: Analysis) -> Sentence | None:
+    """The alarm sentence to quote: the first one under an operations heading ("Ops:",
+    "Monitoring") when there is one, else the one naming the most signals, so the card
+    quotes the monitoring paragraph rather than a DLQ aside in the failure section."""
+    best, best_signals = None, -1
+    for sentence in _live_alarms(analysis):
+        if _OPS_CONTEXT.search(sentence.context):
+            return sentence
+        signals = len(set(m.group(0) for m in _SIGNAL.finditer(sentence.low)))
+        if signals > best_signals:
+            best, best_signals = sentence, signals
+    return best
 
 
 def _not_a_practice(sentence: Sentence, match: re.Match[str]) -> bool:

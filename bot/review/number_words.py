@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.review.patterns import words
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -27,8 +29,9 @@ _UNIT_WORDS = {
     "petabyte": "pb", "petabytes": "pb", "percent": "%", "per cent": "%",
 }  # fmt: skip
 _WORDS = sorted({*_UNITS, *_SCALES, "hundred", "half", *_VAGUE, *_UNIT_WORDS}, key=len, reverse=True)
-# One scan decides whether a sentence needs rewriting at all (most do not).
-CUE = re.compile(r"\b(?:" + "|".join(_WORDS) + r")\b")
+# One scan decides whether a sentence needs rewriting at all (most do not); a word
+# pattern, so the scan skips ahead on literal first letters (patterns.py).
+CUE = words(*(rf"{word}\b" for word in _WORDS))
 _TOKEN = re.compile(r"[a-z]+|-|\S")
 
 
