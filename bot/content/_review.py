@@ -158,7 +158,9 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
             if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
                 lists_entry.report(f"lists: list name {name!r} must match {ID_PATTERN.pattern}")
                 continue
-            lists[name] = _patterns(lists_entry, name, literal_first=False, required=True)
+            # lists named *_cased are matched on the original capitals ("IT will add disks")
+            lists[name] = _patterns(lists_entry, name, literal_first=False, required=True,
+                                    cased=name.endswith("_cased"))
     examples = tuple(_example(e) for e in root.entries("examples", "example", minimum=2))
     if not cues and not lists:
         root.report("needs cues, lists, or both")
@@ -181,7 +183,9 @@ def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
     return {scope: patterns for scope, patterns in scoped.items() if patterns}
 
 
-def _patterns(entry: Entry, key: str, *, literal_first: bool = False, required: bool) -> tuple[str, ...]:
+def _patterns(
+    entry: Entry, key: str, *, literal_first: bool = False, required: bool, cased: bool = False
+) -> tuple[str, ...]:
     """A list of regex fragments: each must compile, be lowercase, and (for cues) start
     with a literal character, which keeps the combined scan fast (bot/review/patterns.py)."""
     raw = entry.items(key, minimum=1 if required else 0)
@@ -200,9 +204,12 @@ def _patterns(entry: Entry, key: str, *, literal_first: bool = False, required: 
         except re.error as error:
             entry.problem(where, f"not a valid regex ({error}): {pattern!r}")
             continue
-        if pattern != pattern.lower() and not re.search(r"\\[A-Z]", pattern):
+        if not cased and pattern != pattern.lower() and not re.search(r"\\[A-Z]", pattern):
             entry.problem(where, f"must be lowercase (answers are matched lowercased): {pattern!r}")
-        if literal_first and (pattern[0] in "\\([.^$*+?{|" and not pattern.startswith("\\$")):
+        # a leading group of choices is expanded into one cue per choice (bot.review.rules)
+        leading_choice = pattern.startswith("(?:")
+        if literal_first and not leading_choice and (
+                pattern[0] in "\\([.^$*+?{|" and not pattern.startswith("\\$")):
             entry.problem(where, f"must start with a literal character: {pattern!r}")
     if len(set(patterns)) != len(patterns):
         entry.problem(key, "lists a pattern twice")

@@ -26,6 +26,7 @@ _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 # subject, which can sit further back than the usual 30 characters.
 _COORDINATED = ("and",)
 _HANDLE = lazy_words("team_will_handle", "handle")
+_IT_DEPARTMENT = lazy_regex("team_will_handle", "it_department_cased")
 _ACTOR_BEFORE = lazy_regex("team_will_handle", "actor_before")
 _SUBJECT_OF_COORDINATED = lazy_regex("team_will_handle", "subject_of_coordinated")
 _PRESENT_TENSE_ACTOR = lazy_regex("team_will_handle", "present_tense_actor")
@@ -42,7 +43,22 @@ _MECHANISM = lazy_regex("team_will_handle", "mechanism")
 def team_will_handle(analysis: Analysis) -> Sentence | None:
     """People relied on to notice, fix or remember, with no mechanism around them."""
     found = _word_level(analysis)
-    return found if found is not None else _shape_level(analysis)
+    if found is None:
+        found = _shape_level(analysis)
+    return found if found is not None else _it_department(analysis)
+
+
+def _it_department(analysis: Analysis) -> Sentence | None:
+    """"IT will add disks": the IT department, told apart from "it" by its capitals."""
+    if "IT" not in analysis.doc.text:
+        return None
+    for sentence in analysis.doc.sentences:
+        match = _IT_DEPARTMENT.search(sentence.text)
+        if match is None or _has_mechanism(sentence.low):
+            continue
+        if is_claim(analysis.doc, sentence, match.start(), match.end()):
+            return sentence
+    return None
 
 
 def _word_level(analysis: Analysis) -> Sentence | None:

@@ -55,7 +55,8 @@ class CompiledRule:
                 for scope, patterns in source.items()
             }
 
-        return cls(rule.label, words(*rule.cues) if rule.cues else None,
+        cues = [e for cue in rule.cues for e in expand_leading(cue)]
+        return cls(rule.label, words(*cues) if cues else None,
                    scoped(rule.unless), scoped(rule.requires))
 
     def first(self, doc: Document) -> Sentence | None:
