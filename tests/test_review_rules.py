@@ -164,3 +164,9 @@ def test_placeholders_count_for_nothing_with_or_without_a_prompt() -> None:
         assert found["team_ownership"] is None and found["operations_ready"] is None
     real = detect("The chat team owns the gateway and carries its pager.", None)[0].evidence
     assert real["team_ownership"] is not None
+
+
+def test_a_pasted_example_is_recognised_in_the_plural_too() -> None:
+    answer = "Dashboards of p99 redirect latency and 5xx rates per region."
+    assert detect(answer, "Design a chat service.")[0].evidence["operations_ready"] is None
+    assert detect(answer, "Design a URL shortener.")[0].evidence["operations_ready"] is not None

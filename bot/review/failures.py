@@ -89,7 +89,26 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
                 return sentence
         if _conditional_response(sentence, match):
             return sentence
-    return _response_under_failure_heading(analysis)
+    found = _response_under_failure_heading(analysis)
+    return found if found is not None else _question_then_answer(analysis)
+
+
+def _question_then_answer(analysis: Analysis) -> Sentence | None:
+    """"What if a worker dies halfway? Its lease expires and another worker redoes it.":
+    a failure raised as a question and answered by the writer in the next sentence on
+    the same line (GUIDE rule 4: a question counts once the writer answers it)."""
+    for index, sentence in enumerate(analysis.doc.sentences[:-1]):
+        if not sentence.question or sentence.stuffing or sentence.code:
+            continue
+        match = _FAILURE.search(sentence.low)
+        if match is None or _NOT_A_SYSTEM_FAILURE.search(sentence.low):
+            continue
+        answer = analysis.doc.sentences[index + 1]
+        if answer.line != sentence.line or not _usable(answer):
+            continue
+        if _RESPONSE.search(_thresholds_blanked(answer.low)) and not _human_response(answer.low):
+            return answer
+    return None
 
 
 # "Failures:" or "What can fail:" names no failure; "Service down:" or "When a provider

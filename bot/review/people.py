@@ -26,6 +26,7 @@ _MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
 # subject, which can sit further back than the usual 30 characters.
 _COORDINATED = ("and",)
 _HANDLE = lazy_words("team_will_handle", "handle")
+_HANDED_OFF = lazy_words("team_will_handle", "handed_off")
 _IT_DEPARTMENT = lazy_regex("team_will_handle", "it_department_cased")
 _ACTOR_BEFORE = lazy_regex("team_will_handle", "actor_before")
 _SUBJECT_OF_COORDINATED = lazy_regex("team_will_handle", "subject_of_coordinated")
@@ -45,7 +46,18 @@ def team_will_handle(analysis: Analysis) -> Sentence | None:
     found = _word_level(analysis)
     if found is None:
         found = _shape_level(analysis)
+    if found is None:
+        found = _handed_off(analysis)
     return found if found is not None else _it_department(analysis)
+
+
+def _handed_off(analysis: Analysis) -> Sentence | None:
+    """"Capacity is the SREs' problem", "… is the platform team's job later": work handed
+    to people by naming them as its owner of last resort, with no mechanism."""
+    for sentence, _ in claims(analysis.doc, _HANDED_OFF):
+        if not _has_mechanism(sentence.low):
+            return sentence
+    return None
 
 
 def _it_department(analysis: Analysis) -> Sentence | None:

@@ -18,6 +18,12 @@ from bot.content._review import Relevance
 from bot.review.text import Document
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    """Words with a plural -s dropped, so "dashboards of" matches "dashboard of"."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in _WORD.findall(text)}
 _MATCH_SHARE = 0.85  # of the example's words found in the sentence
 _LONGER_BY = 1.4  # a sentence much longer than the example says more than the example
 
@@ -34,7 +40,7 @@ class RelevanceCheck:
     def __init__(self, relevance: Relevance) -> None:
         self._by_anchor: dict[str, list[_Example]] = {}
         for pasted in relevance.pasted:
-            words = frozenset(_WORD.findall(pasted.text.lower()))
+            words = frozenset(_words(pasted.text.lower()))
             if len(words) < 4:
                 continue
             anchor = max(sorted(words), key=len)
@@ -47,7 +53,7 @@ class RelevanceCheck:
         judged only against a prompt (the bot passes the question's brief and scale)."""
         placeholder = self._placeholder is not None and self._placeholder.search(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
-        anchors = self._by_anchor.keys() & set(_WORD.findall(doc.low)) if prompt else set()
+        anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
         if not placeholder and not anchors:
             return doc
         low_prompt = (prompt or "").lower()
@@ -64,7 +70,7 @@ class RelevanceCheck:
         return replace(doc, sentences=tuple(marked)) if changed else doc
 
     def _pasted(self, low: str, anchors: set[str], prompt: str) -> bool:
-        words = set(_WORD.findall(low))
+        words = _words(low)
         for anchor in anchors & words:
             for example in self._by_anchor[anchor]:
                 if len(words) > _LONGER_BY * len(example.words) + 3:
