@@ -46,11 +46,18 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
         term = _MONITORING.search(operational)
         if term is None and not asked:
             previous = clauses[number - 1] if number else ""
-            if not (_POINTER.search(clause) and _MONITORING.search(previous)):
+            labelled = _is_label_then_value(previous, clause)  # "Metrics/alerts — post-MVP"
+            if not labelled and not (_POINTER.search(clause) and _MONITORING.search(previous)):
                 continue
         if not _negated(clause, deferral, term):
             return deferral
     return None
+
+
+def _is_label_then_value(label: str, value: str) -> bool:
+    """A short monitoring label and a short deferral, split by a dash: "alerts — v2"."""
+    return (0 < len(label.split()) <= 4 and len(value.split()) <= 4
+            and _MONITORING.search(label) is not None)
 
 
 def _negated(clause: str, deferral: re.Match[str], term: re.Match[str] | None) -> bool:

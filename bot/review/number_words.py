@@ -90,8 +90,20 @@ def _digits(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
+# "under a second", "less than a minute": a strict bound of one unit, said with "a"
+_ONE_UNIT = re.compile(
+    r"\b(under|below|less than|faster than) an? "
+    r"(second|minute|hour|millisecond|day)\b"
+)
+_UNIT_NAMES = (" a second", " a minute", " an hour", " a millisecond", " a day")
+
+
 def spell_digits(low: str) -> str | None:
     """``low`` with spelled-out numbers and byte units written short; None if unchanged."""
+    if any(unit in low for unit in _UNIT_NAMES):
+        bounded = _ONE_UNIT.sub(r"\1 1 \2", low)
+        if bounded != low:
+            return spell_digits(bounded) or bounded
     if CUE.search(low) is None:
         return None
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]

@@ -20,7 +20,7 @@ from bot.review.text import Sentence
 
 # "wrong timetables are left to school admins spotting them", "it's up to the supervisor
 # to notice": the work is handed to people by the sentence itself, like "rely on".
-_MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just")
+_MODALS = ("will", "'ll", "'d", "can", "should", "would", "to", "just", "are expected", "is expected")
 # "<team> is around during business hours and will take care of …", "support will email
 # customers … and make sure they've updated …": a second predicate shares the first one's
 # subject, which can sit further back than the usual 30 characters.
