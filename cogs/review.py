@@ -37,17 +37,16 @@ ANSWER_LIMIT = 4_000
 PHASES = (*PHASE_IDS, "full")
 
 
-def parse_phase(raw: str | None) -> str | None:
-    """'High level' → 'high_level'; empty → None; anything else is a clear error."""
-    cleaned = (raw or "").strip().lower().replace("-", "_").replace(" ", "_")
-    if not cleaned:
-        return None
-    if cleaned not in PHASES:
-        raise BotError(f"Unknown phase `{cleaned[:30]}`: use one of {', '.join(PHASES)}.")
-    return cleaned
+PHASE_CHOICES = [
+    app_commands.Choice(name=phase.replace("_", " ").capitalize(), value=phase) for phase in PHASES
+]
+RESUBMIT_SECONDS = 15 * 60
 
 
 class AnswerModal(discord.ui.Modal, title="Check an answer"):
+    """The answer form. The phase was picked from a select on the command; the text can
+    come back filled in after a refusal (``ResubmitView``), so a long paste is never lost."""
+
     answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
         label="Your answer",
         custom_id="review:answer",
@@ -55,26 +54,25 @@ class AnswerModal(discord.ui.Modal, title="Check an answer"):
         placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
         max_length=ANSWER_LIMIT,
     )
-    phase: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Phase (optional)",
-        custom_id="review:phase",
-        placeholder="requirements, high_level, deep_dive, scale, operations",
-        required=False,
-        max_length=20,
-    )
 
-    def __init__(self, cog: ReviewCog) -> None:
+    def __init__(self, cog: ReviewCog, phase: str | None, answer: str | None = None) -> None:
         super().__init__()
         self.cog = cog
+        self.phase = phase
+        if answer:
+            self.answer.default = answer[:ANSWER_LIMIT]
 
     async def on_submit(self, interaction: discord.Interaction[BarRaiser]) -> None:
         """Acknowledge at once, then review: when many members submit together, each
         review's CPU would otherwise delay every later acknowledgement (a 200-burst's
         p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`)."""
         origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
-        phase = parse_phase(self.phase.value)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        review = self.cog.service.review(origin, self.answer.value, phase)
+        try:
+            review = self.cog.service.review(origin, self.answer.value, self.phase)
+        except BotError as error:  # refused after submit: keep the text for a resubmit
+            await self.cog.send_refusal(interaction, error.user_message, self.answer.value, self.phase)
+            return
         await self.cog.send_card(interaction, review, source_label=None)
         await self.cog.service.record(origin, review, self.answer.value)
 
@@ -108,6 +106,30 @@ class SeeReviewButton(
             interaction, self.channel_id, self.message_id, self.user_id))
 
 
+class ResubmitView(discord.ui.View):
+    """"Edit and resubmit" under a refusal: reopens the form with the answer filled in.
+
+    In memory on purpose (the answer is up to 4,000 characters, far more than a
+    custom_id holds); after a restart or 15 minutes the button stops answering.
+    """
+
+    def __init__(self, cog: ReviewCog, owner_id: int, answer: str, phase: str | None) -> None:
+        super().__init__(timeout=RESUBMIT_SECONDS)
+        self.cog, self.owner_id, self.answer, self.phase = cog, owner_id, answer, phase
+
+    @discord.ui.button(label="Edit and resubmit", style=discord.ButtonStyle.primary)
+    async def resubmit(
+        self, interaction: discord.Interaction[BarRaiser], _: discord.ui.Button[ResubmitView]
+    ) -> None:
+        self.cog.service.ensure_can_review(interaction.user.id)  # BotError: said, button kept
+        await interaction.response.send_modal(AnswerModal(self.cog, self.phase, self.answer))
+
+    async def on_error(
+        self, interaction: discord.Interaction[BarRaiser], error: Exception, _: object
+    ) -> None:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[arg-type]
+
+
 class ReviewCog(commands.Cog):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
@@ -136,8 +158,17 @@ class ReviewCog(commands.Cog):
         self.bot.remove_dynamic_items(SeeReviewButton)
 
     @app_commands.command(name="check", description="Check a design answer against the checklist")
-    async def check(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await interaction.response.send_modal(AnswerModal(self))
+    @app_commands.describe(phase="The interview phase the answer is for (optional)")
+    @app_commands.choices(phase=PHASE_CHOICES)
+    async def check(
+        self,
+        interaction: discord.Interaction[BarRaiser],
+        phase: app_commands.Choice[str] | None = None,
+    ) -> None:
+        # The rate limit is checked before the form opens, so nobody types an answer
+        # only to be refused; the review itself counts it.
+        self.service.ensure_can_review(interaction.user.id)
+        await interaction.response.send_modal(AnswerModal(self, phase.value if phase else None))
 
     async def check_message(
         self, interaction: discord.Interaction[BarRaiser], message: discord.Message
@@ -161,6 +192,12 @@ class ReviewCog(commands.Cog):
             "review/card.md.j2", review=review, source_label=source_label
         )
         await send(interaction, message)
+
+    async def send_refusal(
+        self, interaction: discord.Interaction[BarRaiser], reason: str, answer: str, phase: str | None
+    ) -> None:
+        message = self.bot.renderer.render("review/refused.md.j2", message=reason)
+        await send(interaction, message, view=ResubmitView(self, interaction.user.id, answer, phase))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

@@ -19,15 +19,28 @@ from bot.review import (
     stance,
 )
 from bot.review.patterns import WordPattern, word_start, words
+from bot.review.rules import _Lazy, default_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
 MODULES = (antipatterns, checklist, customer, deferral, failures, ownership, people, stance)
-WORD_PATTERNS = {
-    f"{module.__name__}.{name}": value
-    for module in MODULES
-    for name, value in vars(module).items()
-    if isinstance(value, WordPattern)
-}
+def _word_patterns() -> dict[str, WordPattern]:
+    """Every word pattern of the label modules, including those built from the rule files
+    on first use (``rules.lazy_words``), and every rule file's cues."""
+    found: dict[str, WordPattern] = {}
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if isinstance(value, _Lazy):
+                value = value._build(default_rules())
+            if isinstance(value, WordPattern):
+                found[f"{module.__name__}.{name}"] = value
+    for label in default_rules().specs:
+        cues = default_rules().rule(label).cues
+        if cues is not None:
+            found[f"prompts/review/{label}.yaml cues"] = cues
+    return found
+
+
+WORD_PATTERNS = _word_patterns()
 
 
 @pytest.fixture(scope="module")

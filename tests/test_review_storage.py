@@ -105,3 +105,33 @@ async def test_privacy_delete_removes_reviews_and_their_labels(db: Database) -> 
     labels = await db.fetchall("SELECT COUNT(*) AS n FROM review_labels")
     assert [row["user_id"] for row in reviews] == [BOB]
     assert labels[0]["n"] == 10
+
+
+async def test_scores_above_five_are_stored_after_the_uncapping_migration(tmp_path) -> None:
+    """A sixth checklist item is data: the score cap of 0003 is gone, and the migration
+    that removes it keeps every stored review, its labels and the progress triggers."""
+    from storage.db import discover_migrations
+
+    migrations = discover_migrations()
+    uncapping = next(m for m in migrations if m.name == "reviews_uncapped")
+    db = await Database.open(tmp_path / "old.db")
+    try:
+        await db.migrate([m for m in migrations if m.version < uncapping.version])
+        repo = ReviewRepository(db)
+        kept = await repo.add(_new(labels={**dict.fromkeys(LABELS, 0), "customer_first": 1}), NOW)
+        await db.migrate()
+        assert await db.schema_version() == migrations[-1].version
+        stored = await repo.get(kept or -1)
+        assert stored is not None and stored.score == 1 and stored.labels["customer_first"] == 1
+        six = NewReview(user_id=BOB, guild_id=GUILD, source="check", score=6, failure_count=6,
+                        labels=dict.fromkeys(LABELS, 1), phase="scale")
+        six_id = await repo.add(six, NOW)
+        assert (await repo.get(six_id or -1)).score == 6  # type: ignore[union-attr]
+        totals = await db.fetchall(
+            "SELECT user_id, reviews, items_met FROM progress_totals ORDER BY user_id")
+        assert [tuple(row) for row in totals] == [(ADA, 1, 1), (BOB, 1, 6)]
+        await db.execute("DELETE FROM reviews WHERE id = ?", (six_id,))
+        labels = await db.fetchall("SELECT COUNT(*) AS n FROM review_labels")
+        assert labels[0]["n"] == 10  # the cascade still points at the rebuilt reviews table
+    finally:
+        await db.close()

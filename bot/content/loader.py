@@ -18,6 +18,7 @@ import yaml
 from bot.content._guide import parse_guide
 from bot.content._questions import parse_questions
 from bot.content._reader import Problems
+from bot.content._review import parse_review_dir
 from bot.content._roadmap import parse_roadmap
 from bot.content._rubric import parse_rubric
 from bot.content.guide import Guide, GuideTopic
@@ -92,7 +93,13 @@ def _load(directory: Path) -> tuple[Content | None, list[str]]:
     question_ids: Collection[str] = questions if questions is not None else _Unchecked()
     roadmap = parse("roadmap.yaml", lambda d, p: parse_roadmap(d, p, principles, question_ids))
     guide = parse("guide.yaml", lambda d, p: parse_guide(d, p, question_ids))
+    # The answer checker's rules (prompts/review/*.yaml): a copy of prompts/ without its own
+    # review/ folder uses the shipped one, which is validated either way.
+    review = directory / "review" if (directory / "review").is_dir() else DEFAULT_DIRECTORY / "review"
+    review_problems = Problems("review")
+    parse_review_dir(review, review_problems)
     found = [message for name in FILES for message in problems[name].messages]
+    found += review_problems.messages
     if found or rubric is None or questions is None or roadmap is None or guide is None:
         return None, found
     content = Content(roadmap=roadmap, questions=questions, rubric=rubric, guide=guide)

@@ -10,73 +10,20 @@ from __future__ import annotations
 
 import re
 
-from bot.review.patterns import expand, word_start, words
+from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
 
-_MONITORING = re.compile(
-    # "logs" but not "log": "we keep appending to the log" is the data, not its monitoring
-    r"\b(?:monitor\w*|observab\w*|metrics?|dashboards?|alarms?|alert\w*|logging|logs|tracing"
-    r"|instrument\w*|telemetry|prometheus|grafana|cloudwatch|datadog|pagerduty|health ?checks?"
-    r"|slos?|paging)\b"
-)
-_PRODUCT_REPORTING = re.compile(
-    r"(?:finance|financial|business|reporting|analytics|customer-facing|seller|admin|marketing"
-    r"|usage|product)\s(?:\w+\s)?(?:dashboards?|metrics|reports?)"
-)
-_PRODUCT_ONLY = re.compile(r"analytics|reporting|\breports?\b|finance|\bkpis?\b|business metrics")
-_CORE_ALERTING = re.compile(r"\b(?:alarms?|alert\w*|paging|on-?call|error rates?|latency)\b")
-DEFERRAL = words(
-    r"later\b(?! than)", r"eventually\b", r"post[- ]launch",
-    r"after (?:the )?(?:launch|mvp|go[- ]live|we (?:launch|ship|go live|see|get|have))",
-    r"once (?:it'?s |we'?re |we )?(?:live|launched|in prod\w*|have|see|get|actually|scale|grow)",
-    r"next (?:sprint|quarter|phase|iteration|version|release|semester|term|month|year|cycle"
-    r"|milestone)", r"v2\b", r"phase (?:2|two)\b",
-    r"in the future", r"down the road", r"future work",
-    r"when (?:we )?(?:see|have|get|hit) (?:problems|issues|real|actual|traffic|customers|users)",
-    r"not (?:a )?(?:launch[- ])?blocker", r"out of scope", r"skip\w*", r"bolt\w* on",
-    r"nice[- ]to[- ]have", r"would be nice", r"can wait",
-    r"isn'?t (?:needed|necessary|required) (?:for|until|in|at)\b",
-    r"aren'?t (?:needed|necessary|required) (?:for|until|in|at)\b",
-    r"not (?:needed|necessary|required) (?:for|until|in|at)\b",
-    r"don'?t need (?:\w+ ){0,3}until", r"do not need (?:\w+ ){0,3}until",
-    r"won'?t need (?:\w+ ){0,3}until", r"until (?:we|there'?s|after|launch)",
-    r"wouldn'?t bother", r"won'?t bother", r"don'?t bother", r"not bother", r"for now just",
-    r"not yet\b", r"leave (?:that|it|this|them)? ?(?:for|until|to)\b", r"punt\w*", r"defer\w*",
-    r"postpon\w*", r"launch without", r"ship\w* without", r"go live without",
-    r"not (?:for|in) (?:v1|the mvp|mvp|launch|now|day one|day 1)\b", r"after v1\b", r"post-v1\b",
-    r"not a priority", r"on the roadmap", r"until then\b", r"in q[1-4]\b", r"for q[1-4]\b",
-    r"after\b[^,.;\n]{0,30}\b(?:launch\w*|goes live|go-live|ships?|shipped|released?|is live)\b",
-    *expand(
-        "if|when|once",
-        r" (?:it|this|we|traffic|usage) (?:gets?|becomes?|takes off|grows?|blows up|picks up)\b",
-    ),
-    r"once\b[^,.;\n]{0,30}\b(?:done|over|finished|complete|completed|launched|stable|shipped"
-    r"|ready|sign up|signs up|onboard\w*|arrive|show up|start using|join)\b",
-    r"after (?:the )?(?:pilot|beta|soft launch|first release|public launch|ga\b"
-    r"|general availability)",
-    # "Alerting/metrics: post-MVP", "post-GA", "post v1"
-    r"post[- ]?(?:mvp|ga\b|v1\b|release|beta|pilot|migration|cutover|rollout)",
-    # "after the migration settles", "once things calm down": a later stage, named by an event
-    *expand(
-        "after|once|when",
-        r"\b[^,.;\n]{0,30}\b(?:settles?|settled|stabili[sz]\w*|calms? down|lands?|landed"
-        r"|is done|are done|wraps? up|is over|finish\w*|complet\w*)\b",
-    ),
-    *expand("is|are", r" (?:good )?enough for now"),
-    # "Monitoring: v1.1", "a fast-follow", "Metrics: TBD", "in the second milestone"
-    r"v1\.[1-9]\b", r"v[3-9]\b", r"fast[- ]follow\w*", r"follow[- ]?up (?:item|task|ticket|work)\b",
-    # ": TBD" starts at the colon: words starting with "t" are everywhere, colons are rare
-    r"a follow[- ]?up\b", r": ?tbd\b", r"afterwards?\b", r"as soon as we (?:have|get|see)",
-    r"not in this (?:iteration|release|phase|version|sprint|milestone)",
-    r"not (?:needed|required|necessary) to (?:launch|ship|go live)",
-    *expand("second|later|future|subsequent", r" (?:milestone|release|iteration|phase|sprint)"),
-)
-_CLAUSE = re.compile(rf";|—|–| - |,|{word_start('but')}\b")
+_MONITORING = lazy_regex("monitor_later", "monitoring")
+_PRODUCT_REPORTING = lazy_regex("monitor_later", "product_reporting")
+_PRODUCT_ONLY = lazy_regex("monitor_later", "product_only")
+_CORE_ALERTING = lazy_regex("monitor_later", "core_alerting")
+DEFERRAL = lazy_words("monitor_later", "deferral")
+_CLAUSE = lazy_regex("monitor_later", "clause")
 
 
-_LATER_IN_TIME = re.compile(r"\d+\s?\w*\s?later$")
-_POINTER = re.compile(r"\b(?:that|it|them|this)\b")
-_BETWEEN_NEGATION = re.compile(r"\b(?:isn'?t|is not|not|never|won'?t)\b")
+_LATER_IN_TIME = lazy_regex("monitor_later", "later_in_time")
+_POINTER = lazy_regex("monitor_later", "pointer")
+_BETWEEN_NEGATION = lazy_regex("monitor_later", "between_negation")
 
 
 def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
@@ -99,11 +46,18 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
         term = _MONITORING.search(operational)
         if term is None and not asked:
             previous = clauses[number - 1] if number else ""
-            if not (_POINTER.search(clause) and _MONITORING.search(previous)):
+            labelled = _is_label_then_value(previous, clause)  # "Metrics/alerts — post-MVP"
+            if not labelled and not (_POINTER.search(clause) and _MONITORING.search(previous)):
                 continue
         if not _negated(clause, deferral, term):
             return deferral
     return None
+
+
+def _is_label_then_value(label: str, value: str) -> bool:
+    """A short monitoring label and a short deferral, split by a dash: "alerts — v2"."""
+    return (0 < len(label.split()) <= 4 and len(value.split()) <= 4
+            and _MONITORING.search(label) is not None)
 
 
 def _negated(clause: str, deferral: re.Match[str], term: re.Match[str] | None) -> bool:

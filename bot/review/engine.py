@@ -8,16 +8,18 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.content import Question, Rubric
 from bot.review import antipatterns, checklist
 from bot.review.analysis import Analysis
+from bot.review.coaching import next_push, question_tip
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
     ITEM_IDS,
+    LABELS,
     MODE_IDS,
     DeliverableResult,
     FailureModeResult,
@@ -45,19 +47,20 @@ class Detection:
     evidence: Mapping[str, str | None]
 
 
-def detect(answer: str, prompt: str | None = None) -> tuple[Detection, Document]:
-    """Run all ten detectors; anti-patterns first so customer_first can skip their sentences."""
-    analysis = Analysis.of(answer, prompt)
+DETECTORS = {**checklist.DETECTORS, **antipatterns.DETECTORS}
+
+
+def detect(
+    answer: str, prompt: str | None = None, order: Sequence[str] = LABELS
+) -> tuple[Detection, Document]:
+    """Run all ten detectors. A detector that needs another label's verdict reads it from
+    the analysis, which runs each detector once, so ``order`` never changes the result."""
+    analysis = Analysis.of(answer, prompt, DETECTORS)
     evidence: dict[str, str | None] = {}
-    for label, anti_pattern in antipatterns.DETECTORS.items():
-        sentence = anti_pattern(analysis)
+    for label in order:
+        sentence = analysis.evidence(label)
         evidence[label] = _quote(sentence.text) if sentence else None
-        if sentence is not None:
-            analysis.committed.add(analysis.index(sentence))
-    for label, item in checklist.DETECTORS.items():
-        sentence = item(analysis)
-        evidence[label] = _quote(sentence.text) if sentence else None
-    return Detection(evidence), analysis.doc
+    return Detection({label: evidence[label] for label in LABELS}), analysis.doc
 
 
 def _quote(text: str) -> str:
@@ -93,13 +96,16 @@ class Reviewer:
         detection, doc = detect(text, prompt)
         non_latin = doc.mostly_non_latin()  # both checks below need it; it counts letters
         problem = _problem(doc, non_latin)
+        items = tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS)
+        complete = problem is None and all(item.met for item in items)
         return Review(
-            items=tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS),
+            items=items,
             failure_modes=tuple(self._mode(label, detection) for label in MODE_IDS),
             phase=phase,
             deliverables=() if problem else self._deliverables(phase, doc),
             notices=_notices(doc, non_latin) if problem is None else (),
             problem=problem,
+            next_push=next_push(resolved, phase) if complete else (),
         )
 
     def _question(self, question: str | Question | None) -> Question | None:
@@ -115,9 +121,11 @@ class Reviewer:
         name = entry.name if entry else DEFAULT_ITEM_NAMES[label]
         if evidence is not None:
             return ItemResult(label, name, True, evidence, None)
-        tip = entry.tip_for(phase) if entry else None
-        if tip and label == "numbers_always" and question is not None and question.scale:
-            tip = f"{tip} For {question.title}, start from: {'; '.join(question.scale[:2])}."
+        # The question's own system, numbers and probes when it is known (coaching.py);
+        # the rubric's general tip otherwise.
+        tip = question_tip(label, question, phase) if question is not None else None
+        if tip is None:
+            tip = entry.tip_for(phase) if entry else None
         return ItemResult(label, name, False, None, tip)
 
     def _mode(self, label: str, detection: Detection) -> FailureModeResult:

@@ -83,6 +83,8 @@ class Review:
     deliverables: tuple[DeliverableResult, ...] = ()
     notices: tuple[str, ...] = ()
     problem: str | None = None
+    next_push: tuple[str, ...] = ()
+    """For an answer that meets every item: what a bar raiser would probe next."""
 
     @property
     def score(self) -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.review.rules import RuleSet, lazy, lazy_regex
+
 _NUMBER = re.compile(
     r"(?P<num>\d(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
     r"(?P<mag>\s?(?:k|m|mm|b|bn|million|billion|trillion|thousand)\b)?"
@@ -24,28 +26,6 @@ _MAGNITUDES = {
     "b": 1e9, "bn": 1e9, "billion": 1e9, "trillion": 1e12,
 }  # fmt: skip
 
-_LOAD_NOUN = (
-    r"(?:dau|mau|wau|users?|customers?|members?|subscribers?|viewers?|listeners?|visitors?"
-    r"|shoppers?|sellers?|merchants?|tenants?|accounts?|devices?|drivers?|riders?|requests?"
-    r"|reqs?|calls?|queries|reads?|writes?|orders?|packages?|parcels?|shipments?|deliveries"
-    r"|events?|messages?|msgs?|notifications?|pushes|emails?|sms|items?|products?|skus?"
-    r"|objects?|files?|photos?|images?|videos?|tracks?|songs?|titles?|links?|urls?|clicks?"
-    r"|views?|pageviews?|impressions?|searches|sessions?|connections?|streams?|channels?"
-    r"|uploads?|downloads?|invokes?|invocations?|executions?|transactions?|txns?|records?"
-    r"|rows?|documents?|docs?|posts?|tweets?|likes?|comments?|rides?|trips?|bookings?"
-    r"|reservations?|stops?|carts?|lookups?|sends?|logins?|payments?|bids?|concurrent|followers?"
-    r"|active|daily|monthly|updates?|puts?|gets?|invites?|matches|plays?|listens?|points?)"
-)
-_RATE_AFTER = re.compile(
-    # "5K highlights/s", "40 writes per second": any short gap before an explicit rate unit …
-    r"\s?(?:(?!(?:times|attempts|retries|polls?|checks?|heartbeats?|pings?|tries)\b)"
-    r"[a-z][\w-]*\s?){0,3}?(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month"
-    r"|yr|year)\b|per (?:second|sec|minute|min|hour|day|week|month|year)\b|qps\b|rps\b|tps\b"
-    r"|wps\b|iops\b|wcu\b|rcu\b)"
-    # … but "50 … a day" only after a load noun ("2 cart writes a day", not "50 pile up in an hour")
-    rf"|\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\s?(?:each\s|avg\s|average\s|total\s)?)"
-    r"an? (?:second|minute|hour|day|week|month|year)\b"
-)
 _SIZE_AFTER = re.compile(r"\s?(?:[kmgtpe]i?b|bytes?|[kmgt]bps)\b")
 _TIME_AFTER = re.compile(
     r"\s?(?:ms|msec|millis(?:econds?)?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b"
@@ -53,7 +33,6 @@ _TIME_AFTER = re.compile(
 _PERCENT_AFTER = re.compile(r"\s?%")
 _GROWTH_AFTER = re.compile(r"\s?x\b")
 _RATIO_AFTER = re.compile(r"\s?:\s?1\b")
-_COUNT_AFTER = re.compile(rf"\s?(?:[a-z][\w-]*\s){{0,2}}?{_LOAD_NOUN}\b")
 _MONEY_AFTER = re.compile(r"\s?(?:usd|dollars?|cents?)\b")
 
 _RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
@@ -114,9 +93,36 @@ _WORD_QUANTITIES = (
     (_WORD_FRESHNESS, "freshness", ("second", "minute")),
 )
 # "within 300 m": metres, not millions
+_GROWTH_SETTING_BEFORE = lazy_regex("numbers_always", "growth_setting_before")
+_GROWTH_SETTING_AFTER = lazy_regex("numbers_always", "growth_setting_after")
+_SIZE_SETTING_AFTER = lazy_regex("numbers_always", "size_setting_after")
+_SIZE_SETTING_BEFORE = lazy_regex("numbers_always", "size_setting_before")
 _DISTANCE_BEFORE = re.compile(r"(?:within|radius(?: of)?|away|distance of|walk of)\s*~?\s*$")
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
 _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
+
+
+def _load_noun(rules: RuleSet) -> str:
+    """What a count or a rate counts ("requests", "writes", "redirects"): a rule-file list."""
+    return "(?:" + "|".join(rules.items("numbers_always", "load_nouns")) + ")"
+
+
+def _rate_after(rules: RuleSet) -> re.Pattern[str]:
+    load_noun = _load_noun(rules)
+    return re.compile(
+        # "5K highlights/s", "40 writes per second": any short gap before an explicit rate unit …
+        r"\s?(?:(?!(?:times|attempts|retries|polls?|checks?|heartbeats?|pings?|tries)\b)"
+        r"[a-z][\w-]*\s?){0,3}?(?:/\s?(?:s|sec|second|min|minute|h|hr|hour|day|d|wk|week|mo|month"
+        r"|yr|year)\b|per (?:second|sec|minute|min|hour|day|week|month|year)\b|qps\b|rps\b|tps\b"
+        r"|wps\b|iops\b|wcu\b|rcu\b)"
+        # … but "50 … a day" only after a load noun ("2 cart writes a day", not "50 pile up in an hour")
+        rf"|\s?(?:(?:[a-z][\w-]*\s){{0,2}}?{load_noun}\s?(?:each\s|avg\s|average\s|total\s)?)"
+        r"an? (?:second|minute|hour|day|week|month|year)\b"
+    )
+
+
+_RATE_AFTER = lazy(_rate_after)
+_COUNT_AFTER = lazy(lambda rules: re.compile(rf"\s?(?:[a-z][\w-]*\s){{0,2}}?{_load_noun(rules)}\b"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +182,12 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "growth":
         if _GROWTH_EITHER_WAY.match(low, match.end()) or _GROWTH_EITHER_WAY.search(before):
             return False
+        if _GROWTH_SETTING_BEFORE.search(before) or _GROWTH_SETTING_AFTER.match(low, match.end()):
+            return False  # "capped at 3x", "2x the expected peak": a setting, not an estimate
         return _REPLICATION.match(low, match.end() + 1) is None and "retr" not in before
+    if kind == "size" and (_SIZE_SETTING_AFTER.match(low, match.end("num"))
+                           or _SIZE_SETTING_BEFORE.search(before)):
+        return False  # "8 MB parts", "uploads over 100 MB": a piece size or a cutoff
     if kind == "rate" and before.endswith("+"):
         return False  # "creeps back up +1 connection per minute": a step size, not a load
     if kind == "count":

@@ -91,14 +91,22 @@ class ReviewService:
         the review first and ``record`` it after, so the member's card never waits
         behind database writes (200 simultaneous checks queue on the one write lock).
         """
-        wait = self.cooldown.hit(cooldown_user_id or origin.user_id)
+        self._refuse_if_waiting(self.cooldown.hit(cooldown_user_id or origin.user_id))
+        return self._reviewer.review(text, phase=phase)
+
+    def ensure_can_review(self, user_id: int) -> None:
+        """Refuse now (BotError) when the member would be refused a review: /check asks
+        before opening its form, so nobody types an answer only to be told to wait.
+        Nothing is counted; ``review`` counts."""
+        self._refuse_if_waiting(self.cooldown.wait_for(user_id))
+
+    def _refuse_if_waiting(self, wait: int) -> None:
         if wait:
             raise BotError(
                 f"Slow down: {self.cooldown.limit} reviews per "
                 f"{int(self.cooldown.window.total_seconds())} s is the limit. "
                 f"Try again in {wait} s."
             )
-        return self._reviewer.review(text, phase=phase)
 
     async def record(self, origin: AnswerSource, review: Review, text: str) -> bool:
         """Store a review for ``origin.user_id``, the member who asked, for progress."""

@@ -28,7 +28,8 @@ class Stance(Enum):
 _CLAUSE_WORDS = ("but", "however", "though", "so", "then")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\],—–]| - |" + "|".join(word_start(w) + r"\b" for w in _CLAUSE_WORDS))
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|nobody|no one|won't|wouldn't|don't|dont|doesn't|didn't|isn't|aren't|can't|cannot"
+    r"\b(?:no|not|never|nobody|no one|won't|wont|wouldn't|wouldnt|don't|dont|doesn't|doesnt"
+    r"|didn't|didnt|isn't|isnt|aren't|arent|can't|cant|cannot"
     r"|shouldn't|nothing|neither|nor|nope|nah|no need for|zero|was going to|was gonna"
     r"|tempted to|first instinct|considered|thought about)\b"
 )

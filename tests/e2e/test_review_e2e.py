@@ -4,11 +4,14 @@ auto-review in a daily thread, with the real bot against the stand-in."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.clock import FixedClock
 from standin import StandIn, harness
 from standin import permissions as perms
+from standin.commands import CHAT_INPUT
 from tests.test_progress_privacy import rows_naming
 
 MESSAGE_CONTENT = 1 << 15
@@ -53,12 +56,10 @@ async def test_check_modal_reviews_hostile_4000_char_answer_without_pings(
     answer = (HOSTILE + GOOD + " ") * 20
     answer = answer[:4000]
     async with run_bot(bot_env) as bot:
-        shown = standin.slash(member, general, "check", {})
+        shown = standin.slash(member, general, "check", {"phase": "requirements"})
         await shown.wait_callback()
         assert shown.callback_type == 9 and shown.modal is not None
-        submitted = standin.submit_modal(
-            shown, {"review:answer": answer, "review:phase": "Requirements"}
-        )
+        submitted = standin.submit_modal(shown, {"review:answer": answer})
         reply = await submitted.wait_message()
         rows = await stored(bot, 1)
     assert submitted.ephemeral and submitted.latency < 3
@@ -72,19 +73,78 @@ async def test_check_modal_reviews_hostile_4000_char_answer_without_pings(
     no_pings(standin)
 
 
-async def test_check_modal_with_an_unknown_phase_says_so(standin, bot_env, run_bot):
+def _inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["custom_id"]: c for row in modal["components"] for c in row["components"]}
+
+
+async def test_check_offers_the_phase_as_a_select_and_the_form_has_only_the_answer(
+    standin, bot_env, run_bot
+):
+    guild = standin.add_guild("Study group")
+    member = guild.add_member("ada")
+    async with run_bot(bot_env):
+        command = standin.commands.find(guild.id, "check", CHAT_INPUT)
+        phase = next(o for o in command["options"] if o["name"] == "phase")
+        shown = standin.slash(member, next(iter(guild.channels)), "check", {})
+        await shown.wait_callback()
+    assert [c["value"] for c in phase["choices"]] == [
+        "requirements", "high_level", "deep_dive", "scale", "operations", "full"]
+    assert not phase.get("required")
+    assert list(_inputs(shown.modal)) == ["review:answer"]
+
+
+async def test_rate_limit_is_checked_before_the_form_opens(standin, bot_env, run_bot):
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
     member = guild.add_member("ada")
     async with run_bot(bot_env) as bot:
-        shown = standin.slash(member, general, "check", {})
-        await shown.wait_callback()
-        submitted = standin.submit_modal(shown, {"review:answer": GOOD, "review:phase": "lunch"})
-        reply = await submitted.wait_message()
-        rows = await stored(bot, 0)
-    assert submitted.ephemeral
-    assert reply["content"].startswith("Unknown phase `lunch`")
-    assert rows == []
+        for _ in range(bot.get_cog("ReviewCog").service.cooldown.limit):
+            shown = standin.slash(member, general, "check", {})
+            await shown.wait_callback()
+            submitted = standin.submit_modal(shown, {"review:answer": GOOD})
+            await submitted.wait_message()
+        refused = standin.slash(member, general, "check", {})
+        reply = await refused.wait_message()
+    assert refused.callback_type == 4 and refused.modal is None  # a message, no form
+    assert refused.ephemeral and reply["content"].startswith("Slow down")
+
+
+async def test_a_refusal_after_submit_offers_edit_and_resubmit_with_the_text_kept(
+    standin, bot_env, run_bot
+):
+    """The form opened while allowed; by submit time the member used up the limit (in
+    another window). The 1,600-character answer comes back filled in, once allowed."""
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    member = guild.add_member("ada")
+    answer = (GOOD + " ") * 8
+    answer = answer[:1600]
+    clock = FixedClock(datetime(2026, 12, 6, 12, 0, tzinfo=UTC))
+    async with run_bot(bot_env, clock=clock) as bot:
+        opened = standin.slash(member, general, "check", {"phase": "scale"})
+        await opened.wait_callback()
+        message = standin.post_message(general, member, GOOD)
+        for _ in range(bot.get_cog("ReviewCog").service.cooldown.limit):
+            other = standin.message_command(member, "Check against checklist", int(message["id"]))
+            await other.wait_message()
+        submitted = standin.submit_modal(opened, {"review:answer": answer})
+        refusal = await submitted.wait_message()
+        button = refusal["components"][0]["components"][0]
+        still_limited = standin.click(member, int(refusal["id"]), button["custom_id"])
+        limited_reply = await still_limited.wait_message()
+        clock.set(clock.now() + timedelta(seconds=61))
+        reopened = standin.click(member, int(refusal["id"]), button["custom_id"])
+        await reopened.wait_callback()
+        resubmitted = standin.submit_modal(reopened, {"review:answer": answer})
+        card = await resubmitted.wait_message()
+        rows = await stored(bot, 2)
+    assert submitted.ephemeral and refusal["content"].startswith("Slow down")
+    assert button["label"] == "Edit and resubmit"
+    assert limited_reply["content"].startswith("Slow down") and still_limited.modal is None
+    assert reopened.callback_type == 9
+    assert _inputs(reopened.modal)["review:answer"]["value"] == answer
+    assert card["embeds"][0]["title"].startswith("Answer review")
+    assert {"user_id": member, "source": "check", "phase": "scale", "score": 3} in rows
 
 
 async def test_context_menu_on_another_members_message_is_only_the_askers_and_stores_nothing(

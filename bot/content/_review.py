@@ -1,0 +1,224 @@
+"""Parse and validate prompts/review/*.yaml: the answer checker's rules, one file per label.
+
+A rule file is data in the style of Vale's ``existence``/``conditional`` rules and
+proselint's one-list-per-check: the cue phrases that may show the label, the
+exceptions that cancel a cue (by scope: the clause, the sentence, the whole answer),
+the conditions a cue needs, named phrase lists that the label's shape code reads, and
+labelled example sentences that a test runs. ``bot.review.rules`` compiles it; nothing
+here knows what a label means.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from bot.content._reader import ID_PATTERN, Entry, Problems, type_name
+
+# Where an exception or a condition is looked for, relative to the cue that matched.
+SCOPES = (
+    "before",  # the clause before the cue (up to a comma, colon, dash or 'but/so/then')
+    "after",  # the text right after the cue (patterns are anchored at the cue's end)
+    "clause",  # the clause before and after the cue
+    "claim",  # the part of the sentence holding the cue, between ';' and 'but/while'
+    "sentence",  # the whole sentence
+    "sentence_and_next",  # the sentence and the next one on the same line
+    "answer",  # any claim anywhere in the answer (questions and negations do not count)
+)
+GROUPS = ("checklist", "failure_mode")
+PATTERN_LIMIT = 1000
+
+# The C loader has the same safe semantics as yaml.safe_load and parses ~10x faster.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class RuleExample:
+    """A sentence or short answer and whether the label should be found in it."""
+
+    text: str
+    found: bool
+    prompt: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    """One label's rule file, validated; patterns are lowercase regex source text."""
+
+    label: str
+    group: str
+    cues: tuple[str, ...]
+    unless: Mapping[str, tuple[str, ...]]
+    requires: Mapping[str, tuple[str, ...]]
+    lists: Mapping[str, tuple[str, ...]]
+    examples: tuple[RuleExample, ...]
+
+
+@dataclass(frozen=True)
+class PastedExample:
+    """A published example sentence and the systems it is about (empty: none)."""
+
+    text: str
+    about: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """What makes a sentence pasteable under any prompt (prompts/review/relevance.yaml)."""
+
+    pasted: tuple[PastedExample, ...] = ()
+    placeholders: tuple[str, ...] = ()
+
+
+RELEVANCE_FILE = "relevance.yaml"
+
+
+def parse_relevance(data: object, problems: Problems) -> Relevance:
+    root = Entry(data, "", problems)
+    pasted = []
+    for entry in root.entries("pasted", "example", minimum=1):
+        text = entry.text("text")
+        about = tuple(a.lower() for a in entry.texts("about", minimum=0, limit=64))
+        entry.finish()
+        pasted.append(PastedExample(text, about))
+    raw = root.items("placeholders", minimum=0)
+    placeholders = []
+    for index, pattern in enumerate(raw):
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            root.problem(f"placeholders[{index}]", f"not a valid regex ({error})")
+            continue
+        placeholders.append(str(pattern))
+    root.finish()
+    return Relevance(tuple(pasted), tuple(placeholders))
+
+
+def read_relevance(directory: Path, problems: Problems) -> Relevance:
+    path = directory / RELEVANCE_FILE
+    if not path.is_file():
+        return Relevance()
+    file_problems = Problems(f"review/{RELEVANCE_FILE}")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        file_problems.add("", f"not readable YAML: {error}")
+        problems.messages.extend(file_problems.messages)
+        return Relevance()
+    relevance = parse_relevance(data, file_problems)
+    problems.messages.extend(file_problems.messages)
+    return relevance
+
+
+def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRule]:
+    """Every ``<label>.yaml`` in ``directory`` parsed into a rule, keyed by label
+    (relevance.yaml is read by ``read_relevance``, and checked here too)."""
+    rules: dict[str, ReviewRule] = {}
+    if not directory.is_dir():
+        problems.add("", f"missing folder {directory}")
+        return rules
+    read_relevance(directory, problems)
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == RELEVANCE_FILE:
+            continue
+        file_problems = Problems(f"review/{path.name}")
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+        except (OSError, yaml.YAMLError) as error:
+            file_problems.add("", f"not readable YAML: {error}")
+            problems.messages.extend(file_problems.messages)
+            continue
+        rule = parse_rule(data, file_problems)
+        if rule.label and rule.label != path.stem:
+            file_problems.add("label", f"must match the file name {path.stem!r}, got {rule.label!r}")
+        if rule.label in rules:
+            file_problems.add("label", f"duplicate label {rule.label!r}")
+        problems.messages.extend(file_problems.messages)
+        rules[rule.label] = rule
+    return rules
+
+
+def parse_rule(data: object, problems: Problems) -> ReviewRule:
+    root = Entry(data, "", problems)
+    label = root.ident("label", ID_PATTERN)
+    group = root.choice("group", GROUPS)
+    cues = _patterns(root, "cues", literal_first=True, required=False)
+    unless = _scoped(root, "unless")
+    requires = _scoped(root, "requires")
+    lists_entry = root.child("lists", required=False)
+    lists = {}
+    if root.has("lists"):
+        raw = root.raw("lists", required=False)
+        for name in raw if isinstance(raw, dict) else {}:
+            if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
+                lists_entry.report(f"lists: list name {name!r} must match {ID_PATTERN.pattern}")
+                continue
+            # lists named *_cased are matched on the original capitals ("IT will add disks")
+            lists[name] = _patterns(lists_entry, name, literal_first=False, required=True,
+                                    cased=name.endswith("_cased"))
+    examples = tuple(_example(e) for e in root.entries("examples", "example", minimum=2))
+    if not cues and not lists:
+        root.report("needs cues, lists, or both")
+    if cues and not any(e.found for e in examples):
+        root.report("examples: needs at least one example where the label is found")
+    root.finish()
+    return ReviewRule(label, group, cues, MappingProxyType(unless), MappingProxyType(requires),
+                      MappingProxyType(lists), examples)
+
+
+def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
+    if not root.has(key):
+        root.raw(key, required=False)
+        return {}
+    entry = root.child(key)
+    scoped = {scope: _patterns(entry, scope, required=False) for scope in SCOPES if entry.has(scope)}
+    for scope in SCOPES:
+        entry.raw(scope, required=False)
+    entry.finish()
+    return {scope: patterns for scope, patterns in scoped.items() if patterns}
+
+
+def _patterns(
+    entry: Entry, key: str, *, literal_first: bool = False, required: bool, cased: bool = False
+) -> tuple[str, ...]:
+    """A list of regex fragments: each must compile, be lowercase, and (for cues) start
+    with a literal character, which keeps the combined scan fast (bot/review/patterns.py)."""
+    raw = entry.items(key, minimum=1 if required else 0)
+    patterns: list[str] = []
+    for index, pattern in enumerate(raw):
+        where = f"{key}[{index}]"
+        # not Entry.texts: it strips, and an edge space can be part of a pattern ("\\ ")
+        if not isinstance(pattern, str) or not pattern.strip():
+            entry.problem(where, f"must be non-empty text, got {type_name(pattern)}")
+            continue
+        if len(pattern) > PATTERN_LIMIT:
+            entry.problem(where, f"too long ({len(pattern)} chars, the limit is {PATTERN_LIMIT})")
+        patterns.append(pattern)
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            entry.problem(where, f"not a valid regex ({error}): {pattern!r}")
+            continue
+        if not cased and pattern != pattern.lower() and not re.search(r"\\[A-Z]", pattern):
+            entry.problem(where, f"must be lowercase (answers are matched lowercased): {pattern!r}")
+        # a leading group of choices is expanded into one cue per choice (bot.review.rules)
+        leading_choice = pattern.startswith("(?:")
+        if literal_first and not leading_choice and (
+                pattern[0] in "\\([.^$*+?{|" and not pattern.startswith("\\$")):
+            entry.problem(where, f"must start with a literal character: {pattern!r}")
+    if len(set(patterns)) != len(patterns):
+        entry.problem(key, "lists a pattern twice")
+    return tuple(patterns)
+
+
+def _example(entry: Entry) -> RuleExample:
+    text = entry.text("text", limit=2000)
+    found = entry.flag("found")
+    prompt = entry.optional_text("prompt")
+    entry.finish()
+    return RuleExample(text, found, prompt)

@@ -1,0 +1,82 @@
+"""Evidence must be about this prompt's system (GUIDE rule 6, issue 16).
+
+A sentence that could be pasted unchanged under any prompt counts for nothing: the
+labeling guide's and the seed's own examples pasted under a prompt about another
+system ("cuts checkout from 3 clicks to 1" in a URL shortener), examples that name
+no system at all, and placeholder text ("Team X owns Service Y"). Such sentences are
+marked as stuffing before any detector runs, so no label can take them as evidence
+and the order of detectors still does not matter. The data is
+prompts/review/relevance.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from bot.content._review import Relevance
+from bot.review.text import Document
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    """Words with a plural -s dropped, so "dashboards of" matches "dashboard of"."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in _WORD.findall(text)}
+_MATCH_SHARE = 0.85  # of the example's words found in the sentence
+_LONGER_BY = 1.4  # a sentence much longer than the example says more than the example
+
+
+@dataclass(frozen=True)
+class _Example:
+    words: frozenset[str]
+    about: tuple[str, ...]
+
+
+class RelevanceCheck:
+    """Compiled relevance data: pasted examples indexed by their longest word."""
+
+    def __init__(self, relevance: Relevance) -> None:
+        self._by_anchor: dict[str, list[_Example]] = {}
+        for pasted in relevance.pasted:
+            words = frozenset(_words(pasted.text.lower()))
+            if len(words) < 4:
+                continue
+            anchor = max(sorted(words), key=len)
+            self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
+        joined = "|".join(f"(?:{p})" for p in relevance.placeholders)
+        self._placeholder = re.compile(joined) if joined else None
+
+    def generic(self, doc: Document, prompt: str | None) -> Document:
+        """``doc`` with every pasteable sentence marked as stuffing. Pasted examples are
+        judged only against a prompt (the bot passes the question's brief and scale)."""
+        placeholder = self._placeholder is not None and self._placeholder.search(doc.text)
+        # Without a prompt nothing says which system the answer is about: only placeholders.
+        anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
+        if not placeholder and not anchors:
+            return doc
+        low_prompt = (prompt or "").lower()
+        marked = list(doc.sentences)
+        changed = False
+        for index, sentence in enumerate(doc.sentences):
+            if sentence.stuffing:
+                continue
+            if (placeholder and self._placeholder is not None
+                    and self._placeholder.search(sentence.text)) or (
+                    anchors and self._pasted(sentence.low, anchors, low_prompt)):
+                marked[index] = sentence._replace(stuffing=True)
+                changed = True
+        return replace(doc, sentences=tuple(marked)) if changed else doc
+
+    def _pasted(self, low: str, anchors: set[str], prompt: str) -> bool:
+        words = _words(low)
+        for anchor in anchors & words:
+            for example in self._by_anchor[anchor]:
+                if len(words) > _LONGER_BY * len(example.words) + 3:
+                    continue
+                if len(example.words & words) < _MATCH_SHARE * len(example.words):
+                    continue
+                if not example.about or not any(topic in prompt for topic in example.about):
+                    return True
+        return False

@@ -1,0 +1,235 @@
+"""The one generic matcher that reads prompts/review/<label>.yaml.
+
+A rule is an existence check with conditions, like Vale's ``existence`` and
+``conditional`` rules: a cue phrase, held as the writer's claim (``stance``),
+counts unless an exception pattern matches in its scope, and only if every
+required pattern matches in its scope. Labels whose shape is more than that
+(failure→response, numbers vs settings) keep their shape in code and read their
+phrase lists from the same files (``RuleSet.words`` / ``RuleSet.regex``).
+
+Rules are compiled once per process (``default_rules``) from the validated data;
+a label's rule never reads another label's result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.content._reader import Problems
+from bot.content._review import Relevance, ReviewRule, parse_review_dir, read_relevance
+from bot.review.patterns import WordPattern, words
+from bot.review.relevance import RelevanceCheck
+from bot.review.stance import claims, clause_after, clause_before
+from bot.review.text import Document, Sentence
+
+RULES_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "prompts" / "review"
+_CLAIM_BREAK = re.compile(r";|\. |\bbut\b|\bwhile\b|\bwhereas\b")
+
+
+class RuleError(Exception):
+    """The rule files are invalid; the message lists every problem."""
+
+
+def _either(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One label's rule, compiled: cues as a fast word pattern, scopes as regexes."""
+
+    label: str
+    cues: WordPattern | None
+    unless: Mapping[str, re.Pattern[str] | WordPattern]
+    requires: Mapping[str, re.Pattern[str] | WordPattern]
+
+    @classmethod
+    def of(cls, rule: ReviewRule) -> CompiledRule:
+        def scoped(source: Mapping[str, tuple[str, ...]]) -> dict[str, re.Pattern[str] | WordPattern]:
+            return {
+                scope: words(*patterns) if scope == "answer" else _either(patterns)
+                for scope, patterns in source.items()
+            }
+
+        cues = [e for cue in rule.cues for e in expand_leading(cue)]
+        return cls(rule.label, words(*cues) if cues else None,
+                   scoped(rule.unless), scoped(rule.requires))
+
+    def first(self, doc: Document) -> Sentence | None:
+        """The first sentence whose cue is a claim that no exception cancels."""
+        if self.cues is None:
+            return None
+        answer_exception: bool | None = None
+        for sentence, match in claims(doc, self.cues):
+            scopes = _Scopes(doc, sentence, match)
+            if not all(scopes.search(scope, p) for scope, p in self.requires.items() if scope != "answer"):
+                continue
+            if any(scopes.search(scope, p) for scope, p in self.unless.items() if scope != "answer"):
+                continue
+            if "answer" in self.requires and not _any_claim(doc, self.requires["answer"]):
+                continue
+            if "answer" in self.unless:
+                if answer_exception is None:
+                    answer_exception = _any_claim(doc, self.unless["answer"])
+                if answer_exception:
+                    continue
+            return sentence
+        return None
+
+
+def _any_claim(doc: Document, pattern: re.Pattern[str] | WordPattern) -> bool:
+    return next(claims(doc, pattern), None) is not None
+
+
+class _Scopes:
+    """The texts around one cue match, each built only when a rule asks for it."""
+
+    def __init__(self, doc: Document, sentence: Sentence, match: re.Match[str]) -> None:
+        self.doc, self.sentence = doc, sentence
+        self.start, self.end = match.start() - sentence.start, match.end() - sentence.start
+
+    def search(self, scope: str, pattern: re.Pattern[str] | WordPattern) -> bool:
+        low = self.sentence.low
+        if scope == "after":  # anchored at the cue's end: "k8s is overkill here"
+            return isinstance(pattern, re.Pattern) and pattern.match(low[self.end :]) is not None
+        return pattern.search(self._text(scope)) is not None
+
+    def _text(self, scope: str) -> str:
+        low = self.sentence.low
+        if scope == "before":
+            return clause_before(low, self.start)
+        if scope == "clause":
+            return clause_before(low, self.start) + " " + clause_after(low, self.end)
+        if scope == "claim":
+            return _claim_of(low, self.start)
+        if scope == "sentence_and_next":
+            following = self.doc.next_in_line(self.sentence)
+            return low + " " + (following.low if following else "")
+        return low
+
+
+def _claim_of(low: str, position: int) -> str:
+    """The part of the sentence holding ``position``, between ';'/'but' breaks."""
+    start = 0
+    for match in _CLAIM_BREAK.finditer(low):
+        if match.start() >= position:
+            return low[start : match.start()]
+        start = match.end()
+    return low[start:]
+
+
+class RuleSet:
+    """All rule files, compiled; detectors ask it for their rule or a named list."""
+
+    def __init__(self, rules: Mapping[str, ReviewRule], relevance: Relevance | None = None) -> None:
+        self.specs = dict(rules)
+        self._compiled = {label: CompiledRule.of(rule) for label, rule in rules.items()}
+        self.relevance = RelevanceCheck(relevance or Relevance())
+
+    def rule(self, label: str) -> CompiledRule:
+        return self._compiled[label]
+
+    def items(self, label: str, name: str) -> tuple[str, ...]:
+        return self.specs[label].lists[name]
+
+    def words(self, label: str, name: str) -> WordPattern:
+        """A named list as a fast word pattern. An entry that starts with a group of
+        choices ("(?:store|shift) managers?") is expanded into one entry per choice,
+        because a fast word pattern needs every entry to start with a literal."""
+        return words(*(e for item in self.items(label, name) for e in expand_leading(item)))
+
+    def regex(self, label: str, name: str) -> re.Pattern[str]:
+        """A named list as one regex, the entries as alternatives in order."""
+        return _either(self.items(label, name))
+
+
+def expand_leading(pattern: str) -> list[str]:
+    """``"(?:a|b)c"`` → ``["ac", "bc"]``, recursively; other patterns are returned as is."""
+    if not pattern.startswith("(?:"):
+        return [pattern]
+    depth, choices, current, index = 0, [], "", 3
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "|" and depth == 0:
+            choices.append(current)
+            current = ""
+            index += 1
+            continue
+        current += char
+        index += 1
+    rest = pattern[index + 1 :]
+    if index >= len(pattern) or rest[:1] in ("?", "*", "+", "{"):
+        return [pattern]  # unbalanced, or an optional group: not a choice of starts
+    choices.append(current)
+    return [e for choice in choices for e in expand_leading(choice + rest)]
+
+
+def load_rules(directory: Path = RULES_DIRECTORY) -> RuleSet:
+    """Parse, validate and compile the rule files; RuleError lists every problem."""
+    problems = Problems("review")
+    rules = parse_review_dir(directory, problems)
+    relevance = read_relevance(directory, Problems("review"))  # its problems are in ``problems``
+    if problems.messages:
+        raise RuleError("\n".join(problems.messages))
+    return RuleSet(rules, relevance)
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    """The rules in prompts/review/, loaded on first use and shared (they are immutable)."""
+    return load_rules()
+
+
+class _Lazy:
+    """A pattern built from the rule files on first use (``default_rules()``).
+
+    The label modules keep their module-level names (``_FAILURE.search(...)``) while
+    the phrases live in prompts/review/; nothing is read at import, so a broken rule
+    file is reported by the content check at start-up, not by an import error. After
+    the first use the compiled pattern's methods sit in the instance, so a call costs
+    what a call on the pattern costs.
+    """
+
+    _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
+               "pattern", "regex", "groups")
+
+    def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
+        self._build = build
+
+    def __getattr__(self, attribute: str) -> object:
+        if attribute.startswith("__") or attribute == "_build":
+            raise AttributeError(attribute)
+        compiled = self._build(default_rules())
+        for copied in self._COPIED:
+            if hasattr(compiled, copied):
+                setattr(self, copied, getattr(compiled, copied))
+        return getattr(compiled, attribute)
+
+
+def lazy_words(label: str, name: str) -> WordPattern:
+    """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use."""
+    return _Lazy(lambda rules: rules.words(label, name))  # type: ignore[return-value]
+
+
+def lazy_regex(label: str, name: str) -> re.Pattern[str]:
+    """The list ``name`` of ``label``'s rule file as one regex, compiled on first use."""
+    return _Lazy(lambda rules: rules.regex(label, name))  # type: ignore[return-value]
+
+
+def lazy(build: Callable[[RuleSet], WordPattern]) -> WordPattern:
+    """A pattern composed from several lists (nouns x verbs), built on first use."""
+    return _Lazy(build)  # type: ignore[return-value]

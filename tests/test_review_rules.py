@@ -1,0 +1,172 @@
+"""The checker's rules as data: prompts/review/<label>.yaml, one generic matcher.
+
+Every rule file's own examples must come out as labelled; a broken file is reported
+with its name (by the content check that runs at start-up and in ``doctor``); the
+order the detectors run in never changes a verdict; and a new label is a data file.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import DEFAULT_DIRECTORY, validate_content_dir
+from bot.content._reader import Problems
+from bot.content._review import parse_review_dir
+from bot.review import LABELS, detect
+from bot.review.rules import RULES_DIRECTORY, RuleError, default_rules, load_rules
+from bot.review.text import parse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "review"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "rubric-eval" / "dev.jsonl"
+
+
+def _examples() -> list[tuple[str, str, bool, str | None]]:
+    rules = default_rules()
+    return [
+        (label, example.text, example.found, example.prompt)
+        for label, spec in rules.specs.items()
+        for example in spec.examples
+    ]
+
+
+def test_every_label_has_a_rule_file() -> None:
+    assert set(default_rules().specs) == set(LABELS)
+
+
+@pytest.mark.parametrize(("label", "text", "found", "prompt"), _examples())
+def test_rule_file_examples(label: str, text: str, found: bool, prompt: str | None) -> None:
+    detection, _ = detect(text, prompt)
+    assert (detection.evidence[label] is not None) == found, detection.evidence[label]
+
+
+def _answers() -> list[tuple[str, str]]:
+    files = sorted(FIXTURES.glob("*.jsonl")) + ([DEV] if DEV.exists() else [])
+    return [
+        (record["answer"], record["prompt"])
+        for path in files
+        for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+    ]
+
+
+def test_detector_order_never_changes_a_verdict() -> None:
+    """Every labelled answer, the ten detectors in the usual and in two shuffled orders."""
+    shuffler = random.Random(16)
+    answers = _answers()
+    assert len(answers) > 800
+    changed = []
+    for answer, prompt in answers:
+        usual = detect(answer, prompt)[0].evidence
+        for _ in range(2):
+            order = list(LABELS)
+            shuffler.shuffle(order)
+            if detect(answer, prompt, order)[0].evidence != usual:
+                changed.append((answer[:60], order))
+    assert changed == []
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _copy_rules(tmp_path: Path) -> Path:
+    for name in ("rubric.yaml", "questions.yaml", "roadmap.yaml", "guide.yaml"):
+        shutil.copy(DEFAULT_DIRECTORY / name, tmp_path / name)
+    shutil.copytree(RULES_DIRECTORY, tmp_path / "review")
+    return tmp_path
+
+
+def _edit(path: Path, change: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_shipped_rules_validate() -> None:
+    problems = Problems("review")
+    parse_review_dir(RULES_DIRECTORY, problems)
+    assert problems.messages == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["cues"].append("(unclosed"), "review/kubernetes_first.yaml: cues[15]: not a valid"),
+        (lambda d: d["cues"].append(r"\bk8s"), "cues[15]: must start with a literal character"),
+        (lambda d: d["cues"].append("Kubernetes"), "cues[15]: must be lowercase"),
+        (lambda d: d.update(label="k8s_first"), "label: must match the file name 'kubernetes_first'"),
+        (lambda d: d.update(cue=["x"]), "review/kubernetes_first.yaml: unknown key cue"),
+        (lambda d: d["unless"].update(paragraph=["x"]), "unknown key unless.paragraph"),
+        (lambda d: d.update(examples=[{"text": "k8s", "found": False}] * 2), "needs at least one example"),
+    ],
+)
+def test_a_broken_rule_file_is_reported_by_name(tmp_path: Path, change: object, expected: str) -> None:
+    directory = _copy_rules(tmp_path)
+    _edit(directory / "review" / "kubernetes_first.yaml", change)
+    problems = validate_content_dir(directory)
+    assert any(expected in problem for problem in problems), problems
+    with pytest.raises(RuleError, match="kubernetes_first"):
+        load_rules(directory / "review")
+
+
+# --- adding a label is data ---------------------------------------------------------------
+
+GOLD_PLATING = {
+    "label": "gold_plating",
+    "group": "failure_mode",
+    "cues": ["blockchain\\b", "multi-cloud\\b"],
+    "unless": {"sentence_and_next": ["regulat\\w*", "because the customer"]},
+    "examples": [
+        {"text": "Every click goes on a blockchain for auditability.", "found": True},
+        {"text": "No blockchain here; a signed append-only log is enough.", "found": False},
+    ],
+}
+
+
+def test_a_new_label_is_one_data_file(tmp_path: Path) -> None:
+    """The generic matcher reads any label's file: cues held as claims, minus exceptions."""
+    folder = tmp_path / "review"
+    shutil.copytree(RULES_DIRECTORY, folder)
+    (folder / "gold_plating.yaml").write_text(yaml.safe_dump(GOLD_PLATING), encoding="utf-8")
+    rule = load_rules(folder).rule("gold_plating")
+    found = rule.first(parse("Storage: S3. Every order is also written to a blockchain."))
+    assert found is not None and "blockchain" in found.low
+    assert rule.first(parse("Should we use a blockchain? No.")) is None  # a question
+    assert rule.first(parse("Multi-cloud, because the customer is a bank regulator.")) is None
+    assert rule.first(parse("We will not go multi-cloud.")) is None  # a negation
+
+
+# --- relevance ------------------------------------------------------------------------------
+
+GUIDE_CART = "Cuts checkout from 3 clicks to 1. Add-to-cart returns in < 100 ms p99."
+
+
+def test_a_guide_example_counts_under_its_own_system_only() -> None:
+    shop = detect(GUIDE_CART, "Design the shopping cart service for an online store.")[0].evidence
+    urls = detect(GUIDE_CART, "Design a URL shortener.")[0].evidence
+    assert shop["customer_first"] is not None and shop["numbers_always"] is not None
+    assert urls["customer_first"] is None and urls["numbers_always"] is None
+
+
+def test_own_words_about_the_prompt_still_count() -> None:
+    answer = "A short link should redirect in < 50 ms at the edge, or people think it is broken."
+    found = detect(answer, "Design a URL shortener.")[0].evidence
+    assert found["customer_first"] is not None and found["numbers_always"] is not None
+
+
+def test_placeholders_count_for_nothing_with_or_without_a_prompt() -> None:
+    for prompt in (None, "Design a chat service."):
+        found = detect("Team X owns Service Y and carries its pager.", prompt)[0].evidence
+        assert found["team_ownership"] is None and found["operations_ready"] is None
+    real = detect("The chat team owns the gateway and carries its pager.", None)[0].evidence
+    assert real["team_ownership"] is not None
+
+
+def test_a_pasted_example_is_recognised_in_the_plural_too() -> None:
+    answer = "Dashboards of p99 redirect latency and 5xx rates per region."
+    assert detect(answer, "Design a chat service.")[0].evidence["operations_ready"] is None
+    assert detect(answer, "Design a URL shortener.")[0].evidence["operations_ready"] is not None
