@@ -126,20 +126,33 @@ async def test_a_better_review_later_the_same_day_replaces_the_days_points(
 @pytest.mark.parametrize(("text", "reply", "earns"), [
     ("lol nice meme", False, False),  # a chat one-liner
     (REAL_ANSWER, True, False),  # a reply to another member's message
-    (REAL_ANSWER + " But what about hot keys?", False, False),  # a question
+    ("What shard key? Hash of the id? " * 8, False, False),  # mostly questions
+    (REAL_ANSWER + " But what about hot keys?", False, True),  # an answer may end asking
     (REAL_ANSWER, False, True),
 ])
 async def test_daily_points_need_a_substantive_answer(
     db: Database, clock: FixedClock, text: str, reply: bool, earns: bool
 ) -> None:
+    """Chat is not an answer at all: no points, and not a day answered (issue 18)."""
     await daily_posts(db, [NOW.date()])
     service = progress_service(db, clock)
     sent = NOW - timedelta(minutes=5)
-    assert await service.record_answer(thread_id(NOW.date()), MEMBER, 1, sent, text, reply)
+    assert await service.record_answer(thread_id(NOW.date()), MEMBER, 1, sent, text, reply) is earns
     assert is_substantive(text, reply) is earns  # the one rule auto-review uses too
     assert await points(service) == (RULES.daily_answer if earns else 0)
     progress = await service.member_progress(GUILD, MEMBER)
-    assert progress.days_answered == 1 and progress.streaks.current == 1  # showing up counts
+    assert progress.days_answered == int(earns) and progress.streaks.current == int(earns)
+
+
+async def test_without_the_message_content_intent_a_blank_message_counts_for_the_streak_only(
+    db: Database, clock: FixedClock
+) -> None:
+    """Discord blanks the text without the intent: the day counts, but earns no points."""
+    await daily_posts(db, [NOW.date()])
+    service = progress_service(db, clock)
+    assert await service.record_answer(thread_id(NOW.date()), MEMBER, 1, NOW - timedelta(minutes=5), "")
+    assert await points(service) == 0
+    assert (await service.member_progress(GUILD, MEMBER)).streaks.current == 1
 
 
 async def test_a_real_answer_after_a_one_liner_upgrades_the_day_once(
@@ -148,7 +161,7 @@ async def test_a_real_answer_after_a_one_liner_upgrades_the_day_once(
     await daily_posts(db, [NOW.date()])
     service = progress_service(db, clock)
     thread, sent = thread_id(NOW.date()), NOW - timedelta(minutes=5)
-    assert await service.record_answer(thread, MEMBER, 1, sent, "first!")
+    assert await service.record_answer(thread, MEMBER, 1, sent, "")  # blank: no intent
     assert await service.record_answer(thread, MEMBER, 2, sent, REAL_ANSWER)  # upgraded
     assert not await service.record_answer(thread, MEMBER, 3, sent, REAL_ANSWER + " more")
     assert await points(service) == RULES.daily_answer

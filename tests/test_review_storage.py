@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.review import LABELS, Reviewer
-from storage.db import Database
+from storage.db import Database, to_db
 from storage.privacy import delete_user
 from storage.reviews import NewReview, ReviewRepository
 
@@ -117,9 +117,14 @@ async def test_scores_above_five_are_stored_after_the_uncapping_migration(tmp_pa
     db = await Database.open(tmp_path / "old.db")
     try:
         await db.migrate([m for m in migrations if m.version < uncapping.version])
-        repo = ReviewRepository(db)
-        kept = await repo.add(_new(labels={**dict.fromkeys(LABELS, 0), "customer_first": 1}), NOW)
+        # A review as the release before the uncapping stored it (its schema, not today's).
+        kept = await db.execute(
+            "INSERT INTO reviews (guild_id, user_id, source, phase, score, failure_count, created_at) "
+            "VALUES (?, ?, 'check', NULL, 1, 0, ?)", (GUILD, ADA, to_db(NOW)))
+        await db.executemany("INSERT INTO review_labels (review_id, label, value) VALUES (?, ?, ?)",
+                             [(kept, label, int(label == "customer_first")) for label in LABELS])
         await db.migrate()
+        repo = ReviewRepository(db)
         assert await db.schema_version() == migrations[-1].version
         stored = await repo.get(kept or -1)
         assert stored is not None and stored.score == 1 and stored.labels["customer_first"] == 1
