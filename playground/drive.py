@@ -7,9 +7,34 @@ option fields, pressing Enter); none of them calls the page's API directly.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 TIMEOUT_MS = 15_000
+#: Debian's chromium (``apt-get install chromium``); Playwright's own browsers are never downloaded.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run")
+VIEWPORT = {"width": 1400, "height": 860}
+
+
+@contextlib.asynccontextmanager
+async def browser_page(url: str) -> AsyncIterator[Any]:
+    """A headless Chromium tab on ``url``, once the page shows the bot online."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=str(CHROMIUM),
+                                               args=list(CHROMIUM_ARGS))
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)
+            await page.goto(url)
+            await page.wait_for_selector("#bot-status.online", timeout=30_000)
+            yield page
+        finally:
+            await browser.close()
 
 
 async def act_as(page: Any, name: str) -> None:

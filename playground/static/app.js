@@ -178,15 +178,20 @@ function renderMessages() {
   const starter = thread ? state.messages.get(channel.id) : null;
   if (starter) html += `<div class="message system">Thread started from a message in ` +
     `#${esc(ctx.channelName(starter.channel_id))}</div>`;
-  for (const m of list) {
-    html += messageHtml(m, previous);
-    previous = m;
-  }
-  for (const notice of state.notices.filter((n) => n.channel === state.current)) {
-    html += `<div class="message system notice">${esc(notice.text)}</div>`;
+  const items = list.map((m) => ({ at: Date.parse(m.timestamp), m }))
+    .concat(state.notices.filter((n) => n.channel === state.current).map((n) => ({ at: n.at, notice: n })))
+    .sort((a, b) => a.at - b.at);
+  for (const item of items) {
+    if (item.notice) {
+      html += `<div class="message system notice">${esc(item.notice.text)}</div>`;
+      previous = null;
+    } else {
+      html += messageHtml(item.m, previous);
+      previous = item.m;
+    }
   }
   box.innerHTML = html || `<div class="empty">No messages in #${esc(channel.name)} yet.</div>`;
-  if (atBottom || !previous || box.dataset.showing !== state.current) box.scrollTop = box.scrollHeight;
+  if (atBottom || !items.length || box.dataset.showing !== state.current) box.scrollTop = box.scrollHeight;
   box.dataset.showing = state.current;
 }
 
@@ -198,7 +203,7 @@ function messageHtml(m, previous) {
   const when = time.toDateString() === new Date().toDateString() ?
     `Today at ${time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}` : time.toLocaleString();
   let head = "";
-  if (meta) {
+  if (meta && meta.type !== 3) {  // Discord shows who ran a command; button presses show nothing
     const command = state.used.get(meta.id);
     head += `<div class="used">↱ <b>${esc(ctx.userName(meta.user.id))}</b> ` +
       `${command ? `used <span class="mention">/${esc(command)}</span>` : "used a command"}</div>`;
@@ -221,7 +226,7 @@ function messageHtml(m, previous) {
   html += attachmentsHtml(m);
   html += componentsHtml(m);
   if ((m.reactions || []).length) {
-    html += `<div class="reactions">${m.reactions.map((r) => `<span class="reaction ${r.me ? "me" : ""}">` +
+    html += `<div class="reactions">${m.reactions.map((r) => `<span class="reaction" title="${esc(r.emoji.name)} reacted by ${r.me ? "Bar Raiser" : "members"}">` +
       `${esc(r.emoji.name)} ${r.count}</span>`).join("")}</div>`;
   }
   const thread = state.channels.get(m.id);
@@ -303,16 +308,37 @@ function selectHtml(c, m) {
   let options = c.options || [];
   if (c.type === 5 || c.type === 7) options = state.members.filter((x) => !x.bot).map((x) => ({ label: x.name, value: x.id }));
   if (c.type === 8) options = [...state.channels.values()].filter((x) => x.type === 0).map((x) => ({ label: `#${x.name}`, value: x.id }));
-  const multiple = (c.max_values || 1) > 1;
-  return `<select class="select" data-message="${m.id}" data-custom-id="${esc(c.custom_id)}" ` +
-    `${multiple ? `multiple size="${Math.min(options.length, 6)}"` : ""} ${c.disabled ? "disabled" : ""}>` +
-    (multiple ? "" : `<option value="" selected disabled>${esc(c.placeholder || "Make a selection")}</option>`) +
+  const label = (o) => `${o.emoji && o.emoji.name ? esc(o.emoji.name) + " " : ""}${esc(o.label)}` +
+    `${o.description ? ` <span class="muted">— ${esc(o.description)}</span>` : ""}`;
+  const placeholder = esc(c.placeholder || "Make a selection");
+  if ((c.max_values || 1) > 1) {
+    return `<div class="select multi" data-message="${m.id}" data-select="${esc(c.custom_id)}" ` +
+      `data-min="${c.min_values ?? 1}" data-max="${c.max_values}">` +
+      `<button type="button" class="select-toggle" ${c.disabled ? "disabled" : ""}>${placeholder} ▾</button>` +
+      `<div class="select-menu" hidden>${options.map((o) => `<label><input type="checkbox" value="${esc(o.value)}"> ` +
+      `${label(o)}</label>`).join("")}<button type="button" class="btn primary select-apply">Apply</button></div></div>`;
+  }
+  return `<select class="select" data-message="${m.id}" data-custom-id="${esc(c.custom_id)}" ${c.disabled ? "disabled" : ""}>` +
+    `<option value="" selected disabled>${placeholder}</option>` +
     options.map((o) => `<option value="${esc(o.value)}">${o.emoji && o.emoji.name ? esc(o.emoji.name) + " " : ""}` +
       `${esc(o.label)}${o.description ? ` — ${esc(o.description)}` : ""}</option>`).join("") + "</select>";
 }
 
+async function applyMultiSelect(holder) {
+  const values = [...holder.querySelectorAll("input:checked")].map((x) => x.value);
+  const low = Number(holder.dataset.min), high = Number(holder.dataset.max);
+  if (values.length < low || values.length > high) {
+    showError(`Pick ${low === high ? low : `${low} to ${high}`} option${high === 1 ? "" : "s"}.`);
+    return;
+  }
+  try {
+    await post("select", { member: state.me, message_id: holder.dataset.message, custom_id: holder.dataset.select, values });
+    holder.querySelector(".select-menu").hidden = true;
+  } catch (error) { showError(error.message); }
+}
+
 function addNotice(text) {
-  state.notices.push({ channel: state.current, text });
+  state.notices.push({ channel: state.current, text, at: Date.now() });
   renderMessages();
 }
 
@@ -360,7 +386,8 @@ async function submitModal(event) {
   const values = {};
   for (const field of form.querySelectorAll("[data-custom-id]")) values[field.dataset.customId] = field.value;
   try {
-    await post("modal", { member: state.me, interaction_id: form.dataset.interaction, values });
+    const { interaction_id } = await post("modal", { member: state.me, interaction_id: form.dataset.interaction, values });
+    if (state.used.has(form.dataset.interaction)) state.used.set(interaction_id, state.used.get(form.dataset.interaction));
     $("modal-backdrop").hidden = true;
   } catch (error) {
     const box = form.querySelector(".modal-error");
@@ -536,6 +563,10 @@ function bind() {
       catch (error) { showError(error.message); }
       return;
     }
+    const toggle = target.closest(".select-toggle");
+    if (toggle) { const menu = toggle.nextElementSibling; menu.hidden = !menu.hidden; return; }
+    const apply = target.closest(".select-apply");
+    if (apply) { await applyMultiSelect(apply.closest(".select.multi")); return; }
     const app = target.closest("button[data-app]");
     if (app) {
       try {

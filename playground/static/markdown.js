@@ -76,9 +76,9 @@ const Markdown = (() => {
       } else if ((m = line.match(/^\s*[-*] (.*)$/))) {
         if (list !== "ul") { closeList(); out.push("<ul>"); list = "ul"; }
         out.push(`<li>${inline(m[1], ctx)}</li>`);
-      } else if ((m = line.match(/^\s*\d+\. (.*)$/))) {
-        if (list !== "ol") { closeList(); out.push("<ol>"); list = "ol"; }
-        out.push(`<li>${inline(m[1], ctx)}</li>`);
+      } else if ((m = line.match(/^\s*(\d+)\. (.*)$/))) {
+        if (list !== "ol") { closeList(); out.push(`<ol start="${m[1]}">`); list = "ol"; }
+        out.push(`<li>${inline(m[2], ctx)}</li>`);
       } else {
         closeList();
         out.push(inline(line, ctx) + "\n");

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 
 from playground.core import Playground
+from playground.drive import CHROMIUM, browser_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+HAVE_CHROMIUM = CHROMIUM.exists()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -38,23 +37,14 @@ async def playground(tmp_path: Path) -> AsyncIterator[Playground]:
 @pytest.fixture
 async def page(playground: Playground, tmp_path: Path,
                request: pytest.FixtureRequest) -> AsyncIterator[Any]:
-    """A Chromium tab on the playground page, waited until the bot shows as online."""
-    if not CHROMIUM.exists():
+    """A Chromium tab on the playground page, the bot shown online; photographed on failure."""
+    if not HAVE_CHROMIUM:
         pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run does it)")
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as driver:
-        browser = await driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            tab = await browser.new_page(viewport={"width": 1400, "height": 860})
-            errors: list[str] = []
-            tab.on("pageerror", lambda error: errors.append(str(error)))
-            await tab.goto(playground.url)
-            await tab.wait_for_selector("#bot-status.online", timeout=30_000)
-            yield tab
-            report = getattr(request.node, "report_call", None)
-            if report is not None and report.failed:
-                await tab.screenshot(path=str(tmp_path / "failure.png"))
-            assert errors == [], f"the page raised: {errors}"
-        finally:
-            await browser.close()
+    async with browser_page(playground.url) as tab:
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            await tab.screenshot(path=str(tmp_path / "failure.png"))
+        assert errors == [], f"the page raised: {errors}"

@@ -126,7 +126,7 @@ async def test_restart_from_the_page_keeps_the_database(playground: Playground, 
     await page.wait_for_selector("#bot-status.online", timeout=30_000)
     text = await notice.inner_text()
     assert playground.supervisor.pid != first_pid and str(playground.supervisor.pid) in text
-    assert "daily_schedules 1" in text or "schedule" in text, text
+    assert "daily_schedules 1" in text and "daily_posts 1" in text, text
     await run_command(page, "daily status")
     status = message_with(page, "#daily-prompt")
     await status.wait_for(timeout=WAIT_MS)
