@@ -68,7 +68,8 @@ class Playground:
 
             supervisor = BotSupervisor(standin, data_dir, minute_seconds, on_status)
             playground = cls(standin, group, supervisor, data_dir)
-            runner = web.AppRunner(build_app(playground), access_log=None, shutdown_timeout=2.0)
+            runner = web.AppRunner(build_app(playground), access_log=None, shutdown_timeout=2.0,
+                                   handler_cancellation=True)  # a closed page ends its stream
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", port)
             await site.start()

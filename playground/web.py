@@ -23,11 +23,12 @@ from standin import StandInUsageError
 STATIC = Path(__file__).parent / "static"
 KEEPALIVE_SECONDS = 15.0
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PLAYGROUND: web.AppKey[Playground] = web.AppKey("playground", Playground)
 
 
 def build_app(playground: Playground) -> web.Application:
     app = web.Application()
-    app["playground"] = playground
+    app[PLAYGROUND] = playground
     app.router.add_get("/", _index)
     app.router.add_static("/static", STATIC)
     app.router.add_get("/api/state", _state)
@@ -39,7 +40,7 @@ def build_app(playground: Playground) -> web.Application:
 
 
 def _pg(request: web.Request) -> Playground:
-    return request.app["playground"]  # type: ignore[no-any-return]
+    return request.app[PLAYGROUND]
 
 
 async def _index(request: web.Request) -> web.FileResponse:

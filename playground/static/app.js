@@ -11,8 +11,9 @@ const AVATAR_COLOURS = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "
 const state = {
   guild: null, botId: null, channels: new Map(), members: [], messages: new Map(), commands: [],
   bot: {}, current: null, me: null, dismissed: new Set(), notices: [], used: new Map(),
-  pendingModals: new Map(), command: null, popupIndex: 0,
+  pendingModals: new Map(), command: null, popupIndex: 0, answered: new Set(),
 };
+const DEADLINE_MS = 3500;  // Discord's client gives up on an interaction after 3 s
 const $ = (id) => document.getElementById(id);
 const esc = Markdown.escapeHtml;
 
@@ -23,7 +24,15 @@ async function post(path, body) {
   });
   const data = await response.json();
   if (!response.ok) throw new Error(data.error || response.statusText);
+  if (data.interaction_id) expectAnswer(data.interaction_id);
   return data;
+}
+
+// Like Discord's client: say so when the bot does not acknowledge an interaction in time.
+function expectAnswer(id) {
+  setTimeout(() => {
+    if (!state.answered.has(id)) showError("Bar Raiser did not respond (the interaction failed after 3 s).");
+  }, DEADLINE_MS);
 }
 
 async function loadState() {
@@ -60,6 +69,7 @@ function onEvent({ t, d }) {
     renderChannelIfShowing(d.id);
     renderChannelIfShowing(d.parent_id);
   } else if (t === "INTERACTION_CALLBACK") {
+    state.answered.add(d.id);
     if (d.type === 9) { state.pendingModals.set(d.user_id, d); maybeShowModal(); }
   } else if (t === "PLAYGROUND_BOT") {
     state.bot = d;

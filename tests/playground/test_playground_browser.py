@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from playground.core import Playground
-from playground.drive import act_as, open_channel, run_command, say
+from playground.drive import CHROMIUM, act_as, browser_page, open_channel, run_command, say
 
 WAIT_MS = 20_000
+HAVE_CHROMIUM = CHROMIUM.exists()
 ANSWER = ("Requirements first: shoppers add items and check out; assume 20M DAU and 5K writes/s at "
           "peak with p99 < 200 ms. The cart service writes to DynamoDB with Multi-AZ replicas; if "
           "the payment call times out we retry with backoff and an idempotency key, and the shopper "
@@ -132,3 +135,14 @@ async def test_restart_from_the_page_keeps_the_database(playground: Playground, 
     await status.wait_for(timeout=WAIT_MS)
     assert "00:00" in await status.inner_text()
     await shot(page, tmp_path, "restart")
+
+
+async def test_closing_the_page_ends_its_live_stream(playground: Playground) -> None:
+    if not HAVE_CHROMIUM:
+        pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run does it)")
+    async with browser_page(playground.url):
+        await playground.standin.wait_until(lambda: len(playground.streams) == 1, timeout=10,
+                                            what="the page's event stream")
+    await playground.standin.wait_until(lambda: not playground.streams, timeout=10,
+                                        what="the closed page's stream to end")
+    assert playground.supervisor.status.state == "online"  # closing a page stops nothing
