@@ -55,8 +55,10 @@ async def slash(pg: Playground, body: dict[str, Any]) -> dict[str, Any]:
     options = dict(body.get("options") or {})
     record = pg.standin.slash(user_id, channel_id, path, options)
     if path == "daily setup" and user_id == pg.group.organiser_id:
+        # Like the bot: without start_date, an existing schedule keeps its start date.
+        kept = pg.daily.start_date if pg.daily else None
         pg.daily = DailySetup(int(options["channel"]), str(options["time"]),
-                              str(options["timezone"]), options.get("start_date"))
+                              str(options["timezone"]), options.get("start_date") or kept)
     return _accepted(record)
 
 

@@ -21,15 +21,18 @@ VIEWPORT = {"width": 1400, "height": 860}
 
 
 @contextlib.asynccontextmanager
-async def browser_page(url: str) -> AsyncIterator[Any]:
-    """A headless Chromium tab on ``url``, once the page shows the bot online."""
+async def browser_page(url: str, **context: Any) -> AsyncIterator[Any]:
+    """A headless Chromium tab on ``url``, once the page shows the bot online.
+
+    ``context`` goes to Playwright's ``new_context`` (``timezone_id``, ``locale``, ...).
+    """
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=str(CHROMIUM),
                                                args=list(CHROMIUM_ARGS))
         try:
-            page = await browser.new_page(viewport=VIEWPORT)
+            page = await (await browser.new_context(viewport=VIEWPORT, **context)).new_page()
             await page.goto(url)
             await page.wait_for_selector("#bot-status.online", timeout=30_000)
             yield page

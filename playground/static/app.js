@@ -57,6 +57,8 @@ function connectEvents() {
 
 function onEvent({ t, d }) {
   if (t.endsWith("MESSAGE_CREATE") || t.endsWith("MESSAGE_UPDATE")) {
+    const mine = d.author.id === state.me || (d.interaction_metadata && d.interaction_metadata.user.id === state.me);
+    if (t.endsWith("CREATE") && mine) state.scrollDown = true;  // like Discord: your own news scrolls into view
     state.messages.set(d.id, d);
     if (d.thread) state.channels.set(d.thread.id, { ...state.channels.get(d.thread.id), ...d.thread });
     renderChannelIfShowing(d.channel_id);
@@ -201,7 +203,13 @@ function renderMessages() {
     }
   }
   box.innerHTML = html || `<div class="empty">No messages in #${esc(channel.name)} yet.</div>`;
-  if (atBottom || !items.length || box.dataset.showing !== state.current) box.scrollTop = box.scrollHeight;
+  if (atBottom || state.scrollDown || !items.length || box.dataset.showing !== state.current) {
+    box.scrollTop = box.scrollHeight;
+    for (const img of box.querySelectorAll("img")) {  // images that load later keep the bottom in view
+      if (!img.complete) img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; }, { once: true });
+    }
+  }
+  state.scrollDown = false;
   box.dataset.showing = state.current;
 }
 
@@ -231,7 +239,7 @@ function messageHtml(m, previous) {
       `${m.author.bot ? '<span class="bot-tag">App</span>' : ""}<span class="time" title="${esc(time.toLocaleString())}">${esc(when)}</span></div>`;
   }
   if (m.flags & LOADING) html += `<div class="thinking">${esc(m.author.username)} is thinking…</div>`;
-  if (m.content) html += `<div class="content">${md(m.content)}${m.edited_timestamp ? ' <span class="edited">(edited)</span>' : ""}</div>`;
+  if (m.content) html += `<div class="content">${md(m.content)}${m.edited_timestamp && !meta ? ' <span class="edited">(edited)</span>' : ""}</div>`;
   html += (m.embeds || []).map((e) => embedHtml(e, m)).join("");
   html += attachmentsHtml(m);
   html += componentsHtml(m);

@@ -16,6 +16,7 @@ from playground.core import Playground
 from playground.drive import CHROMIUM, browser_page
 
 HAVE_CHROMIUM = CHROMIUM.exists()
+VIEWER_ZONE = "Asia/Tokyo"  # UTC+9, no daylight saving
 
 
 @pytest.hookimpl(wrapper=True)
@@ -40,7 +41,8 @@ async def page(playground: Playground, tmp_path: Path,
     """A Chromium tab on the playground page, the bot shown online; photographed on failure."""
     if not HAVE_CHROMIUM:
         pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run does it)")
-    async with browser_page(playground.url) as tab:
+    # A viewer far from UTC: Discord timestamps must show in the viewer's own time.
+    async with browser_page(playground.url, timezone_id=VIEWER_ZONE, locale="en-GB") as tab:
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         yield tab

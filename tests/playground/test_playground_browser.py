@@ -40,6 +40,9 @@ async def test_a_whole_study_group_flow_through_the_page(playground: Playground,
     setup = message_with(page, "Only you can see this")
     await setup.wait_for(timeout=WAIT_MS)
     assert "/daily setup" in await setup.inner_text()
+    # Next post 00:00 UTC, shown as <t:…:F> in the viewer's zone (Tokyo, UTC+9): 09:00.
+    next_post = await setup.locator('.ts[data-style="F"]').first.inner_text()
+    assert "09:00" in next_post, next_post
     await shot(page, tmp_path, "1a-daily-setup")
     await page.click("#advance-day")
     await open_channel(page, "daily-prompt")
@@ -47,6 +50,10 @@ async def test_a_whole_study_group_flow_through_the_page(playground: Playground,
     await day_two.first.wait_for(timeout=WAIT_MS)
     titles = await page.locator("#messages .embed-title").all_inner_texts()
     assert any(t.startswith("Day 1") for t in titles) and any("Day 2" in t for t in titles), titles
+    hint = page.locator("#messages .spoiler").last
+    assert "revealed" not in (await hint.get_attribute("class") or "")
+    await hint.click()
+    assert "revealed" in (await hint.get_attribute("class") or "")
     await shot(page, tmp_path, "1b-advanced-a-day")
 
     # 2. The post's thread: a member answers, a real MESSAGE_CREATE the bot sees.
@@ -103,9 +110,16 @@ async def test_a_whole_study_group_flow_through_the_page(playground: Playground,
     assert [p.split(" · ")[0] for p in phases] == [f"Phase {i}/5" for i in range(1, 6)]
     await scorecard.first.scroll_into_view_if_needed()
     await shot(page, tmp_path, "4b-mock-scorecard")
+    await act_as(page, "Ada")
+    await run_command(page, "mock export")
+    download = page.locator("#messages .message.ephemeral .attachment-file a[download]").last
+    await download.wait_for(timeout=WAIT_MS)
+    exported = await page.request.get(playground.url.rstrip("/") + await download.get_attribute("href"))
+    assert exported.ok and "attachment" in exported.headers["content-disposition"]
+    assert "## 1. Requirements" in await exported.text()
+    await shot(page, tmp_path, "4c-mock-export")
 
     # 5. /progress shows its chart.
-    await act_as(page, "Ada")
     await run_command(page, "progress")
     chart = page.locator("#messages .message img.attachment-image").last
     await chart.wait_for(timeout=WAIT_MS)
