@@ -79,6 +79,21 @@ def _leaves(path: str, node: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]
     return [leaf for sub in subs for leaf in _leaves(f"{path} {sub['name']}", sub)]
 
 
+def used_commands(standin: StandIn) -> dict[str, str]:
+    """Interaction id -> "daily setup", for the "Olivia used /daily setup" line over replies."""
+    used = {}
+    for record in standin.responses.by_id.values():
+        data = record.payload.get("data") or {}
+        if record.type != 2 or "name" not in data:
+            continue
+        path, options = [data["name"]], data.get("options") or []
+        while options and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP):
+            path.append(options[0]["name"])
+            options = options[0].get("options") or []
+        used[str(record.id)] = " ".join(path)
+    return used
+
+
 def snapshot(standin: StandIn, group: StudyGroup, bot: dict[str, Any]) -> dict[str, Any]:
     guild = standin.world.guilds[group.guild_id]
     return {
@@ -89,5 +104,6 @@ def snapshot(standin: StandIn, group: StudyGroup, bot: dict[str, Any]) -> dict[s
         "members": members(standin, group),
         "messages": messages(standin, group),
         "commands": commands(standin, group),
+        "used": used_commands(standin),
         "bot": bot,
     }

@@ -22,6 +22,7 @@ from standin import StandInUsageError
 
 STATIC = Path(__file__).parent / "static"
 KEEPALIVE_SECONDS = 15.0
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PLAYGROUND: web.AppKey[Playground] = web.AppKey("playground", Playground)
 
@@ -68,6 +69,10 @@ async def _attachment(request: web.Request) -> web.Response:
 def _action(action: Callable[[Playground, dict[str, Any]], Awaitable[dict[str, Any]]]) -> Handler:
     """POST JSON in, JSON out; what Discord's client would refuse comes back as a 400 message."""
     async def handle(request: web.Request) -> web.Response:
+        # JSON only: another web site cannot send that to 127.0.0.1 without a CORS preflight,
+        # which this server never grants; a foreign Host header means DNS rebinding.
+        if request.content_type != "application/json" or request.host.split(":")[0] not in LOCAL_HOSTS:
+            return web.json_response({"error": "only the playground page may do that"}, status=403)
         try:
             body = await request.json()
         except ValueError:

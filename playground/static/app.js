@@ -43,6 +43,7 @@ async function loadState() {
   state.members = data.members;
   state.messages = new Map(data.messages.map((m) => [m.id, m]));
   state.commands = data.commands;
+  for (const [id, path] of Object.entries(data.used)) state.used.set(id, path);
   state.bot = data.bot;
   if (!state.current || !state.channels.has(state.current)) state.current = data.default_channel;
   if (!state.me) state.me = data.members.find((m) => m.organiser).id;
@@ -224,7 +225,7 @@ function messageHtml(m, previous) {
   if (meta && meta.type !== 3) {  // Discord shows who ran a command; button presses show nothing
     const command = state.used.get(meta.id);
     head += `<div class="used">↱ <b>${esc(ctx.userName(meta.user.id))}</b> ` +
-      `${command ? `used <span class="mention">/${esc(command)}</span>` : "used a command"}</div>`;
+      `${command ? `used <span class="mention">${isSlash(command) ? "/" : ""}${esc(command)}</span>` : "used a command"}</div>`;
   }
   if (m.message_reference && m.message_reference.message_id) {
     const ref = state.messages.get(m.message_reference.message_id);
@@ -263,6 +264,8 @@ function messageHtml(m, previous) {
   }
   return html + "</div>";
 }
+
+const isSlash = (path) => !state.commands.some((c) => c.type !== 1 && c.path === path);
 
 function imageUrl(url, message) {
   if (!url) return null;

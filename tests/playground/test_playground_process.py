@@ -93,6 +93,13 @@ async def test_the_page_never_shows_the_token(tmp_path: Path) -> None:
                         seen.append((await events.content.readline()).decode())
             async with http.get(url + "api/state") as response:
                 seen.append(await response.text())
+            # Another web site's form post (no JSON content type) or a rebound host name is refused.
+            async with http.post(url + "api/message", data=json.dumps({
+                    "member": organiser, "channel": general, "content": "hi"})) as forged:
+                assert forged.status == 403
+            async with http.post(url + "api/message", headers={"Host": "evil.example"}, json={
+                    "member": organiser, "channel": general, "content": "hi"}) as rebound:
+                assert rebound.status == 403
         page_text = "\n".join(seen)
         assert "Bar Raiser" in page_text
         assert token not in page_text
