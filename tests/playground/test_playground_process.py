@@ -74,7 +74,8 @@ async def test_the_page_never_shows_the_token(tmp_path: Path) -> None:
         assert token.count(".") == 2
         seen = []
         async with aiohttp.ClientSession() as http:
-            for path in ("", "static/app.js", "static/markdown.js", "static/style.css", "api/state"):
+            for path in ("", "static/app.js", "static/render.js", "static/composer.js",
+                         "static/markdown.js", "static/style.css", "api/state"):
                 async with http.get(url + path) as response:
                     assert response.status == 200
                     seen.append(await response.text())
