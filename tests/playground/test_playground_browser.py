@@ -67,6 +67,8 @@ async def test_a_whole_study_group_flow_through_the_page(playground: Playground,
     seen = [m for m in playground.standin.channel_messages(int(thread_id))
             if m["author"]["username"] == "Ada"]
     assert [m["content"] for m in seen] == [ANSWER]
+    # The bot saw it: it marks a counted daily answer with a reaction, shown live on the message.
+    await mine.locator(".reaction").wait_for(timeout=WAIT_MS)
     await shot(page, tmp_path, "2-member-answers-in-thread")
 
     # 3. /check through the modal; the review is Ada's alone.
