@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,9 +52,12 @@ class BotSupervisor:
 
     def env(self) -> dict[str, str]:
         """Everything the bot gets from the playground; the rest is its own defaults."""
-        return harness.bot_env(self.standin, self.database_path,
-                               MESSAGE_CONTENT_INTENT="true",
-                               MOCK_MINUTE_SECONDS=f"{self.status.minute_seconds:g}")
+        env = harness.bot_env(self.standin, self.database_path,
+                              MESSAGE_CONTENT_INTENT="true",
+                              MOCK_MINUTE_SECONDS=f"{self.status.minute_seconds:g}")
+        if os.environ.get("CONTENT_DIR"):  # your own content, proof-read in the page
+            env["CONTENT_DIR"] = str(Path(os.environ["CONTENT_DIR"]).resolve())
+        return env
 
     @property
     def pid(self) -> int | None:
