@@ -149,7 +149,19 @@ function bind() {
     catch (error) { showError(error.message); }
   });
   $("member-switcher").addEventListener("change", (event) => switchTo(event.target.value));
-  $("composer-input").addEventListener("input", () => { state.popupIndex = 0; renderPopup(); });
+  $("composer-input").addEventListener("input", (event) => {
+    if (state.command && event.target.value.startsWith("/")) {  // a new "/" starts over
+      const typed = event.target.value;
+      resetComposer();
+      event.target.value = typed;
+    }
+    state.popupIndex = 0;
+    renderPopup();
+  });
+  $("command-form").addEventListener("focusout", (event) => {
+    const holder = event.target.closest(".cmd-option");
+    if (holder) holder.querySelectorAll(".suggestions").forEach((box) => box.remove());
+  });
   $("composer-input").addEventListener("keydown", (event) => {
     const popupOpen = !$("command-popup").hidden;
     const matches = JSON.parse($("command-popup").dataset.matches || "[]");

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from playground import controls
+from playground import controls, views
 from playground.core import Playground
 
 
@@ -20,6 +20,9 @@ async def test_a_second_run_on_the_same_folder_finds_the_same_server(tmp_path: P
         answered = standin.responses.by_id[int(setup["interaction_id"])]
         assert f"<#{group.channels['daily-prompt']}>" in str(await answered.wait_message())
         moved = await controls.advance_day(first, {})
+        used = views.used_commands(standin)  # what "Olivia used /…" says over each reply
+        assert used[setup["interaction_id"]] == "daily setup"
+        assert [used[i] for i in moved["interaction_ids"]] == ["daily setup", "daily now"]
         first_app = standin.app_id
         assert len(standin.command_syncs) == 1
     assert (data / "standin.json").exists()
