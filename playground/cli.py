@@ -31,13 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(data_dir: Path, port: int, minute_seconds: float) -> None:
+async def serve(data_dir: Path, port: int, minute_seconds: float, temporary: bool = False) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with Playground.running(data_dir, port, minute_seconds) as playground:
-        print(f"Bar Raiser playground: {playground.url}  (bot data in {data_dir})", flush=True)
+        kept = "a temporary folder, deleted on exit" if temporary else str(data_dir)
+        print(f"Bar Raiser playground: {playground.url}  (bot database in {kept})", flush=True)
         print("Press Ctrl-C to stop the playground and the bot.", flush=True)
         await stop.wait()
     print("Playground stopped.", flush=True)
@@ -52,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(serve(args.data.resolve(), args.port, args.speed))
         else:
             with tempfile.TemporaryDirectory(prefix="bar-raiser-playground-") as folder:
-                asyncio.run(serve(Path(folder), args.port, args.speed))
+                asyncio.run(serve(Path(folder), args.port, args.speed, temporary=True))
     except OSError as error:
         print(f"error: cannot start the playground: {error}", file=sys.stderr)
         return 2
