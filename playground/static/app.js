@@ -78,6 +78,7 @@ function onEvent({ t, d }) {
     state.bot = d;
     renderStatus();
     if (d.state === "online") refreshCommands();
+    if (d.state === "crashed") addNotice(`The bot stopped: ${d.detail} (Restart bot tries again.)`);
   } else if (t === "PLAYGROUND_RESTARTED") {
     const rows = Object.entries(d.persisted).map(([table, n]) => `${table} ${n}`).join(" · ");
     addNotice(`Bot restarted (process ${d.bot.pid}, restart ${d.bot.restarts}) on the same database ` +

@@ -109,3 +109,17 @@ async def test_the_page_never_shows_the_token(tmp_path: Path) -> None:
         os.killpg(process.pid, signal.SIGINT)
         async with asyncio.timeout(STOP_WITHIN):
             await process.wait()
+
+
+async def test_a_bot_that_cannot_start_is_reported_not_hidden(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Broken content: the bot exits at once; the page is told why and the playground stays up."""
+    from playground.core import Playground
+
+    monkeypatch.setenv("CONTENT_DIR", str(tmp_path / "no-such-content"))
+    async with Playground.running(tmp_path / "data", port=0, minute_seconds=0.1) as playground:
+        status = playground.supervisor.status
+        assert status.state == "crashed"
+        assert "exited with code 2" in status.detail and "content" in status.detail.lower()
+        async with aiohttp.ClientSession() as http, http.get(playground.url + "api/state") as page:
+            assert (await page.json())["bot"]["state"] == "crashed"
