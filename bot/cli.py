@@ -1,4 +1,4 @@
-"""``python -m bot [run|doctor|invite|backup|restore|check|preview|bench|--version]``.
+"""``python -m bot [run|doctor|invite|backup|restore|check|preview|bench|playground|--version]``.
 
 Configuration problems print one line naming the setting and exit 2, never a
 traceback. Subcommands of other features register themselves through a
@@ -133,6 +133,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.bench_args)
 
 
+def cmd_playground(args: argparse.Namespace) -> int:
+    """Hand over to the ``playground`` package, imported only now: the runtime never needs it."""
+    try:
+        from playground import main as playground_main
+    except ImportError as error:
+        print(f"error: the playground needs the repository checkout (pip install -e .): {error}",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    return playground_main(args.playground_args)
+
+
 def cmd_doctor(_: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -173,6 +184,10 @@ def build_parser(feature_modules: Sequence[str] = FEATURE_COMMANDS) -> argparse.
                            add_help=False, prefix_chars="+")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
+    playground = sub.add_parser("playground", help="try the bot without Discord, in a local web page",
+                                add_help=False, prefix_chars="+")
+    playground.add_argument("playground_args", nargs=argparse.REMAINDER)
+    playground.set_defaults(func=cmd_playground)
     for module_name in feature_modules:
         __import__(module_name, fromlist=["register"]).register(sub)
     parser.set_defaults(func=cmd_run)

@@ -180,6 +180,8 @@ class Channels:
         message["edited_timestamp"] = iso_now()
         if int(message["id"]) in self.world.channel_order.get(int(message["channel_id"]), []):
             self.world.dispatch("MESSAGE_UPDATE", message)
+        else:
+            self.world.observe("EPHEMERAL_MESSAGE_UPDATE", message)
         return message
 
     async def delete_message(self, call: Call) -> tuple[int, Any]:
@@ -252,4 +254,5 @@ class Channels:
                                          "me": True})
         elif not reaction["me"]:
             reaction.update(count=reaction["count"] + 1, me=True)
+        self.world.observe("MESSAGE_UPDATE", message)  # the bot's own reaction: no event to it
         return 204, None

@@ -87,6 +87,11 @@ class Commands:
         self.syncs.append(CommandSync(guild_id, stored))
         return stored
 
+    def restore(self, guild_id: int | None, commands: list[dict[str, Any]]) -> None:
+        """Commands the application registered in an earlier run: Discord keeps them, so a bot
+        that remembers its last sync does not sync again. Not recorded in ``syncs``."""
+        self.registered[guild_id] = [dict(command) for command in commands]
+
     # -- lookups for interactions -----------------------------------------------------------
     def find(self, guild_id: int | None, name: str, kind: int) -> dict[str, Any]:
         """Guild commands shadow global ones, as in Discord's command picker."""

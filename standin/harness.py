@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.app import BarRaiser
     from bot.clock import Clock
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[1]  # standin/harness.py -> the repository
 
 
 def bot_env(standin: StandIn, database_path: Path, **overrides: str) -> dict[str, str]:

@@ -23,7 +23,15 @@ class SnowflakeFactory:
 
     _last = 0  # process-wide: ids stay unique across stand-ins and their applications
 
+    def __init__(self, replay: list[int] | None = None) -> None:
+        """``replay``: ids to hand out first, in order (a world rebuilt with the ids it had)."""
+        self._replay = list(replay or [])
+
     def next(self) -> int:
+        if self._replay:
+            snowflake = self._replay.pop(0)
+            SnowflakeFactory._last = max(SnowflakeFactory._last, snowflake)
+            return snowflake
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
         candidate = (millis << 22) | (1 << 17)
         SnowflakeFactory._last = max(candidate, SnowflakeFactory._last + 1)

@@ -69,6 +69,9 @@ class Responses:
         message = self._respond(record, kind, data, call)
         record.callback_type, record.callback_data = kind, data
         record.callback_at = time.monotonic()
+        self.world.observe("INTERACTION_CALLBACK", {
+            "id": str(record.id), "user_id": str(record.user_id),
+            "channel_id": str(record.channel_id), "type": kind, "data": data})
         if "with_response" not in call.query:
             return 204, None
         return 200, self._callback_response(record, kind, message)

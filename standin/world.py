@@ -41,9 +41,29 @@ class World:
         self.on_dispatch: Dispatcher | None = None
         # (author id, nonce) -> (monotonic time, message id), for ``enforce_nonce``
         self.nonces: dict[tuple[int, str], tuple[float, int]] = {}
+        self.watchers: list[Dispatcher] = []
+
+    def watch(self, watcher: Dispatcher) -> Callable[[], None]:
+        """Call ``watcher(event, data)`` for every world change; returns the unsubscribe.
+
+        The feed for a viewer such as the playground page: every gateway event the world
+        raises (whether or not a bot session hears it) plus the changes only the acting
+        member sees, which Discord never sends to a bot: ``EPHEMERAL_MESSAGE_CREATE`` /
+        ``EPHEMERAL_MESSAGE_UPDATE`` (``interaction_metadata.user`` says for whom),
+        ``INTERACTION_CALLBACK`` (modals, autocomplete choices) and reaction changes as
+        ``MESSAGE_UPDATE``. Watchers must not raise or block.
+        """
+        self.watchers.append(watcher)
+        return lambda: self.watchers.remove(watcher) if watcher in self.watchers else None
+
+    def observe(self, event: str, data: dict[str, Any]) -> None:
+        """Tell the watchers only (never the bot): a change a member sees in the client."""
+        for watcher in list(self.watchers):
+            watcher(event, data)
 
     # -- events ---------------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self.observe(event, data)
         if self.on_dispatch is not None:
             self.on_dispatch(event, data)
 
@@ -51,6 +71,8 @@ class World:
         """Send a guild event only once the bot has been told the guild exists."""
         if guild.id in self.announced:
             self.dispatch(event, data)
+        else:
+            self.observe(event, data)
 
     # -- builders -------------------------------------------------------------------------
     def add_user(self, name: str) -> User:
@@ -206,6 +228,8 @@ class World:
         self.messages[message_id] = message
         if visible:
             self.channel_order.setdefault(int(message["channel_id"]), []).append(message_id)
+        else:
+            self.observe("EPHEMERAL_MESSAGE_CREATE", message)
 
     def delete_message(self, message: dict[str, Any]) -> None:
         """Remove a message; MESSAGE_DELETE only for messages others could see."""
@@ -218,6 +242,9 @@ class World:
             if "guild_id" in message:
                 event["guild_id"] = message["guild_id"]
             self.dispatch("MESSAGE_DELETE", event)
+        else:
+            self.observe("EPHEMERAL_MESSAGE_DELETE", {"id": message["id"],
+                                                      "channel_id": message["channel_id"]})
 
     def post_as_member(self, channel_id: int, user_id: int, content: str,
                        reply_to: int | None = None) -> dict[str, Any]:
