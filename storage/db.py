@@ -5,6 +5,15 @@ busy timeout, so a second process holding a lock for a few seconds delays a
 write instead of failing it. Every write goes through one asyncio lock: with a
 single shared connection, a write issued by one task while another task has a
 transaction open would silently join that transaction.
+
+SQLite's busy handler does not cover every lock wait. A connection that already
+holds a read snapshot and then asks for the write lock (a read-to-write
+upgrade, or a write issued while another task's read cursor is still open on
+the shared connection) gets ``SQLITE_BUSY`` at once, whatever the busy timeout.
+So reads run to completion in one call (no cursor stays open across an
+``await``), write transactions start with ``BEGIN IMMEDIATE``, and one retry
+policy (``_retry``) re-runs any statement or ``BEGIN`` that still meets a
+locked database, with backoff, until ``BUSY_TIMEOUT_MS`` has passed.
 """
 
 from __future__ import annotations
@@ -13,12 +22,13 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -27,12 +37,75 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 10_000
+_RETRY_FIRST_DELAY = 0.005
+_RETRY_MAX_DELAY = 0.25
+T = TypeVar("T")
 
 Params = Sequence[Any] | dict[str, Any]
 
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Bar Raiser than this one."""
+
+
+class NotBarRaiserDatabaseError(RuntimeError):
+    """DATABASE_PATH is not a SQLite file, or is someone else's SQLite database."""
+
+
+def is_locked(error: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED in any of their extended forms."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """What kind of storage failure ``error`` is: "full", "readonly", "locked", or None.
+
+    The one classification the error boundary and ``doctor`` share. A read-only
+    file, a read-only filesystem (EROFS surfaces as a write I/O error) and a
+    file that vanished under the bot all mean "the database can't be written".
+    """
+    if not isinstance(error, sqlite3.Error):
+        return "readonly" if isinstance(error, PermissionError) else None
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    text = str(error).lower()
+    if primary == sqlite3.SQLITE_FULL or "full" in text:
+        return "full"
+    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN,
+                   sqlite3.SQLITE_PERM) or "readonly" in text or "disk i/o" in text:
+        return "readonly"
+    if is_locked(error):
+        return "locked"
+    return None
+
+
+async def _retry(operation: Callable[[], Awaitable[T]], what: str) -> T:
+    """Run ``operation``; while the database is locked, retry with backoff up to the busy timeout.
+
+    The one storage retry policy. Only whole operations that either fully
+    happened or did not happen at all are passed here: a single autocommit
+    statement, a read, or the ``BEGIN IMMEDIATE`` that opens a transaction.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = _RETRY_FIRST_DELAY
+    attempts = 0
+    while True:
+        try:
+            return await operation()
+        except sqlite3.OperationalError as error:
+            if not is_locked(error) or time.monotonic() + delay > deadline:
+                raise
+            attempts += 1
+            if attempts == 1:
+                log.info("database locked during %s; retrying for up to %d ms", what,
+                         BUSY_TIMEOUT_MS)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, _RETRY_MAX_DELAY)
 
 
 @dataclass(frozen=True)
@@ -165,27 +238,43 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement and commit; returns lastrowid (or rowcount for updates)."""
+        async def write() -> int:
+            async with self._conn.execute(sql, params) as cursor:
+                return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+
         async with self._write_lock:
-            cursor = await self._conn.execute(sql, params)
-            return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+            return await _retry(write, "a write")
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run a read to completion in one worker-thread call.
+
+        A cursor left open across an ``await`` keeps a read snapshot on the shared
+        connection; a write from another task meanwhile would be a read-to-write
+        upgrade, which SQLite refuses at once instead of waiting.
+        """
+        async def read() -> list[aiosqlite.Row]:
+            return list(await self._conn.execute_fetchall(sql, params))
+
+        return await _retry(read, "a read")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises.
+
+        IMMEDIATE takes the write lock before the first read, so a transaction
+        that reads then writes never needs an upgrade; the BEGIN itself is
+        retried under the storage retry policy.
+        """
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await _retry(lambda: self._conn.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._conn)
             except BaseException:
@@ -198,11 +287,15 @@ class Database:
         return bool(row) and row[0] == "ok"
 
     async def check_writable(self) -> None:
-        """Raise ``sqlite3.Error`` unless a write can be committed (used by doctor)."""
+        """Raise ``sqlite3.Error`` unless a write to the database file itself can be committed.
+
+        Rewrites the schema version in the file's own header: a temporary table
+        would live outside the file and succeed on a read-only disk.
+        """
+        version = await self.schema_version()
         async with self.transaction() as tx:
-            await tx.execute("CREATE TEMP TABLE IF NOT EXISTS _doctor_probe (x INTEGER)")
-            await tx.execute("INSERT INTO _doctor_probe VALUES (1)")
-            await tx.execute("DELETE FROM _doctor_probe")
+            # PRAGMA takes no parameters; the version is an int SQLite just gave us.
+            await tx.execute(f"PRAGMA user_version = {int(version)}")
 
 
 def _split_sql(script: str) -> list[str]:
