@@ -13,7 +13,6 @@ import json
 import logging
 import pkgutil
 import signal
-import sqlite3
 import time
 
 import discord
@@ -27,11 +26,14 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.discord_io import send
 from bot.errors import BotError
+from bot.inputs import oversized_option
 from bot.metrics import Metrics
-from bot.render import TEMPLATES_DIR, Renderer
+from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
 from bot.tasks import BackgroundTasks
-from storage.db import Database
+from bot.text import truncate
+from storage.db import Database, storage_problem
 from storage.guilds import CommandSyncRepository, GuildRepository
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,22 @@ def build_intents(settings: Settings) -> discord.Intents:
 
 
 class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
-    """The one error boundary for application commands."""
+    """The one error boundary for application commands, and the one input bound."""
+
+    async def interaction_check(self, interaction: discord.Interaction[BarRaiser], /) -> bool:
+        """Refuse an over-long option value before any handler parses, matches or echoes it."""
+        too_long = oversized_option(interaction.command, interaction.data or {})
+        if too_long is None:
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+            return False
+        bot = interaction.client
+        bot.record_command(interaction, "refused")
+        message = bot.renderer.render("core/refused.md.j2", what="too_long", name=too_long.name,
+                                      length=too_long.length, limit=too_long.limit)
+        await send(interaction, message)
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction[BarRaiser], error: app_commands.AppCommandError
@@ -71,10 +88,8 @@ class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
             bot.metrics.errors.labels(where="command").inc()
         bot.record_command(interaction, "error" if ref else "refused")
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
+            # Never more than Discord takes, whatever a message quotes.
+            await send(interaction, RenderedMessage(truncate(message, MESSAGE_LIMIT)))
         except discord.HTTPException:
             log.warning("could not tell the user about an error in %s (ref %s)", command, ref)
 
@@ -99,10 +114,15 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here.", None
     ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest().upper()
-    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+    problem = storage_problem(error)
+    if problem == "full":
         return (f"I couldn't save that: the bot's storage is full. Nothing was half-saved; "
                 f"please try again later (ref `{ref}`)."), ref
-    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+    if problem == "readonly":
+        return (f"I couldn't save that: the database can't be written (the disk or file is "
+                f"read-only). Nothing was half-saved; the bot's operator should run "
+                f"`python -m bot doctor` (ref `{ref}`)."), ref
+    if problem == "locked":
         return f"The bot's database is busy right now; try again in a few seconds (ref `{ref}`).", ref
     return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref
 

@@ -16,6 +16,7 @@ import yaml
 
 from bot.errors import BotError
 from bot.permissions import ALL_NEEDS, Need, fix_hint
+from bot.text import echo
 
 HELP_GROUPS: tuple[str, ...] = (
     "Study daily", "Practise a mock", "Get feedback", "Track progress", "Admin",
@@ -107,7 +108,7 @@ def find_command(
     for command in commands:
         if command.name.lower() == wanted and command.name in entries:
             return HelpItem(command, entries[command.name])
-    raise BotError(f"There is no command called `{name[:50]}`. Run `/help` to see them all.")
+    raise BotError(f"There is no command called `{echo(name, 50)}`. Run `/help` to see them all.")
 
 
 # -- welcome --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.discord_io import rendered_to_kwargs, send
 from bot.errors import BotError
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
+from bot.text import echo
 from storage.daily import DailyRepository
 from storage.guilds import GuildRepository
 from storage.reviews import ReviewRepository
@@ -40,7 +41,7 @@ def parse_phase(raw: str | None) -> str | None:
     if not cleaned:
         return None
     if cleaned not in PHASES:
-        raise BotError(f"Unknown phase `{cleaned[:30]}`: use one of {', '.join(PHASES)}.")
+        raise BotError(f"Unknown phase `{echo(cleaned, 30)}`: use one of {', '.join(PHASES)}.")
     return cleaned
 
 

@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.content import Content, DailyPrompt, GuideTopic, Week
 from bot.daily.cohort import DAYS_PER_WEEK, cohort_day, local_date, plan_for_day, week_of
 from bot.errors import BotError
+from bot.text import echo
 from storage.daily import DailyRepository
 
 WEEKS = 12
@@ -87,7 +88,7 @@ class StudyService:
                 return entry
         close = ", ".join(f"`{t.name}`" for t in self.guide_choices(topic, 3))
         hint = f" Closest: {close}." if close else ""
-        raise BotError(f"There is no guide topic `{topic}`.{hint} Pick one from the list.")
+        raise BotError(f"There is no guide topic `{echo(topic)}`.{hint} Pick one from the list.")
 
 
 def _check_range(name: str, value: int, highest: int) -> None:

@@ -13,9 +13,10 @@ from datetime import date, time
 from functools import lru_cache
 
 from bot.errors import BotError
+from bot.text import echo
 
 MAX_START_DISTANCE_DAYS = 365
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$", re.ASCII)
 # Shown when the autocomplete query is empty: where study groups usually are.
 COMMON_ZONES = (
     "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
@@ -39,11 +40,11 @@ def parse_time(text: str) -> time:
     """``HH:MM`` on a 24-hour clock."""
     match = _TIME.match(text)
     if not match:
-        raise BotError(f"`{text}` is not a time: use 24-hour HH:MM, for example 09:00 or 18:30.")
+        raise BotError(f"`{echo(text)}` is not a time: use 24-hour HH:MM, for example 09:00 or 18:30.")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise BotError(
-            f"`{text}` is not a time of day: hours go 00-23 and minutes 00-59 (e.g. 23:30)."
+            f"`{echo(text)}` is not a time of day: hours go 00-23 and minutes 00-59 (e.g. 23:30)."
         )
     return time(hour, minute)
 
@@ -56,7 +57,7 @@ def parse_zone(text: str) -> str:
     suggestions = closest_zones(text)
     hint = f" Did you mean {', '.join(f'`{z}`' for z in suggestions)}?" if suggestions else ""
     raise BotError(
-        f"`{text}` is not a time zone I know.{hint} Use an IANA name like `Europe/London`."
+        f"`{echo(text)}` is not a time zone I know.{hint} Use an IANA name like `Europe/London`."
     )
 
 
@@ -87,7 +88,7 @@ def parse_start_date(text: str, today: date) -> date:
         start = date.fromisoformat(text.strip())
     except ValueError:
         raise BotError(
-            f"`{text}` is not a date: use YYYY-MM-DD, for example {today.isoformat()}."
+            f"`{echo(text)}` is not a date: use YYYY-MM-DD, for example {today.isoformat()}."
         ) from None
     if abs((start - today).days) > MAX_START_DISTANCE_DAYS:
         raise BotError(
