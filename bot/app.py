@@ -31,6 +31,7 @@ from bot.errors import BotError
 from bot.inputs import oversized_option
 from bot.metrics import Metrics
 from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
+from bot.startup import check_files
 from bot.tasks import BackgroundTasks
 from bot.text import truncate
 from storage.db import Database, storage_problem
@@ -150,6 +151,7 @@ class BarRaiser(commands.Bot):
         self.tasks = BackgroundTasks()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.ready_event = asyncio.Event()
+        check_files(settings)  # one clear line (StartupError) before anything starts
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)

@@ -155,6 +155,22 @@ class Renderer:
             if not Path(name).name.startswith("_")
         )
 
+    def problems(self) -> list[str]:
+        """Every template (partials included) that does not compile, named by file and line.
+
+        Checked at start-up and by ``doctor``: a syntax error found only when a
+        daily post renders would surface as "Something went wrong" to members.
+        """
+        found = []
+        for name in sorted(self.env.list_templates(extensions=["j2"])):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                found.append(f"template {name} line {error.lineno}: {error.message}")
+            except UnicodeDecodeError as error:
+                found.append(f"template {name} is not valid UTF-8 (byte {error.start})")
+        return found
+
     def render(self, name: str, /, **variables: object) -> RenderedMessage:
         template = self.env.get_template(name)
         if not any(block in template.blocks for block in (*_EMBED_BLOCKS, "content")):

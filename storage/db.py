@@ -52,6 +52,14 @@ class NotBarRaiserDatabaseError(RuntimeError):
     """DATABASE_PATH is not a SQLite file, or is someone else's SQLite database."""
 
 
+_MARKER_TABLE = "command_sync"  # created by migration 0001 and never dropped
+
+
+def _primary_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if code is not None else None
+
+
 def is_locked(error: BaseException) -> bool:
     """SQLITE_BUSY / SQLITE_LOCKED in any of their extended forms."""
     if not isinstance(error, sqlite3.OperationalError):
@@ -183,9 +191,22 @@ class Database:
         conn.row_factory = aiosqlite.Row
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Before WAL mode, the one write here: someone else's file stays untouched.
+            await cls(conn, path).verify_bar_raiser()
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
+        except NotBarRaiserDatabaseError:
+            await conn.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            await conn.close()
+            if _primary_code(error) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise NotBarRaiserDatabaseError(
+                    f"DATABASE_PATH {path} is not a usable SQLite database ({error}); restore it "
+                    "from a backup or point DATABASE_PATH at a new file"
+                ) from error
+            raise
         except BaseException:
             # aiosqlite's worker thread would otherwise keep the process alive.
             await conn.close()
@@ -225,6 +246,39 @@ class Database:
             applied.append(migration)
             log.info("applied migration %04d_%s", migration.version, migration.name)
         return applied
+
+    async def verify_bar_raiser(self) -> None:
+        """Refuse a file that is not (or no longer) a Bar Raiser database, in one clear line.
+
+        Run by ``open`` before anything is written. New and empty files pass
+        (migrations build them). A file with tables but no schema version belongs
+        to another application; one with a version and tables but without our
+        bookkeeping table is foreign too; ``quick_check`` finds a truncated or
+        damaged file before any migration writes to it.
+        """
+        try:
+            version = await self.schema_version()
+            tables = {row[0] for row in await self.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+            check = await self.fetchone("PRAGMA quick_check")
+        except sqlite3.DatabaseError as error:
+            if _primary_code(error) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise
+            check = (str(error),)
+            version, tables = 0, set()
+        if not check or check[0] != "ok":
+            said = str(check[0] if check else "?")[:120]
+            raise NotBarRaiserDatabaseError(
+                f"DATABASE_PATH {self.path} is damaged (SQLite says: {said}); restore it from a "
+                "backup or point DATABASE_PATH at a new file"
+            )
+        foreign = bool(tables) and (version == 0 or _MARKER_TABLE not in tables)
+        if foreign:
+            shown = ", ".join(sorted(tables)[:5])
+            raise NotBarRaiserDatabaseError(
+                f"DATABASE_PATH {self.path} is another application's SQLite database (tables: "
+                f"{shown}); point DATABASE_PATH at a Bar Raiser database or a new file"
+            )
 
     async def _apply(self, migration: Migration) -> None:
         statements = [s for s in _split_sql(migration.sql()) if s.strip()]
