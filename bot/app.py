@@ -14,6 +14,8 @@ import logging
 import pkgutil
 import signal
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import discord
 import yarl
@@ -28,6 +30,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.discord_io import send
 from bot.errors import BotError
+from bot.forms import FormRouter
 from bot.inputs import oversized_option
 from bot.metrics import Metrics
 from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
@@ -70,11 +73,8 @@ class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
         if interaction.type is discord.InteractionType.autocomplete:
             await interaction.response.autocomplete([])
             return False
-        bot = interaction.client
-        bot.record_command(interaction, "refused")
-        message = bot.renderer.render("core/refused.md.j2", what="too_long", name=too_long.name,
-                                      length=too_long.length, limit=too_long.limit)
-        await send(interaction, message)
+        interaction.client.record_command(interaction, "refused")
+        await interaction.client.refuse(interaction, "too_long", vars(too_long))
         return False
 
     async def on_error(
@@ -155,6 +155,7 @@ class BarRaiser(commands.Bot):
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)
+        self.forms = FormRouter(self.refuse)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         if settings.uses_standin:
             # REST calls go to the configured base from the very first request (login).
@@ -178,6 +179,18 @@ class BarRaiser(commands.Bot):
         await self.sync_commands_if_changed()
         if self.settings.metrics_port:
             self.metrics.serve(self.settings.metrics_port)
+
+    async def on_interaction(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        """Route form submits (``bot.forms``), through the same error boundary as commands."""
+        try:
+            await self.forms.dispatch(interaction)
+        except Exception as error:
+            await self.tree.on_error(interaction, error)  # type: ignore[arg-type]
+
+    async def refuse(self, interaction: discord.Interaction[BarRaiser], what: str,
+                      variables: Mapping[str, Any]) -> None:
+        """Refusals decided before feature code runs, from ``core/refused.md.j2``."""
+        await send(interaction, self.renderer.render("core/refused.md.j2", what=what, **variables))
 
     def _job_finished(self, event: JobExecutionEvent) -> None:
         """Count every scheduler job by kind (the id's prefix) and time it from its due time."""

@@ -10,6 +10,8 @@ is echoed literally and pings nobody.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,6 +21,7 @@ from discord.ext import commands
 from bot.content import PHASE_IDS
 from bot.discord_io import rendered_to_kwargs, send
 from bot.errors import BotError
+from bot.forms import AnswerForm
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
 from bot.text import echo
@@ -45,40 +48,15 @@ def parse_phase(raw: str | None) -> str | None:
     return cleaned
 
 
-class AnswerModal(discord.ui.Modal, title="Check an answer"):
-    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Your answer",
-        custom_id="review:answer",
-        style=discord.TextStyle.paragraph,
-        placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
-        max_length=ANSWER_LIMIT,
-    )
-    phase: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Phase (optional)",
-        custom_id="review:phase",
-        placeholder="requirements, high_level, deep_dive, scale, operations",
-        required=False,
-        max_length=20,
-    )
-
-    def __init__(self, cog: ReviewCog) -> None:
-        super().__init__()
-        self.cog = cog
-
-    async def on_submit(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        """Acknowledge at once, then review: when many members submit together, each
-        review's CPU would otherwise delay every later acknowledgement (a 200-burst's
-        p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`)."""
-        origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
-        phase = parse_phase(self.phase.value)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        review = self.cog.service.review(origin, self.answer.value, phase)
-        await self.cog.send_card(interaction, review, source_label=None)
-        await self.cog.service.record(origin, review)
-
-    async def on_error(self, interaction: discord.Interaction[BarRaiser], error: Exception) -> None:
-        # Modals are outside the command tree; hand errors to its one boundary.
-        await interaction.client.tree.on_error(interaction, error)  # type: ignore[arg-type]
+CHECK_FORM = AnswerForm(
+    title="Check an answer",
+    answer_id="review:answer",
+    answer_label="Your answer",
+    placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
+    max_length=ANSWER_LIMIT,
+    phase_id="review:phase",
+)
+CHECK_FORM_ID = "form:check"
 
 
 class ReviewCog(commands.Cog):
@@ -100,13 +78,27 @@ class ReviewCog(commands.Cog):
             self.bot.clock,
         )
         self.bot.tree.add_command(self.menu)
+        self.bot.forms.register(re.escape(CHECK_FORM_ID), CHECK_FORM, "check", self.on_check_form)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        self.bot.forms.unregister(re.escape(CHECK_FORM_ID))
 
     @app_commands.command(name="check", description="Check a design answer against the checklist")
     async def check(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await interaction.response.send_modal(AnswerModal(self))
+        await self.bot.forms.open(interaction, CHECK_FORM, CHECK_FORM_ID)
+
+    async def on_check_form(self, interaction: discord.Interaction[BarRaiser],
+                            match: re.Match[str], values: Mapping[str, str]) -> None:
+        """Acknowledge at once, then review: when many members submit together, each
+        review's CPU would otherwise delay every later acknowledgement (a 200-burst's
+        p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`)."""
+        origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
+        phase = parse_phase(values.get(CHECK_FORM.phase_id or "", ""))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        review = self.service.review(origin, values.get(CHECK_FORM.answer_id, ""), phase)
+        await self.send_card(interaction, review, source_label=None)
+        await self.service.record(origin, review)
 
     async def check_message(
         self, interaction: discord.Interaction[BarRaiser], message: discord.Message
