@@ -12,7 +12,7 @@ import re
 
 ELLIPSIS = "…"
 ECHO_LIMIT = 100
-_ASCII_INT = re.compile(r"[0-9]+", re.ASCII)
+_ASCII_INT = re.compile(r"[0-9]{1,9}", re.ASCII)  # 9 digits: no sane count is longer
 
 
 def truncate(text: str, limit: int) -> str:
@@ -35,6 +35,9 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
 
 
 def ascii_int(text: str) -> int | None:
-    """The whole number written with ASCII digits 0-9 only, else None (no "²", "①", "١")."""
+    """The whole number written with 1-9 ASCII digits 0-9, else None (no "²", "①", "١").
+
+    The digit cap also keeps ``int()`` away from Python's 4,300-digit conversion limit.
+    """
     cleaned = text.strip()
     return int(cleaned) if _ASCII_INT.fullmatch(cleaned) else None
