@@ -74,3 +74,4 @@ def test_storage_problems_are_classified_by_sqlite_error_code(tmp_path):
     assert is_locked(locked) and storage_problem(locked) == "locked"
     assert storage_problem(sqlite3.OperationalError("database or disk is full")) == "full"
     assert storage_problem(ValueError("x")) is None
+
