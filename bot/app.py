@@ -151,10 +151,10 @@ class BarRaiser(commands.Bot):
         self.tasks = BackgroundTasks()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.ready_event = asyncio.Event()
-        check_files(settings)  # one clear line (StartupError) before anything starts
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)
+        check_files(settings, self.renderer)  # one clear line (StartupError) before anything starts
         self.forms = FormRouter(self.refuse)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         if settings.uses_standin:

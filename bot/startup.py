@@ -28,10 +28,8 @@ def content_directory(settings: Settings) -> Path:
 def file_problems(settings: Settings) -> list[str]:
     """Every problem in the content files, ``help.yaml`` and the templates (empty when fine)."""
     directory = content_directory(settings)
-    problems = validate_content_dir(directory)
-    problems += read_help_file(directory / "help.yaml")[1]
-    problems += Renderer(directory / "templates").problems()
-    return problems
+    return validate_content_dir(directory) + _help_and_template_problems(
+        directory, Renderer(directory / "templates"))
 
 
 def one_line(problems: list[str]) -> str:
@@ -41,8 +39,16 @@ def one_line(problems: list[str]) -> str:
     return first + (f" (+{more} more: run `python -m bot doctor` to see all)" if more else "")
 
 
-def check_files(settings: Settings) -> None:
-    """Raise ``StartupError`` naming the first broken file, before anything else starts."""
-    problems = file_problems(settings)
+def check_files(settings: Settings, renderer: Renderer) -> None:
+    """Raise ``StartupError`` naming the first broken help file or template.
+
+    The content files are checked by ``load_content`` itself (``ContentError``);
+    compiling through the bot's own renderer leaves every template cached for use.
+    """
+    problems = _help_and_template_problems(content_directory(settings), renderer)
     if problems:
         raise StartupError(one_line(problems))
+
+
+def _help_and_template_problems(directory: Path, renderer: Renderer) -> list[str]:
+    return read_help_file(directory / "help.yaml")[1] + renderer.problems()
