@@ -37,8 +37,9 @@ from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
 from bot.startup import check_files
 from bot.tasks import BackgroundTasks
 from bot.text import truncate
-from storage.db import Database, storage_problem
+from storage.db import Database
 from storage.guilds import CommandSyncRepository, GuildRepository
+from storage.retry import storage_problem
 
 log = logging.getLogger(__name__)
 

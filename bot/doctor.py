@@ -21,8 +21,8 @@ from storage.db import (
     NotBarRaiserDatabaseError,
     SchemaTooNewError,
     discover_migrations,
-    storage_problem,
 )
+from storage.retry import storage_problem
 
 
 @dataclass(frozen=True)

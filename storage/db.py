@@ -12,7 +12,7 @@ upgrade, or a write issued while another task's read cursor is still open on
 the shared connection) gets ``SQLITE_BUSY`` at once, whatever the busy timeout.
 So reads run to completion in one call (no cursor stays open across an
 ``await``), write transactions start with ``BEGIN IMMEDIATE``, and one retry
-policy (``_retry``) re-runs any statement or ``BEGIN`` that still meets a
+policy (``storage.retry``) re-runs any statement or ``BEGIN`` that still meets a
 locked database, with backoff, until ``BUSY_TIMEOUT_MS`` has passed.
 """
 
@@ -22,24 +22,21 @@ import asyncio
 import logging
 import re
 import sqlite3
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
+
+from storage.retry import BUSY_TIMEOUT_MS, primary_code, retry_locked
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-BUSY_TIMEOUT_MS = 10_000
-_RETRY_FIRST_DELAY = 0.005
-_RETRY_MAX_DELAY = 0.25
-T = TypeVar("T")
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -53,67 +50,6 @@ class NotBarRaiserDatabaseError(RuntimeError):
 
 
 _MARKER_TABLE = "command_sync"  # created by migration 0001 and never dropped
-
-
-def _primary_code(error: BaseException) -> int | None:
-    code = getattr(error, "sqlite_errorcode", None)
-    return code & 0xFF if code is not None else None
-
-
-def is_locked(error: BaseException) -> bool:
-    """SQLITE_BUSY / SQLITE_LOCKED in any of their extended forms."""
-    if not isinstance(error, sqlite3.OperationalError):
-        return False
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(error) or "busy" in str(error)
-
-
-def storage_problem(error: BaseException) -> str | None:
-    """What kind of storage failure ``error`` is: "full", "readonly", "locked", or None.
-
-    The one classification the error boundary and ``doctor`` share. A read-only
-    file, a read-only filesystem (EROFS surfaces as a write I/O error) and a
-    file that vanished under the bot all mean "the database can't be written".
-    """
-    if not isinstance(error, sqlite3.Error):
-        return "readonly" if isinstance(error, PermissionError) else None
-    code = getattr(error, "sqlite_errorcode", None)
-    primary = code & 0xFF if code is not None else None
-    text = str(error).lower()
-    if primary == sqlite3.SQLITE_FULL or "full" in text:
-        return "full"
-    if primary in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN,
-                   sqlite3.SQLITE_PERM) or "readonly" in text or "disk i/o" in text:
-        return "readonly"
-    if is_locked(error):
-        return "locked"
-    return None
-
-
-async def _retry(operation: Callable[[], Awaitable[T]], what: str) -> T:
-    """Run ``operation``; while the database is locked, retry with backoff up to the busy timeout.
-
-    The one storage retry policy. Only whole operations that either fully
-    happened or did not happen at all are passed here: a single autocommit
-    statement, a read, or the ``BEGIN IMMEDIATE`` that opens a transaction.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = _RETRY_FIRST_DELAY
-    attempts = 0
-    while True:
-        try:
-            return await operation()
-        except sqlite3.OperationalError as error:
-            if not is_locked(error) or time.monotonic() + delay > deadline:
-                raise
-            attempts += 1
-            if attempts == 1:
-                log.info("database locked during %s; retrying for up to %d ms", what,
-                         BUSY_TIMEOUT_MS)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, _RETRY_MAX_DELAY)
 
 
 @dataclass(frozen=True)
@@ -201,7 +137,7 @@ class Database:
             raise
         except sqlite3.DatabaseError as error:
             await conn.close()
-            if _primary_code(error) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            if primary_code(error) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise NotBarRaiserDatabaseError(
                     f"DATABASE_PATH {path} is not a usable SQLite database ({error}); restore it "
                     "from a backup or point DATABASE_PATH at a new file"
@@ -262,7 +198,7 @@ class Database:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
             check = await self.fetchone("PRAGMA quick_check")
         except sqlite3.DatabaseError as error:
-            if _primary_code(error) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            if primary_code(error) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise
             check = (str(error),)
             version, tables = 0, set()
@@ -297,7 +233,7 @@ class Database:
                 return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
 
         async with self._write_lock:
-            return await _retry(write, "a write")
+            return await retry_locked(write, "a write")
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as tx:
@@ -317,7 +253,7 @@ class Database:
         async def read() -> list[aiosqlite.Row]:
             return list(await self._conn.execute_fetchall(sql, params))
 
-        return await _retry(read, "a read")
+        return await retry_locked(read, "a read")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -328,7 +264,7 @@ class Database:
         retried under the storage retry policy.
         """
         async with self._write_lock:
-            await _retry(lambda: self._conn.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
+            await retry_locked(lambda: self._conn.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._conn)
             except BaseException:

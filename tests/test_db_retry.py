@@ -11,7 +11,8 @@ import asyncio
 import sqlite3
 import threading
 
-from storage.db import Database, is_locked, storage_problem
+from storage.db import Database
+from storage.retry import is_locked, storage_problem
 
 
 async def test_reads_and_writes_interleaved_under_a_foreign_lock_all_land(tmp_path):
