@@ -14,8 +14,8 @@ import json
 import logging
 import pkgutil
 import signal
-import sqlite3
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -29,21 +29,27 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.discord_io import send
 from bot.erasure import Erasure
 from bot.errors import BotError
+from bot.forms import FormRouter
+from bot.inputs import oversized_option
 from bot.metrics import Metrics
 from bot.outbox.model import OutboxRow, PostError
 from bot.outbox.sender import DiscordSender, SchedulerWaker
 from bot.outbox.service import Outbox
 from bot.permissions import permission_label
-from bot.render import TEMPLATES_DIR, Renderer
+from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
 from bot.scheduling import Scheduling
 from bot.sharding import Ownership
+from bot.startup import check_files
 from bot.tasks import BackgroundTasks
+from bot.text import truncate
 from storage.backup import backup
 from storage.db import Database, discover_migrations
 from storage.guilds import CommandSyncRepository, GuildRepository
 from storage.outbox import OutboxRepository
+from storage.retry import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +79,19 @@ def build_intents(settings: Settings) -> discord.Intents:
 
 
 class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
-    """The one error boundary for application commands."""
+    """The one error boundary for application commands, and the one input bound."""
+
+    async def interaction_check(self, interaction: discord.Interaction[BarRaiser], /) -> bool:
+        """Refuse an over-long option value before any handler parses, matches or echoes it."""
+        too_long = oversized_option(interaction.command, interaction.data or {})
+        if too_long is None:
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+            return False
+        interaction.client.record_command(interaction, "refused")
+        await interaction.client.refuse(interaction, "too_long", vars(too_long))
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction[BarRaiser], error: app_commands.AppCommandError
@@ -87,10 +105,8 @@ class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
             bot.metrics.errors.labels(where="command").inc()
         bot.record_command(interaction, "error" if ref else "refused")
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
+            # Never more than Discord takes, whatever a message quotes.
+            await send(interaction, RenderedMessage(truncate(message, MESSAGE_LIMIT)))
         except discord.HTTPException:
             log.warning("could not tell the user about an error in %s (ref %s)", command, ref)
 
@@ -122,10 +138,15 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here.", None
     ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest().upper()
-    if isinstance(error, sqlite3.OperationalError) and "full" in str(error):
+    problem = storage_problem(error)
+    if problem == "full":
         return (f"I couldn't save that: the bot's storage is full. Nothing was half-saved; "
                 f"please try again later (ref `{ref}`)."), ref
-    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+    if problem == "readonly":
+        return (f"I couldn't save that: the database can't be written (the disk or file is "
+                f"read-only). Nothing was half-saved; the bot's operator should run "
+                f"`python -m bot doctor` (ref `{ref}`)."), ref
+    if problem == "locked":
         return f"The bot's database is busy right now; try again in a few seconds (ref `{ref}`).", ref
     return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref
 
@@ -166,6 +187,8 @@ class BarRaiser(commands.AutoShardedBot):
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
         self.renderer = Renderer(templates)
+        check_files(settings, self.renderer)  # one clear line (StartupError) before anything starts
+        self.forms = FormRouter(self.refuse)
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         self.outbox_sender = DiscordSender(self)
         self._outbox: Outbox | None = None  # needs the open database: see ``outbox``
@@ -208,6 +231,18 @@ class BarRaiser(commands.AutoShardedBot):
     async def _count_post(self, row: OutboxRow, error: PostError | None) -> None:
         outcome = "ok" if error is None else "impossible"
         self.metrics.posts.labels(kind=row.kind, outcome=outcome).inc()
+
+    async def on_interaction(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        """Route form submits (``bot.forms``), through the same error boundary as commands."""
+        try:
+            await self.forms.dispatch(interaction)
+        except Exception as error:
+            await self.tree.on_error(interaction, error)  # type: ignore[arg-type]
+
+    async def refuse(self, interaction: discord.Interaction[BarRaiser], what: str,
+                      variables: Mapping[str, Any]) -> None:
+        """Refusals decided before feature code runs, from ``core/refused.md.j2``."""
+        await send(interaction, self.renderer.render("core/refused.md.j2", what=what, **variables))
 
     def _job_finished(self, event: JobExecutionEvent) -> None:
         """Count every scheduler job by kind (the id's prefix) and time it from its due time."""

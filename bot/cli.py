@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +20,8 @@ from bot.config import Settings, application_id_from_token, load_settings
 from bot.content import ContentError
 from bot.errors import ConfigError
 from bot.logs import configure_logging
-from storage.db import SchemaTooNewError
+from bot.startup import StartupError, one_line
+from storage.db import NotBarRaiserDatabaseError, SchemaTooNewError
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -201,8 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    except (ContentError, SchemaTooNewError) as error:
+    except ContentError as error:
+        print(f"error: {one_line(error.problems)}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (StartupError, SchemaTooNewError, NotBarRaiserDatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except sqlite3.Error as error:
+        print(f"error: cannot use the database at DATABASE_PATH: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_OK

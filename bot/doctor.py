@@ -7,14 +7,22 @@ sees every problem in one run instead of fixing them one crash at a time.
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.content import DEFAULT_DIRECTORY, validate_content_dir
 from bot.render import Renderer
-from storage.db import Database, SchemaTooNewError, discover_migrations
+from bot.startup import content_directory, file_problems
+from storage.db import (
+    Database,
+    NotBarRaiserDatabaseError,
+    SchemaTooNewError,
+    discover_migrations,
+)
+from storage.retry import storage_problem
 
 
 @dataclass(frozen=True)
@@ -33,15 +41,23 @@ def check_token(settings: Settings) -> CheckResult:
     return CheckResult("token", False, "DISCORD_TOKEN is not set; the bot cannot log in (see README)")
 
 
+MIN_FREE_BYTES = 1024 * 1024  # below this, the next migration or busy day can fill the disk
+
+
 async def check_database(path: Path) -> CheckResult:
     latest = len(discover_migrations())
     if not await asyncio.to_thread(path.exists):
         parent = path.parent if path.parent.exists() else None
-        if parent is not None and not _writable_dir(parent):
+        if parent is not None and not _writable(parent):
             return CheckResult("database", False, f"cannot create {path}: {parent} is not writable")
         return CheckResult("database", True, f"{path} will be created at first start (schema {latest})")
+    problem = filesystem_problem(path)
+    if problem:
+        return CheckResult("database", False, problem)
     try:
         db = await Database.open(path)
+    except NotBarRaiserDatabaseError as error:
+        return CheckResult("database", False, str(error))
     except (sqlite3.Error, OSError) as error:
         return CheckResult("database", False, f"cannot open {path}: {error}")
     try:
@@ -51,10 +67,10 @@ async def check_database(path: Path) -> CheckResult:
         await db.check_writable()
         if not await db.integrity_ok():
             return CheckResult("database", False, f"{path} fails PRAGMA integrity_check")
-    except SchemaTooNewError as error:
+    except (SchemaTooNewError, NotBarRaiserDatabaseError) as error:
         return CheckResult("database", False, str(error))
     except sqlite3.Error as error:
-        return CheckResult("database", False, f"{path} is not writable: {error}")
+        return CheckResult("database", False, f"{path} {database_problem_text(error)}: {error}")
     finally:
         await db.close()
     pending = latest - version
@@ -62,14 +78,27 @@ async def check_database(path: Path) -> CheckResult:
     return CheckResult("database", True, f"{path} writable, schema {version}/{latest}{note}")
 
 
+def database_problem_text(error: BaseException) -> str:
+    """How a failed write probe reads in a doctor line (shared with the /doctor command)."""
+    problem = storage_problem(error)
+    if problem == "full":
+        return "can't be written: the disk is full"
+    if problem == "readonly":
+        return "can't be written: the file or filesystem is read-only"
+    if problem == "locked":
+        return "is locked by another process for longer than the busy timeout"
+    return "is not writable"
+
+
 def check_content(settings: Settings) -> CheckResult:
-    directory = settings.content_dir or DEFAULT_DIRECTORY
-    problems = validate_content_dir(directory)
+    directory = content_directory(settings)
+    problems = file_problems(settings)
     if problems:
         shown = "; ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else "")
         return CheckResult("content", False, f"{directory}: {shown}")
     templates = Renderer(directory / "templates").template_names()
-    return CheckResult("content", True, f"{directory} validates ({len(templates)} templates)")
+    return CheckResult("content", True, f"{directory} validates, help.yaml and "
+                       f"{len(templates)} templates compile")
 
 
 async def run_checks(settings: Settings) -> list[CheckResult]:
@@ -77,7 +106,22 @@ async def run_checks(settings: Settings) -> list[CheckResult]:
             check_content(settings)]
 
 
-def _writable_dir(directory: Path) -> bool:
-    import os
+def _writable(path: Path) -> bool:
+    """os.access answers EROFS for a read-only filesystem even to root."""
+    return os.access(path, os.W_OK)
 
-    return os.access(directory, os.W_OK)
+
+def filesystem_problem(path: Path) -> str | None:
+    """A full disk or a read-only file/filesystem under the database, else None.
+
+    Checked beside the write probe: the probe's one page can still fit on a
+    disk too full for the next real write, and SQLite may hold pages in memory.
+    """
+    free = shutil.disk_usage(path.parent).free
+    if free < MIN_FREE_BYTES:
+        return (f"the disk holding {path} is full ({free // 1024} KiB free): the bot can't save "
+                "anything; free some space")
+    if not _writable(path) or not _writable(path.parent):
+        return (f"{path} is read-only (file or filesystem): the bot can't save anything; "
+                "make it writable or move DATABASE_PATH")
+    return None

@@ -18,6 +18,7 @@ from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.errors import BotError
 from bot.outbox.model import OutboxRow, State
 from bot.permissions import ALL_NEEDS, Need, fix_hint
+from bot.text import echo
 
 HELP_GROUPS: tuple[str, ...] = (
     "Study daily", "Practise a mock", "Get feedback", "Track progress", "Admin",
@@ -75,12 +76,38 @@ class HelpItem:
 
 
 def load_help_entries(path: Path) -> dict[str, HelpEntry]:
-    """Read ``help.yaml``: ``{command name: {group, example}}``."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries: dict[str, HelpEntry] = {}
-    for name, raw in (data.get("commands") or {}).items():
-        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")))
+    """Read ``help.yaml``: ``{command name: {group, example}}``; HelpFileError if malformed."""
+    entries, problems = read_help_file(path)
+    if problems:
+        raise HelpFileError(problems[0])
     return entries
+
+
+class HelpFileError(Exception):
+    """help.yaml cannot be read or has the wrong shape; the message names file and place."""
+
+
+def read_help_file(path: Path) -> tuple[dict[str, HelpEntry], list[str]]:
+    """The entries of ``help.yaml`` and every problem with the file (start-up and doctor)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        return {}, [f"{path}: cannot read: {error.strerror or error}"]
+    except UnicodeDecodeError as error:
+        return {}, [f"{path}: not valid UTF-8 (byte {error.start})"]
+    except yaml.YAMLError as error:
+        return {}, [f"{path}: not valid YAML: {' '.join(str(error).split())}"]
+    commands = data.get("commands") if isinstance(data, dict) else None
+    if not isinstance(commands, dict):
+        return {}, [f"{path}: needs a top-level 'commands:' mapping of command name to entry"]
+    entries: dict[str, HelpEntry] = {}
+    problems = []
+    for name, raw in commands.items():
+        if not isinstance(raw, dict):
+            problems.append(f"{path}: commands.{name} must be a mapping with group and example")
+            continue
+        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")))
+    return entries, problems
 
 
 def help_problems(commands: Iterable[CommandSpec], entries: Mapping[str, HelpEntry]) -> list[str]:
@@ -137,7 +164,7 @@ def find_command(
     for command in commands:
         if command.name.lower() == wanted and command.name in entries:
             return HelpItem(command, entries[command.name])
-    raise BotError(f"There is no command called `{name[:50]}` that you can use here. "
+    raise BotError(f"There is no command called `{echo(name, 50)}` that you can use here. "
                    "Run `/help` to see yours.")
 
 

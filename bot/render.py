@@ -22,6 +22,8 @@ from pathlib import Path
 import jinja2
 from discord.utils import escape_markdown
 
+from bot.text import echo, truncate
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "prompts" / "templates"
 
 MESSAGE_LIMIT = 2000
@@ -32,7 +34,6 @@ FIELD_VALUE_LIMIT = 1024
 FIELD_COUNT_LIMIT = 25
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
-ELLIPSIS = "…"
 
 # Private-use characters: str.strip() leaves them alone, and users never need them.
 _FIELD_START = "\ue000"
@@ -97,17 +98,6 @@ class RenderedMessage:
         return "\n".join(lines).strip() + "\n"
 
 
-def truncate(text: str, limit: int) -> str:
-    """Cut ``text`` to ``limit`` characters, ending in "…" when cut (at a word if close)."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - len(ELLIPSIS)]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + ELLIPSIS
-
-
 def clean_user_text(text: str) -> str:
     """Remove characters that can corrupt layout; keep emoji, zero-width joiners and RTL text."""
     return _UNSAFE_CHARS.sub("", text)
@@ -145,6 +135,7 @@ class Renderer:
         self.env.filters["user"] = user_filter
         self.env.filters["ts"] = discord_timestamp
         self.env.filters["truncate_to"] = truncate
+        self.env.filters["echo"] = echo
         self.env.globals["field"] = _field
         self._top_level_cache: dict[str, bool] = {}
 
@@ -163,6 +154,22 @@ class Renderer:
             for name in self.env.list_templates(extensions=["j2"])
             if not Path(name).name.startswith("_")
         )
+
+    def problems(self) -> list[str]:
+        """Every template (partials included) that does not compile, named by file and line.
+
+        Checked at start-up and by ``doctor``: a syntax error found only when a
+        daily post renders would surface as "Something went wrong" to members.
+        """
+        found = []
+        for name in sorted(self.env.list_templates(extensions=["j2"])):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                found.append(f"template {name} line {error.lineno}: {error.message}")
+            except UnicodeDecodeError as error:
+                found.append(f"template {name} is not valid UTF-8 (byte {error.start})")
+        return found
 
     def render(self, name: str, /, **variables: object) -> RenderedMessage:
         template = self.env.get_template(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -13,6 +14,7 @@ from discord.ext import commands
 
 from bot.daily.timing import upcoming_post
 from bot.discord_io import require_guild, send
+from bot.doctor import database_problem_text, filesystem_problem
 from bot.onboarding import (
     ChannelView,
     CommandSpec,
@@ -160,13 +162,18 @@ class Onboarding(commands.Cog):
 
     async def _database_line(self) -> DoctorLine:
         latest = len(discover_migrations())
+        hint = "the host's operator should run `python -m bot doctor` on the bot's machine"
+        path = self.bot.database.path
+        if str(path) != ":memory:":
+            problem = await asyncio.to_thread(filesystem_problem, path)
+            if problem:
+                return DoctorLine(False, f"Database: {problem}", hint)
         try:
             version = await self.bot.database.schema_version()
             await self.bot.database.check_writable()
         except sqlite3.Error as error:
             log.error("doctor: database check failed: %s", error)
-            return DoctorLine(False, "Database: not writable", "the host's operator should run "
-                              "`python -m bot doctor` and check disk space")
+            return DoctorLine(False, f"Database: {database_problem_text(error)}", hint)
         return DoctorLine(version == latest, f"Database: writable, schema {version}/{latest}",
                           None if version == latest else "restart the bot to apply migrations")
 

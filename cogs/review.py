@@ -12,6 +12,8 @@ is echoed literally and pings nobody.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +24,7 @@ from bot.content import PHASE_IDS
 from bot.daily.answers import AnswerBook
 from bot.discord_io import rendered_to_kwargs, replies_to_other_member, run_component, send
 from bot.errors import BotError
+from bot.forms import AnswerForm
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
 from storage.daily import DailyRepository
@@ -43,42 +46,20 @@ PHASE_CHOICES = [
 RESUBMIT_SECONDS = 15 * 60
 
 
-class AnswerModal(discord.ui.Modal, title="Check an answer"):
-    """The answer form. The phase was picked from a select on the command; the text can
-    come back filled in after a refusal (``ResubmitView``), so a long paste is never lost."""
+CHECK_FORM = AnswerForm(
+    title="Check an answer",
+    answer_id="review:answer",
+    answer_label="Your answer",
+    placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
+    max_length=ANSWER_LIMIT,
+)
+# The phase picked on the command travels in the form's custom_id, so a submit after a
+# restart still knows it (``bot.forms``): ``form:check`` or ``form:check:<phase>``.
+CHECK_FORM_TEMPLATE = r"form:check(?::(?P<phase>[a-z_]{1,20}))?"
 
-    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Your answer",
-        custom_id="review:answer",
-        style=discord.TextStyle.paragraph,
-        placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
-        max_length=ANSWER_LIMIT,
-    )
 
-    def __init__(self, cog: ReviewCog, phase: str | None, answer: str | None = None) -> None:
-        super().__init__()
-        self.cog = cog
-        self.phase = phase
-        if answer:
-            self.answer.default = answer[:ANSWER_LIMIT]
-
-    async def on_submit(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        """Acknowledge at once, then review: when many members submit together, each
-        review's CPU would otherwise delay every later acknowledgement (a 200-burst's
-        p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`)."""
-        origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            review = self.cog.service.review(origin, self.answer.value, self.phase)
-        except BotError as error:  # refused after submit: keep the text for a resubmit
-            await self.cog.send_refusal(interaction, error.user_message, self.answer.value, self.phase)
-            return
-        await self.cog.send_card(interaction, review, source_label=None)
-        await self.cog.service.record(origin, review, self.answer.value)
-
-    async def on_error(self, interaction: discord.Interaction[BarRaiser], error: Exception) -> None:
-        # Modals are outside the command tree; hand errors to its one boundary.
-        await interaction.client.tree.on_error(interaction, error)  # type: ignore[arg-type]
+def check_form_id(phase: str | None) -> str:
+    return f"form:check:{phase}" if phase else "form:check"
 
 
 class SeeReviewButton(
@@ -122,7 +103,8 @@ class ResubmitView(discord.ui.View):
         self, interaction: discord.Interaction[BarRaiser], _: discord.ui.Button[ResubmitView]
     ) -> None:
         self.cog.service.ensure_can_review(interaction.user.id)  # BotError: said, button kept
-        await interaction.response.send_modal(AnswerModal(self.cog, self.phase, self.answer))
+        await self.cog.bot.forms.open(interaction, CHECK_FORM, check_form_id(self.phase),
+                                      answer=self.answer)
 
     async def on_error(
         self, interaction: discord.Interaction[BarRaiser], error: Exception, _: object
@@ -152,10 +134,12 @@ class ReviewCog(commands.Cog):
         self.answers = AnswerBook(DailyRepository(self.bot.database), self.bot.clock)
         self.bot.tree.add_command(self.menu)
         self.bot.add_dynamic_items(SeeReviewButton)
+        self.bot.forms.register(CHECK_FORM_TEMPLATE, CHECK_FORM, "check", self.on_check_form)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
         self.bot.remove_dynamic_items(SeeReviewButton)
+        self.bot.forms.unregister(CHECK_FORM_TEMPLATE)
 
     @app_commands.command(name="check", description="Check a design answer against the checklist")
     @app_commands.describe(phase="The interview phase the answer is for (optional)")
@@ -168,7 +152,25 @@ class ReviewCog(commands.Cog):
         # The rate limit is checked before the form opens, so nobody types an answer
         # only to be refused; the review itself counts it.
         self.service.ensure_can_review(interaction.user.id)
-        await interaction.response.send_modal(AnswerModal(self, phase.value if phase else None))
+        await self.bot.forms.open(interaction, CHECK_FORM, check_form_id(phase.value if phase else None))
+
+    async def on_check_form(self, interaction: discord.Interaction[BarRaiser],
+                            match: re.Match[str], values: Mapping[str, str]) -> None:
+        """Acknowledge at once, then review: when many members submit together, each
+        review's CPU would otherwise delay every later acknowledgement (a 200-burst's
+        p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`).
+        A refusal after submit keeps the text for "Edit and resubmit"."""
+        phase = match["phase"] if match["phase"] in PHASES else None
+        answer = values.get(CHECK_FORM.answer_id, "")
+        origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            review = self.service.review(origin, answer, phase)
+        except BotError as error:
+            await self.send_refusal(interaction, error.user_message, answer, phase)
+            return
+        await self.send_card(interaction, review, source_label=None)
+        await self.service.record(origin, review, answer)
 
     async def check_message(
         self, interaction: discord.Interaction[BarRaiser], message: discord.Message

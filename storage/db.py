@@ -5,6 +5,15 @@ busy timeout, so a second process holding a lock for a few seconds delays a
 write instead of failing it. Every write goes through one asyncio lock: with a
 single shared connection, a write issued by one task while another task has a
 transaction open would silently join that transaction.
+
+SQLite's busy handler does not cover every lock wait. A connection that already
+holds a read snapshot and then asks for the write lock (a read-to-write
+upgrade, or a write issued while another task's read cursor is still open on
+the shared connection) gets ``SQLITE_BUSY`` at once, whatever the busy timeout.
+So reads run to completion in one call (no cursor stays open across an
+``await``), write transactions start with ``BEGIN IMMEDIATE``, and one retry
+policy (``storage.retry``) re-runs any statement or ``BEGIN`` that still meets a
+locked database, with backoff, until ``BUSY_TIMEOUT_MS`` has passed.
 """
 
 from __future__ import annotations
@@ -22,17 +31,25 @@ from typing import Any
 
 import aiosqlite
 
+from storage.retry import BUSY_TIMEOUT_MS, primary_code, retry_locked
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-BUSY_TIMEOUT_MS = 10_000
 
 Params = Sequence[Any] | dict[str, Any]
 
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Bar Raiser than this one."""
+
+
+class NotBarRaiserDatabaseError(RuntimeError):
+    """DATABASE_PATH is not a SQLite file, or is someone else's SQLite database."""
+
+
+_MARKER_TABLE = "command_sync"  # created by migration 0001 and never dropped
 
 
 @dataclass(frozen=True)
@@ -110,12 +127,25 @@ class Database:
         conn.row_factory = aiosqlite.Row
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Before WAL mode, the one write here: someone else's file stays untouched.
+            await cls(conn, path).verify_bar_raiser()
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
             # Deleted content is overwritten with zeros, in the page and in freed pages,
             # so /privacy delete leaves no trace in free space (storage/privacy.py).
             await conn.execute("PRAGMA secure_delete = ON")
+        except NotBarRaiserDatabaseError:
+            await conn.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            await conn.close()
+            if primary_code(error) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise NotBarRaiserDatabaseError(
+                    f"DATABASE_PATH {path} is not a usable SQLite database ({error}); restore it "
+                    "from a backup or point DATABASE_PATH at a new file"
+                ) from error
+            raise
         except BaseException:
             # aiosqlite's worker thread would otherwise keep the process alive.
             await conn.close()
@@ -156,6 +186,39 @@ class Database:
             log.info("applied migration %04d_%s", migration.version, migration.name)
         return applied
 
+    async def verify_bar_raiser(self) -> None:
+        """Refuse a file that is not (or no longer) a Bar Raiser database, in one clear line.
+
+        Run by ``open`` before anything is written. New and empty files pass
+        (migrations build them). A file with tables but no schema version belongs
+        to another application; one with a version and tables but without our
+        bookkeeping table is foreign too; ``quick_check`` finds a truncated or
+        damaged file before any migration writes to it.
+        """
+        try:
+            version = await self.schema_version()
+            tables = {row[0] for row in await self.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+            check = await self.fetchone("PRAGMA quick_check")
+        except sqlite3.DatabaseError as error:
+            if primary_code(error) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise
+            check = (str(error),)
+            version, tables = 0, set()
+        if not check or check[0] != "ok":
+            said = str(check[0] if check else "?")[:120]
+            raise NotBarRaiserDatabaseError(
+                f"DATABASE_PATH {self.path} is damaged (SQLite says: {said}); restore it from a "
+                "backup or point DATABASE_PATH at a new file"
+            )
+        foreign = bool(tables) and (version == 0 or _MARKER_TABLE not in tables)
+        if foreign:
+            shown = ", ".join(sorted(tables)[:5])
+            raise NotBarRaiserDatabaseError(
+                f"DATABASE_PATH {self.path} is another application's SQLite database (tables: "
+                f"{shown}); point DATABASE_PATH at a Bar Raiser database or a new file"
+            )
+
     async def _apply(self, migration: Migration) -> None:
         statements = [s for s in _split_sql(migration.sql()) if s.strip()]
         async with self.transaction() as tx:
@@ -168,27 +231,43 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement and commit; returns lastrowid (or rowcount for updates)."""
+        async def write() -> int:
+            async with self._conn.execute(sql, params) as cursor:
+                return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+
         async with self._write_lock:
-            cursor = await self._conn.execute(sql, params)
-            return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+            return await retry_locked(write, "a write")
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run a read to completion in one worker-thread call.
+
+        A cursor left open across an ``await`` keeps a read snapshot on the shared
+        connection; a write from another task meanwhile would be a read-to-write
+        upgrade, which SQLite refuses at once instead of waiting.
+        """
+        async def read() -> list[aiosqlite.Row]:
+            return list(await self._conn.execute_fetchall(sql, params))
+
+        return await retry_locked(read, "a read")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises.
+
+        IMMEDIATE takes the write lock before the first read, so a transaction
+        that reads then writes never needs an upgrade; the BEGIN itself is
+        retried under the storage retry policy.
+        """
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await retry_locked(lambda: self._conn.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._conn)
             except BaseException:
@@ -220,11 +299,15 @@ class Database:
         return bool(row) and row[0] == "ok"
 
     async def check_writable(self) -> None:
-        """Raise ``sqlite3.Error`` unless a write can be committed (used by doctor)."""
+        """Raise ``sqlite3.Error`` unless a write to the database file itself can be committed.
+
+        Rewrites the schema version in the file's own header: a temporary table
+        would live outside the file and succeed on a read-only disk.
+        """
+        version = await self.schema_version()
         async with self.transaction() as tx:
-            await tx.execute("CREATE TEMP TABLE IF NOT EXISTS _doctor_probe (x INTEGER)")
-            await tx.execute("INSERT INTO _doctor_probe VALUES (1)")
-            await tx.execute("DELETE FROM _doctor_probe")
+            # PRAGMA takes no parameters; the version is an int SQLite just gave us.
+            await tx.execute(f"PRAGMA user_version = {int(version)}")
 
 
 def _split_sql(script: str) -> list[str]:

@@ -133,6 +133,9 @@ def _read_yaml(path: Path, problems: Problems) -> object:
     except OSError as error:
         problems.add("", f"cannot read {path}: {error.strerror or error}")
         return None
+    except UnicodeDecodeError as error:
+        problems.add("", f"{path} is not valid UTF-8 (byte {error.start})")
+        return None
     try:
         return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:

@@ -13,6 +13,7 @@ from bot.content import Content, DailyPrompt, GuideTopic, Week
 from bot.content.topics import find_topic, fold, roadmap_topic_names
 from bot.daily.cohort import DAYS_PER_WEEK, cohort_day, local_date, plan_for_day, week_of
 from bot.errors import BotError
+from bot.text import echo
 from storage.daily import DailyRepository
 
 WEEKS = 12
@@ -98,7 +99,7 @@ class StudyService:
             return found
         close = ", ".join(f"`{t.name}`" for t in self.guide_choices(topic, 3))
         hint = f" Closest: {close}." if close else ""
-        raise BotError(f"There is no guide topic `{topic}`.{hint} Pick one from the list.")
+        raise BotError(f"There is no guide topic `{echo(topic)}`.{hint} Pick one from the list.")
 
 
 def _match_score(query: str, topic: GuideTopic) -> int | None:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from bot.errors import BotError
+from bot.text import echo
 
 MAX_START_DISTANCE_DAYS = 365
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ def parse_time(text: str) -> time:
     """``HH:MM`` on a 24-hour clock."""
     match = _TIME.match(text)
     if not match:
-        raise BotError(f"`{text}` is not a time: use 24-hour HH:MM, for example 09:00 or 18:30.")
+        raise BotError(f"`{echo(text)}` is not a time: use 24-hour HH:MM, for example 09:00 or 18:30.")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise BotError(
-            f"`{text}` is not a time of day: hours go 00-23 and minutes 00-59 (e.g. 23:30)."
+            f"`{echo(text)}` is not a time of day: hours go 00-23 and minutes 00-59 (e.g. 23:30)."
         )
     return time(hour, minute)
 
@@ -89,7 +90,7 @@ def parse_start_date(text: str, today: date) -> date:
         start = date.fromisoformat(text.strip())
     except ValueError:
         raise BotError(
-            f"`{text}` is not a date: use YYYY-MM-DD, for example {today.isoformat()}."
+            f"`{echo(text)}` is not a date: use YYYY-MM-DD, for example {today.isoformat()}."
         ) from None
     if abs((start - today).days) > MAX_START_DISTANCE_DAYS:
         raise BotError(

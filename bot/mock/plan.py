@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.errors import BotError
+from bot.text import ascii_int
 
 LENGTHS = (45, 60)
 """The round lengths ``/mock start length:`` offers."""
@@ -74,11 +75,13 @@ def parse_override(text: str, phase_count: int) -> tuple[int, ...]:
     """Parse a comma-separated per-phase override such as ``"5,10,15,10,5"``."""
     parts = [part.strip() for part in text.split(",")]
     example = ",".join(["10"] * phase_count)
-    if len(parts) != phase_count or not all(part.isdigit() for part in parts):
+    numbers = [ascii_int(part) for part in parts]
+    if len(parts) != phase_count or None in numbers:
         raise BotError(
-            f"`minutes` needs {phase_count} whole numbers separated by commas, e.g. `{example}`."
+            f"`minutes` needs {phase_count} whole numbers (digits 0-9) separated by commas, "
+            f"e.g. `{example}`."
         )
-    minutes = tuple(int(part) for part in parts)
+    minutes = tuple(n for n in numbers if n is not None)
     if not all(OVERRIDE_MIN_MINUTES <= value <= OVERRIDE_MAX_MINUTES for value in minutes):
         raise BotError(
             f"Each phase in `minutes` must last {OVERRIDE_MIN_MINUTES}-{OVERRIDE_MAX_MINUTES} "

@@ -28,6 +28,7 @@ from bot.mock.posts import Post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
 from bot.mock.timeline import Kind, settle
 from bot.outbox.model import Envelope
+from bot.text import echo
 from storage.mock import MockRepository, StaleRound
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class MockService:
         if question_id is None:
             return self._rng.choice(sorted(self.content.questions))
         if question_id not in self.content.questions:
-            raise BotError(f"There is no question `{question_id}`; pick one from the list.")
+            raise BotError(f"There is no question `{echo(question_id)}`; pick one from the list.")
         return question_id
 
     async def _limit(self, guild_id: int) -> int:

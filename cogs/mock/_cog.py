@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -29,7 +30,13 @@ from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
 from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
-from cogs.mock._views import DYNAMIC_ITEMS, AnswerModal, lobby_view
+from cogs.mock._views import (
+    ANSWER_FORM,
+    ANSWER_FORM_TEMPLATE,
+    DYNAMIC_ITEMS,
+    answer_form_id,
+    lobby_view,
+)
 from storage.guilds import GuildRepository
 from storage.mock import MockRepository
 
@@ -60,6 +67,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.outbox.listen(self._delivered)
         self.bot.erasure.add_departure(self.service.depart)
+        self.bot.forms.register(ANSWER_FORM_TEMPLATE, ANSWER_FORM, "mock answer",
+                                self.on_answer_form)
         self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
 
     async def _delivered(self, row: OutboxRow, error: PostError | None) -> None:
@@ -71,6 +80,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         self.bot.erasure.remove_departure(self.service.depart)
         self.timers.cancel_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.forms.unregister(ANSWER_FORM_TEMPLATE)
 
     async def _resume_all(self) -> None:
         count = await self.service.resume_all()
@@ -206,9 +216,14 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         session = await self._here(interaction)
         if session.state.role_of(interaction.user.id) is not Role.CANDIDATE:
             raise BotError("Only the candidate can submit answers in this round.")
-        await interaction.response.send_modal(AnswerModal(session.session_id, self._submit))
+        await self.bot.forms.open(interaction, ANSWER_FORM, answer_form_id(session.session_id))
 
-    async def _submit(self, interaction: Interaction, session_id: int, text: str) -> None:
+    async def on_answer_form(self, interaction: Interaction, match: re.Match[str],
+                             values: Mapping[str, str]) -> None:
+        """The candidate's answer, by the round id in the form's custom_id (restart-proof)."""
+        session_id = int(match["session"])
+        text = values.get(ANSWER_FORM.answer_id, "")
+
         async def work() -> None:
             index = await self.journal.submit_answer(session_id, interaction.user.id, text)
             phase_name = self.bot.content.rubric.phases[index].name

@@ -1,4 +1,4 @@
-"""Buttons, the score select and the answer modal of a mock round.
+"""Buttons, the score select and the answer form of a mock round.
 
 Every component that must keep working after a restart is a
 ``discord.ui.DynamicItem``: its custom_id carries the round id (and the role,
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.content import ChecklistItem
+from bot.forms import AnswerForm
 from bot.mock.model import Role, Vote
 
 if TYPE_CHECKING:
@@ -37,6 +38,20 @@ VOTE_LABELS = {
     Vote.STRONG_NO_HIRE: ("Strong no hire", discord.ButtonStyle.danger),
 }
 ANSWER_MAX_CHARS = 4000
+ANSWER_FORM = AnswerForm(
+    title="Your answer for this phase",
+    answer_id="mock:answer:text",
+    answer_label="Answer",
+    placeholder="Numbers, components, trade-offs: what you would say to the interviewer",
+    max_length=ANSWER_MAX_CHARS,
+)
+# ``/mock answer`` works without the Message Content intent; the round id rides in the
+# form's custom_id, so a submit after a restart still reaches the right round.
+ANSWER_FORM_TEMPLATE = r"form:mock-answer:(?P<session>\d+)"
+
+
+def answer_form_id(session_id: int) -> str:
+    return f"form:mock-answer:{session_id}"
 
 
 class MockHandlers(Protocol):
@@ -180,29 +195,3 @@ def scorecard_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord
         view.add_item(VoteButton(session_id, vote))
     view.add_item(ScoreSelect(session_id, items))
     return view
-
-
-class AnswerModal(discord.ui.Modal, title="Your answer for this phase"):
-    """``/mock answer``: works without the Message Content intent."""
-
-    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Answer",
-        custom_id="mock:answer:text",
-        style=discord.TextStyle.paragraph,
-        max_length=ANSWER_MAX_CHARS,
-        placeholder="Numbers, components, trade-offs: what you would say to the interviewer",
-    )
-
-    def __init__(self, session_id: int, submit: SubmitAnswer) -> None:
-        super().__init__(timeout=30 * 60)
-        self.session_id = session_id
-        self._submit = submit
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._submit(interaction, self.session_id, self.answer.value)
-
-
-class SubmitAnswer(Protocol):
-    async def __call__(
-        self, interaction: discord.Interaction, session_id: int, text: str
-    ) -> None: ...
