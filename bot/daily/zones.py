@@ -20,6 +20,7 @@ import yaml
 
 from bot.content import DEFAULT_DIRECTORY
 from bot.errors import BotError
+from bot.text import echo
 
 # Shown when the autocomplete query is empty: where study groups usually are.
 COMMON_ZONES = (
@@ -121,7 +122,7 @@ def parse_zone(text: str, data: ZoneData | None = None) -> str:
     suggestions = closest_zones(cleaned, data=data)
     hint = f" Did you mean {', '.join(f'`{z}`' for z in suggestions)}?" if suggestions else ""
     raise BotError(
-        f"`{text[:60]}` is not a time zone I know.{hint} Type a city (London, Bangalore), "
+        f"`{echo(text)}` is not a time zone I know.{hint} Type a city (London, Bangalore), "
         "an abbreviation (PST, IST, CET) or an IANA name like `Europe/London`."
     )
 
