@@ -37,6 +37,19 @@ class SnowflakeFactory:
         SnowflakeFactory._last = max(candidate, SnowflakeFactory._last + 1)
         return SnowflakeFactory._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose guild Discord would route to ``shard_id`` of ``shard_count``.
+
+        A shard is chosen by the id's millisecond, and ids made in a burst share one,
+        so waiting for the clock to spread them could take millions of ids: skip
+        ahead to the next millisecond that lands on the shard instead.
+        """
+        snowflake = self.next()
+        while (snowflake >> 22) % shard_count != shard_id:
+            snowflake = (((snowflake >> 22) + 1) << 22) | (1 << 17)
+        SnowflakeFactory._last = snowflake
+        return snowflake
+
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

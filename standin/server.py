@@ -136,10 +136,11 @@ class StandIn(MemberActions):
     # -- building the world ---------------------------------------------------------------
     def add_guild(self, name: str, *, bot_permissions: object = perms.BOT_DEFAULT,
                   channels: tuple[str, ...] = ("general",),
-                  everyone_permissions: object = perms.DEFAULT_EVERYONE) -> Guild:
+                  everyone_permissions: object = perms.DEFAULT_EVERYONE,
+                  on_shard: tuple[int, int] | None = None) -> Guild:
         """A guild with the bot in it; GUILD_CREATE is sent at once if the bot is connected."""
         guild = self.world.add_guild(name, bot_permissions=bot_permissions, channels=channels,
-                                     everyone_permissions=everyone_permissions)
+                                     everyone_permissions=everyone_permissions, on_shard=on_shard)
         self.gateway.announce_guild(guild.id)
         return guild
 

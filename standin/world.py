@@ -82,9 +82,12 @@ class World:
 
     def add_guild(self, name: str, *, bot_permissions: object = perms.BOT_DEFAULT,
                   channels: tuple[str, ...] = ("general",),
-                  everyone_permissions: object = perms.DEFAULT_EVERYONE) -> Guild:
+                  everyone_permissions: object = perms.DEFAULT_EVERYONE,
+                  on_shard: tuple[int, int] | None = None) -> Guild:
+        """``on_shard=(shard_id, shard_count)`` picks an id that shard receives."""
         owner = self.add_user(f"{name}-owner")
-        guild = Guild(self.ids.next(), name, owner.id, self)
+        guild_id = self.ids.next_on_shard(*on_shard) if on_shard else self.ids.next()
+        guild = Guild(guild_id, name, owner.id, self)
         guild.roles[guild.id] = Role(guild.id, "@everyone", perms.as_int(everyone_permissions))
         guild.members[owner.id] = Member(owner)
         self.guilds[guild.id] = guild

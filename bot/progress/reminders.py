@@ -14,10 +14,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.daily.timing import post_instant
+from bot.daily.validation import parse_time
+from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.progress.repetition import due
 from bot.progress.service import Drill, ProgressService
@@ -42,24 +44,6 @@ class ReminderDelivery:
     delivery: str
     due_count: int
     drill: Drill
-
-
-def parse_time(raw: str) -> time:
-    """'7:30' or '19:05' → a time; anything else is a clear error."""
-    try:
-        hours, minutes = raw.strip().split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise BotError(f"`{raw[:20]}` is not a time: use 24-hour HH:MM, e.g. 07:30.") from None
-
-
-def parse_zone(raw: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(raw.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BotError(
-            f"`{raw[:40]}` is not a time zone: use an IANA name such as Europe/Berlin."
-        ) from None
 
 
 def next_local_time(at: time, zone: ZoneInfo, after: datetime) -> datetime:
@@ -108,7 +92,7 @@ class ReminderService:
         chosen = replace(
             current, reminders=enabled, delivery=delivery,
             remind_time=parse_time(at) if at else current.remind_time,
-            zone=parse_zone(zone).key if zone else current.zone,
+            zone=parse_zone(zone) if zone else current.zone,
         )
         following = None
         if enabled:

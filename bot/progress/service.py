@@ -30,6 +30,7 @@ from bot.progress.points import Leaderboard, PointsRules, rank_members
 from bot.progress.repetition import due
 from bot.progress.streaks import Streaks, compute_streaks, unposted_days
 from bot.progress.trends import Trends, compute_trends, first_trend_day
+from bot.text import echo
 from storage.daily import DailyRepository
 from storage.progress import ActivityReader, Answer, CardRepository, ProgressRepository
 
@@ -195,7 +196,7 @@ class ProgressService:
             if wanted in (item.id.replace("_", " "), item.name.casefold()):
                 return item.id
         names = ", ".join(item.name for item in self._content.rubric.checklist)
-        raise BotError(f"There is no checklist item called \"{raw[:40]}\". Use one of: {names}.")
+        raise BotError(f"There is no checklist item called \"{echo(raw, 40)}\". Use one of: {names}.")
 
     async def reached_week(self, guild_id: int, today: date) -> int:
         """The last roadmap week the guild's cohort has reached (1 without a schedule)."""

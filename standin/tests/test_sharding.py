@@ -19,11 +19,13 @@ def sharded_client(shard_id: int, count: int = 2) -> discord.AutoShardedClient:
 
 
 def guilds_on_both_shards(standin: StandIn, each: int = 2) -> dict[int, list[int]]:
-    """Add guilds until each of two shards owns ``each``; snowflakes spread them by time."""
+    """``each`` guilds on each of two shards."""
     owned: dict[int, list[int]] = {0: [], 1: []}
-    while min(len(ids) for ids in owned.values()) < each:
-        guild = standin.add_guild(f"g{sum(map(len, owned.values()))}")
-        owned[shard_of(guild.id, 2)].append(guild.id)
+    for shard in owned:
+        for index in range(each):
+            guild = standin.add_guild(f"s{shard}-{index}", on_shard=(shard, 2))
+            assert shard_of(guild.id, 2) == shard
+            owned[shard].append(guild.id)
     return owned
 
 

@@ -122,13 +122,13 @@ async def test_writes_queued_behind_open_reads_wait_for_another_processs_lock(
         calls = []
         for admin in admins:
             calls.append(standin.slash(admin, general, "daily status", {}))
-            calls.append(standin.slash(admin, general, "settings", {"auto_review": True}))
+            calls.append(standin.slash(admin, general, "settings", {"mock_max_sessions": 7}))
         replies = await asyncio.gather(*(c.wait_message(timeout=15) for c in calls))
         done.set()
         await reader
         release.join()
         row = await bot.database.fetchone(
-            "SELECT auto_review FROM guild_settings WHERE guild_id = ?", (guild.id,))
+            "SELECT mock_max_sessions FROM guild_settings WHERE guild_id = ?", (guild.id,))
     texts = [(r.get("content") or "") + str(r.get("embeds") or "") for r in replies]
     assert not [t for t in texts if "busy" in t or GENERIC in t]
-    assert row["auto_review"] == 1
+    assert row["mock_max_sessions"] == 7

@@ -11,10 +11,8 @@ from standin.gateway import shard_of
 async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp_path,
                                                                start_bot_process):
     standin = await make_standin(shards=2)
-    guilds: dict[int, object] = {}
-    while len(guilds) < 2:
-        guild = standin.add_guild(f"group-{len(standin.world.guilds)}")
-        guilds.setdefault(shard_of(guild.id, 2), guild)
+    guilds = {shard: standin.add_guild(f"group-{shard}", on_shard=(shard, 2)) for shard in (0, 1)}
+    assert [shard_of(guild.id, 2) for guild in guilds.values()] == [0, 1]
     env = harness.bot_env(standin, tmp_path / "shared.db", SHARD_COUNT="2")
     processes = {}
     for shard in (0, 1):
