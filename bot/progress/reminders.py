@@ -71,7 +71,7 @@ class ReminderService:
     async def _when(self, guild_id: int, preferences: Preferences) -> tuple[time, ZoneInfo]:
         """The member's reminder time and zone, defaulting to the guild's."""
         schedule = await self._daily.schedule(guild_id)
-        zone = parse_zone(preferences.zone) if preferences.zone else (
+        zone = ZoneInfo(parse_zone(preferences.zone)) if preferences.zone else (
             schedule.zone if schedule else ZoneInfo("UTC"))
         at = preferences.remind_time or (schedule.post_time if schedule else DEFAULT_TIME)
         return at, zone
