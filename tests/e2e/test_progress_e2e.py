@@ -60,13 +60,13 @@ async def test_answer_progress_chart_leaderboard_drill_and_delete(
         def reactions() -> int:
             return len([r for r in standin.requests("PUT") if "reactions" in r.route])
 
-        standin.post_message(thread, member, "my answer")  # a one-liner: streak, no points
-        await standin.wait_until(lambda: reactions() == 1, what="the first reaction")
+        chat = standin.post_message(thread, member, "my answer")  # chat: not an answer at all
         board = standin.slash(member, general, "leaderboard", {"period": "all"})
         assert "No points yet" in (await board.wait_message())["embeds"][0]["description"]
-        standin.post_message(thread, member, REAL_ANSWER)  # the day now earns its points
-        standin.post_message(thread, member, REAL_ANSWER + " Again.")
-        await standin.wait_until(lambda: reactions() == 2, what="the upgrade's reaction")
+        standin.post_message(thread, member, REAL_ANSWER)  # the day's answer, with its points
+        standin.post_message(thread, member, REAL_ANSWER + " Again.")  # the second: nothing
+        await standin.wait_until(lambda: reactions() == 1, what="the answer's reaction")
+        assert not any(chat["id"] in r.path for r in standin.requests("PUT") if "reactions" in r.route)
         db = bot.database
 
         async def answers() -> int:
