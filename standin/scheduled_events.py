@@ -12,6 +12,7 @@ which the gateway sends only with the GUILD_SCHEDULED_EVENTS intent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from standin import permissions as perms
@@ -96,9 +97,10 @@ class ScheduledEvents:
             raise _unknown_event()
         return guild, event
 
-    def _require(self, guild: Guild, fields: dict[str, Any], needed: int) -> None:
+    def _require(self, guild: Guild, fields: dict[str, Any], needed: int,
+                 user_id: int | None = None) -> None:
         """Guild-level ``needed``; for a voice/stage event also access to its channel."""
-        bot = self.world.bot_user.id
+        bot = self.world.bot_user.id if user_id is None else user_id
         if guild.member_permissions(bot) & needed != needed:
             raise missing_permissions()
         channel_id = fields.get("channel_id")
@@ -124,19 +126,21 @@ class ScheduledEvents:
         return 200, event.payload(self.world, with_user_count=self._flag(call, "with_user_count"))
 
     async def create(self, call: Call) -> tuple[int, Any]:
-        guild = self._guild(call)
-        body = dict(call.json or {})
+        event = self.create_for(self._guild(call), dict(call.json or {}), self.world.bot_user.id)
+        return 200, event.payload(self.world)
+
+    def create_for(self, guild: Guild, body: dict[str, Any], creator_id: int) -> ScheduledEvent:
+        """Validate, check the creator's permissions, store, dispatch CREATE and USER_ADD."""
         fields = {k: body.get(k) for k in _EDITABLE if k != "status"}
         fields["status"] = SCHEDULED
         check_fields(guild, fields, creating=True)
-        self._require(guild, fields, perms.CREATE_EVENTS)
-        event = ScheduledEvent(self.world.ids.next(), guild.id, self.world.bot_user.id,
-                               _normalised(fields))
+        self._require(guild, fields, perms.CREATE_EVENTS, creator_id)
+        event = ScheduledEvent(self.world.ids.next(), guild.id, creator_id, _normalised(fields))
         guild.scheduled_events[event.id] = event
         self.world.dispatch_guild(guild, "GUILD_SCHEDULED_EVENT_CREATE", event.payload(self.world))
-        # Like the client, Discord marks the creator interested in their own event.
-        set_interested(self.world, guild, event, self.world.bot_user.id, True)
-        return 200, event.payload(self.world)
+        # Discord marks the creator interested in their own event.
+        set_interested(self.world, guild, event, creator_id, True)
+        return event
 
     async def edit(self, call: Call) -> tuple[int, Any]:
         guild, event = self._event(call)
@@ -209,6 +213,25 @@ class EventActions:
     """Mixed into ``StandIn``: a member presses "Interested" on an event, or un-presses it."""
 
     world: World
+    scheduled_events: ScheduledEvents
+
+    def create_event_as(self, member_id: int, guild_id: int, name: str, start: datetime, *,
+                        channel_id: int | None = None, location: str | None = None,
+                        end: datetime | None = None, description: str | None = None) -> int:
+        """A member schedules an event in the client (voice with ``channel_id``, external with
+        ``location`` and ``end``); Discord's validation and permissions apply. Returns its id.
+        API errors surface as ``StandInUsageError`` since a client would not let this through."""
+        guild = self.world.guilds[guild_id]
+        self.world.require_member(guild, member_id)
+        body = {"name": name, "privacy_level": 2, "scheduled_start_time": start.isoformat(),
+                "scheduled_end_time": end.isoformat() if end else None,
+                "description": description, "channel_id": channel_id,
+                "entity_type": 2 if channel_id is not None else 3,
+                "entity_metadata": {"location": location} if location is not None else None}
+        try:
+            return self.scheduled_events.create_for(guild, body, member_id).id
+        except ApiError as error:
+            raise StandInUsageError(f"the client refuses this event: {error} {error.errors or ''}") from None
 
     def _member_event(self, member_id: int, guild_id: int, event_id: int
                       ) -> tuple[Guild, ScheduledEvent]:
