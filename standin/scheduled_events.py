@@ -155,7 +155,7 @@ class ScheduledEvents:
             check_transition(event.fields["status"], body["status"])
         check_fields(guild, fields, creating=False,
                      start_changed="scheduled_start_time" in body)
-        self._require(guild, fields, perms.CREATE_EVENTS)
+        self._require(guild, fields, 0)  # guild-level rights checked above; the channel here
         event.fields = _normalised(fields)
         self.world.dispatch_guild(guild, "GUILD_SCHEDULED_EVENT_UPDATE", event.payload(self.world))
         return 200, event.payload(self.world)

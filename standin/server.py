@@ -153,6 +153,7 @@ class StandIn(MemberActions, VoiceActions, EventActions):
         self.world.remove_guild(guild_id)
 
     def delete_channel(self, channel_id: int) -> None:
+        self.disconnect_voice_channel(channel_id)  # Discord disconnects who was in it
         self.world.delete_channel(channel_id)
 
     def set_overwrite(self, channel_id: int, target_id: int, *, allow: object = 0,

@@ -63,6 +63,15 @@ class VoiceActions:
             raise StandInUsageError(f"user {user_id} is not in voice in guild {guild_id}")
         self._voice_update(guild, user_id, None, state.session_id)
 
+    def disconnect_voice_channel(self, channel_id: int) -> None:
+        """Everyone in a voice channel is disconnected (the channel is being deleted)."""
+        channel = self.world.channel(channel_id)
+        guild = self.world.guild_of(channel)
+        if guild is None:
+            return
+        for state in [v for v in guild.voice_states.values() if v.channel_id == channel_id]:
+            self.leave_voice(state.user_id, guild.id)
+
     def voice_channel_of(self, user_id: int, guild_id: int) -> int | None:
         """The voice channel the member is connected to in that guild, or None."""
         state = self.world.guilds[guild_id].voice_states.get(user_id)

@@ -159,6 +159,11 @@ async def test_permissions_create_events_and_manage_events(standin: StandIn) -> 
     with pytest.raises(StandInUsageError, match="client refuses"):
         standin.create_event_as(guild.add_member("bob"), guild.id, "No right", soon(),
                                 channel_id=room)
+    standin.set_role_permissions(guild.id, guild.bot_role_id,
+                                 perms.BOT_DEFAULT | perms.MANAGE_EVENTS)  # no Create Events
+    status, _ = await api(standin, "PATCH", f"/guilds/{guild.id}/scheduled-events/{theirs}",
+                          {"status": 2})
+    assert status == 200  # Manage Events alone may run someone else's event
 
 
 async def test_interested_members_are_user_add_events_and_the_users_list(

@@ -114,3 +114,16 @@ async def test_voice_joins_the_client_would_refuse_are_usage_errors(standin: Sta
         standin.leave_voice(bob, guild.id)
     with pytest.raises(StandInUsageError, match="not in a voice channel"):
         standin.move_voice(bob, pair)
+
+
+async def test_deleting_a_voice_channel_disconnects_its_members(standin: StandIn) -> None:
+    guild = standin.add_guild("Study")
+    room = guild.add_voice_channel("Mock room")
+    ada = guild.add_member("ada")
+    standin.join_voice(ada, room)
+    async with run_client(standin, plain_client()) as client:
+        update = client.wait_for("voice_state_update", timeout=5)
+        standin.delete_channel(room)
+        member, before, after = await update
+        assert member.id == ada and before.channel.id == room and after.channel is None
+    assert standin.voice_channel_of(ada, guild.id) is None
