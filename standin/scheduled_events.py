@@ -262,7 +262,7 @@ class EventActions:
 
     def scheduled_event(self, guild_id: int, event_id: int) -> dict[str, Any]:
         """The event as Discord would return it, with ``user_count`` (for assertions)."""
-        event = self.world.guilds[guild_id].scheduled_events[event_id]
+        event: ScheduledEvent = self.world.guilds[guild_id].scheduled_events[event_id]
         return event.payload(self.world, with_user_count=True)
 
     def interested_users(self, guild_id: int, event_id: int) -> list[int]:
