@@ -11,7 +11,7 @@ import pytest
 from standin import StandIn
 from standin import permissions as perms
 from standin.harness import run_client
-from standin.mentions import Pinged
+from standin import Pinged
 from standin.model import Guild
 
 
