@@ -8,10 +8,9 @@ import aiohttp
 import discord
 import pytest
 
-from standin import StandIn
+from standin import Pinged, StandIn
 from standin import permissions as perms
 from standin.harness import run_client
-from standin import Pinged
 from standin.model import Guild
 
 
