@@ -8,11 +8,12 @@ from standin.errors import StandInUsageError
 from standin.gateway import MESSAGE_CONTENT
 from standin.ids import make_token
 from standin.interactions import InteractionRecord
+from standin.mentions import Pinged
 from standin.permissions import Overwrite
 from standin.router import RecordedRequest
 from standin.server import StandIn
 
 __all__ = [
-    "MESSAGE_CONTENT", "InteractionRecord", "Overwrite", "RecordedRequest", "StandIn",
+    "MESSAGE_CONTENT", "InteractionRecord", "Overwrite", "Pinged", "RecordedRequest", "StandIn",
     "StandInUsageError", "make_token", "permissions",
 ]

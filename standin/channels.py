@@ -1,5 +1,7 @@
 """Channel, message, thread, DM and reaction endpoints, with Discord's permission checks.
 
+Thread members live in thread_members.py.
+
 A bot without View Channel gets 403/50001, without Send Messages (or Send Messages in
 Threads, Create Public Threads, Attach Files) 403/50013; a deleted channel 404/10003.
 """
@@ -35,8 +37,6 @@ class Channels:
         router.add("DELETE", message, self.delete_message)
         router.add("POST", message + "/threads", self.thread_from_message)
         router.add("POST", channel + "/threads", self.standalone_thread)
-        router.add("PUT", channel + "/thread-members/{user_id}", self.add_thread_member)
-        router.add("DELETE", channel + "/thread-members/{user_id}", self.remove_thread_member)
         router.add("PUT", message + "/reactions/{emoji}/@me", self.add_reaction)
         router.add("POST", "/users/@me/channels", self.open_dm)
 
@@ -178,6 +178,7 @@ class Channels:
             message["attachments"] = [a for a in message["attachments"] if a["id"] in kept]
             message["attachments"] += self.attachments(int(message["channel_id"]), files)
         message["edited_timestamp"] = iso_now()
+        self.world.remention(message)
         if int(message["id"]) in self.world.channel_order.get(int(message["channel_id"]), []):
             self.world.dispatch("MESSAGE_UPDATE", message)
         else:
@@ -226,23 +227,6 @@ class Channels:
         needed = perms.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else perms.CREATE_PUBLIC_THREADS
         self.require(granted, needed)
         return 201, self._new_thread(parent, kind, body["name"], self.world.ids.next()).payload()
-
-    def _thread_member_target(self, call: Call) -> tuple[Channel, int]:
-        thread, _ = self.visible(call.params["channel_id"])
-        if not thread.is_thread:
-            raise ApiError(400, 50024, "Cannot execute action on this channel type")
-        user = call.params["user_id"]
-        return thread, self.world.bot_user.id if user == "@me" else int(user)
-
-    async def add_thread_member(self, call: Call) -> tuple[int, Any]:
-        thread, user_id = self._thread_member_target(call)
-        thread.thread_member_ids.add(user_id)
-        return 204, None
-
-    async def remove_thread_member(self, call: Call) -> tuple[int, Any]:
-        thread, user_id = self._thread_member_target(call)
-        thread.thread_member_ids.discard(user_id)
-        return 204, None
 
     async def add_reaction(self, call: Call) -> tuple[int, Any]:
         message, granted = self._message_in(call)

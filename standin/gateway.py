@@ -30,10 +30,15 @@ log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, ACK = 0, 1, 2, 6, 7, 9, 10, 11
 GUILDS, GUILD_MEMBERS, GUILD_PRESENCES = 1 << 0, 1 << 1, 1 << 8
+GUILD_VOICE_STATES, GUILD_SCHEDULED_EVENTS = 1 << 7, 1 << 16
 GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT = 1 << 9, 1 << 12, 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 HEARTBEAT_INTERVAL_MS = 41_250
 _MESSAGE_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE")
+#: Events that need an intent other than GUILDS (Discord's intents table).
+_EVENT_INTENTS = {"VOICE_STATE_UPDATE": GUILD_VOICE_STATES} | {
+    f"GUILD_SCHEDULED_EVENT_{kind}": GUILD_SCHEDULED_EVENTS
+    for kind in ("CREATE", "UPDATE", "DELETE", "USER_ADD", "USER_REMOVE")}
 
 
 @dataclass(eq=False)
@@ -121,8 +126,15 @@ class Gateway:
         """The sessions that receive events of ``guild_id`` (None: DMs)."""
         return [session for session in self.sessions.values() if session.owns(guild_id)]
 
-    @staticmethod
-    def _subscribed(session: Session, event: str, data: dict[str, Any]) -> bool:
+    def _subscribed(self, session: Session, event: str, data: dict[str, Any]) -> bool:
+        if event in _EVENT_INTENTS:
+            return bool(session.intents & _EVENT_INTENTS[event])
+        if event == "THREAD_MEMBERS_UPDATE" and not session.intents & GUILD_MEMBERS:
+            # Without GUILD_MEMBERS, only when the bot itself was added or removed.
+            me = str(self.world.bot_user.id)
+            return bool(session.intents & GUILDS) and (
+                any(m["user_id"] == me for m in data.get("added_members", []))
+                or me in data.get("removed_member_ids", []))
         if event in _MESSAGE_EVENTS:
             needed = GUILD_MESSAGES if data.get("guild_id") else DIRECT_MESSAGES
             return bool(session.intents & needed)
@@ -134,6 +146,8 @@ class Gateway:
 
     def _redact(self, session: Session, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Without MESSAGE_CONTENT, Discord blanks other people's guild messages."""
+        if event == "GUILD_CREATE" and not session.intents & GUILD_VOICE_STATES:
+            return dict(data, voice_states=[])  # and no voice states without the intent
         if event not in _MESSAGE_EVENTS or session.intents & MESSAGE_CONTENT:
             return data
         bot_id = str(self.world.bot_user.id)

@@ -78,6 +78,7 @@ class Channel:
     locked: bool = False
     recipients: list[User] = field(default_factory=list)
     thread_member_ids: set[int] = field(default_factory=set)
+    user_limit: int = 0  # voice channels: 0 is unlimited
 
     @property
     def is_thread(self) -> bool:
@@ -94,15 +95,33 @@ class Channel:
                     permission_overwrites=[o.to_payload() for o in self.overwrites],
                     topic=None, rate_limit_per_user=0)
         if self.type == VOICE:
-            data.update(bitrate=64000, user_limit=0, rtc_region=None)
+            data.update(bitrate=64000, user_limit=self.user_limit, rtc_region=None,
+                        video_quality_mode=1)
         if self.is_thread:
-            data.update(owner_id=str(self.owner_id), message_count=0, member_count=1,
+            data.update(owner_id=str(self.owner_id), message_count=0,
+                        member_count=min(len(self.thread_member_ids), 50),
                         total_message_sent=0, thread_metadata={
                             "archived": self.archived, "locked": self.locked,
                             "auto_archive_duration": 1440, "archive_timestamp": iso_now(),
                             "invitable": True})
             data.pop("permission_overwrites")
         return data
+
+
+@dataclass
+class VoiceState:
+    """A member connected to a voice channel (``standin.join_voice``)."""
+
+    user_id: int
+    channel_id: int
+    session_id: str
+
+    def payload(self) -> dict[str, Any]:
+        """As in GUILD_CREATE's ``voice_states``: no ``guild_id``, no ``member``."""
+        return {"user_id": str(self.user_id), "channel_id": str(self.channel_id),
+                "session_id": self.session_id, "deaf": False, "mute": False,
+                "self_deaf": False, "self_mute": False, "self_video": False,
+                "self_stream": False, "suppress": False, "request_to_speak_timestamp": None}
 
 
 @dataclass
@@ -117,6 +136,8 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     bot_role_id: int = 0
+    voice_states: dict[int, VoiceState] = field(default_factory=dict)  # by user id
+    scheduled_events: dict[int, Any] = field(default_factory=dict)  # ScheduledEvent by id
 
     def add_role(self, name: str, permissions: object = 0, *, mentionable: bool = False,
                  position: int | None = None) -> int:
@@ -137,17 +158,18 @@ class Guild:
         """Create a text channel; returns its id. Dispatches CHANNEL_CREATE when the bot is in."""
         return self._add_channel(TEXT, name, category_id, overwrites)
 
-    def add_voice_channel(self, name: str) -> int:
-        """A voice channel: slash-command channel options typed for text never offer it."""
-        return self._add_channel(VOICE, name, None, None)
-
     def _add_channel(self, kind: int, name: str, parent_id: int | None,
-                     overwrites: list[Overwrite] | None) -> int:
+                     overwrites: list[Overwrite] | None, user_limit: int = 0) -> int:
         channel = Channel(self.world.ids.next(), kind, name, self.id, parent_id,
-                          len(self.channels), list(overwrites or []))
+                          len(self.channels), list(overwrites or []), user_limit=user_limit)
         self.world.register_channel(self, channel)
         self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
         return channel.id
+
+    def add_voice_channel(self, name: str, *, overwrites: list[Overwrite] | None = None,
+                          category_id: int | None = None, user_limit: int = 0) -> int:
+        """Create a voice channel (type 2); returns its id. CHANNEL_CREATE when the bot is in."""
+        return self._add_channel(VOICE, name, category_id, overwrites, user_limit)
 
     def add_member(self, name: str, *, permissions: object | None = None,
                    role_ids: list[int] | None = None) -> int:
@@ -182,6 +204,7 @@ class Guild:
         plain = [c for c in self.channels.values() if not c.is_thread]
         threads = [c for c in self.channels.values() if c.is_thread and not c.archived]
         bot_member = self.members[self.world.bot_user.id]
+        in_voice = [self.members[u].payload() for u in self.voice_states if u != bot_member.user.id]
         return {
             "id": str(self.id), "name": self.name, "icon": None, "splash": None,
             "owner_id": str(self.owner_id), "afk_channel_id": None, "afk_timeout": 300,
@@ -189,9 +212,11 @@ class Guild:
             "explicit_content_filter": 0, "mfa_level": 0, "features": [], "emojis": [],
             "stickers": [], "roles": [r.payload() for r in self.roles.values()],
             "channels": [c.payload() for c in plain], "threads": [t.payload() for t in threads],
-            "members": [bot_member.payload()], "member_count": len(self.members),
-            "voice_states": [], "presences": [], "stage_instances": [],
-            "guild_scheduled_events": [], "soundboard_sounds": [], "large": False,
+            "members": [bot_member.payload(), *in_voice], "member_count": len(self.members),
+            "voice_states": [v.payload() for v in self.voice_states.values()],
+            "presences": [], "stage_instances": [],
+            "guild_scheduled_events": [e.payload() for e in self.scheduled_events.values()
+                                       if e.live], "soundboard_sounds": [], "large": False,
             "unavailable": False, "joined_at": bot_member.joined_at, "premium_tier": 0,
             "preferred_locale": "en-US", "nsfw_level": 0, "system_channel_id": None,
             "rules_channel_id": None, "public_updates_channel_id": None,

@@ -18,17 +18,21 @@ from standin.commands import Commands, CommandSync
 from standin.errors import StandInUsageError, unknown
 from standin.gateway import Gateway
 from standin.ids import SnowflakeFactory, make_token
+from standin.mentions import Pinged
 from standin.model import Guild
 from standin.notify import Notifier
 from standin.permissions import Overwrite
 from standin.responses import Responses
 from standin.roles import MemberRoles
 from standin.router import Call, RecordedRequest, Router
+from standin.scheduled_events import EventActions, ScheduledEvents
+from standin.thread_members import ThreadMembers
 from standin.traffic import Fault, FaultPlan, RateLimiter
+from standin.voice import VoiceActions
 from standin.world import World
 
 
-class StandIn(MemberActions):
+class StandIn(MemberActions, VoiceActions, EventActions):
     """A Discord API v10 + gateway on 127.0.0.1, with state, recording and fault injection."""
 
     def __init__(self, *, bot_name: str = "Bar Raiser", privileged_intents: int = 0,
@@ -46,7 +50,11 @@ class StandIn(MemberActions):
         self.channels = Channels(self.world, "")
         self.responses = Responses(self.world, self.channels)
         self.roles = MemberRoles(self.world)
-        for part in (self.commands, self.channels, self.responses, self.roles, self):
+        self.scheduled_events = ScheduledEvents(self.world)
+        self.thread_member_routes = ThreadMembers(self.world, self.channels,
+                                                  lambda: self.gateway.allowed_intents)
+        for part in (self.commands, self.channels, self.responses, self.roles,
+                     self.scheduled_events, self.thread_member_routes, self):
             part.install(self.router)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -148,6 +156,7 @@ class StandIn(MemberActions):
         self.world.remove_guild(guild_id)
 
     def delete_channel(self, channel_id: int) -> None:
+        self.disconnect_voice_channel(channel_id)  # Discord disconnects who was in it
         self.world.delete_channel(channel_id)
 
     def set_overwrite(self, channel_id: int, target_id: int, *, allow: object = 0,
@@ -265,6 +274,14 @@ class StandIn(MemberActions):
 
     def message(self, message_id: int) -> dict[str, Any]:
         return self.world.message(message_id)
+
+    def pinged(self, message: dict[str, Any]) -> Pinged:
+        """Who the message notified when it was sent: ``.users``, ``.roles``, ``.everyone``."""
+        return self.world.pings.get(int(message["id"]), Pinged())
+
+    def thread_members(self, thread_id: int) -> set[int]:
+        """User ids in the thread's member list (the bot included once it joined)."""
+        return set(self.world.channel(thread_id).thread_member_ids)
 
     def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
         return self.world.attachments[int(attachment["id"])]

@@ -14,13 +14,13 @@ from typing import Any
 from standin import permissions as perms
 from standin.errors import StandInUsageError, unknown
 from standin.ids import SnowflakeFactory
+from standin.mentions import Pinged, pings_of, resolve
 from standin.model import DM, Channel, Guild, Member, Role, User, iso_now
 
 Dispatcher = Callable[[str, dict[str, Any]], None]
-_USER_MENTION = re.compile(r"<@!?(\d+)>")
-_ROLE_MENTION = re.compile(r"<@&(\d+)>")
 # How long Discord remembers a nonce for ``enforce_nonce`` ("the past few minutes").
 NONCE_WINDOW_SECONDS = 300.0
+_SILENT = (1 << 6) | (1 << 7)  # ephemeral, or a deferred response still "thinking"
 
 
 class World:
@@ -38,6 +38,7 @@ class World:
         self.channel_order: dict[int, list[int]] = {}
         self.attachments: dict[int, bytes] = {}
         self.announced: set[int] = set()
+        self.pings: dict[int, Pinged] = {}  # message id -> who its sending notified
         self.on_dispatch: Dispatcher | None = None
         # (author id, nonce) -> (monotonic time, message id), for ``enforce_nonce``
         self.nonces: dict[tuple[int, str], tuple[float, int]] = {}
@@ -191,8 +192,7 @@ class World:
     def build_message(self, channel: Channel, author: User, body: dict[str, Any], *,
                       flags: int = 0, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """A MESSAGE object as Discord returns it, with mentions resolved via allowed_mentions."""
-        mentions, roles, everyone = self._mentions(body.get("content") or "",
-                                                   body.get("allowed_mentions"))
+        mentions, roles, everyone = resolve(self, channel, author, body)
         message: dict[str, Any] = {
             "id": str(self.ids.next()), "channel_id": str(channel.id), "type": 0,
             "author": author.payload(), "content": body.get("content") or "",
@@ -211,19 +211,19 @@ class World:
             message["type"] = 19
             message["message_reference"] = reference
         message.update(extra or {})
+        if not message["flags"] & _SILENT:
+            self.pings[int(message["id"])] = pings_of(message)
         return message
 
-    def _mentions(self, content: str, allowed: dict[str, Any] | None
-                  ) -> tuple[list[dict[str, Any]], list[str], bool]:
-        """Who a message really pings: what the content mentions, filtered by allowed_mentions."""
-        parse = set((allowed or {}).get("parse", ["users", "roles", "everyone"]))
-        listed_users = {str(u) for u in (allowed or {}).get("users", [])}
-        listed_roles = {str(r) for r in (allowed or {}).get("roles", [])}
-        users = [self.users[int(u)].payload() for u in _USER_MENTION.findall(content)
-                 if int(u) in self.users and ("users" in parse or u in listed_users)]
-        roles = [r for r in _ROLE_MENTION.findall(content) if "roles" in parse or r in listed_roles]
-        everyone = "everyone" in parse and ("@everyone" in content or "@here" in content)
-        return users, roles, everyone
+    def remention(self, message: dict[str, Any]) -> None:
+        """After an edit: Discord recomputes the mention fields, but an edit notifies nobody,
+        except the first content of a deferred interaction response (its real sending)."""
+        channel = self.channel(int(message["channel_id"]))
+        author = self.users[int(message["author"]["id"])]
+        users, roles, everyone = resolve(self, channel, author, message)
+        message.update(mentions=users, mention_roles=roles, mention_everyone=everyone)
+        if int(message["id"]) not in self.pings and not message["flags"] & _SILENT:
+            self.pings[int(message["id"])] = pings_of(message)
 
     def store_message(self, message: dict[str, Any], *, visible: bool = True) -> None:
         """Keep a message; ephemeral ones are stored but never shown in the channel."""
