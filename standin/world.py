@@ -6,7 +6,6 @@ posting a message) and the world tells the gateway which events Discord would se
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import Any
