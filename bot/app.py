@@ -304,7 +304,8 @@ class BarRaiser(commands.AutoShardedBot):
         self.metrics.guilds.set(len(self.guilds))
 
     async def on_app_command_completion(
-        self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu
+        self, interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
         self.record_command(interaction, "ok")
 

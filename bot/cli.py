@@ -124,26 +124,26 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    """Hand over to the ``benchmarks`` package, imported only now: the runtime never needs it."""
-    try:
-        from benchmarks import main as bench_main
-    except ImportError as error:
-        print(f"error: the benchmarks need the repository checkout and the test extras "
-              f"(pip install -e '.[test]'): {error}", file=sys.stderr)
-        return EXIT_CONFIG
-    return bench_main(args.bench_args)
+# Commands whose code lives outside the runtime package, imported only when asked:
+# (command, module, help, what to install when the import fails).
+HANDED_OVER: tuple[tuple[str, str, str, str], ...] = (
+    ("bench", "benchmarks", "run the performance benchmarks (same as python -m benchmarks)",
+     "the repository checkout and the test extras (pip install -e '.[test]')"),
+    ("playground", "playground", "try the bot without Discord, in a local web page",
+     "the repository checkout (pip install -e .)"),
+)
 
 
-def cmd_playground(args: argparse.Namespace) -> int:
-    """Hand over to the ``playground`` package, imported only now: the runtime never needs it."""
+def cmd_handed_over(args: argparse.Namespace) -> int:
+    """Run ``main(argv)`` of a package the runtime never imports (benchmarks, playground)."""
+    import importlib
+
     try:
-        from playground import main as playground_main
+        module = importlib.import_module(args.module)
     except ImportError as error:
-        print(f"error: the playground needs the repository checkout (pip install -e .): {error}",
-              file=sys.stderr)
+        print(f"error: `{args.command}` needs {args.needs}: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    return playground_main(args.playground_args)
+    return int(module.main(args.handed_args))
 
 
 def cmd_doctor(_: argparse.Namespace) -> int:
@@ -181,15 +181,11 @@ def build_parser(feature_modules: Sequence[str] = FEATURE_COMMANDS) -> argparse.
     restore_parser = sub.add_parser("restore", help="replace the database with backup FILE (bot stopped)")
     restore_parser.add_argument("file", metavar="FILE", help="a file made by `backup`")
     restore_parser.set_defaults(func=cmd_restore)
-    # "+" as its only prefix makes every "--flag" after "bench" a plain word, handed on untouched.
-    bench = sub.add_parser("bench", help="run the performance benchmarks (same as python -m benchmarks)",
-                           add_help=False, prefix_chars="+")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
-    bench.set_defaults(func=cmd_bench)
-    playground = sub.add_parser("playground", help="try the bot without Discord, in a local web page",
-                                add_help=False, prefix_chars="+")
-    playground.add_argument("playground_args", nargs=argparse.REMAINDER)
-    playground.set_defaults(func=cmd_playground)
+    for name, module, help_text, needs in HANDED_OVER:
+        # "+" as its only prefix makes every "--flag" after the command a plain word, handed on.
+        handed = sub.add_parser(name, help=help_text, add_help=False, prefix_chars="+")
+        handed.add_argument("handed_args", nargs=argparse.REMAINDER)
+        handed.set_defaults(func=cmd_handed_over, module=module, needs=needs)
     for module_name in feature_modules:
         __import__(module_name, fromlist=["register"]).register(sub)
     parser.set_defaults(func=cmd_run)

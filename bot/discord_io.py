@@ -61,7 +61,7 @@ async def run_component(interaction: discord.Interaction, work: Awaitable[None])
     try:
         await work
     except Exception as error:
-        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined, arg-type]
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
 
 
 def require_guild(interaction: discord.Interaction) -> discord.Guild:

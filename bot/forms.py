@@ -121,7 +121,7 @@ class FormRouter:
         """Handle a modal submit; False for any other interaction."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return False
-        data: Mapping[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: Mapping[str, Any] = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
         values = dict(submitted_values(list(data.get("components", []))))
         for route in self._routes.values():

@@ -199,14 +199,15 @@ class Database:
             version = await self.schema_version()
             tables = {row[0] for row in await self.fetchall(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
-            check = await self.fetchone("PRAGMA quick_check")
+            row = await self.fetchone("PRAGMA quick_check")
+            verdict = str(row[0]) if row else "?"
         except sqlite3.DatabaseError as error:
             if primary_code(error) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise
-            check = (str(error),)
+            verdict = str(error)
             version, tables = 0, set()
-        if not check or check[0] != "ok":
-            said = str(check[0] if check else "?")[:120]
+        if verdict != "ok":
+            said = verdict[:120]
             raise NotBarRaiserDatabaseError(
                 f"DATABASE_PATH {self.path} is damaged (SQLite says: {said}); restore it from a "
                 "backup or point DATABASE_PATH at a new file"
@@ -233,7 +234,8 @@ class Database:
         """Run one write statement and commit; returns lastrowid (or rowcount for updates)."""
         async def write() -> int:
             async with self._conn.execute(sql, params) as cursor:
-                return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+                inserted = sql.lstrip()[:6].upper() == "INSERT"
+                return (cursor.lastrowid or 0) if inserted else cursor.rowcount
 
         async with self._write_lock:
             return await retry_locked(write, "a write")
@@ -296,7 +298,7 @@ class Database:
 
     async def integrity_ok(self) -> bool:
         row = await self.fetchone("PRAGMA integrity_check")
-        return bool(row) and row[0] == "ok"
+        return row is not None and row[0] == "ok"
 
     async def check_writable(self) -> None:
         """Raise ``sqlite3.Error`` unless a write to the database file itself can be committed.

@@ -192,11 +192,11 @@ def test_list_names_every_figure_of_the_issue(capsys: pytest.CaptureFixture[str]
 
 
 def test_bot_bench_forwards_its_arguments_to_the_benchmarks(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import build_parser, cmd_bench
+    from bot.cli import build_parser, cmd_handed_over
 
     args = build_parser().parse_args(["bench", "--list"])
-    assert args.func is cmd_bench and args.bench_args == ["--list"]
-    assert cmd_bench(args) == 0
+    assert args.func is cmd_handed_over and args.handed_args == ["--list"]
+    assert cmd_handed_over(args) == 0
     assert capsys.readouterr().out.split()[0] == "review-throughput"
 
 

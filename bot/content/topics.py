@@ -85,9 +85,10 @@ def find_topic(topics: Sequence[GuideTopic], name: str) -> GuideTopic | None:
     Ids and names win over aliases, so an alias can never hide another entry.
     """
     wanted = fold(name)
-    for names_of in (lambda t: [t.id], lambda t: [t.name], lambda t: list(t.aliases)):
+    for rank in ("id", "name", "aliases"):
         for topic in topics:
-            if wanted in {fold(n) for n in names_of(topic)}:
+            names = topic.aliases if rank == "aliases" else (getattr(topic, rank),)
+            if wanted in {fold(n) for n in names}:
                 return topic
     return None
 

@@ -51,7 +51,7 @@ class RetryPolicy:
     cap_seconds: float = 300.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.cap_seconds, self.base_seconds * 2**attempt)
+        return float(min(self.cap_seconds, self.base_seconds * 2**attempt))
 
 
 class Outcome(StrEnum):

@@ -32,7 +32,7 @@ EXIT_OK, EXIT_PROBLEM = 0, 1
 MOCK_BRIEF = "mock/brief.md.j2"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "preview", help="print a daily prompt or question exactly as the bot would post it"
     )

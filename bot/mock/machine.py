@@ -129,9 +129,9 @@ def extend(state: MockState, user_id: int, minutes: int, now: datetime) -> MockS
     slot = state.phases[index]
     if slot.deadline is None:
         return state
-    longer = replace(slot, minutes=slot.minutes + minutes,
-                     deadline=slot.deadline + state.minutes(minutes))
-    phases = _lay_out(state, _with_slot(state.phases, longer), index + 1, longer.deadline)
+    deadline = slot.deadline + state.minutes(minutes)
+    longer = replace(slot, minutes=slot.minutes + minutes, deadline=deadline)
+    phases = _lay_out(state, _with_slot(state.phases, longer), index + 1, deadline)
     return replace(state, phases=phases)
 
 

@@ -19,6 +19,7 @@ import io
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
@@ -83,7 +84,7 @@ def render_progress_chart(
     return buffer.getvalue()
 
 
-def _style(axes, title: str) -> None:
+def _style(axes: Axes, title: str) -> None:
     axes.set_facecolor(CARD)
     axes.set_title(title, color=TEXT, fontsize=11, loc="left")
     axes.tick_params(colors=MUTED, labelsize=8, length=0)
@@ -91,7 +92,8 @@ def _style(axes, title: str) -> None:
         spine.set_visible(False)
 
 
-def _draw_coverage(axes, tallies, names, weakest) -> None:
+def _draw_coverage(axes: Axes, tallies: tuple[ItemTally, ...], names: Mapping[str, str],
+                   weakest: str | None) -> None:
     labels = [names.get(t.item, t.item) for t in tallies]
     rates = [100 * (t.hit_rate or 0.0) for t in tallies]
     colors = [WEAK if t.item == weakest else BAR for t in tallies]
@@ -109,7 +111,7 @@ def _draw_coverage(axes, tallies, names, weakest) -> None:
     _style(axes, "Checklist coverage")
 
 
-def _draw_heatmap(axes, grid: list[list[int]]) -> None:
+def _draw_heatmap(axes: Axes, grid: list[list[int]]) -> None:
     # Bucket counts to 0..4 so one very busy day does not wash out the rest.
     shown = [[min(value, 4) if value >= 0 else float("nan") for value in row] for row in grid]
     axes.imshow(shown, cmap=HEAT, vmin=0, vmax=4, aspect="equal")
@@ -126,7 +128,7 @@ def _week_labels(trends: Trends) -> list[str]:
     return [monday.strftime("%d %b") for monday in trends.weeks]
 
 
-def _draw_hit_rates(axes, trends: Trends, names: Mapping[str, str]) -> None:
+def _draw_hit_rates(axes: Axes, trends: Trends, names: Mapping[str, str]) -> None:
     positions = list(range(len(trends.weeks)))
     for index, (item, rates) in enumerate(trends.hit_rates.items()):
         # A week without reviews is a gap in the line, not a drop to 0%.
@@ -147,7 +149,7 @@ def _draw_hit_rates(axes, trends: Trends, names: Mapping[str, str]) -> None:
     _style(axes, "Hit rate by week (week starting)")
 
 
-def _draw_points(axes, trends: Trends) -> None:
+def _draw_points(axes: Axes, trends: Trends) -> None:
     positions = list(range(len(trends.weeks)))
     axes.bar(positions, trends.points, color=BAR, width=0.6, label="points")
     for position, value in zip(positions, trends.points, strict=True):

@@ -69,6 +69,6 @@ def next_push(question: Question | None, phase: str | None, limit: int = 3) -> t
     """What a bar raiser would probe next: the phase's probes (or the first of each)."""
     if question is None:
         return ()
-    if phase in question.probes:
+    if phase is not None and phase in question.probes:
         return tuple(question.probes[phase][:limit])
     return tuple(probes[0] for probes in question.probes.values() if probes)[:limit]

@@ -205,7 +205,8 @@ def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
     wider = max(0, match.start() - 90)
     if before.endswith("within ") and _HEALTH_WINDOW.search(low, wider, match.start()):
         return False
-    if _TIME_AFTER_SETTING.match(low, _TIME_AFTER.match(low, match.end()).end()):
+    unit = _TIME_AFTER.match(low, match.end())
+    if unit is not None and _TIME_AFTER_SETTING.match(low, unit.end()):
         return False
     if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
         return False  # "prices older than 24 h get a label": a setting, unless alarmed on

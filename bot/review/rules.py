@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from bot.content._reader import Problems
 from bot.content._review import Relevance, ReviewRule, parse_review_dir, read_relevance
@@ -220,6 +221,9 @@ class _Lazy:
         return getattr(compiled, attribute)
 
 
+CompiledT = TypeVar("CompiledT", WordPattern, "re.Pattern[str]")
+
+
 def lazy_words(label: str, name: str) -> WordPattern:
     """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use."""
     return _Lazy(lambda rules: rules.words(label, name))  # type: ignore[return-value]
@@ -230,6 +234,6 @@ def lazy_regex(label: str, name: str) -> re.Pattern[str]:
     return _Lazy(lambda rules: rules.regex(label, name))  # type: ignore[return-value]
 
 
-def lazy(build: Callable[[RuleSet], WordPattern]) -> WordPattern:
+def lazy(build: Callable[[RuleSet], CompiledT]) -> CompiledT:
     """A pattern composed from several lists (nouns x verbs), built on first use."""
     return _Lazy(build)  # type: ignore[return-value]
