@@ -23,6 +23,7 @@ from bot.daily.models import Schedule
 from bot.daily.service import DailyService
 from bot.daily.zones import COMMON_ZONES
 from bot.render import RenderedMessage, Renderer
+from bot.scheduling import Scheduling
 from storage.daily import DailyRepository
 from storage.db import Database
 
@@ -73,7 +74,7 @@ async def measure_startup(guilds: int = 1000) -> StartupTiming:
         service = DailyService(repo, load_content(), Renderer(), clock, _NoPoster())
         try:
             started = timer.perf_counter()
-            armed = await DailyJobs(scheduler, service, clock).rebuild()
+            armed = await DailyJobs(Scheduling(scheduler), service, clock).rebuild()
             rebuilt = timer.perf_counter()
             await service.run_due()
             checked = timer.perf_counter()

@@ -8,12 +8,10 @@ syncs application commands only when they changed since the last sync.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
 import pkgutil
-import signal
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -45,18 +43,16 @@ from bot.sharding import Ownership
 from bot.startup import check_files
 from bot.tasks import BackgroundTasks
 from bot.text import truncate
-from storage.backup import backup
-from storage.db import Database, discover_migrations
+from storage.db import Database
 from storage.guilds import CommandSyncRepository, GuildRepository
 from storage.outbox import OutboxRepository
 from storage.retry import storage_problem
 
 log = logging.getLogger(__name__)
 
-# A stop (SIGTERM) ends within 5 s: in-flight work gets 3 s, an unreachable Discord 1.5 s.
-# What is cut short is durable anyway: posts live in the database and are re-driven at start.
+# A stop (SIGTERM) ends within 5 s (see bot.runner): in-flight work gets 3 s. What is cut
+# short is durable anyway: posts live in the database and are re-driven at start.
 IN_FLIGHT_GRACE_SECONDS = 3.0
-STOP_GRACE_SECONDS = 1.5
 
 
 def extension_names() -> list[str]:
@@ -208,7 +204,7 @@ class BarRaiser(commands.AutoShardedBot):
         if self._outbox is None:  # built on first use, once the database is open
             self._outbox = Outbox(
                 OutboxRepository(self.database), self.clock, self.outbox_sender,
-                SchedulerWaker(self.scheduler),
+                SchedulerWaker(self.scheduling),
                 lambda coro, name: self.tasks.spawn(coro, name=name),
             )
             self._outbox.listen(self._count_post)
@@ -329,67 +325,3 @@ class BarRaiser(commands.AutoShardedBot):
         if self.db is not None:
             await self.db.close()
             self.db = None
-
-
-async def migrate_database(settings: Settings) -> None:
-    """Open and migrate the database before touching Discord, so a schema problem fails fast.
-
-    An upgrade that has migrations to apply to an existing database first takes
-    a backup beside it, so a release that goes wrong can be rolled back.
-    """
-    db = await Database.open(settings.database_path)
-    try:
-        current = await db.schema_version()
-        pending = [m for m in discover_migrations() if m.version > current]
-        if current > 0 and pending:
-            keep_as = settings.database_path.with_name(
-                f"{settings.database_path.name}.before-v{pending[-1].version:04d}")
-            if not keep_as.exists():
-                await asyncio.to_thread(backup, settings.database_path, keep_as)
-                log.info("backed up schema version %d to %s before migrating", current, keep_as)
-        await db.migrate()
-    finally:
-        await db.close()
-
-
-async def run(settings: Settings) -> None:
-    """Run until SIGINT/SIGTERM, then shut down gracefully."""
-    bot = BarRaiser(settings)
-    await migrate_database(settings)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    async with bot:
-        runner = asyncio.create_task(bot.start(settings.discord_token or ""), name="bot")
-        stopper = asyncio.create_task(stop.wait(), name="signals")
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if stopper in done:
-            log.info("shutting down")
-        else:
-            stopper.cancel()
-        await bot.close()
-        if stopper not in done:
-            runner.result()  # surface a startup failure (bad token, disallowed intents)
-            return
-        await _finish_after_stop(runner)
-
-
-async def _finish_after_stop(runner: asyncio.Task[None]) -> None:
-    """Let ``bot.start`` wind down, briefly: a stop request must not wait for Discord.
-
-    A login or connect still retrying an unreachable Discord would hold the
-    process for a minute; what it raises once its session is closed under it
-    is the stop itself, not a failure.
-    """
-    try:
-        async with asyncio.timeout(STOP_GRACE_SECONDS):
-            await runner
-    except TimeoutError:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
-        log.warning("Discord did not answer while stopping; stopped without it")
-    except Exception as error:
-        log.info("stopped while Discord was unreachable (%s)", type(error).__name__)
-

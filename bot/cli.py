@@ -50,7 +50,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     setup_logging(settings)
     import discord
 
-    from bot.app import run
+    from bot.runner import run
 
     try:
         asyncio.run(run(settings))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import migrate_database
 from bot.cli import main
 from bot.config import load_settings
+from bot.runner import migrate_database
 from storage.backup import BackupError, backup, inspect, restore
 from storage.db import Database, discover_migrations
 

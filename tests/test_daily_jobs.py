@@ -14,6 +14,7 @@ from bot.content import Content, load_content
 from bot.daily.jobs import MISFIRE_GRACE_SECONDS, DailyJobs, job_id
 from bot.daily.service import DailyService
 from bot.render import Renderer
+from bot.scheduling import Scheduling
 from storage.daily import DailyRepository
 from storage.db import Database
 from tests.storage_fill import fill_daily_posts_until_full, free
@@ -53,7 +54,7 @@ async def test_rebuild_arms_one_job_per_active_schedule_with_exact_next_runs(
     await service.configure(2, 22, "09:00", "Asia/Kolkata", "2026-03-01")
     await service.configure(3, 33, "09:00", "Europe/London", "2026-03-01")
     await service.pause(3)
-    jobs = DailyJobs(scheduler, service, clock)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock)
     assert await jobs.rebuild() == 2
     assert sorted(job.id for job in scheduler.get_jobs()) == [job_id(1), job_id(2)]
     # 02:30 on 8 March does not exist in New York: the job is armed for 03:00 EDT.
@@ -67,7 +68,7 @@ async def test_rebuild_drops_jobs_of_schedules_that_are_gone(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
     await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(scheduler, service, clock)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock)
     await jobs.rebuild()
     await service.forget_guild(1)
     assert await jobs.rebuild() == 0
@@ -78,7 +79,7 @@ async def test_rebuild_of_a_changed_schedule_replaces_its_job_in_place(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
     await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(scheduler, service, clock)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock)
     await jobs.rebuild()
     jobs.arm(await service.configure(1, 11, "18:30", "Europe/London"))
     assert len(scheduler.get_jobs()) == 1
@@ -90,7 +91,7 @@ async def test_firing_posts_and_re_arms_for_the_next_local_day(
 ) -> None:
     await service.configure(1, 11, "02:30", "America/New_York", "2026-03-01")
     runs: list[str] = []
-    jobs = DailyJobs(scheduler, service, clock, observe=runs.append)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock, observe=runs.append)
     await jobs.rebuild()
     armed_for = jobs.next_run(1)
     clock.set(armed_for)
@@ -106,7 +107,7 @@ async def test_a_fire_that_comes_early_does_not_re_arm_for_the_same_instant(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
     await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(scheduler, service, clock)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock)
     await jobs.rebuild()
     armed_for = jobs.next_run(1)
     clock.set(armed_for - timedelta(milliseconds=5))
@@ -119,7 +120,7 @@ async def test_stopped_schedules_are_disarmed_and_leaving_removes_the_job(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
     await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(scheduler, service, clock)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock)
     await jobs.rebuild()
     assert jobs.arm(await service.pause(1)) is None
     assert scheduler.get_jobs() == []
@@ -143,7 +144,7 @@ async def test_a_post_due_while_storage_is_full_is_retried_today_and_reported(
 ) -> None:
     await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
     runs: list[str] = []
-    jobs = DailyJobs(scheduler, service, clock, observe=runs.append)
+    jobs = DailyJobs(Scheduling(scheduler), service, clock, observe=runs.append)
     await jobs.rebuild()
     armed_for = jobs.next_run(1)
     clock.set(armed_for)

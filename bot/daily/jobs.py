@@ -9,15 +9,11 @@ schedules at startup and re-armed on every change.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from apscheduler.jobstores.base import JobLookupError
-from apscheduler.schedulers.base import BaseScheduler
 
 from bot.clock import Clock
 from bot.daily.delivery import Outcome
@@ -25,6 +21,7 @@ from bot.daily.models import Schedule
 from bot.daily.service import DailyService
 from bot.daily.timing import next_post_at
 from bot.outbox.model import Backoff
+from bot.scheduling import OneShot, Scheduling
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +43,11 @@ class Problem:
     failures: int
 
 
+JOB_PREFIX = "daily:"
+
+
 def job_id(guild_id: int) -> str:
-    return f"daily:{guild_id}"
+    return f"{JOB_PREFIX}{guild_id}"
 
 
 class DailyJobs:
@@ -55,13 +55,13 @@ class DailyJobs:
 
     def __init__(
         self,
-        scheduler: BaseScheduler,
+        scheduling: Scheduling,
         service: DailyService,
         clock: Clock,
         observe: Callable[[str], None] | None = None,
     ) -> None:
         """``observe`` hears "ok" or "error" after each run (the cog counts them in metrics)."""
-        self._scheduler = scheduler
+        self._scheduling = scheduling
         self._service = service
         self._clock = clock
         self._observe = observe or (lambda outcome: None)
@@ -69,14 +69,13 @@ class DailyJobs:
 
     async def rebuild(self) -> int:
         """Arm every active schedule and drop jobs of removed ones; returns jobs armed."""
-        schedules = await self._service.schedules()
-        wanted = {job_id(s.guild_id) for s in schedules if not s.stopped}
-        for job in self._scheduler.get_jobs():
-            if job.id.startswith("daily:") and job.id not in wanted:
-                job.remove()
-        for schedule in schedules:
-            self.arm(schedule)
-        return len(wanted)
+        now = self._clock.now()
+        wanted = {}
+        for schedule in await self._service.schedules():
+            if not schedule.stopped:
+                run_at = next_post_at(schedule, now)
+                wanted[job_id(schedule.guild_id)] = OneShot(run_at, self.fire, (schedule.guild_id, run_at))
+        return self._scheduling.rebuild(JOB_PREFIX, wanted, misfire_grace=MISFIRE_GRACE_SECONDS)
 
     def arm(self, schedule: Schedule, after: datetime | None = None) -> datetime | None:
         """Schedule the next post after ``after`` (default now); a stopped schedule is disarmed."""
@@ -84,31 +83,18 @@ class DailyJobs:
             self.disarm(schedule.guild_id)
             return None
         run_at = next_post_at(schedule, after or self._clock.now())
-        self._scheduler.add_job(
-            self.fire,
-            "date",
-            run_date=run_at,
-            args=[schedule.guild_id, run_at],
-            id=job_id(schedule.guild_id),
-            name=f"daily post for guild {schedule.guild_id}",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        )
+        self._scheduling.once(job_id(schedule.guild_id), run_at, self.fire, schedule.guild_id, run_at,
+                              misfire_grace=MISFIRE_GRACE_SECONDS)
         return run_at
 
     def disarm(self, guild_id: int) -> None:
-        with contextlib.suppress(JobLookupError):
-            self._scheduler.remove_job(job_id(guild_id))
+        self._scheduling.cancel(job_id(guild_id))
 
     def disarm_all(self) -> None:
-        for job in self._scheduler.get_jobs():
-            if job.id.startswith("daily:"):
-                job.remove()
+        self._scheduling.cancel_all(JOB_PREFIX)
 
     def next_run(self, guild_id: int) -> datetime | None:
-        job = self._scheduler.get_job(job_id(guild_id))
-        return job.next_run_time if job else None
+        return self._scheduling.next_run(job_id(guild_id))
 
     def problem(self, guild_id: int) -> Problem | None:
         """Why today's post is still waiting, while the job retries it (for ``/daily status``)."""
@@ -158,17 +144,8 @@ class DailyJobs:
                                            retry_at, failures)
         log.warning("daily post for guild %s not made (%s); retrying at %s",
                     guild_id, failure, retry_at.isoformat())
-        self._scheduler.add_job(
-            self.fire,
-            "date",
-            run_date=retry_at,
-            args=[guild_id, armed_for],
-            id=job_id(guild_id),
-            name=f"daily post retry for guild {guild_id}",
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        )
+        self._scheduling.once(job_id(guild_id), retry_at, self.fire, guild_id, armed_for,
+                              misfire_grace=MISFIRE_GRACE_SECONDS)
 
 
 def describe_failure(error: BaseException) -> str:

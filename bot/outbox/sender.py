@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.date import DateTrigger
 
 from bot.discord_io import rendered_to_kwargs
 from bot.outbox.model import (
@@ -29,6 +27,7 @@ from bot.outbox.model import (
     message_from_json,
 )
 from bot.permissions import SEND_IN_THREADS, WELCOME_NEEDS, missing_permissions
+from bot.scheduling import Scheduling
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -126,15 +125,13 @@ class DiscordSender:
 
 
 class SchedulerWaker:
-    """``Waker`` on the bot's one scheduler: a date job ``outbox:<channel_id>`` per channel."""
+    """``Waker`` on the bot's one scheduling adapter: a job ``outbox:<channel_id>`` per channel."""
 
-    def __init__(self, scheduler: BaseScheduler) -> None:
-        self._scheduler = scheduler
+    def __init__(self, scheduling: Scheduling) -> None:
+        self._scheduling = scheduling
 
     def wake_at(
         self, channel_id: int, at: datetime, callback: Callable[[int], Awaitable[None]]
     ) -> None:
-        self._scheduler.add_job(
-            callback, trigger=DateTrigger(run_date=at), args=[channel_id], id=f"outbox:{channel_id}",
-            replace_existing=True, coalesce=True, misfire_grace_time=WAKE_GRACE_SECONDS,
-        )
+        self._scheduling.once(f"outbox:{channel_id}", at, callback, channel_id,
+                              misfire_grace=WAKE_GRACE_SECONDS)

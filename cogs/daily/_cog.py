@@ -57,7 +57,7 @@ class DailyCog(commands.Cog):
             DailyRepository(bot.database), bot.content, bot.renderer, bot.clock,
             DiscordPoster(bot), observe=self._count,
         )
-        self.jobs = DailyJobs(bot.scheduler, self.service, bot.clock, observe=self._count_job)
+        self.jobs = DailyJobs(bot.scheduling, self.service, bot.clock, observe=self._count_job)
         self.messages = DailyMessages(bot.renderer, bot.content)
         armed = await self.jobs.rebuild()
         log.info("daily: %d guild schedules armed", armed)

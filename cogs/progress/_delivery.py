@@ -45,15 +45,10 @@ class Courier:
         self._round = asyncio.Lock()
 
     def start(self) -> None:
-        self.bot.scheduler.add_job(
-            self.tick, "interval", seconds=TICK_SECONDS, id=JOB_ID, name="progress rounds",
-            replace_existing=True, coalesce=True, misfire_grace_time=MISFIRE_GRACE_SECONDS,
-            max_instances=1,
-        )
+        self.bot.scheduling.every(JOB_ID, TICK_SECONDS, self.tick, misfire_grace=MISFIRE_GRACE_SECONDS)
 
     def stop(self) -> None:
-        if self.bot.scheduler.get_job(JOB_ID):
-            self.bot.scheduler.remove_job(JOB_ID)
+        self.bot.scheduling.cancel(JOB_ID)
 
     async def tick(self) -> None:
         """Send due reminders (grading new reviews first) and digests."""
