@@ -65,16 +65,22 @@ class OutboxRepository:
             await enqueue_in(tx, envelopes, now)
 
     async def by_key(self, key: str) -> OutboxRow | None:
-        row = await self._db.fetchone(f"{_SELECT} WHERE key = ?", (key,))
-        return _row(row) if row else None
+        rows = await self._db.fetchall(f"{_SELECT} WHERE key = ?", (key,))
+        return _row(rows[0]) if rows else None
 
     async def head(self, channel_id: int) -> OutboxRow | None:
-        """The oldest pending post of a channel: posts in one channel go out in order."""
-        row = await self._db.fetchone(
+        """The oldest pending post of a channel: posts in one channel go out in order.
+
+        ``fetchall``, not ``fetchone``: a statement stepped to its end releases its
+        read snapshot at once, so this frequent background read never holds one
+        while another task's write waits for a lock (SQLite would then answer
+        SQLITE_BUSY without waiting).
+        """
+        rows = await self._db.fetchall(
             f"{_SELECT} WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1",
             (channel_id,),
         )
-        return _row(row) if row else None
+        return _row(rows[0]) if rows else None
 
     async def pending_channels(self) -> list[tuple[int, datetime]]:
         """Every channel with pending posts and when its head is next due."""

@@ -93,6 +93,7 @@ class Outbox:
         self._active: set[int] = set()
         self._again: set[int] = set()
         self._listeners: list[Listener] = []
+        self._stopped = False
 
     def listen(self, listener: Listener) -> None:
         """Hear every row that finished (sent, or impossible with its error)."""
@@ -105,13 +106,20 @@ class Outbox:
 
     def kick(self) -> None:
         """Deliver whatever is due, in the background; returns at once."""
-        self._spawn(self._dispatch(), "outbox dispatch")
+        if not self._stopped:
+            self._spawn(self._dispatch(), "outbox dispatch")
+
+    def stop(self) -> None:
+        """At shutdown: finish the posts in flight, start no more (the rows stay pending)."""
+        self._stopped = True
 
     async def _dispatch(self) -> None:
         for channel_id, _due in await self.repo.pending_channels():
             self.start_channel(channel_id)
 
     def start_channel(self, channel_id: int) -> None:
+        if self._stopped:
+            return
         if channel_id in self._active:
             self._again.add(channel_id)  # the running worker looks once more before it stops
             return
@@ -125,7 +133,7 @@ class Outbox:
     async def _work(self, channel_id: int) -> None:
         """Send the channel's due posts in order; stop at the first one not due yet."""
         try:
-            while True:
+            while not self._stopped:
                 self._again.discard(channel_id)
                 row = await self.repo.head(channel_id)
                 if row is not None and row.next_attempt_at <= self._clock.now():
