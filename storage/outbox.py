@@ -12,7 +12,7 @@ from storage.db import Database, Transaction, from_db, to_db
 
 _SELECT = (
     "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
-    "next_attempt_at, last_error, message_id, created_at, done_at FROM outbox"
+    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at FROM outbox"
 )
 _INSERT = (
     "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
@@ -33,6 +33,7 @@ def _row(row: aiosqlite.Row) -> OutboxRow:
         state=State(row["state"]),
         attempts=row["attempts"],
         next_attempt_at=from_db(row["next_attempt_at"]),
+        attempted_at=from_db(row["attempted_at"]) if row["attempted_at"] else None,
         last_error=row["last_error"],
         message_id=row["message_id"],
         created_at=from_db(row["created_at"]),
@@ -90,6 +91,13 @@ class OutboxRepository:
             "AND p.channel_id = o.channel_id)"
         )
         return [(r["channel_id"], from_db(r["next_attempt_at"])) for r in rows]
+
+    async def mark_attempting(self, post_id: int, now: datetime) -> None:
+        """Recorded before each send, so a later retry knows how old its nonce is."""
+        await self._db.execute(
+            "UPDATE outbox SET attempted_at = ? WHERE post_id = ? AND state = 'pending'",
+            (to_db(now), post_id),
+        )
 
     async def mark_sent(self, post_id: int, message_id: int | None, now: datetime) -> None:
         await self._db.execute(

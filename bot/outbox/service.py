@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.outbox.model import (
+    NONCE_TRUST,
     Backoff,
     ChannelGoneError,
     Envelope,
@@ -43,11 +44,13 @@ Listener = Callable[[OutboxRow, PostError | None], Awaitable[None]]
 
 
 class Sender(Protocol):
-    async def deliver(self, row: OutboxRow) -> int | None:
+    async def deliver(self, row: OutboxRow, *, look_first: bool) -> int | None:
         """Do what ``row`` says (send with ``row.nonce``, or archive); the message id if any.
 
-        Raises ``TransientPostError`` to be retried, any other ``PostError`` when it
-        can never succeed.
+        ``look_first``: an earlier attempt may have reached Discord longer ago than the
+        nonce is remembered, so adopt a matching message from recent history instead
+        of sending. Raises ``TransientPostError`` to be retried, any other ``PostError``
+        when it can never succeed.
         """
         ...
 
@@ -148,8 +151,11 @@ class Outbox:
 
     async def attempt(self, row: OutboxRow) -> State:
         """One delivery attempt of ``row``, recorded; returns the state it leaves the row in."""
+        now = self._clock.now()
+        look_first = row.attempted_at is not None and now - row.attempted_at >= NONCE_TRUST
+        await self.repo.mark_attempting(row.post_id, now)
         try:
-            message_id = await self._sender.deliver(row)
+            message_id = await self._sender.deliver(row, look_first=look_first)
         except TransientPostError as error:
             now = self._clock.now()
             if now - row.created_at >= self._backoff.give_up:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.daily.jobs import job_id
+from standin import harness
 from standin import permissions as perms
 from storage.daily import DailyRepository
 from storage.mock import MockRepository
@@ -250,3 +251,29 @@ async def test_a_post_that_can_never_be_made_is_shown_by_mock_status_and_doctor(
     assert "Send Messages in Threads" in undelivered["value"]
     assert "a mock phase post" in text_of(doctor) and "could not be made" in text_of(doctor)
     assert embeds(standin, thread, "Phase 2/5") == []
+
+
+async def test_a_retry_after_discord_forgot_the_nonce_finds_the_post_instead_of_repeating_it(
+    make_standin, tmp_path, run_bot
+):
+    # A stand-in that never deduplicates nonces: as if the retry came after Discord's window.
+    standin = await make_standin(nonce_window=0)
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    env = harness.bot_env(standin, tmp_path / "bot.db")
+    clock = FixedClock(datetime.now(UTC))
+    standin.fail_after_next("POST", MESSAGES.format(general), status=503)  # created, answer lost
+    async with run_bot(env, clock=clock) as bot:
+        await standin.wait_until(lambda: outbox_row(env, "welcome:%", "pending")
+                                 and outbox_row(env, "welcome:%", "pending")["attempts"] == 1,
+                                 what="the welcome waiting for its retry")
+        clock.advance(timedelta(minutes=10))  # the bot was busy or down: the nonce is stale
+        bot.outbox.kick()
+        row = await standin.wait_until(lambda: outbox_row(env, "welcome:%", "sent"),
+                                       what="the welcome recorded as sent")
+    history = standin.requests("GET", "/channels/{channel_id}/messages")
+    sends = [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
+             if r.path.endswith(f"/{general}/messages")]
+    assert len(welcome_posts(standin, general)) == 1
+    assert [r.status for r in sends] == [503] and history  # found, not sent again
+    assert row["message_id"] == int(welcome_posts(standin, general)[0]["id"])
