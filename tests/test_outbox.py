@@ -288,3 +288,20 @@ async def test_stopping_starts_no_more_deliveries_and_keeps_rows_pending(parts: 
     await parts.tasks.idle()
     row = await parts.repo.by_key("a")
     assert parts.sender.attempts == [] and row is not None and row.state is State.PENDING
+
+
+async def test_an_unexpected_failure_delays_the_channel_instead_of_stalling_it(
+    parts: Parts, caplog: pytest.LogCaptureFixture
+) -> None:
+    parts.sender.failures["a"] = [RuntimeError("disk I/O error")]  # type: ignore[list-item]
+    await parts.outbox.enqueue(envelope("a"))
+    await parts.tasks.idle()
+    row = await parts.repo.by_key("a")
+    assert row is not None and row.state is State.PENDING
+    assert parts.wakes.at[500] == NOW + timedelta(seconds=2)
+    assert "delivery failed" in caplog.text
+    parts.clock.advance(2)
+    await parts.wakes.callbacks[500](500)
+    await parts.tasks.idle()
+    row = await parts.repo.by_key("a")
+    assert row is not None and row.state is State.SENT

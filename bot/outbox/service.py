@@ -140,7 +140,8 @@ class Outbox:
                 self._again.discard(channel_id)
                 row = await self.repo.head(channel_id)
                 if row is not None and row.next_attempt_at <= self._clock.now():
-                    await self.attempt(row)
+                    if not await self._attempt_guarded(row):
+                        return
                     continue
                 if row is not None:
                     self._waker.wake_at(channel_id, row.next_attempt_at, self.wake)
@@ -148,6 +149,20 @@ class Outbox:
                     return
         finally:
             self._active.discard(channel_id)
+
+    async def _attempt_guarded(self, row: OutboxRow) -> bool:
+        """``attempt``, but an unexpected failure (the database can't be written, a bug)
+        only delays the channel: it is woken again later instead of stalling until the
+        next restart. False when the worker should stop."""
+        try:
+            await self.attempt(row)
+        except Exception:
+            retry_at = self._clock.now() + self._backoff.delay(row.attempts + 1)
+            log.exception("outbox %s (%s): delivery failed; trying again at %s",
+                          row.key, row.kind, retry_at.isoformat())
+            self._waker.wake_at(row.channel_id, retry_at, self.wake)
+            return False
+        return True
 
     async def attempt(self, row: OutboxRow) -> State:
         """One delivery attempt of ``row``, recorded; returns the state it leaves the row in."""
