@@ -318,6 +318,8 @@ class BarRaiser(commands.AutoShardedBot):
         """Stop timers first, let in-flight work finish, then disconnect and close the DB."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._outbox is not None:
+            self._outbox.stop()  # posts in flight finish below; pending rows wait for the restart
         # Work started after ready gets time to finish; a bot that never became
         # ready (bad intents, network) has nothing worth waiting for.
         await self.tasks.close(grace_seconds=IN_FLIGHT_GRACE_SECONDS if self.ready_event.is_set() else 0.0)

@@ -29,7 +29,7 @@ from standin.scheduled_events import EventActions, ScheduledEvents
 from standin.thread_members import ThreadMembers
 from standin.traffic import Fault, FaultPlan, RateLimiter
 from standin.voice import VoiceActions
-from standin.world import World
+from standin.world import NONCE_WINDOW_SECONDS, World
 
 
 class StandIn(MemberActions, VoiceActions, EventActions):
@@ -37,11 +37,13 @@ class StandIn(MemberActions, VoiceActions, EventActions):
 
     def __init__(self, *, bot_name: str = "Bar Raiser", privileged_intents: int = 0,
                  global_limit: int = 50, bucket_limit: int = 50, bucket_window: float = 1.0,
-                 app_id: int | None = None, shards: int = 1) -> None:
+                 app_id: int | None = None, shards: int = 1,
+                 nonce_window: float = NONCE_WINDOW_SECONDS) -> None:
         self.app_id = app_id or SnowflakeFactory().next()
         self.token = make_token(self.app_id)
         self.notifier = Notifier()
         self.world = World(self.app_id, bot_name)
+        self.world.nonce_window = nonce_window
         self.faults = FaultPlan()
         self.limiter = RateLimiter(bucket_limit, bucket_window, global_limit)
         self.router = Router(self.token, self.faults, self.limiter, self.notifier)

@@ -41,6 +41,7 @@ class World:
         self.on_dispatch: Dispatcher | None = None
         # (author id, nonce) -> (monotonic time, message id), for ``enforce_nonce``
         self.nonces: dict[tuple[int, str], tuple[float, int]] = {}
+        self.nonce_window = NONCE_WINDOW_SECONDS  # ``StandIn(nonce_window=0)``: nonces never dedupe
         self.watchers: list[Dispatcher] = []
 
     def watch(self, watcher: Dispatcher) -> Callable[[], None]:
@@ -122,7 +123,7 @@ class World:
         if body.get("nonce") is None or not body.get("enforce_nonce"):
             return None
         seen = self.nonces.get((author_id, str(body["nonce"])))
-        if seen is None or time.monotonic() - seen[0] > NONCE_WINDOW_SECONDS:
+        if seen is None or time.monotonic() - seen[0] > self.nonce_window:
             return None
         return self.messages.get(seen[1])
 

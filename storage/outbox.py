@@ -12,7 +12,7 @@ from storage.db import Database, Transaction, from_db, to_db
 
 _SELECT = (
     "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
-    "next_attempt_at, last_error, message_id, created_at, done_at FROM outbox"
+    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at FROM outbox"
 )
 _INSERT = (
     "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
@@ -33,6 +33,7 @@ def _row(row: aiosqlite.Row) -> OutboxRow:
         state=State(row["state"]),
         attempts=row["attempts"],
         next_attempt_at=from_db(row["next_attempt_at"]),
+        attempted_at=from_db(row["attempted_at"]) if row["attempted_at"] else None,
         last_error=row["last_error"],
         message_id=row["message_id"],
         created_at=from_db(row["created_at"]),
@@ -65,16 +66,22 @@ class OutboxRepository:
             await enqueue_in(tx, envelopes, now)
 
     async def by_key(self, key: str) -> OutboxRow | None:
-        row = await self._db.fetchone(f"{_SELECT} WHERE key = ?", (key,))
-        return _row(row) if row else None
+        rows = await self._db.fetchall(f"{_SELECT} WHERE key = ?", (key,))
+        return _row(rows[0]) if rows else None
 
     async def head(self, channel_id: int) -> OutboxRow | None:
-        """The oldest pending post of a channel: posts in one channel go out in order."""
-        row = await self._db.fetchone(
+        """The oldest pending post of a channel: posts in one channel go out in order.
+
+        ``fetchall``, not ``fetchone``: a statement stepped to its end releases its
+        read snapshot at once, so this frequent background read never holds one
+        while another task's write waits for a lock (SQLite would then answer
+        SQLITE_BUSY without waiting).
+        """
+        rows = await self._db.fetchall(
             f"{_SELECT} WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1",
             (channel_id,),
         )
-        return _row(row) if row else None
+        return _row(rows[0]) if rows else None
 
     async def pending_channels(self) -> list[tuple[int, datetime]]:
         """Every channel with pending posts and when its head is next due."""
@@ -84,6 +91,13 @@ class OutboxRepository:
             "AND p.channel_id = o.channel_id)"
         )
         return [(r["channel_id"], from_db(r["next_attempt_at"])) for r in rows]
+
+    async def mark_attempting(self, post_id: int, now: datetime) -> None:
+        """Recorded before each send, so a later retry knows how old its nonce is."""
+        await self._db.execute(
+            "UPDATE outbox SET attempted_at = ? WHERE post_id = ? AND state = 'pending'",
+            (to_db(now), post_id),
+        )
 
     async def mark_sent(self, post_id: int, message_id: int | None, now: datetime) -> None:
         await self._db.execute(

@@ -41,10 +41,12 @@ class ScriptedSender:
     failures: dict[str, list[PostError]] = field(default_factory=dict)
     attempts: list[tuple[str, str]] = field(default_factory=list)  # (key, nonce)
     stored_before_send: list[bool] = field(default_factory=list)
+    looked: list[bool] = field(default_factory=list)
     next_id: int = 1000
 
-    async def deliver(self, row: OutboxRow) -> int | None:
+    async def deliver(self, row: OutboxRow, *, look_first: bool) -> int | None:
         self.attempts.append((row.key, row.nonce))
+        self.looked.append(look_first)
         stored = await self.repo.by_key(row.key)
         self.stored_before_send.append(stored is not None and stored.state is State.PENDING)
         queued = self.failures.get(row.key)
@@ -262,3 +264,44 @@ def test_the_payload_codec_keeps_embeds_exactly() -> None:
     assert message_from_json(message_to_json(message)) == message
     assert len(nonce_for(1_234_567_890_123_456_789, "mock:1:phase:2:0")) <= 25
     assert nonce_for(1, "a") != nonce_for(2, "a") and nonce_for(1, "a") == nonce_for(1, "a")
+
+
+async def test_a_retry_past_the_nonce_window_looks_for_the_message_first(parts: Parts) -> None:
+    parts.sender.failures["a"] = [TransientPostError("503"), TransientPostError("503")]
+    await parts.outbox.enqueue(envelope("a"))
+    await parts.tasks.idle()
+    parts.clock.advance(2)  # Discord still remembers the nonce: just send again
+    parts.outbox.kick()
+    await parts.tasks.idle()
+    parts.clock.advance(timedelta(minutes=10))  # e.g. the bot was down: the nonce is forgotten
+    parts.outbox.kick()
+    await parts.tasks.idle()
+    assert parts.sender.looked == [False, False, True]
+    row = await parts.repo.by_key("a")
+    assert row is not None and row.state is State.SENT
+    assert row.attempted_at == parts.clock.now()
+
+
+async def test_stopping_starts_no_more_deliveries_and_keeps_rows_pending(parts: Parts) -> None:
+    parts.outbox.stop()
+    await parts.outbox.enqueue(envelope("a"))
+    await parts.tasks.idle()
+    row = await parts.repo.by_key("a")
+    assert parts.sender.attempts == [] and row is not None and row.state is State.PENDING
+
+
+async def test_an_unexpected_failure_delays_the_channel_instead_of_stalling_it(
+    parts: Parts, caplog: pytest.LogCaptureFixture
+) -> None:
+    parts.sender.failures["a"] = [RuntimeError("disk I/O error")]  # type: ignore[list-item]
+    await parts.outbox.enqueue(envelope("a"))
+    await parts.tasks.idle()
+    row = await parts.repo.by_key("a")
+    assert row is not None and row.state is State.PENDING
+    assert parts.wakes.at[500] == NOW + timedelta(seconds=2)
+    assert "delivery failed" in caplog.text
+    parts.clock.advance(2)
+    await parts.wakes.callbacks[500](500)
+    await parts.tasks.idle()
+    row = await parts.repo.by_key("a")
+    assert row is not None and row.state is State.SENT

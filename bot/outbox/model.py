@@ -93,6 +93,7 @@ class OutboxRow:
     state: State
     attempts: int
     next_attempt_at: datetime
+    attempted_at: datetime | None
     last_error: str | None
     message_id: int | None
     created_at: datetime
@@ -102,6 +103,11 @@ class OutboxRow:
         """The rendered message in the payload, if any."""
         raw = self.payload.get("message")
         return message_from_json(raw) if raw else None
+
+
+# Discord remembers a nonce for "a few minutes"; a retry later than this after the last
+# attempt started cannot rely on it and looks for the message in recent history first.
+NONCE_TRUST = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from bot.outbox.model import (
     message_from_json,
 )
 from bot.permissions import SEND_IN_THREADS, WELCOME_NEEDS, missing_permissions
+from bot.render import RenderedMessage
 from bot.scheduling import Scheduling
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ UNKNOWN_MESSAGE = 10008
 ViewFactory = Callable[[dict[str, Any]], discord.ui.View]
 # A wake-up that fires late still finds the row due; one dropped as misfired would stall it.
 WAKE_GRACE_SECONDS = 24 * 3600
+HISTORY_LOOKBACK = 25  # recent messages searched for a post whose answer was lost
 
 
 def translate(
@@ -71,7 +73,7 @@ class DiscordSender:
         """Let a cog attach its persistent components to posts that name ``name``."""
         self._views[name] = factory
 
-    async def deliver(self, row: OutboxRow) -> int | None:
+    async def deliver(self, row: OutboxRow, *, look_first: bool) -> int | None:
         with self._translated(row.channel_id):
             if row.action is Action.ARCHIVE:
                 await self._archive(row)
@@ -79,6 +81,8 @@ class DiscordSender:
             message = row.message()
             if message is None:
                 raise PostError("nothing to send")
+            if look_first and (found := await self._already_sent(row.channel_id, message)):
+                return found
             extra: dict[str, Any] = {}
             view_spec = row.payload.get("view")
             if view_spec:
@@ -87,6 +91,27 @@ class DiscordSender:
             sent = await channel.send(**rendered_to_kwargs(message), nonce=row.nonce,
                                       allowed_mentions=discord.AllowedMentions.none(), **extra)
             return sent.id
+
+    async def _already_sent(self, channel_id: int, message: RenderedMessage) -> int | None:
+        """A recent message of the bot's with exactly this text and embed (a lost answer).
+
+        Discord's history does not carry nonces, so the rendered post itself is the
+        marker. Without Read Message History the check is skipped, not fatal.
+        """
+        me = self._bot.user
+        channel = self._bot.get_partial_messageable(channel_id)
+        wanted = _fingerprint(message.content, message.embed.title if message.embed else None,
+                              message.embed.description if message.embed else None)
+        try:
+            async for seen in channel.history(limit=HISTORY_LOOKBACK):
+                embed = seen.embeds[0] if seen.embeds else None
+                if me is not None and seen.author.id == me.id and wanted == _fingerprint(
+                        seen.content, embed.title if embed else None,
+                        embed.description if embed else None):
+                    return seen.id
+        except discord.Forbidden:
+            return None
+        return None
 
     async def _archive(self, row: OutboxRow) -> None:
         """Close a message (e.g. a lobby) and archive the thread; a gone thread is done."""
@@ -122,6 +147,10 @@ class DiscordSender:
             yield
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
+
+
+def _fingerprint(content: str | None, title: str | None, description: str | None) -> tuple[str, str, str]:
+    return (content or "", title or "", description or "")
 
 
 class SchedulerWaker:

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.outbox.model import (
+    NONCE_TRUST,
     Backoff,
     ChannelGoneError,
     Envelope,
@@ -43,11 +44,13 @@ Listener = Callable[[OutboxRow, PostError | None], Awaitable[None]]
 
 
 class Sender(Protocol):
-    async def deliver(self, row: OutboxRow) -> int | None:
+    async def deliver(self, row: OutboxRow, *, look_first: bool) -> int | None:
         """Do what ``row`` says (send with ``row.nonce``, or archive); the message id if any.
 
-        Raises ``TransientPostError`` to be retried, any other ``PostError`` when it
-        can never succeed.
+        ``look_first``: an earlier attempt may have reached Discord longer ago than the
+        nonce is remembered, so adopt a matching message from recent history instead
+        of sending. Raises ``TransientPostError`` to be retried, any other ``PostError``
+        when it can never succeed.
         """
         ...
 
@@ -93,6 +96,7 @@ class Outbox:
         self._active: set[int] = set()
         self._again: set[int] = set()
         self._listeners: list[Listener] = []
+        self._stopped = False
 
     def listen(self, listener: Listener) -> None:
         """Hear every row that finished (sent, or impossible with its error)."""
@@ -105,13 +109,20 @@ class Outbox:
 
     def kick(self) -> None:
         """Deliver whatever is due, in the background; returns at once."""
-        self._spawn(self._dispatch(), "outbox dispatch")
+        if not self._stopped:
+            self._spawn(self._dispatch(), "outbox dispatch")
+
+    def stop(self) -> None:
+        """At shutdown: finish the posts in flight, start no more (the rows stay pending)."""
+        self._stopped = True
 
     async def _dispatch(self) -> None:
         for channel_id, _due in await self.repo.pending_channels():
             self.start_channel(channel_id)
 
     def start_channel(self, channel_id: int) -> None:
+        if self._stopped:
+            return
         if channel_id in self._active:
             self._again.add(channel_id)  # the running worker looks once more before it stops
             return
@@ -125,11 +136,12 @@ class Outbox:
     async def _work(self, channel_id: int) -> None:
         """Send the channel's due posts in order; stop at the first one not due yet."""
         try:
-            while True:
+            while not self._stopped:
                 self._again.discard(channel_id)
                 row = await self.repo.head(channel_id)
                 if row is not None and row.next_attempt_at <= self._clock.now():
-                    await self.attempt(row)
+                    if not await self._attempt_guarded(row):
+                        return
                     continue
                 if row is not None:
                     self._waker.wake_at(channel_id, row.next_attempt_at, self.wake)
@@ -138,10 +150,27 @@ class Outbox:
         finally:
             self._active.discard(channel_id)
 
+    async def _attempt_guarded(self, row: OutboxRow) -> bool:
+        """``attempt``, but an unexpected failure (the database can't be written, a bug)
+        only delays the channel: it is woken again later instead of stalling until the
+        next restart. False when the worker should stop."""
+        try:
+            await self.attempt(row)
+        except Exception:
+            retry_at = self._clock.now() + self._backoff.delay(row.attempts + 1)
+            log.exception("outbox %s (%s): delivery failed; trying again at %s",
+                          row.key, row.kind, retry_at.isoformat())
+            self._waker.wake_at(row.channel_id, retry_at, self.wake)
+            return False
+        return True
+
     async def attempt(self, row: OutboxRow) -> State:
         """One delivery attempt of ``row``, recorded; returns the state it leaves the row in."""
+        now = self._clock.now()
+        look_first = row.attempted_at is not None and now - row.attempted_at >= NONCE_TRUST
+        await self.repo.mark_attempting(row.post_id, now)
         try:
-            message_id = await self._sender.deliver(row)
+            message_id = await self._sender.deliver(row, look_first=look_first)
         except TransientPostError as error:
             now = self._clock.now()
             if now - row.created_at >= self._backoff.give_up:

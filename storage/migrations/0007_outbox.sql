@@ -20,6 +20,9 @@ CREATE TABLE outbox (
                             CHECK (state IN ('pending', 'sent', 'impossible')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT    NOT NULL,
+    -- when the last attempt started (written before sending): a retry long after it, past
+    -- Discord's nonce window, first looks for the message in the channel's history
+    attempted_at    TEXT,
     last_error      TEXT,
     message_id      INTEGER,
     created_at      TEXT    NOT NULL,

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.daily.jobs import job_id
+from bot.mock.timers import job_id as job_id_of_round
+from standin import harness
 from standin import permissions as perms
 from storage.daily import DailyRepository
 from storage.mock import MockRepository
@@ -37,15 +39,18 @@ async def running_round(standin):
     return guild, thread, (host, cand, ivy, bea)
 
 
-def outbox_row(env: dict[str, str], key_like: str, state: str) -> sqlite3.Row | None:
-    """The bot's outbox row, read from its database file by a second connection."""
+def db_row(env: dict[str, str], sql: str, params: tuple[object, ...]) -> sqlite3.Row | None:
+    """One row of the bot's database file, read by a second connection."""
     db = sqlite3.connect(env["DATABASE_PATH"])
     db.row_factory = sqlite3.Row
     try:
-        return db.execute("SELECT * FROM outbox WHERE key LIKE ? AND state = ?",
-                          (key_like, state)).fetchone()
+        return db.execute(sql, params).fetchone()
     finally:
         db.close()
+
+
+def outbox_row(env: dict[str, str], key_like: str, state: str) -> sqlite3.Row | None:
+    return db_row(env, "SELECT * FROM outbox WHERE key LIKE ? AND state = ?", (key_like, state))
 
 
 def phase_sends(standin, thread: int, title: str) -> list:
@@ -251,3 +256,50 @@ async def test_a_post_that_can_never_be_made_is_shown_by_mock_status_and_doctor(
     assert "Send Messages in Threads" in undelivered["value"]
     assert "a mock phase post" in text_of(doctor) and "could not be made" in text_of(doctor)
     assert embeds(standin, thread, "Phase 2/5") == []
+
+
+async def test_a_retry_after_discord_forgot_the_nonce_finds_the_post_instead_of_repeating_it(
+    make_standin, tmp_path, run_bot
+):
+    # A stand-in that never deduplicates nonces: as if the retry came after Discord's window.
+    standin = await make_standin(nonce_window=0)
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    env = harness.bot_env(standin, tmp_path / "bot.db")
+    clock = FixedClock(datetime.now(UTC))
+    standin.fail_after_next("POST", MESSAGES.format(general), status=503)  # created, answer lost
+    async with run_bot(env, clock=clock) as bot:
+        await standin.wait_until(lambda: outbox_row(env, "welcome:%", "pending")
+                                 and outbox_row(env, "welcome:%", "pending")["attempts"] == 1,
+                                 what="the welcome waiting for its retry")
+        clock.advance(timedelta(minutes=10))  # the bot was busy or down: the nonce is stale
+        bot.outbox.kick()
+        row = await standin.wait_until(lambda: outbox_row(env, "welcome:%", "sent"),
+                                       what="the welcome recorded as sent")
+    history = standin.requests("GET", "/channels/{channel_id}/messages")
+    sends = [r for r in standin.requests("POST", "/channels/{channel_id}/messages")
+             if r.path.endswith(f"/{general}/messages")]
+    assert len(welcome_posts(standin, general)) == 1
+    assert [r.status for r in sends] == [503] and history  # found, not sent again
+    assert row["message_id"] == int(welcome_posts(standin, general)[0]["id"])
+
+
+async def test_a_thread_deleted_while_the_bot_was_away_ends_the_round_at_its_next_post(
+    standin, bot_env, run_bot
+):
+    env = {**bot_env, "MOCK_MINUTE_SECONDS": SLOW_ROUND}
+    clock = FixedClock(datetime.now(UTC))
+    async with run_bot(env, clock=clock):
+        _guild, thread, _people = await running_round(standin)
+    standin.delete_channel(thread)  # nobody connected: the bot never hears THREAD_DELETE
+    clock.advance(timedelta(minutes=12))  # phase 1 (5 min) and 2 (5 min) are over
+    async with run_bot(env, clock=clock) as bot:
+        row = await standin.wait_until(lambda: outbox_row(env, "mock:%", "impossible"),
+                                       timeout=15, what="the catch-up post found impossible")
+        session = await standin.wait_until(
+            lambda: db_row(env, "SELECT session_id, status, end_reason FROM mock_sessions "
+                                "WHERE thread_id = ? AND status = 'ended'", (thread,)),
+            timeout=15, what="the round ended")
+        assert bot.scheduler.get_job(job_id_of_round(session["session_id"])) is None
+    assert row["last_error"].startswith("channel gone")
+    assert session["end_reason"] == "thread_deleted"
