@@ -109,7 +109,8 @@ async def test_writes_queued_behind_open_reads_wait_for_another_processs_lock(
                 "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, 'g', 't')", (i + 1,))
         holder = sqlite3.connect(bot_env["DATABASE_PATH"], isolation_level=None,
                                  check_same_thread=False)
-        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        # another process holds the write lock (taken off the loop: the bot may be mid-write)
+        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
         release = threading.Timer(1.0, lambda: (holder.execute("COMMIT"), holder.close()))
         release.start()
         done = asyncio.Event()

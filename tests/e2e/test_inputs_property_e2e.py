@@ -76,8 +76,8 @@ STORES_WHEN_VALID: dict[tuple[str, str], Callable[[str], bool]] = {
     ("drill", "item"): lambda v: not v.strip() or v.strip().casefold().replace("_", " ") in {
         name for item in load_content().rubric.checklist
         for name in (item.id.replace("_", " "), item.name.casefold())},
-    ("drill", "time"): accepted(parse_time),
-    ("drill", "timezone"): accepted(parse_zone),
+    ("drill", "time"): lambda v: not v.strip() or accepted(parse_time)(v),
+    ("drill", "timezone"): lambda v: not v.strip() or accepted(parse_zone)(v),
 }
 
 

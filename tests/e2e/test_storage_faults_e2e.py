@@ -51,8 +51,11 @@ async def test_a_lock_held_by_another_process_delays_a_write_instead_of_losing_i
     admin = guild.add_member("admin", permissions=perms.MANAGE_GUILD)
     general = next(iter(guild.channels))
     async with run_bot(bot_env) as bot:
-        other = sqlite3.connect(bot_env["DATABASE_PATH"], isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        other = sqlite3.connect(bot_env["DATABASE_PATH"], isolation_level=None,
+                                check_same_thread=False)
+        # Another process takes the write lock. Taken off the event loop: the bot in this same
+        # process may be mid-write, and a blocking wait here would stop it from ever committing.
+        await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
         call = standin.slash(admin, general, "settings", {"mock_max_sessions": 3})
         await asyncio.sleep(1.2)  # held well past a write's time, well inside Discord's 3 s
         other.execute("COMMIT")

@@ -82,13 +82,13 @@ async def test_a_read_only_database_gives_a_clear_message_and_doctor_sees_it(
     path = Path(bot_env["DATABASE_PATH"])
     async with run_bot(bot_env) as bot:
         with immutable(path, path.with_name(path.name + "-wal")):
-            call = standin.slash(admin, general, "settings", {"auto_review": True})
+            call = standin.slash(admin, general, "settings", {"mock_max_sessions": 7})
             reply = await call.wait_message()
             doctor = standin.slash(admin, general, "doctor", {})
             doctor_reply = await doctor.wait_message()
             cli_line = doctor_cli(bot_env, tmp_path)
         row = await bot.database.fetchone(
-            "SELECT auto_review FROM guild_settings WHERE guild_id = ?", (guild.id,))
+            "SELECT mock_max_sessions FROM guild_settings WHERE guild_id = ?", (guild.id,))
         assert await bot.database.integrity_ok()
     assert call.ephemeral and call.latency < 3
     assert "can't be written" in reply["content"] and "ref `" in reply["content"]
@@ -113,13 +113,13 @@ async def test_a_full_disk_gives_a_clear_message_and_doctor_sees_it(
             while True:  # until ENOSPC: the disk is now full
                 filler.write(b"\0" * 65_536)
                 filler.flush()
-        call = standin.slash(admin, general, "settings", {"auto_review": True})
+        call = standin.slash(admin, general, "settings", {"mock_max_sessions": 7})
         reply = await call.wait_message()
         doctor = standin.slash(admin, general, "doctor", {})
         doctor_reply = await doctor.wait_message()
         cli_line = doctor_cli(env, tmp_path)
         row = await bot.database.fetchone(
-            "SELECT auto_review FROM guild_settings WHERE guild_id = ?", (guild.id,))
+            "SELECT mock_max_sessions FROM guild_settings WHERE guild_id = ?", (guild.id,))
     assert call.ephemeral and call.latency < 3
     assert "storage is full" in reply["content"] and GENERIC not in reply["content"]
     assert row is None
