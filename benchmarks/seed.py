@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.mock.model import MockSession
     from bot.mock.posts import Post
     from bot.mock.service import MockService
+    from bot.outbox.model import Envelope
 
 MOCK_MINUTES_EACH = 5
 """Every phase is 5 session minutes: a round (25 minutes) ends before its 30-minute idle pause."""
@@ -92,10 +93,13 @@ async def seed_deployment(db: Database, placements: Sequence[Placement], names: 
 class SilentAnnouncer:
     """Announcer for seeding: the rounds' brief goes nowhere, nothing is timed."""
 
-    async def post(self, session: MockSession, post: Post) -> None:
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         return None
 
-    async def archive(self, session: MockSession) -> None:
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
+        return None
+
+    def kick(self) -> None:
         return None
 
 

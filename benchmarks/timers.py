@@ -30,6 +30,7 @@ from bot.clock import SystemClock
 if TYPE_CHECKING:
     from bot.mock.model import MockSession
     from bot.mock.posts import Post
+    from bot.outbox.model import Envelope
 
 TARGET_SECONDS = 1.0
 
@@ -44,7 +45,8 @@ class PhaseEndRecorder:
     scorecards: int = 0
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def post(self, session: MockSession, post: Post) -> None:
+    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
+        """Times each post as the service hands it over; nothing is queued for Discord."""
         deadline = phase_end_deadline(session, post)
         if deadline is not None:
             self.late.append((self.clock.now() - deadline).total_seconds())
@@ -52,8 +54,12 @@ class PhaseEndRecorder:
             self.scorecards += 1
             if self.scorecards >= self.expected_sessions:
                 self.finished.set()
+        return None
 
-    async def archive(self, session: MockSession) -> None:
+    def closing(self, session: MockSession, key: str) -> Envelope | None:
+        return None
+
+    def kick(self) -> None:
         return None
 
 

@@ -72,25 +72,17 @@ def bench_env(standin: StandIn, database_path: Path, **overrides: str) -> dict[s
 
 
 class GatewayClock:
-    """Records when the stand-in dispatched each gateway event (monotonic seconds).
-
-    It wraps the gateway's ``dispatch`` (READY and GUILD_CREATE are sent by the
-    gateway itself, other events come through the world's hook) instead of
-    changing the stand-in, so the instant is taken exactly where Discord would
-    send the event.
-    """
+    """Records when the stand-in sent each gateway event to the bot (monotonic seconds),
+    through the gateway's ``on_send`` hook: the instant Discord would send it."""
 
     def __init__(self, standin: StandIn) -> None:
         self.first: dict[str, float] = {}
         self.counts: dict[str, int] = {}
-        self._inner = standin.gateway.dispatch
-        standin.gateway.dispatch = self._record  # type: ignore[method-assign]
-        standin.world.on_dispatch = self._record
+        standin.gateway.on_send.append(self._record)
 
     def _record(self, event: str, data: dict[str, Any]) -> None:
         self.first.setdefault(event, time.monotonic())
         self.counts[event] = self.counts.get(event, 0) + 1
-        self._inner(event, data)
 
 
 async def start_process(module: str, args: list[str], env: Mapping[str, str], log_dir: Path,

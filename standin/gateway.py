@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,9 @@ class Gateway:
         self.shard_count = shard_count  # what ``GET /gateway/bot`` recommends
         self.url = ""
         self.sessions: dict[str, Session] = {}
+        # Called with (event, data) each time an event goes to a session: how a benchmark
+        # times exactly when "Discord" sent READY or a GUILD_CREATE.
+        self.on_send: list[Callable[[str, dict[str, Any]], None]] = []
         self.session: Session | None = None  # the newest; the only one for an unsharded bot
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -121,6 +125,8 @@ class Gateway:
         session.log.append(payload)
         if session.connection is not None:
             session.connection.outbox.put_nowait(payload)
+        for listener in self.on_send:
+            listener(event, data)
 
     def sessions_of(self, guild_id: int | None) -> list[Session]:
         """The sessions that receive events of ``guild_id`` (None: DMs)."""
