@@ -7,7 +7,7 @@ sends the same way.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -83,3 +83,28 @@ def replies_to_other_member(message: discord.Message) -> bool:
     if not isinstance(original, discord.Message):
         return True
     return not original.author.bot and original.author.id != message.author.id
+
+
+def message_text(message: discord.Message) -> str:
+    """Everything a marker can hide in: the content and each embed's title, text and footer."""
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+    return "\n".join(parts)
+
+
+async def find_own_message(
+    channel: discord.abc.Messageable, me: discord.abc.Snowflake | None,
+    matches: Callable[[discord.Message], bool], limit: int,
+) -> discord.Message | None:
+    """The newest of the bot's own recent messages that ``matches``.
+
+    How a bot that restarted, or lost Discord's answer, finds a post it already made
+    instead of posting twice. Errors (no Read Message History) are the caller's call.
+    """
+    if me is None:
+        return None
+    async for message in channel.history(limit=limit):
+        if message.author.id == me.id and matches(message):
+            return message
+    return None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
-from bot.discord_io import rendered_to_kwargs
+from bot.discord_io import find_own_message, rendered_to_kwargs
 from bot.outbox.model import (
     Action,
     ChannelGoneError,
@@ -98,20 +98,20 @@ class DiscordSender:
         Discord's history does not carry nonces, so the rendered post itself is the
         marker. Without Read Message History the check is skipped, not fatal.
         """
-        me = self._bot.user
         channel = self._bot.get_partial_messageable(channel_id)
         wanted = _fingerprint(message.content, message.embed.title if message.embed else None,
                               message.embed.description if message.embed else None)
+
+        def same_post(seen: discord.Message) -> bool:
+            embed = seen.embeds[0] if seen.embeds else None
+            return wanted == _fingerprint(seen.content, embed.title if embed else None,
+                                          embed.description if embed else None)
+
         try:
-            async for seen in channel.history(limit=HISTORY_LOOKBACK):
-                embed = seen.embeds[0] if seen.embeds else None
-                if me is not None and seen.author.id == me.id and wanted == _fingerprint(
-                        seen.content, embed.title if embed else None,
-                        embed.description if embed else None):
-                    return seen.id
+            found = await find_own_message(channel, self._bot.user, same_post, HISTORY_LOOKBACK)
         except discord.Forbidden:
             return None
-        return None
+        return found.id if found else None
 
     async def _archive(self, row: OutboxRow) -> None:
         """Close a message (e.g. a lobby) and archive the thread; a gone thread is done."""

@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.daily.poster import PostError, PostExtras
-from bot.discord_io import rendered_to_kwargs
+from bot.discord_io import find_own_message, message_text, rendered_to_kwargs
 from bot.outbox.sender import translate
 from bot.permissions import DAILY_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
@@ -29,13 +29,6 @@ THREAD_ALREADY_CREATED = 160004
 HISTORY_SCAN_LIMIT = 50
 # Reading history is how a restarted bot finds a post it sent just before dying.
 DAILY_NEEDS = DAILY_CHANNEL_NEEDS
-
-
-def _text_of(message: discord.Message) -> str:
-    parts = [message.content]
-    for embed in message.embeds:
-        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
-    return "\n".join(parts)
 
 
 class DiscordPoster:
@@ -59,13 +52,12 @@ class DiscordPoster:
             return sent.id
 
     async def find_message(self, channel_id: int, marker: str) -> int | None:
-        me = self._bot.user
         async with self._translated(channel_id):
             channel = await self._channel(channel_id)
-            async for message in channel.history(limit=HISTORY_SCAN_LIMIT):
-                if me is not None and message.author.id == me.id and marker in _text_of(message):
-                    return message.id
-        return None
+            found = await find_own_message(channel, self._bot.user,
+                                           lambda message: marker in message_text(message),
+                                           HISTORY_SCAN_LIMIT)
+        return found.id if found else None
 
     async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
         async with self._translated(channel_id):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_io import rendered_to_kwargs
+from bot.discord_io import find_own_message, message_text, rendered_to_kwargs
 from bot.progress.reminders import ReminderDelivery, ReminderService
 from bot.progress.weekly import DigestService, DueDigest
 from storage.daily import DailyRepository
@@ -126,11 +126,8 @@ class Courier:
     ) -> discord.Message | None:
         """A digest this bot already sent (before a crash), found by the marker in its footer."""
         try:
-            async for message in channel.history(limit=MARKER_LOOKBACK):
-                if message.author.id == self.bot.user.id and any(
-                    embed.footer.text and marker in embed.footer.text for embed in message.embeds
-                ):
-                    return message
+            return await find_own_message(channel, self.bot.user,
+                                          lambda message: marker in message_text(message),
+                                          MARKER_LOOKBACK)
         except discord.Forbidden:
             return None
-        return None
