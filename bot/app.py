@@ -24,6 +24,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot.budget import RequestBudget
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content, load_content
@@ -173,12 +174,14 @@ class BarRaiser(commands.AutoShardedBot):
         self.ownership = (Ownership(settings.shard_count, settings.shard_ids)
                           if settings.shard_count and settings.shard_ids else Ownership())
         self.settings = settings
+        self.budget = RequestBudget.share_of(self.ownership)
+        self.http.request = self.budget.wrap(self.http.request)  # type: ignore[method-assign]  # per instance, not a global
         self.clock: Clock = clock or SystemClock()
         self.metrics = Metrics()
         self.tasks = BackgroundTasks()
         self.erasure = Erasure()  # shared by every service that writes about members
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.scheduling = Scheduling(self.scheduler)
+        self.scheduling = Scheduling(self.scheduler, self.ownership)
         self.ready_event = asyncio.Event()
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR
@@ -205,7 +208,7 @@ class BarRaiser(commands.AutoShardedBot):
             self._outbox = Outbox(
                 OutboxRepository(self.database), self.clock, self.outbox_sender,
                 SchedulerWaker(self.scheduling),
-                lambda coro, name: self.tasks.spawn(coro, name=name),
+                lambda coro, name: self.tasks.spawn(coro, name=name), ownership=self.ownership,
             )
             self._outbox.listen(self._count_post)
         return self._outbox

@@ -22,6 +22,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.sharding import Ownership
+
 log = logging.getLogger(__name__)
 
 JobFunction = Callable[..., Awaitable[None]]
@@ -34,13 +36,22 @@ class OneShot:
     when: datetime
     func: JobFunction
     args: tuple[Any, ...] = ()
+    guild_id: int | None = None  # None: process-wide work, armed by every process
 
 
 class Scheduling:
-    """Stable ids, replace-on-arm, coalescing and an explicit misfire grace, for every feature."""
+    """Stable ids, replace-on-arm, coalescing and an explicit misfire grace, for every feature.
 
-    def __init__(self, scheduler: BaseScheduler) -> None:
+    With several shard processes, ``ownership`` keeps each process to its own
+    servers: ``rebuild`` (the start-up path, which reads every server's rows)
+    arms only the jobs of servers this process owns, so two processes never both
+    post, and a server's work runs where its interactions are answered.
+    """
+
+    def __init__(self, scheduler: BaseScheduler, ownership: Ownership | None = None) -> None:
         self._scheduler = scheduler
+        self.ownership = ownership or Ownership()
+        self.skipped_unowned = 0  # jobs ``rebuild`` left to other processes, for metrics and logs
 
     def once(self, job_id: str, when: datetime, func: JobFunction, *args: Any,
              misfire_grace: float | None, overlapping: int = 1) -> None:
@@ -87,13 +98,22 @@ class Scheduling:
 
     def rebuild(self, prefix: str, wanted: Mapping[str, OneShot], *,
                 misfire_grace: float | None, overlapping: int = 1) -> int:
-        """Make the jobs under ``prefix`` exactly ``wanted`` (built from the database); returns how many."""
-        self._drop(self.job_ids(prefix) - set(wanted))
-        for job_id, shot in wanted.items():
+        """Make the jobs under ``prefix`` exactly ``wanted`` (built from the database), keeping
+        only servers this process owns; returns how many were armed."""
+        owned = {job_id: shot for job_id, shot in wanted.items()
+                 if shot.guild_id is None or self.ownership.owns(shot.guild_id)}
+        skipped = len(wanted) - len(owned)
+        self.skipped_unowned += skipped
+        self._drop(self.job_ids(prefix) - set(owned))
+        for job_id, shot in owned.items():
             self.once(job_id, shot.when, shot.func, *shot.args, misfire_grace=misfire_grace,
                       overlapping=overlapping)
-        log.info("armed %d %s jobs", len(wanted), prefix.rstrip(":"))
-        return len(wanted)
+        if skipped:
+            log.info("armed %d %s jobs; %d belong to other shard processes (%s)",
+                     len(owned), prefix.rstrip(":"), skipped, self.ownership.label())
+        else:
+            log.info("armed %d %s jobs", len(owned), prefix.rstrip(":"))
+        return len(owned)
 
     def _drop(self, ids: Iterable[str]) -> None:
         for job_id in ids:

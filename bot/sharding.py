@@ -24,10 +24,13 @@ class Ownership:
     shard_count: int = 1
     shard_ids: tuple[int, ...] = (0,)
 
-    def owns(self, guild_id: int) -> bool:
-        return shard_of(guild_id, self.shard_count) in self.shard_ids
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this process does ``guild_id``'s work; ``None`` (DMs) belongs to shard 0,
+        where Discord sends direct messages."""
+        shard = 0 if guild_id is None else shard_of(guild_id, self.shard_count)
+        return shard in self.shard_ids
 
-    def owned(self, guild_ids: Iterable[int]) -> list[int]:
+    def owned(self, guild_ids: Iterable[int | None]) -> list[int | None]:
         return [guild_id for guild_id in guild_ids if self.owns(guild_id)]
 
     @property

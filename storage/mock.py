@@ -143,12 +143,13 @@ class MockRepository:
         )
         return [row[0] for row in rows]
 
-    async def live_ids(self) -> list[int]:
-        """Every round not yet ended, for rebuilding timers at startup."""
+    async def live_ids(self) -> list[tuple[int, int]]:
+        """Every round not yet ended, with its server, for rebuilding timers at startup."""
         rows = await self._db.fetchall(
-            "SELECT session_id FROM mock_sessions WHERE status != 'ended' ORDER BY session_id"
+            "SELECT session_id, guild_id FROM mock_sessions WHERE status != 'ended' "
+            "ORDER BY session_id"
         )
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     async def _load(self, row: aiosqlite.Row | None) -> MockSession | None:
         """The session in ``row`` with its phases, participants and claimed announcements."""

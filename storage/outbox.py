@@ -83,14 +83,15 @@ class OutboxRepository:
         )
         return _row(rows[0]) if rows else None
 
-    async def pending_channels(self) -> list[tuple[int, datetime]]:
-        """Every channel with pending posts and when its head is next due."""
+    async def pending_channels(self) -> list[tuple[int, int | None, datetime]]:
+        """Every channel with pending posts: its server (None for DMs) and when its head is due."""
         rows = await self._db.fetchall(
-            "SELECT o.channel_id, o.next_attempt_at FROM outbox o WHERE o.state = 'pending' "
+            "SELECT o.channel_id, o.guild_id, o.next_attempt_at FROM outbox o "
+            "WHERE o.state = 'pending' "
             "AND o.post_id = (SELECT MIN(p.post_id) FROM outbox p WHERE p.state = 'pending' "
             "AND p.channel_id = o.channel_id)"
         )
-        return [(r["channel_id"], from_db(r["next_attempt_at"])) for r in rows]
+        return [(r["channel_id"], r["guild_id"], from_db(r["next_attempt_at"])) for r in rows]
 
     async def mark_attempting(self, post_id: int, now: datetime) -> None:
         """Recorded before each send, so a later retry knows how old its nonce is."""

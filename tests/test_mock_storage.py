@@ -74,7 +74,7 @@ async def test_the_live_limit_is_checked_with_the_insert(db: Database, clock: Fi
     ended = machine.end(lobby(clock), HOST, clock.now(), can_manage_threads=False)
     await repo.save(first, ended)
     assert await create(repo, lobby(clock)) is not None
-    assert await repo.live_ids() == [second, 3, 4]
+    assert [session_id for session_id, _guild in await repo.live_ids()] == [second, 3, 4]
 
 
 async def test_an_announcement_is_claimed_once_with_its_stale_keys(

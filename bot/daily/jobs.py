@@ -9,6 +9,7 @@ schedules at startup and re-armed on every change.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -67,6 +68,21 @@ class DailyJobs:
         self._observe = observe or (lambda outcome: None)
         self._problems: dict[int, Problem] = {}
 
+    async def catch_up(self) -> int:
+        """Fire, now, every active schedule of this process's servers; returns how many.
+
+        Through the job itself, so a catch-up that fails (storage full, Discord down)
+        is retried today like a scheduled post instead of waiting for tomorrow. The
+        job posts only what is still due today, so firing an up-to-date schedule is
+        harmless.
+        """
+        now = self._clock.now()
+        owns = self._scheduling.ownership.owns
+        schedules = [s for s in await self._service.schedules()
+                     if not s.stopped and owns(s.guild_id)]
+        await asyncio.gather(*(self.fire(s.guild_id, now) for s in schedules))
+        return len(schedules)
+
     async def rebuild(self) -> int:
         """Arm every active schedule and drop jobs of removed ones; returns jobs armed."""
         now = self._clock.now()
@@ -74,7 +90,8 @@ class DailyJobs:
         for schedule in await self._service.schedules():
             if not schedule.stopped:
                 run_at = next_post_at(schedule, now)
-                wanted[job_id(schedule.guild_id)] = OneShot(run_at, self.fire, (schedule.guild_id, run_at))
+                wanted[job_id(schedule.guild_id)] = OneShot(run_at, self.fire, (schedule.guild_id, run_at),
+                                                          guild_id=schedule.guild_id)
         return self._scheduling.rebuild(JOB_PREFIX, wanted, misfire_grace=MISFIRE_GRACE_SECONDS)
 
     def arm(self, schedule: Schedule, after: datetime | None = None) -> datetime | None:

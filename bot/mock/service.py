@@ -28,6 +28,7 @@ from bot.mock.posts import Post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
 from bot.mock.timeline import Kind, settle
 from bot.outbox.model import Envelope
+from bot.sharding import Ownership
 from bot.text import echo
 from storage.mock import MockRepository, StaleRound
 
@@ -88,8 +89,10 @@ class MockService:
         limits: GuildLimits | None = None,
         reviewer: AutoReviewer | None = None,
         rng: random.Random | None = None,
+        ownership: Ownership | None = None,
     ) -> None:
         self.repo = repo
+        self.ownership = ownership or Ownership()
         self.content = content
         self.clock = clock
         self.config = config
@@ -270,8 +273,10 @@ class MockService:
             await self._end_without_thread(session, self.clock.now())
 
     async def resume_all(self) -> int:
-        """At startup: catch up every live round and re-arm its timer; returns how many."""
-        ids = await self.repo.live_ids()
+        """At startup: catch up every live round of this process's servers and re-arm its
+        timer; returns how many."""
+        ids = [session_id for session_id, guild_id in await self.repo.live_ids()
+               if self.ownership.owns(guild_id)]
         for session_id in ids:
             await self.tick(session_id)
         return len(ids)

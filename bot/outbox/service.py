@@ -35,6 +35,7 @@ from bot.outbox.model import (
     State,
     TransientPostError,
 )
+from bot.sharding import Ownership
 from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,10 @@ class Outbox:
         spawn: Spawn,
         *,
         backoff: Backoff | None = None,
+        ownership: Ownership | None = None,
     ) -> None:
         self.repo = repo
+        self._owns = (ownership or Ownership()).owns
         self._clock = clock
         self._sender = sender
         self._waker = waker
@@ -117,8 +120,9 @@ class Outbox:
         self._stopped = True
 
     async def _dispatch(self) -> None:
-        for channel_id, _due in await self.repo.pending_channels():
-            self.start_channel(channel_id)
+        for channel_id, guild_id, _due in await self.repo.pending_channels():
+            if self._owns(guild_id):  # another shard process delivers its own servers' posts
+                self.start_channel(channel_id)
 
     def start_channel(self, channel_id: int) -> None:
         if self._stopped:

@@ -23,6 +23,7 @@ from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.progress.repetition import due
 from bot.progress.service import Drill, ProgressService
+from bot.sharding import Ownership
 from storage.daily import DailyRepository
 from storage.progress import CardRepository, Preferences, ProgressRepository
 
@@ -61,7 +62,9 @@ class ReminderService:
     def __init__(
         self, repo: ProgressRepository, cards: CardRepository, daily: DailyRepository,
         progress: ProgressService, clock: Clock,
+        ownership: Ownership | None = None,
     ) -> None:
+        self._owns = (ownership or Ownership()).owns
         self._repo = repo
         self._cards = cards
         self._daily = daily
@@ -114,6 +117,8 @@ class ReminderService:
         now = self._clock.now()
         deliveries = []
         for guild_id, user_id, preferences in await self._repo.due_reminders(now):
+            if not self._owns(guild_id):
+                continue  # the shard process of that server sends it
             at, zone = await self._when(guild_id, preferences)
             following = next_local_time(at, zone, now)
             seen = preferences.next_remind_at

@@ -20,6 +20,7 @@ from bot.daily.timing import today_instant
 from bot.progress.digest import DAYS_PER_WEEK, Digest, WeekPreview, build_digest, digest_week_due
 from bot.progress.model import LocalWindow, local_midnight
 from bot.progress.streaks import compute_streaks, unposted_days
+from bot.sharding import Ownership
 from storage.daily import DailyRepository
 from storage.progress import ActivityReader, ProgressRepository
 
@@ -44,7 +45,9 @@ class DigestService:
     def __init__(
         self, repo: ProgressRepository, activity: ActivityReader, daily: DailyRepository,
         content: Content, clock: Clock,
+        ownership: Ownership | None = None,
     ) -> None:
+        self._owns = (ownership or Ownership()).owns
         self._repo = repo
         self._activity = activity
         self._daily = daily
@@ -55,6 +58,8 @@ class DigestService:
         """Claim and build every digest due now; completed weeks are never returned."""
         due = []
         for schedule in await self._daily.all_schedules():
+            if not self._owns(schedule.guild_id):
+                continue  # the shard process of that server sends it
             digest = await self._claim(schedule)
             if digest is not None:
                 due.append(digest)

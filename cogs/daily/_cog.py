@@ -76,12 +76,8 @@ class DailyCog(commands.Cog):
         a bot that never connects just leaves this pending until shutdown cancels it.
         """
         await self.bot.ready_event.wait()
-        # Through the job itself, so a catch-up that fails (storage full, Discord down)
-        # is retried today like a scheduled post instead of waiting for tomorrow.
-        now = self.bot.clock.now()
-        schedules = [s for s in await self.service.schedules() if not s.stopped]
-        await asyncio.gather(*(self.jobs.fire(s.guild_id, now) for s in schedules))
-        log.info("daily catch-up: %d schedule(s) checked", len(schedules))
+        checked = await self.jobs.catch_up()
+        log.info("daily catch-up: %d schedule(s) checked", checked)
 
     def _count_job(self, outcome: str) -> None:
         """The job catches its own failures, so the scheduler never sees them: count them here."""

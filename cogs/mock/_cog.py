@@ -60,6 +60,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
             announcer=ThreadAnnouncer(bot, self), timers=self.timers,
             limits=GuildRepository(bot.database),
             reviewer=engine_reviewer(Reviewer(bot.content.rubric, bot.content.questions)),
+            ownership=bot.ownership,
         )
         self.journal = MockJournal(self.service)
 

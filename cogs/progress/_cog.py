@@ -43,8 +43,10 @@ class ProgressCog(commands.Cog):
         repo, activity = ProgressRepository(bot.database), ActivityReader(bot.database)
         daily, cards = DailyRepository(bot.database), CardRepository(bot.database)
         self.service = ProgressService(repo, activity, daily, bot.content, bot.clock, cards=cards)
-        self.reminders = ReminderService(repo, cards, daily, self.service, bot.clock)
-        self.digests = DigestService(repo, activity, daily, bot.content, bot.clock)
+        self.reminders = ReminderService(repo, cards, daily, self.service, bot.clock,
+                                         ownership=bot.ownership)
+        self.digests = DigestService(repo, activity, daily, bot.content, bot.clock,
+                                     ownership=bot.ownership)
         self.privacy_service = PrivacyService(bot.database, bot.clock, bot.erasure)
         self.courier = Courier(bot, self.reminders, self.digests, daily)
         self.courier.start()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time
 
+from bot.daily.models import Schedule
 from standin import harness
 from standin.gateway import shard_of
+from storage.daily import DailyRepository
+from storage.db import Database
 
 
 async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp_path,
@@ -32,3 +36,78 @@ async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp
         assert answered == {guilds[shard].id}, process.output()[-2000:]
         assert f"[shards {shard} of 2]" in process.output()
     assert sorted(i["shard"] for i in standin.gateway.identifies) == [[0, 2], [1, 2]]
+
+
+GUILDS_PER_SHARD = 20
+
+
+async def _schedule_due_now(database_path, guilds) -> None:
+    """Every server's daily prompt fell due at 00:00 UTC today: start-up catch-up posts it."""
+    today = datetime.now(UTC).date()
+    db = await Database.open(database_path)
+    try:
+        await db.migrate()
+        repo = DailyRepository(db)
+        for guild, channel in guilds:
+            await repo.save_schedule(Schedule(guild.id, channel, time(0, 0), "UTC", today),
+                                     datetime.now(UTC))
+    finally:
+        await db.close()
+
+
+def _day_one_posts(standin, channel_id: int) -> list[dict]:
+    return [m for m in standin.channel_messages(channel_id)
+            if m.get("embeds") and m["embeds"][0].get("title", "").startswith("Day 1 · ")]
+
+
+async def _fan_out(make_standin, tmp_path, start_bot_process, shard_ids: dict[str, str]):
+    """``GUILDS_PER_SHARD`` servers on each of 2 shards, all due at once, and one process per
+    entry of ``shard_ids`` started at the catch-up moment; returns the stand-in, the servers
+    and each process's log once every server has its post and all processes have stopped."""
+    standin = await make_standin(shards=2)
+    servers = []
+    for shard in (0, 1):
+        for number in range(GUILDS_PER_SHARD):
+            guild = standin.add_guild(f"group-{shard}-{number}", on_shard=(shard, 2))
+            servers.append((guild, guild.add_text_channel("design")))
+    database = tmp_path / "shared.db"
+    await _schedule_due_now(database, servers)
+    env = harness.bot_env(standin, database, SHARD_COUNT="2")
+    processes = {name: await start_bot_process({**env, "SHARD_IDS": ids}, name=name)
+                 for name, ids in shard_ids.items()}
+    try:
+        await standin.wait_until(
+            lambda: all(len(_day_one_posts(standin, channel)) >= 1
+                        and _day_one_posts(standin, channel)[0].get("thread")
+                        for _, channel in servers),
+            timeout=60, what="every server's day-1 post and thread")
+        for process in processes.values():
+            await standin.wait_until(lambda p=process: "daily catch-up:" in p.output(),
+                                     timeout=30, what="catch-up finished")
+    finally:
+        codes = [await process.terminate(grace=20) for process in processes.values()]
+    assert codes == [0] * len(processes)
+    for _, channel in servers:
+        [post] = _day_one_posts(standin, channel)  # exactly one, duplicate shard or not
+        assert len(standin.channel_messages(int(post["id"]))) == 1  # one thread opener
+    return standin, {name: process.output() for name, process in processes.items()}
+
+
+async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limit(
+        make_standin, tmp_path, start_bot_process):
+    """Each process arms and posts only its own servers, paced to its half of the limit."""
+    standin, logs = await _fan_out(make_standin, tmp_path, start_bot_process,
+                                   {"shard0": "0", "shard1": "1"})
+    for name, log in logs.items():
+        assert (f"armed {GUILDS_PER_SHARD} daily jobs; {GUILDS_PER_SHARD} belong to other "
+                "shard processes") in log, (name, log[-3000:])
+        assert f"daily catch-up: {GUILDS_PER_SHARD} schedule(s) checked" in log, name
+    rate_limited = [r for r in standin.requests() if r.status == 429]
+    assert rate_limited == [], [(r.method, r.path) for r in rate_limited[:5]]
+
+
+async def test_a_duplicate_shard_process_repeats_no_post(make_standin, tmp_path,
+                                                         start_bot_process):
+    """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post."""
+    await _fan_out(make_standin, tmp_path, start_bot_process,
+                   {"shard0": "0", "shard1": "1", "duplicate": "0"})

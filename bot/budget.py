@@ -1,0 +1,67 @@
+"""This process's share of Discord's global REST limit (50 requests/s per bot).
+
+discord.py reacts to a global 429 by waiting, but a 429 has already cost a
+request, and Discord bans bots that keep hitting the global limit. Several
+shard processes of one bot share that one limit, so each paces its own calls
+to its share: ``50 × (its shards / all shards)``, with headroom.
+
+Pacing is strict spacing, not a bucket with a burst: Discord (and the
+stand-in) count the global limit in one-second windows, and a burst at a
+window's edge plus the steady rate inside it would overrun the limit.
+Interaction responses and follow-ups don't count against the global limit and
+must meet Discord's 3 s deadline, so they are never paced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+from bot.sharding import Ownership
+
+DISCORD_GLOBAL_PER_SECOND = 50
+HEADROOM = 0.95  # clocks and windows of different processes never line up exactly
+UNPACED_PREFIXES = ("/interactions/", "/webhooks/")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class RequestBudget:
+    """Spaces this process's REST calls at least ``1 / per_second`` apart."""
+
+    def __init__(self, per_second: float) -> None:
+        if per_second <= 0:
+            raise ValueError("a request budget needs a positive rate")
+        self.per_second = per_second
+        self._interval = 1.0 / per_second
+        self._next_slot = 0.0
+
+    @classmethod
+    def share_of(cls, ownership: Ownership) -> RequestBudget:
+        """The share of the global limit that belongs to a process running ``ownership``."""
+        share = len(ownership.shard_ids) / ownership.shard_count
+        return cls(DISCORD_GLOBAL_PER_SECOND * HEADROOM * share)
+
+    async def acquire(self) -> None:
+        """Wait for this call's slot; slots are handed out in call order."""
+        wait = self.delay_for(asyncio.get_running_loop().time())
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def delay_for(self, now: float) -> float:
+        """Take the next free slot for a call made at ``now``; how long that call must wait."""
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self._interval
+        return slot - now
+
+    def wrap(self, request: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, T]]:
+        """``request(route, ...)`` of discord.py's HTTP client, paced unless exempt."""
+        async def paced(*args: P.args, **kwargs: P.kwargs) -> T:
+            route = args[0] if args else kwargs.get("route")
+            if not str(getattr(route, "path", "")).startswith(UNPACED_PREFIXES):
+                await self.acquire()
+            return await request(*args, **kwargs)
+
+        return paced
