@@ -26,6 +26,7 @@ from bot.outbox.model import (
 )
 from bot.outbox.service import Outbox
 from bot.render import EmbedField, EmbedSpec, RenderedMessage
+from bot.sharding import Ownership
 from storage.db import Database
 from storage.outbox import OutboxRepository
 
@@ -105,11 +106,12 @@ async def db(tmp_path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def build(db: Database, clock: FixedClock, sender: ScriptedSender | None = None) -> Parts:
+def build(db: Database, clock: FixedClock, sender: ScriptedSender | None = None,
+          ownership: Ownership | None = None) -> Parts:
     repo = OutboxRepository(db)
     sender = sender or ScriptedSender(repo)
     wakes, tasks, told = Wakes(), Tasks(), []
-    outbox = Outbox(repo, clock, sender, wakes, tasks.spawn)
+    outbox = Outbox(repo, clock, sender, wakes, tasks.spawn, ownership=ownership)
 
     async def listener(row: OutboxRow, error: PostError | None) -> None:
         told.append((row.key, None if error is None else type(error).__name__))
@@ -123,8 +125,9 @@ def parts(db: Database) -> Parts:
     return build(db, FixedClock(NOW))
 
 
-def envelope(key: str, channel_id: int = 500, text: str = "hello") -> Envelope:
-    return Envelope(key, "mock_phase", channel_id, GUILD,
+def envelope(key: str, channel_id: int = 500, text: str = "hello",
+             guild_id: int | None = GUILD) -> Envelope:
+    return Envelope(key, "mock_phase", channel_id, guild_id,
                     {"message": message_to_json(RenderedMessage(content=text))})
 
 
@@ -255,6 +258,24 @@ async def test_a_restart_re_drives_what_was_left_pending(db: Database) -> None:
     assert [key for key, _ in second.sender.attempts] == ["a"]
     row = await second.repo.by_key("a")
     assert row is not None and row.state is State.SENT and row.attempts == 2
+
+
+async def test_a_restart_re_drives_only_its_own_servers_posts(db: Database) -> None:
+    clock = FixedClock(NOW)
+    shard_zero, shard_one = (4 << 22) | 1, (5 << 22) | 1
+    first = build(db, clock)
+    first.outbox.stop()  # the process dies with everything pending
+    await first.outbox.enqueue(envelope("zero", 500, guild_id=shard_zero),
+                               envelope("one", 600, guild_id=shard_one),
+                               envelope("dm", 700, guild_id=None))
+    second = build(db, clock, ownership=Ownership(2, (1,)))
+    second.outbox.kick()
+    await second.tasks.idle()
+    assert [key for key, _ in second.sender.attempts] == ["one"]
+    third = build(db, clock, ownership=Ownership(2, (0,)))
+    third.outbox.kick()
+    await third.tasks.idle()
+    assert sorted(key for key, _ in third.sender.attempts) == ["dm", "zero"]  # DMs: shard 0
 
 
 def test_the_payload_codec_keeps_embeds_exactly() -> None:

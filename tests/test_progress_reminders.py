@@ -9,6 +9,7 @@ from bot.clock import FixedClock
 from bot.errors import BotError
 from bot.progress.drills import DrillReason
 from bot.progress.grading import CardGrader
+from bot.sharding import Ownership
 from storage.db import Database
 from storage.progress import CardRepository
 from tests.test_progress_support import GUILD, NOW, add_review, daily_posts, items, reminder_service
@@ -163,3 +164,19 @@ async def test_a_member_opted_in_before_the_migration_gets_a_timer_then_reminder
     clock.set(following)
     [delivery] = await build(db, clock).due_deliveries()
     assert delivery.due_count == 5
+
+
+async def test_only_the_shard_process_owning_the_server_sends_its_reminder(
+    db: Database, clock: FixedClock
+) -> None:
+    await daily_posts(db, [NOW.date()])
+    _, following = await build(db, clock).set_reminders(GUILD, MEMBER, True, "dm", at="08:00",
+                                                        zone="Europe/Berlin")
+    await add_review(db, MEMBER, NOW, items())
+    other_process, owner = Ownership(2, (1,)), Ownership(2, (0,))  # GUILD is on shard 0 of 2
+    clock.set(following)
+    assert await build(db, clock, owner).due_deliveries() == []  # missed items: due tomorrow
+    clock.advance(timedelta(days=1))
+    assert await build(db, clock, other_process).due_deliveries() == []  # left unclaimed
+    [delivery] = await build(db, clock, owner).due_deliveries()
+    assert delivery.user_id == MEMBER

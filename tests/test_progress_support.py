@@ -18,6 +18,7 @@ from bot.daily.models import PostKind, Schedule
 from bot.progress.reminders import ReminderService
 from bot.progress.service import ProgressService
 from bot.progress.weekly import DigestService
+from bot.sharding import Ownership
 from storage.daily import DailyRepository
 from storage.db import Database, to_db
 from storage.progress import ActivityReader, CardRepository, ProgressRepository
@@ -43,17 +44,20 @@ def progress_service(db: Database, clock: Clock) -> ProgressService:
     )
 
 
-def reminder_service(db: Database, clock: Clock) -> ReminderService:
+def reminder_service(db: Database, clock: Clock,
+                     ownership: Ownership | None = None) -> ReminderService:
     """A fresh service, as after a restart: all its state comes from the database."""
     return ReminderService(
         ProgressRepository(db), CardRepository(db), DailyRepository(db),
-        progress_service(db, clock), clock,
+        progress_service(db, clock), clock, ownership=ownership,
     )
 
 
-def digest_service(db: Database, clock: Clock) -> DigestService:
+def digest_service(db: Database, clock: Clock,
+                   ownership: Ownership | None = None) -> DigestService:
     return DigestService(
-        ProgressRepository(db), ActivityReader(db), DailyRepository(db), content(), clock
+        ProgressRepository(db), ActivityReader(db), DailyRepository(db), content(), clock,
+        ownership=ownership,
     )
 
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from bot.clock import FixedClock
+from bot.sharding import Ownership
 from storage.db import Database
 from storage.progress import Answer, ProgressRepository
 from tests.test_progress_support import (
@@ -62,3 +63,12 @@ async def test_digest_is_due_once_on_day_eight_after_posting_time(db: Database) 
 async def test_no_digest_on_other_days_or_in_the_first_week(db: Database) -> None:
     await daily_posts(db, [TODAY], start=START + timedelta(days=1))  # today is day 7
     assert await build(db, FixedClock(NOW)).claim_due() == []
+
+
+async def test_only_the_shard_process_owning_the_server_claims_its_digest(db: Database) -> None:
+    await daily_posts(db, days_before(TODAY, *range(8)))
+    clock = FixedClock(NOW)
+    other_process, owner = Ownership(2, (1,)), Ownership(2, (0,))  # GUILD is on shard 0 of 2
+    assert await build(db, clock, other_process).claim_due() == []
+    [due] = await build(db, clock, owner).claim_due()
+    assert due.guild_id == GUILD

@@ -10,6 +10,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.scheduling import OneShot, Scheduling
+from bot.sharding import Ownership
 
 
 @pytest.fixture
@@ -66,3 +67,21 @@ async def test_cancel_says_whether_there_was_a_job(scheduling: Scheduling) -> No
     assert scheduling.cancel("mock:1:tick") is False
     assert scheduling.cancel_all("progress:") == 1
     assert scheduling.job_ids("") == set()
+
+
+async def test_rebuild_leaves_other_shard_processes_servers_alone() -> None:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    try:
+        scheduling = Scheduling(scheduler, Ownership(2, (1,)))
+        mine, theirs = (3 << 22) | 5, (4 << 22) | 5  # shards 1 and 0 of 2
+        scheduling.once("daily:old", later(1), nothing, misfire_grace=60)
+        armed = scheduling.rebuild("daily:", {
+            "daily:mine": OneShot(later(1), nothing, guild_id=mine),
+            "daily:theirs": OneShot(later(1), nothing, guild_id=theirs),
+            "daily:everyone": OneShot(later(1), nothing),  # process-wide work
+        }, misfire_grace=60)
+        assert armed == 2 and scheduling.skipped_unowned == 1
+        assert scheduling.job_ids("daily:") == {"daily:mine", "daily:everyone"}
+    finally:
+        scheduler.shutdown(wait=False)

@@ -21,3 +21,8 @@ def test_a_process_owns_only_its_shards_servers() -> None:
 
 def test_the_single_process_owns_everything() -> None:
     assert Ownership().owns(123 << 22) and Ownership().is_everything
+
+
+def test_direct_messages_belong_to_the_process_that_runs_shard_zero() -> None:
+    # Discord delivers DMs on shard 0, so its process delivers the DM posts left pending.
+    assert Ownership(2, (0,)).owns(None) and not Ownership(2, (1,)).owns(None)
