@@ -277,11 +277,15 @@ class BarRaiser(commands.AutoShardedBot):
         )
         fingerprint = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
         repo = CommandSyncRepository(self.database)
-        if await repo.fingerprint(scope) == fingerprint:
+        won, previous = await repo.claim(scope, fingerprint, self.clock.now())
+        if not won:  # unchanged, or another shard process is syncing this very set
             log.info("application commands unchanged since last sync (%s)", scope)
             return False
-        await self.tree.sync(guild=guild)
-        await repo.record(scope, fingerprint, self.clock.now())
+        try:
+            await self.tree.sync(guild=guild)
+        except BaseException:
+            await repo.release(scope, fingerprint, previous)
+            raise
         log.info("synced %d application commands (%s)", len(payload), scope)
         return True
 

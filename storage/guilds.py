@@ -108,6 +108,35 @@ class CommandSyncRepository:
         )
         return row["fingerprint"] if row else None
 
+    async def claim(self, scope: str, fingerprint: str, now: datetime) -> tuple[bool, str | None]:
+        """Record ``fingerprint`` unless it is already there: (this caller won, the one before).
+
+        One statement decides, so of several shard processes starting together with
+        new commands exactly one is told to sync. The winner gives the claim back with
+        ``release`` if its sync fails, so the next start tries again.
+        """
+        async with self._db.transaction() as tx:
+            before = await tx.fetchone("SELECT fingerprint FROM command_sync WHERE scope = ?",
+                                       (scope,))
+            won = await tx.fetchone(
+                "INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, "
+                "synced_at = excluded.synced_at "
+                "WHERE command_sync.fingerprint <> excluded.fingerprint RETURNING scope",
+                (scope, fingerprint, to_db(now)),
+            )
+        return won is not None, before["fingerprint"] if before else None
+
+    async def release(self, scope: str, fingerprint: str, previous: str | None) -> None:
+        """Undo a ``claim`` whose sync failed, unless someone has claimed since."""
+        if previous is None:
+            await self._db.execute(
+                "DELETE FROM command_sync WHERE scope = ? AND fingerprint = ?", (scope, fingerprint))
+        else:
+            await self._db.execute(
+                "UPDATE command_sync SET fingerprint = ? WHERE scope = ? AND fingerprint = ?",
+                (previous, scope, fingerprint))
+
     async def record(self, scope: str, fingerprint: str, now: datetime) -> None:
         await self._db.execute(
             "INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?) "

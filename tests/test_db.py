@@ -111,3 +111,31 @@ async def test_second_connection_waits_for_a_lock_instead_of_failing(tmp_path):
     assert await db.fetchone("SELECT scope FROM command_sync") is not None
     assert await db.integrity_ok()
     await db.close()
+
+
+async def test_of_processes_claiming_a_new_command_set_exactly_one_syncs(db, clock):
+    import asyncio
+
+    repo = CommandSyncRepository(db)
+    await repo.record("global", "old", clock.now())
+    others = [await Database.open(db.path) for _ in range(2)]  # as other processes would
+    try:
+        repos = [repo, *(CommandSyncRepository(other) for other in others)]
+        results = await asyncio.gather(*(r.claim("global", "new", clock.now()) for r in repos))
+    finally:
+        for other in others:
+            await other.close()
+    assert sorted(won for won, _ in results) == [False, False, True]
+    assert [before for won, before in results if won] == ["old"]
+    assert await repo.claim("global", "new", clock.now()) == (False, "new")  # unchanged
+
+
+async def test_a_failed_sync_gives_its_claim_back(db, clock):
+    repo = CommandSyncRepository(db)
+    assert await repo.claim("global", "first", clock.now()) == (True, None)
+    await repo.release("global", "first", None)
+    assert await repo.fingerprint("global") is None
+    await repo.record("global", "old", clock.now())
+    assert await repo.claim("global", "new", clock.now()) == (True, "old")
+    await repo.release("global", "new", "old")
+    assert await repo.fingerprint("global") == "old"
