@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from standin import harness
 from tests.e2e.test_mock_e2e import click, embeds, open_round, texts
 
 MINUTE = 1.0  # seconds per session minute: phase 1 (4 min) lasts 4 s
@@ -47,3 +48,51 @@ async def test_sigkill_mid_phase_resumes_with_the_right_time_left(
     assert len(embeds(standin, thread, "Phase 2/5")) == 1
     assert len(texts(standin, thread, "Interviewer probe · Requirements")) <= 1
     assert len(embeds(standin, thread, "Scorecard")) == 1
+
+
+async def test_a_killed_shard_process_resumes_its_own_round_and_the_other_never_touches_it(
+    make_standin, tmp_path, start_bot_process
+):
+    """Two shard processes on one database; the one owning the round's server is killed
+    mid-phase and restarted. The round goes on from its deadline, posted once, and the
+    other process, restarted meanwhile so that it reads the live round too, leaves it alone."""
+    standin = await make_standin(shards=2)
+    guild = standin.add_guild("Study group", on_shard=(1, 2))
+    standin.add_guild("Another group", on_shard=(0, 2))
+    general = next(iter(guild.channels))
+    host, cand = guild.add_member("host"), guild.add_member("cand")
+    env = {**harness.bot_env(standin, tmp_path / "shared.db", SHARD_COUNT="2"),
+           "MOCK_MINUTE_SECONDS": str(MINUTE)}
+    other = await start_bot_process({**env, "SHARD_IDS": "0"}, name="shard0")
+    owner = await start_bot_process({**env, "SHARD_IDS": "1"}, name="shard1")
+    try:
+        for process in (other, owner):
+            await standin.wait_until(lambda p=process: "ready as" in p.output(), timeout=30,
+                                     what="ready")
+        thread, lobby = await open_round(standin, host, general, "4,3,3,3,3")
+        await click(standin, cand, lobby, ":join:candidate")
+        await click(standin, host, lobby, ":start")
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
+        await owner.kill()
+        deadline = phase_end(embeds(standin, thread, "Phase 1/5")[0])
+        assert await other.terminate(grace=20) == 0
+        other = await start_bot_process({**env, "SHARD_IDS": "0"}, name="shard0-again")
+        await standin.wait_until(lambda: "resumed 0 live mock rounds" in other.output(),
+                                 timeout=30, what="the other process's start")
+        restarted = await start_bot_process({**env, "SHARD_IDS": "1"}, name="shard1-again")
+        try:
+            await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=20,
+                                     what="phase 2 after the restart")
+            posted_at = time.time()
+            await standin.slash(host, thread, "mock end", {}).wait_message()
+            await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"),
+                                     what="scorecard")
+        finally:
+            assert await restarted.terminate(grace=20) == 0
+    finally:
+        assert await other.terminate(grace=20) == 0
+    assert deadline - 1 <= posted_at <= deadline + 5, (deadline, posted_at)
+    for title in ("Phase 1/5", "Phase 2/5", "Scorecard"):
+        assert len(embeds(standin, thread, title)) == 1, title
+    assert "command guild" not in other.output()  # every press went to the owner
+    assert "resumed 1 live mock rounds" in restarted.output()
