@@ -55,7 +55,7 @@ async def test_a_killed_shard_process_resumes_its_own_round_and_the_other_never_
 ):
     """Two shard processes on one database; the one owning the round's server is killed
     mid-phase and restarted. The round goes on from its deadline, posted once, and the
-    other process, restarted meanwhile so that it reads the live round too, leaves it alone."""
+    other process, restarted mid-round so that it reads the live round too, leaves it alone."""
     standin = await make_standin(shards=2)
     guild = standin.add_guild("Study group", on_shard=(1, 2))
     standin.add_guild("Another group", on_shard=(0, 2))
@@ -63,34 +63,40 @@ async def test_a_killed_shard_process_resumes_its_own_round_and_the_other_never_
     host, cand = guild.add_member("host"), guild.add_member("cand")
     env = {**harness.bot_env(standin, tmp_path / "shared.db", SHARD_COUNT="2"),
            "MOCK_MINUTE_SECONDS": str(MINUTE)}
-    other = await start_bot_process({**env, "SHARD_IDS": "0"}, name="shard0")
-    owner = await start_bot_process({**env, "SHARD_IDS": "1"}, name="shard1")
+    started: list[harness.BotProcess] = []
+
+    async def start(shard: str, name: str) -> harness.BotProcess:
+        process = await start_bot_process({**env, "SHARD_IDS": shard}, name=name)
+        started.append(process)
+        await standin.wait_until(lambda: "ready as" in process.output(), timeout=60,
+                                 what=f"{name} ready")
+        return process
+
     try:
-        for process in (other, owner):
-            await standin.wait_until(lambda p=process: "ready as" in p.output(), timeout=30,
-                                     what="ready")
-        thread, lobby = await open_round(standin, host, general, "4,3,3,3,3")
+        other = await start("0", "shard0")
+        owner = await start("1", "shard1")
+        # Phase 1 lasts long enough for the other process to restart within it.
+        thread, lobby = await open_round(standin, host, general, "15,3,3,3,3")
         await click(standin, cand, lobby, ":join:candidate")
         await click(standin, host, lobby, ":start")
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
-        await owner.kill()
-        deadline = phase_end(embeds(standin, thread, "Phase 1/5")[0])
         assert await other.terminate(grace=20) == 0
-        other = await start_bot_process({**env, "SHARD_IDS": "0"}, name="shard0-again")
+        other = await start("0", "shard0-again")  # reads the live round, leaves it alone
         await standin.wait_until(lambda: "resumed 0 live mock rounds" in other.output(),
                                  timeout=30, what="the other process's start")
-        restarted = await start_bot_process({**env, "SHARD_IDS": "1"}, name="shard1-again")
-        try:
-            await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=20,
-                                     what="phase 2 after the restart")
-            posted_at = time.time()
-            await standin.slash(host, thread, "mock end", {}).wait_message()
-            await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"),
-                                     what="scorecard")
-        finally:
-            assert await restarted.terminate(grace=20) == 0
+        await owner.kill()
+        assert not embeds(standin, thread, "Phase 2/5"), "phase 1 ended before the kill"
+        deadline = phase_end(embeds(standin, thread, "Phase 1/5")[0])
+        restarted = await start("1", "shard1-again")
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=30,
+                                 what="phase 2 after the restart")
+        posted_at = time.time()
+        await standin.slash(host, thread, "mock end", {}).wait_message()
+        await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
     finally:
-        assert await other.terminate(grace=20) == 0
+        codes = [await process.terminate(grace=20) for process in started
+                 if process.process.returncode is None]
+    assert codes == [0, 0]
     assert deadline - 1 <= posted_at <= deadline + 5, (deadline, posted_at)
     for title in ("Phase 1/5", "Phase 2/5", "Scorecard"):
         assert len(embeds(standin, thread, title)) == 1, title
