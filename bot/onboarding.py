@@ -262,6 +262,16 @@ def intent_line(message_content_enabled: bool, auto_review: bool = True) -> Doct
     )
 
 
+def voice_intent_line(voice_states_enabled: bool) -> DoctorLine:
+    """Voice rounds need to know which voice channel the host is in."""
+    if voice_states_enabled:
+        return DoctorLine(True, "Voice States intent: on (a /mock start host in a voice "
+                                "channel gets a voice round there)")
+    return DoctorLine(False, "Voice States intent: off, so /mock start cannot see your voice "
+                             "channel and every round is a text round",
+                      "restart the bot with the released code, which asks for it")
+
+
 def require_intent_for_auto_review(enabling: bool | None, message_content_enabled: bool) -> None:
     """Refuse to switch auto-review on when the bot cannot read thread messages.
 
