@@ -177,3 +177,48 @@ async def test_run_it_back_rotates_roles_and_suggests_the_least_candidate(
     description = lobby3["embeds"][0]["description"]
     assert f"<@{cand}>" not in description.split("Suggested")[1].split("\n")[0]
     assert f"<@{bea}>" not in description.split("Suggested")[1].split("\n")[0]
+
+
+async def test_sigkill_mid_voice_round_loses_and_repeats_nothing(
+        standin, bot_env, start_bot_process, run_bot):
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    room = guild.add_voice_channel("Mock room")
+    host, cand, ivy, bea = (guild.add_member(n) for n in ("host", "cand", "ivy", "bea"))
+    standin.join_voice(host, room)  # before the bot starts: it learns it from GUILD_CREATE
+    env = {**bot_env, "MOCK_MINUTE_SECONDS": "1.0"}
+    first = await start_bot_process(env, name="first")
+    try:
+        await standin.wait_until(lambda: "ready as" in first.output(), timeout=30, what="ready")
+        thread, lobby = await open_round(standin, host, general, "4,3,3,3,3")
+        for user, role in ((cand, "candidate"), (ivy, "interviewer"), (bea, "bar_raiser")):
+            await click(standin, user, lobby, f":join:{role}")
+        await click(standin, host, lobby, ":start")
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
+        phase1 = embeds(standin, thread, "Phase 1/5")[0]
+        await tick(standin, ivy, phase1, ["0", "2"])
+    finally:
+        await first.kill()  # SIGKILL a second or so into a 4-second phase
+    async with run_bot(env):
+        # The phase post's select still works after the restart: routed by its custom_id.
+        after = await tick(standin, bea, phase1, ["2"])
+        assert "Your ticks for **Requirements**" in after.messages()[0]["content"]
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=20,
+                                 what="phase 2 after the restart")
+        await tick(standin, ivy, embeds(standin, thread, "Phase 2/5")[0], ["1"])
+        await standin.slash(host, thread, "mock end", {}).wait_message()
+        await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
+    card = embeds(standin, thread, "Scorecard")[0]
+    shown = fields(card)
+    requirements = next(v for k, v in shown.items() if k.startswith("1. Requirements"))
+    assert requirements.splitlines() == [
+        "✅ Use cases list · panel 1/2",
+        "❌ Numbers (100M users, 10K QPS) · panel 0/2",
+        "✅ SLAs (99.9%, <100ms) · panel 2/2",
+    ]
+    assert "panel 1/2" in next(v for k, v in shown.items() if k.startswith("2. High-Level"))
+    assert "scored by the panel" in card["embeds"][0]["description"]
+    for once in ("Phase 1/5", "Phase 2/5", "Scorecard", "📋"):
+        assert len(embeds(standin, thread, once)) == 1, once
+    assert len(texts(standin, thread, "Interviewer probe · Requirements")) <= 1
+    assert not texts(standin, thread, "No activity")
