@@ -67,6 +67,7 @@ class CommandSpec:
 class HelpEntry:
     group: str
     example: str
+    about: str = ""  # optional: how the feature behaves, beyond the command's one line
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def read_help_file(path: Path) -> tuple[dict[str, HelpEntry], list[str]]:
         if not isinstance(raw, dict):
             problems.append(f"{path}: commands.{name} must be a mapping with group and example")
             continue
-        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")))
+        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")),
+                                       str(raw.get("about", "")))
     return entries, problems
 
 
