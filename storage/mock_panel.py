@@ -7,13 +7,14 @@ records about a round, written by the panel and by whoever presses Run it back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.mock.model_panel import Tick
 from storage.db import Database, to_db
 
 # As in storage/mock.py: a tick lands only while its scorer is on the round's roster,
 # checked in the same statement, so nothing names a member after /privacy delete.
+RERUN_STALE = timedelta(minutes=5)
 _STILL_IN = "EXISTS (SELECT 1 FROM mock_participants WHERE session_id = ? AND user_id = ?)"
 
 
@@ -53,11 +54,20 @@ class MockPanelRepository:
     # -- Run it back -----------------------------------------------------------------------
 
     async def claim_rerun(self, session_id: int, now: datetime) -> bool:
-        """The first press on an ended round's Run it back; False for every later one."""
+        """The first press on an ended round's Run it back; False for every later one.
+
+        A claim whose next round never got its thread by ``stale_before`` (the process
+        died while opening it) is taken over, so the button cannot jam for good.
+        """
+        stale_before = now - RERUN_STALE
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
                 "INSERT INTO mock_reruns (session_id, claimed_at) VALUES (?, ?) "
-                "ON CONFLICT (session_id) DO NOTHING", (session_id, to_db(now)),
+                "ON CONFLICT (session_id) DO UPDATE SET claimed_at = excluded.claimed_at, "
+                "next_session_id = NULL WHERE mock_reruns.claimed_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM mock_sessions AS s WHERE s.session_id = "
+                "mock_reruns.next_session_id AND s.thread_id IS NOT NULL)",
+                (session_id, to_db(now), to_db(stale_before)),
             )
             return cursor.rowcount == 1
 

@@ -196,6 +196,9 @@ async def test_ticks_replace_per_member_and_phase_and_need_the_roster(
     assert await panel.rerun_thread(sid) is None
     await panel.release_rerun(sid)
     assert await panel.claim_rerun(sid, clock.now())
+    clock.advance(minutes(6))  # the process died while opening the next round: not jammed
+    assert await panel.claim_rerun(sid, clock.now())
+    assert not await panel.claim_rerun(sid, clock.now())
     counts = await panel.candidate_rounds(10, sid)
     assert counts == {HOST: 0, CANDIDATE: 1, INTERVIEWER: 0, RAISER: 0, WATCHER: 0}
     assert (await panel.candidate_rounds(11, sid))[CANDIDATE] == 0  # another server
