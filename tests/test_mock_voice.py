@@ -244,3 +244,77 @@ def test_the_voice_lobby_names_its_channel_and_suggestion() -> None:
         in rendered.as_text()
     phase = posts_for(CONTENT, session, Announcement("phase:0", Kind.PHASE, T0, 0))[0]
     assert "<#77>" not in str(phase.variables.get("ends_at"))  # not started: no deadline
+
+
+# -- the services over real SQLite ---------------------------------------------------------------
+
+
+async def _voice_round(db: Database):
+    from bot.mock.rerun import MockReruns
+    from bot.mock.service import MockConfig, MockService
+    from tests.test_mock_service import Limits, Thread, Timers
+
+    clock = FixedClock(T0)
+    thread = Thread(Renderer())
+    service = MockService(MockRepository(db), CONTENT, clock, MockConfig(60, 3),
+                          announcer=thread, timers=Timers(), limits=Limits())
+    repo = MockPanelRepository(db)
+    panel, reruns = MockPanel(service, repo), MockReruns(service, repo)
+    service.panel = panel
+    session = await service.open(guild_id=10, channel_id=20, host_user_id=HOST,
+                                 question_id="shopping_cart", length=45, minutes=None,
+                                 voice_channel_id=77)
+    session = await service.attach(session.session_id, 1000)
+    for user, role in ((CANDIDATE, Role.CANDIDATE), (INTERVIEWER, Role.INTERVIEWER),
+                       (RAISER, Role.BAR_RAISER)):
+        await service.join(session.session_id, user, role)
+    return service, panel, reruns, thread, clock, session.session_id
+
+
+async def test_panel_ticks_are_checked_and_land_on_the_scorecard(db: Database) -> None:
+    service, panel, _, thread, clock, sid = await _voice_round(db)
+    with pytest.raises(BotError, match="once the round has started"):
+        await panel.tick(sid, INTERVIEWER, 0, ["0"])
+    await service.start(sid, HOST)
+    assert any("<#77>" in text for text in thread.texts)  # the brief and phase 1 name it
+    with pytest.raises(BotError, match="has not started yet"):
+        await panel.tick(sid, INTERVIEWER, 1, ["0"])
+    with pytest.raises(BotError, match="not one of this phase's deliverables"):
+        await panel.tick(sid, INTERVIEWER, 0, ["9"])
+    with pytest.raises(BotError, match="not part of this round"):
+        await panel.tick(sid, INTERVIEWER, 7, ["0"])
+    assert await panel.tick(sid, INTERVIEWER, 0, ["2", "0"]) == (0, 2)
+    assert await panel.tick(sid, RAISER, 0, []) == ()
+    clock.advance(minutes(IDLE_MINUTES + 5))  # a quiet thread: a voice round keeps running
+    await service.tick(sid)
+    session = await service.repo.get(sid)
+    assert session is not None and session.state.status is Status.RUNNING
+    session = await service.end(sid, HOST, can_manage_threads=False)
+    [card] = await service.scorecards(session)
+    assert card.panel is not None and card.panel.panel_user_ids == (INTERVIEWER, RAISER)
+    assert [line.ticks for line in card.panel.phases[0].lines] == [1, 0, 1]
+    scorecard = next(text for text in thread.texts if text.startswith("# Scorecard"))
+    assert "scored by the panel" in scorecard and "words" not in scorecard
+
+
+async def test_run_it_back_opens_one_rotated_lobby(db: Database) -> None:
+    service, _, reruns, _, _, sid = await _voice_round(db)
+    with pytest.raises(BotError, match="once this round has ended"):
+        await reruns.run_back(sid, CANDIDATE, True)
+    await service.start(sid, HOST)
+    await service.end(sid, HOST, can_manage_threads=False)
+    nxt = await reruns.run_back(sid, RAISER, False)
+    assert nxt.state.users_with(Role.CANDIDATE) == (RAISER,)
+    assert nxt.state.host_user_id == RAISER and nxt.question_id != "shopping_cart"
+    assert nxt.voice_channel_id == 77 and nxt.state.mode is Mode.VOICE
+    before = await service.repo.get(sid)
+    assert before is not None
+    assert [s.planned_minutes for s in nxt.state.phases] == \
+        [s.planned_minutes for s in before.state.phases]
+    with pytest.raises(BotError, match="being opened right now"):
+        await reruns.run_back(sid, CANDIDATE, True)
+    await service.attach(nxt.session_id, 2000)
+    with pytest.raises(BotError, match="<#2000>"):
+        await reruns.run_back(sid, CANDIDATE, True)
+    suggestion = await reruns.suggestion(await service.repo.get(nxt.session_id))
+    assert suggestion is not None and suggestion.user_id != CANDIDATE and suggestion.rounds == 0

@@ -74,7 +74,8 @@ class MockPanel:
         phases = self.service.content.rubric.phases
         if not 0 <= phase_index < len(session.state.phases):
             raise BotError("That phase is not part of this round.")
-        if session.state.phases[phase_index].started_at is None:
+        begun = session.state.phases[phase_index].started_at  # future phases: planned instants
+        if begun is None or begun > session.state.frozen_now(self.service.clock.now()):
             raise BotError(f"{phases[phase_index].name} has not started yet.")
         count = len(phases[phase_index].deliverables)
         picked = [ascii_int(value) for value in values]
