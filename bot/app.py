@@ -72,6 +72,7 @@ def build_intents(settings: Settings) -> discord.Intents:
     intents.guild_messages = True
     intents.dm_messages = True
     intents.message_content = settings.message_content_intent
+    intents.voice_states = True  # which voice channel a /mock start host is in (not privileged)
     return intents
 
 

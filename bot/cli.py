@@ -67,7 +67,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
 
 def cmd_invite(_: argparse.Namespace) -> int:
-    from bot.permissions import ALL_NEEDS, invite_url
+    from bot.permissions import ALL_NEEDS, GATEWAY_INTENTS, invite_url
 
     settings = _settings(require_token=False)
     app_id = settings.application_id or (
@@ -82,6 +82,9 @@ def cmd_invite(_: argparse.Namespace) -> int:
     print("Permissions requested:")
     for need in ALL_NEEDS:
         print(f"  - {need.label}: {need.why}")
+    print("Gateway intents (none privileged; Message Content only with MESSAGE_CONTENT_INTENT):")
+    for intent in GATEWAY_INTENTS:
+        print(f"  - {intent.name}: {intent.why}")
     return EXIT_OK
 
 

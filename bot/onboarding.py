@@ -67,6 +67,7 @@ class CommandSpec:
 class HelpEntry:
     group: str
     example: str
+    about: str = ""  # optional: how the feature behaves, beyond the command's one line
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def read_help_file(path: Path) -> tuple[dict[str, HelpEntry], list[str]]:
         if not isinstance(raw, dict):
             problems.append(f"{path}: commands.{name} must be a mapping with group and example")
             continue
-        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")))
+        entries[str(name)] = HelpEntry(str(raw.get("group", "")), str(raw.get("example", "")),
+                                       str(raw.get("about", "")))
     return entries, problems
 
 
@@ -260,6 +262,16 @@ def intent_line(message_content_enabled: bool, auto_review: bool = True) -> Doct
         "are not reviewed (/check, the context menu and /mock answer still work)",
         INTENT_FIX,
     )
+
+
+def voice_intent_line(voice_states_enabled: bool) -> DoctorLine:
+    """Voice rounds need to know which voice channel the host is in."""
+    if voice_states_enabled:
+        return DoctorLine(True, "Voice States intent: on (a /mock start host in a voice "
+                                "channel gets a voice round there)")
+    return DoctorLine(False, "Voice States intent: off, so /mock start cannot see your voice "
+                             "channel and every round is a text round",
+                      "restart the bot with the released code, which asks for it")
 
 
 def require_intent_for_auto_review(enabling: bool | None, message_content_enabled: bool) -> None:

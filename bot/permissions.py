@@ -58,6 +58,25 @@ WELCOME_NEEDS: tuple[Need, ...] = (VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS)
 # Guild-wide, and only when /daily setup names a ping role; not in the invite by default.
 PING_ROLE_NEEDS: tuple[Need, ...] = (MANAGE_ROLES,)
 
+
+@dataclass(frozen=True)
+class Intent:
+    """A gateway intent the bot asks for (none of these is privileged), and why."""
+
+    name: str
+    why: str
+
+
+VOICE_STATES = Intent(
+    "Voice States",
+    "see which voice channel a /mock start host is in, so the round is a voice round there",
+)
+GATEWAY_INTENTS: tuple[Intent, ...] = (
+    Intent("Guilds", "know its servers, channels and threads"),
+    Intent("Guild Messages", "hear thread messages (their text needs Message Content)"),
+    VOICE_STATES,
+)
+
 #: Discord's name for a permission flag where its settings screen differs from the flag
 #: (``manage_guild`` is "Manage Server"), so no message says "Manage Guild".
 _UI_NAMES = {"manage_guild": "Manage Server", "manage_roles": "Manage Roles",

@@ -31,6 +31,7 @@ from bot.onboarding import (
     ping_role_lines,
     require_intent_for_auto_review,
     usable_commands,
+    voice_intent_line,
 )
 from bot.outbox.model import Envelope, message_to_json
 from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, missing_permissions
@@ -129,6 +130,7 @@ class Onboarding(commands.Cog):
             lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
         settings = await GuildRepository(self.bot.database).settings(guild.id)
         lines.append(intent_line(self.bot.settings.message_content_intent, settings.auto_review))
+        lines.append(voice_intent_line(self.bot.intents.voice_states))
         last_post = await repo.last_post(guild.id) if schedule else None
         lines.append(self._schedule_line(schedule, last_post, daily_channel, guild.me))
         if schedule is not None and schedule.ping_role_id is not None:

@@ -18,6 +18,7 @@ from bot.mock.model import (
     EndReason,
     MockSession,
     MockState,
+    Mode,
     Note,
     Participant,
     PhaseSlot,
@@ -34,7 +35,8 @@ from storage.outbox import enqueue_in
 _SELECT_SESSION = (
     "SELECT session_id, guild_id, channel_id, thread_id, lobby_message_id, question_id, "
     "length_minutes, minute_seconds, host_user_id, status, pair_mode, idle_paused, created_at, "
-    "last_activity_at, started_at, paused_at, ended_at, end_reason FROM mock_sessions"
+    "last_activity_at, started_at, paused_at, ended_at, end_reason, mode, voice_channel_id "
+    "FROM mock_sessions"
 )
 
 
@@ -77,6 +79,7 @@ class MockRepository:
         phase_ids: Sequence[str],
         state: MockState,
         max_live: int,
+        voice_channel_id: int | None = None,
     ) -> int | None:
         """Insert a lobby unless the guild already has ``max_live`` live rounds.
 
@@ -92,11 +95,11 @@ class MockRepository:
                 return None
             cursor = await tx.execute(
                 "INSERT INTO mock_sessions (guild_id, channel_id, question_id, length_minutes, "
-                "minute_seconds, host_user_id, status, created_at, last_activity_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "minute_seconds, host_user_id, status, created_at, last_activity_at, mode, "
+                "voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guild_id, channel_id, question_id, length_minutes, state.minute_seconds,
                  state.host_user_id, state.status.value, to_db(state.created_at),
-                 to_db(state.last_activity_at)),
+                 to_db(state.last_activity_at), state.mode.value, voice_channel_id),
             )
             session_id = int(cursor.lastrowid or 0)
             await tx.executemany(
@@ -403,6 +406,7 @@ def _session(
         ended_at=_instant(row["ended_at"]),
         end_reason=EndReason(row["end_reason"]) if row["end_reason"] else None,
         sent=sent,
+        mode=Mode(row["mode"]),
     )
     return MockSession(
         session_id=row["session_id"],
@@ -413,4 +417,5 @@ def _session(
         question_id=row["question_id"],
         length_minutes=row["length_minutes"],
         state=state,
+        voice_channel_id=row["voice_channel_id"],
     )

@@ -21,9 +21,11 @@ from bot.errors import BotError
 from bot.mock.model import (
     ABANDON_MINUTES,
     IDLE_MINUTES,
+    IDLE_WARNING_MINUTES,
     PAIR_CANDIDATES,
     EndReason,
     MockState,
+    Mode,
     Participant,
     PhaseSlot,
     Role,
@@ -35,10 +37,12 @@ EXTEND_MAX_MINUTES = 10
 
 
 def new_session(
-    host_user_id: int, minutes: Sequence[int], minute_seconds: float, now: datetime
+    host_user_id: int, minutes: Sequence[int], minute_seconds: float, now: datetime,
+    mode: Mode = Mode.TEXT,
 ) -> MockState:
     """A lobby whose host watches until they pick a role."""
     return MockState(
+        mode=mode,
         host_user_id=host_user_id,
         minute_seconds=minute_seconds,
         phases=tuple(PhaseSlot(i, box, box) for i, box in enumerate(minutes)),
@@ -112,7 +116,12 @@ def resume(state: MockState, user_id: int, now: datetime) -> MockState:
     _require_controller(state, user_id, "resume the round")
     if state.status is Status.RUNNING or state.paused_at is None:
         return state
-    shift = now - state.paused_at
+    return _unpause(state, index, state.paused_at, now)
+
+
+def _unpause(state: MockState, index: int, paused_at: datetime, now: datetime) -> MockState:
+    """Running again from ``now``: every remaining deadline moves by the paused time."""
+    shift = now - paused_at
     phases = tuple(slot.shifted(shift) if slot.index >= index else slot for slot in state.phases)
     return replace(state, status=Status.RUNNING, paused_at=None, idle_paused=False, phases=phases)
 
@@ -156,6 +165,25 @@ def record_activity(state: MockState, now: datetime) -> MockState:
     return touch(advance(state, now), now)
 
 
+def keep_going(state: MockState, user_id: int, now: datetime) -> MockState:
+    """The idle warning's **Continue**: any participant keeps a quiet round running.
+
+    Before the idle pause it counts as activity; after it, it resumes the round (a
+    pause that nobody chose needs no host to undo). A pause the host or an
+    interviewer chose stays theirs to lift with ``/mock resume``.
+    """
+    state = advance(state, now)
+    index = _require_in_round(state)
+    if state.role_of(user_id) is None and user_id != state.host_user_id:
+        raise BotError("Only the round's participants can keep it going.")
+    if state.status is Status.PAUSED:
+        if not state.idle_paused or state.paused_at is None:
+            raise BotError("The round was paused on purpose; the host or an interviewer "
+                           "runs `/mock resume`.")
+        state = _unpause(state, index, state.paused_at, now)
+    return touch(state, now)
+
+
 def advance(state: MockState, now: datetime) -> MockState:
     """Apply everything the passage of time implies up to ``now``.
 
@@ -178,8 +206,8 @@ def advance(state: MockState, now: datetime) -> MockState:
 
 
 def _advance_running(state: MockState, now: datetime) -> MockState:
-    idle_at = state.last_activity_at + state.minutes(IDLE_MINUTES)
-    horizon = min(now, idle_at)
+    idle_at = idle_deadline(state)
+    horizon = now if idle_at is None else min(now, idle_at)
     phases = list(state.phases)
     for slot in phases:
         if slot.ended_at is None and slot.deadline is not None and slot.deadline <= horizon:
@@ -190,7 +218,7 @@ def _advance_running(state: MockState, now: datetime) -> MockState:
         return replace(
             state, status=Status.ENDED, ended_at=last_deadline, end_reason=EndReason.COMPLETED
         )
-    if idle_at <= now:
+    if idle_at is not None and idle_at <= now:
         return replace(state, status=Status.PAUSED, paused_at=idle_at, idle_paused=True)
     return state
 
@@ -263,9 +291,23 @@ def _require_controller(state: MockState, user_id: int, action: str) -> None:
         raise BotError(f"Only the host or an interviewer can {action}.")
 
 
-def idle_deadline(state: MockState) -> datetime:
-    """When a running round would pause itself for lack of activity."""
+def idle_deadline(state: MockState) -> datetime | None:
+    """When a running text round would pause itself for lack of activity.
+
+    ``None`` for a voice round: its people talk in the voice channel, so a quiet
+    thread says nothing about whether the round is alive.
+    """
+    if state.mode is Mode.VOICE:
+        return None
     return state.last_activity_at + state.minutes(IDLE_MINUTES)
+
+
+def idle_warning_at(state: MockState) -> datetime | None:
+    """When a running text round warns that it is about to pause itself (``None``: never)."""
+    idle_at = idle_deadline(state)
+    if idle_at is None:
+        return None
+    return idle_at - state.minutes(IDLE_WARNING_MINUTES)
 
 
 def abandon_deadline(state: MockState) -> datetime | None:

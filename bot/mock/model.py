@@ -15,7 +15,10 @@ WARNING_MINUTES = 2
 """Session minutes before a phase deadline at which the group is warned."""
 
 IDLE_MINUTES = 30
-"""Session minutes without activity after which a running round pauses itself."""
+"""Session minutes without activity after which a running text round pauses itself."""
+
+IDLE_WARNING_MINUTES = 2
+"""Session minutes before the idle pause at which a text round warns, with a Continue button."""
 
 PAIR_CANDIDATES = 2
 """Pair mode is two candidates: exactly two, no more, no fewer."""
@@ -29,6 +32,13 @@ class Status(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"
     ENDED = "ended"
+
+
+class Mode(StrEnum):
+    """How the group talks: typing in the thread, or speaking in a voice channel."""
+
+    TEXT = "text"
+    VOICE = "voice"
 
 
 class Role(StrEnum):
@@ -108,6 +118,7 @@ class MockState:
     ended_at: datetime | None = None
     end_reason: EndReason | None = None
     sent: frozenset[str] = field(default_factory=frozenset)
+    mode: Mode = Mode.TEXT
 
     def minutes(self, count: float) -> timedelta:
         """``count`` session minutes as a real duration (scaled by ``minute_seconds``)."""
@@ -163,6 +174,7 @@ class MockSession:
     question_id: str
     length_minutes: int
     state: MockState
+    voice_channel_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.content import Content, Question
-from bot.mock.model import IDLE_MINUTES, WARNING_MINUTES, EndReason, MockSession, Role
+from bot.mock.model import (
+    IDLE_MINUTES,
+    IDLE_WARNING_MINUTES,
+    WARNING_MINUTES,
+    EndReason,
+    MockSession,
+    Role,
+)
 from bot.mock.scorecard import Scorecard
 from bot.mock.timeline import Announcement, Kind
 
@@ -64,7 +71,8 @@ def posts_for(
 def _post_for(content: Content, session: MockSession, announcement: Announcement) -> Post:
     question = content.question(session.question_id)
     state = session.state
-    common: dict[str, object] = {"question": question, "session_id": session.session_id}
+    common: dict[str, object] = {"question": question, "session_id": session.session_id,
+                                 "voice_channel_id": session.voice_channel_id}
     kind = announcement.kind
     if kind is Kind.BRIEF:
         return Post(kind, "mock/brief.md.j2", {
@@ -76,6 +84,11 @@ def _post_for(content: Content, session: MockSession, announcement: Announcement
         now_phase = content.rubric.phases[current].name if current is not None else None
         return Post(kind, "mock/catch_up.md.j2", {**common, "missed": missed,
                                                   "current": now_phase})
+    if kind is Kind.IDLE_WARNING:
+        return Post(kind, "mock/idle_warning.md.j2", {
+            **common, "quiet_minutes": IDLE_MINUTES - IDLE_WARNING_MINUTES,
+            "left": IDLE_WARNING_MINUTES,
+        })
     if kind is Kind.IDLE_PAUSE:
         return Post(kind, "mock/idle_pause.md.j2", {**common, "idle_minutes": IDLE_MINUTES})
     index = announcement.phase_index if announcement.phase_index is not None else 0
@@ -117,6 +130,8 @@ def lobby_variables(content: Content, session: MockSession) -> dict[str, object]
         "roles": roles_of(session),
         "pair_mode": session.state.pair_mode,
         "status": session.state.status.value,
+        "voice_channel_id": session.voice_channel_id,
+        "suggested": None,
     }
 
 

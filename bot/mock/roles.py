@@ -91,3 +91,55 @@ def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) 
             "can be turned off."
         )
     return replace(state, pair_mode=enabled)
+
+
+# -- the panel and Run it back ----------------------------------------------------------------
+
+PANEL_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
+"""Who judges a voice round's deliverables: the people running the interview, not watchers."""
+
+ROTATION = {
+    Role.CANDIDATE: Role.INTERVIEWER,
+    Role.INTERVIEWER: Role.BAR_RAISER,
+    Role.BAR_RAISER: Role.CANDIDATE,
+    Role.OBSERVER: Role.OBSERVER,
+}
+"""Run it back: candidate → interviewer → bar raiser → candidate; watchers keep watching."""
+
+
+def require_panel(state: MockState, user_id: int) -> None:
+    """Only the interviewer and the bar raiser tick a voice round's deliverables."""
+    if state.status is Status.LOBBY:
+        raise BotError("Deliverables are ticked once the round has started.")
+    if state.role_of(user_id) not in PANEL_ROLES:
+        raise BotError("Only the interviewer and the bar raiser tick the deliverables; "
+                       "watchers score the checklist.")
+
+
+def require_run_back(previous: MockState, user_id: int) -> None:
+    """Run it back is for an ended round's own people."""
+    if previous.status is not Status.ENDED:
+        raise BotError("Run it back once this round has ended.")
+    if previous.role_of(user_id) is None and user_id != previous.host_user_id:
+        raise BotError("Only the people in this round can run it back; "
+                       "start your own with `/mock start`.")
+
+
+def seat_rotated(state: MockState, previous: MockState, now: datetime) -> MockState:
+    """Seat the previous round's people in a new lobby, each role moved one step on.
+
+    One candidate only: if several bar raisers would all become candidate, the first
+    to have joined does and the others interview. Pair mode starts off. The new
+    host (whoever pressed Run it back) keeps their rotated role, or watches.
+    """
+    if state.status is not Status.LOBBY:
+        raise BotError("Roles are fixed once the round starts.")
+    seated: dict[int, Role] = {}
+    for person in previous.participants:
+        role = ROTATION[person.role]
+        if role is Role.CANDIDATE and Role.CANDIDATE in seated.values():
+            role = Role.INTERVIEWER
+        seated[person.user_id] = role
+    seated.setdefault(state.host_user_id, Role.OBSERVER)
+    people = tuple(Participant(user_id, role, now) for user_id, role in seated.items())
+    return replace(machine.touch(state, now), participants=people, pair_mode=False)

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.content import Rubric
 from bot.mock.model import CastVote, MockState, Note, Score, TranscriptEntry, Vote
 from bot.review import Reviewer
+
+if TYPE_CHECKING:
+    from bot.mock.panel import PanelCard
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class Scorecard:
     votes: Mapping[Vote, int]
     reviewed: bool
     words: int
+    panel: PanelCard | None = None  # a voice round's ticks (bot.mock.panel)
 
     @property
     def disagreements(self) -> tuple[ChecklistLine, ...]:

@@ -22,7 +22,7 @@ from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock import machine, roles
-from bot.mock.model import MockSession, MockState, Role, Status
+from bot.mock.model import MockSession, MockState, Mode, Role, Status, TranscriptEntry
 from bot.mock.plan import plan_minutes
 from bot.mock.posts import Post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
@@ -57,6 +57,13 @@ class Timers(Protocol):
     def cancel(self, session_id: int) -> None: ...
 
 
+class PanelCards(Protocol):
+    """A voice round's panel ticks laid onto its scorecards (``bot.mock.panel.MockPanel``)."""
+
+    async def with_panel(self, session: MockSession, cards: list[Scorecard],
+                         transcript: list[TranscriptEntry]) -> list[Scorecard]: ...
+
+
 class GuildLimit(Protocol):
     @property
     def mock_max_sessions(self) -> int | None: ...
@@ -89,6 +96,7 @@ class MockService:
         limits: GuildLimits | None = None,
         reviewer: AutoReviewer | None = None,
         rng: random.Random | None = None,
+        panel: PanelCards | None = None,
         ownership: Ownership | None = None,
     ) -> None:
         self.repo = repo
@@ -100,6 +108,7 @@ class MockService:
         self.timers = timers
         self.limits = limits
         self.reviewer = reviewer
+        self.panel = panel
         self._rng = rng or random.Random()  # noqa: S311 - picks a study question, not a secret
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -114,12 +123,17 @@ class MockService:
         question_id: str | None,
         length: int,
         minutes: str | None,
+        voice_channel_id: int | None = None,
     ) -> MockSession:
-        """Reserve a lobby (the cog then creates its thread and calls ``attach``)."""
+        """Reserve a lobby (the cog then creates its thread and calls ``attach``).
+
+        With ``voice_channel_id`` it is a voice round (``bot.mock.panel``).
+        """
         question_id = self._pick_question(question_id)
         boxes = plan_minutes(self.content.rubric.phases, length, minutes)
+        mode = Mode.TEXT if voice_channel_id is None else Mode.VOICE
         state = machine.new_session(
-            host_user_id, boxes, self.config.minute_seconds, self.clock.now()
+            host_user_id, boxes, self.config.minute_seconds, self.clock.now(), mode
         )
         session_id = await self.repo.create(
             guild_id=guild_id,
@@ -129,6 +143,7 @@ class MockService:
             phase_ids=[phase.id for phase in self.content.rubric.phases],
             state=state,
             max_live=await self._limit(guild_id),
+            voice_channel_id=voice_channel_id,
         )
         if session_id is None:
             raise BotError(
@@ -334,7 +349,7 @@ class MockService:
         candidates = session.state.users_with(Role.CANDIDATE) or tuple(
             dict.fromkeys(e.author_user_id for e in transcript)
         )
-        return [
+        cards = [
             build_scorecard(
                 rubric=self.content.rubric, state=session.state,
                 question_id=session.question_id, candidate_user_id=user_id,
@@ -343,6 +358,9 @@ class MockService:
             )
             for user_id in candidates
         ]
+        if self.panel is not None and session.state.mode is Mode.VOICE:
+            cards = await self.panel.with_panel(session, cards, transcript)
+        return cards
 
     async def scorecard_posted(self, session_id: int, candidate_user_id: int) -> None:
         """Remember the scorecard went out; its content is rebuilt from the round's rows

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.mock.machine import abandon_deadline, idle_deadline
+from bot.mock.machine import abandon_deadline, idle_deadline, idle_warning_at
 from bot.mock.model import WARNING_MINUTES, MockState, PhaseSlot, Status
 
 
@@ -25,6 +25,7 @@ class Kind(StrEnum):
     PROBE = "probe"
     WARNING = "warning"
     CATCH_UP = "catch_up"
+    IDLE_WARNING = "idle_warning"
     IDLE_PAUSE = "idle_pause"
     SCORECARD = "scorecard"
 
@@ -67,6 +68,11 @@ def scheduled(state: MockState) -> list[Announcement]:
     events = [Announcement("brief", Kind.BRIEF, state.started_at, 0)]
     for slot in state.phases:
         events.extend(_phase_events(state, slot))
+    warn_at = idle_warning_at(state)
+    if state.status is Status.RUNNING and warn_at is not None:
+        # One warning per quiet stretch: any activity moves last_activity_at, and with it the key.
+        key = f"idle_warning:{state.last_activity_at.isoformat()}"
+        events.append(Announcement(key, Kind.IDLE_WARNING, warn_at))
     if state.status is Status.PAUSED and state.idle_paused and state.paused_at is not None:
         key = f"idle_pause:{state.paused_at.isoformat()}"
         events.append(Announcement(key, Kind.IDLE_PAUSE, state.paused_at))
@@ -134,7 +140,7 @@ def next_wakeup(state: MockState, now: datetime) -> datetime | None:
         return None
     candidates = [abandon_deadline(state)]
     if state.status is Status.RUNNING:
-        candidates.append(idle_deadline(state))
+        candidates.append(idle_deadline(state))  # None for a voice round: never idles
         candidates.extend(
             e.at for e in scheduled(state) if e.key not in state.sent and e.at > now
         )

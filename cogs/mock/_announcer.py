@@ -37,6 +37,8 @@ class ThreadAnnouncer:
         rendered = self.bot.renderer.render(post.template, **post.variables)
         payload: dict[str, Any] = {"message": message_to_json(rendered)}
         card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
+        if (view := self.cog.voice.view_spec(session, post)) is not None:
+            payload["view"] = view
         if card is not None:
             payload["view"] = {"name": SCORECARD_VIEW, "session_id": session.session_id}
             # Recorded as it is queued: the outbox now owns delivering it, and the text
@@ -63,4 +65,5 @@ class ThreadAnnouncer:
         self.bot.outbox.kick()
 
     def _scorecard_view(self, spec: dict[str, Any]) -> Any:
-        return scorecard_view(int(spec["session_id"]), self.bot.content.rubric.checklist)
+        view = scorecard_view(int(spec["session_id"]), self.bot.content.rubric.checklist)
+        return self.cog.voice.with_rerun(view, int(spec["session_id"]))

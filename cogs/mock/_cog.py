@@ -22,7 +22,7 @@ from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
-from bot.mock.posts import lobby_variables, status_variables
+from bot.mock.posts import status_variables
 from bot.mock.scorecard import engine_reviewer
 from bot.mock.service import MockConfig, MockService
 from bot.mock.timers import SchedulerTimers
@@ -37,6 +37,7 @@ from cogs.mock._views import (
     answer_form_id,
     lobby_view,
 )
+from cogs.mock._voice import VoiceControls
 from storage.guilds import GuildRepository
 from storage.mock import MockRepository
 
@@ -63,9 +64,11 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
             ownership=bot.ownership,
         )
         self.journal = MockJournal(self.service)
+        self.voice = VoiceControls(bot, self)  # voice rounds, idle Continue, Run it back
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.voice.load()
         self.bot.outbox.listen(self._delivered)
         self.bot.erasure.add_departure(self.service.depart)
         self.bot.forms.register(ANSWER_FORM_TEMPLATE, ANSWER_FORM, "mock answer",
@@ -81,6 +84,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         self.bot.erasure.remove_departure(self.service.depart)
         self.timers.cancel_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.voice.unload()
         self.bot.forms.unregister(ANSWER_FORM_TEMPLATE)
 
     async def _resume_all(self) -> None:
@@ -107,20 +111,27 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         question="A question from the bank (random when omitted)",
         length="Round length in minutes",
         minutes="Per-phase override, e.g. 5,10,15,10,5 (each 1-30)",
+        mode="voice: talk in your voice channel, the panel ticks; text: answer in the thread "
+             "(default: voice when you are in a voice channel)",
     )
     @app_commands.choices(length=[app_commands.Choice(name="45 minutes", value=45),
-                                  app_commands.Choice(name="60 minutes", value=60)])
+                                  app_commands.Choice(name="60 minutes", value=60)],
+                          mode=[app_commands.Choice(name="voice", value="voice"),
+                                app_commands.Choice(name="text", value="text")])
     @app_commands.guild_only()
     async def start(self, interaction: Interaction, question: str | None = None,
-                    length: int = 45, minutes: str | None = None) -> None:
+                    length: int = 45, minutes: str | None = None,
+                    mode: str | None = None) -> None:
         guild = require_guild(interaction)
         channel = interaction.channel
         if not isinstance(channel, discord.TextChannel):
             raise BotError("Start a mock round from a text channel; it opens its own thread.")
+        voice_channel_id = self.voice.voice_channel(interaction, mode)
         await interaction.response.defer(ephemeral=True, thinking=True)
         session = await self.service.open(
             guild_id=guild.id, channel_id=channel.id, host_user_id=interaction.user.id,
             question_id=question, length=length, minutes=minutes,
+            voice_channel_id=voice_channel_id,
         )
         title = self.bot.content.question(session.question_id).title
         try:
@@ -132,7 +143,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
             raise BotError("I couldn't create a thread here. An organiser's `/doctor` shows which "
                            "permission is missing.") from error
         session = await self.service.attach(session.session_id, thread.id)
-        lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))
+        lobby = self._render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
         message = await thread.send(**rendered_to_kwargs(lobby),
                                     view=lobby_view(session.session_id,
                                                     self.bot.content.rubric.checklist))
@@ -285,7 +296,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         await self._guard(interaction, work)
 
     async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
-        lobby = self._render("mock/lobby.md.j2", **lobby_variables(self.bot.content, session))
+        lobby = self._render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
         await interaction.response.edit_message(**rendered_to_kwargs(lobby))
 
     async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:
