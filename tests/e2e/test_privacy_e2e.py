@@ -80,7 +80,10 @@ async def test_a_deleted_interviewer_leaves_no_byte_on_disk(standin, bot_env, ru
         assert NOTE in str(embeds(standin, thread, "Scorecard")[0])
         path = Path(bot.database.path)
         # Another round with the interviewer as candidate: their own answer is on disk too.
-        await ended_round(standin, general, host, ivy, cand, OWN_ANSWER, OTHER_NOTE)
+        second = await ended_round(standin, general, host, ivy, cand, OWN_ANSWER, OTHER_NOTE)
+        # Its last post is the archiving: until then that row still holds what it shows.
+        await standin.wait_until(lambda: standin.channel(second)["thread_metadata"]["archived"],
+                                 what="the second round archived")
         assert traces(path, ivy, [NOTE, OWN_ANSWER])  # the test can see what it looks for
         said = await confirm_delete(standin, ivy, general)
         assert "Deleted" in said
