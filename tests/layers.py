@@ -138,7 +138,7 @@ def _top(module: str) -> str:
 
 
 def layer_violations(root: Path) -> list[Violation]:
-    files, imports = import_graph(root)
+    _, imports = import_graph(root)
     found = []
     for imp in imports:
         where = f"{imp.source}:{imp.line} imports {imp.target}"

@@ -1,23 +1,20 @@
 import pytest
 
 from bot.errors import BotError
-from bot.onboarding import (
+from bot.onboarding.doctor import channel_lines, intent_line
+from bot.onboarding.help import (
     HELP_GROUPS,
-    ChannelView,
     CommandSpec,
-    DoctorLine,
     HelpEntry,
     OptionSpec,
-    channel_lines,
-    choose_welcome_channel,
     find_command,
     help_overview,
     help_problems,
-    intent_line,
-    parse_mock_limit,
-    require_intent_for_auto_review,
     usable_commands,
 )
+from bot.onboarding.model import ChannelView, DoctorLine
+from bot.onboarding.service import choose_welcome_channel
+from bot.onboarding.settings import parse_mock_limit, require_intent_for_auto_review
 from bot.permissions import ALL_NEEDS, CREATE_PUBLIC_THREADS, EMBED_LINKS, SEND_MESSAGES
 
 SETUP = CommandSpec("daily setup", "Schedule the daily prompt",
@@ -131,7 +128,7 @@ def test_doctor_template_marks_info_lines_and_counts_only_problems():
 def test_permission_names_are_discords():
     from discord import app_commands
 
-    from bot.app import describe_error
+    from bot.tree import describe_error
 
     text, _ = describe_error(app_commands.MissingPermissions(["manage_guild"]))
     assert text == "You need the **Manage Server** permission to use this command."

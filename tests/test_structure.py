@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import BarRaiser, extension_names
 from bot.config import load_settings
-from bot.onboarding import help_problems, load_help_entries
+from bot.onboarding.help import help_problems, load_help_entries
 from cogs.onboarding import command_specs
 from storage.db import Database
 from tests.conftest import FAKE_TOKEN
