@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.daily.validation import RoleView
 from bot.discord_io import require_guild, send
+from bot.onboarding.doctor import GuildView
 from bot.onboarding.help import (
     CommandSpec,
     OptionSpec,
@@ -20,7 +21,7 @@ from bot.onboarding.help import (
     load_help_entries,
     usable_commands,
 )
-from bot.onboarding.model import ChannelView, GuildView
+from bot.onboarding.model import ChannelView
 from bot.onboarding.service import OnboardingService
 from bot.onboarding.settings import GuildSettingsService
 from bot.permissions import ALL_NEEDS, missing_permissions

@@ -6,7 +6,7 @@ from bot.config import load_settings
 from bot.daily.models import Schedule
 from bot.daily.validation import BotRoleView
 from bot.errors import BotError
-from bot.onboarding.doctor import channel_lines, intent_line, schedule_line
+from bot.onboarding.doctor import GuildView, channel_lines, intent_line, schedule_line
 from bot.onboarding.help import (
     HELP_GROUPS,
     CommandSpec,
@@ -17,7 +17,7 @@ from bot.onboarding.help import (
     help_problems,
     usable_commands,
 )
-from bot.onboarding.model import ChannelView, DoctorLine, GuildView
+from bot.onboarding.model import ChannelView, DoctorLine
 from bot.onboarding.service import OnboardingService, choose_welcome_channel
 from bot.onboarding.settings import GuildSettingsService, parse_mock_limit, require_intent_for_auto_review
 from bot.permissions import (

@@ -6,6 +6,8 @@ Pure functions over plain values; ``bot.onboarding.service`` gathers the values
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.daily.models import PostRecord, Schedule
@@ -14,6 +16,22 @@ from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.onboarding.model import ChannelView, DoctorLine
 from bot.outbox.model import OutboxRow, State
 from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, fix_hint
+
+
+@dataclass(frozen=True)
+class GuildView:
+    """What /doctor needs to know about a server, read from Discord by the cog.
+
+    Lookups are functions so the cog reads only the channel and role the
+    database names (the daily channel, the ping role), not the whole server.
+    """
+
+    guild_id: int
+    here: ChannelView | None  # the channel /doctor ran in, when it is a server channel
+    channel: Callable[[int], ChannelView | None]  # a channel by id, None when it is gone
+    role: Callable[[int], RoleView | None]  # a role by id, None when it was deleted
+    me: BotRoleView  # what the bot may do with roles
+
 
 INTENT_FIX = (
     "Developer Portal → Bot → enable Message Content Intent, then set "

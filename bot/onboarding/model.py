@@ -1,15 +1,14 @@
 """The values onboarding works with: channels as the bot sees them, and /doctor's lines.
 
 The cog reads these off discord.py objects (``cogs/onboarding.py``); the rules in
-``bot/onboarding`` never see a discord.py object.
+``bot/onboarding`` never see a discord.py object. ``storage.guilds`` imports this module,
+so it imports nothing but the permission names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.daily.validation import BotRoleView, RoleView
 from bot.permissions import Need
 
 
@@ -45,18 +44,3 @@ class DoctorLine:
     text: str
     fix: str | None = None
     info: bool = False
-
-
-@dataclass(frozen=True)
-class GuildView:
-    """What /doctor needs to know about a server, read from Discord by the cog.
-
-    Lookups are functions so the cog reads only the channel and role the
-    database names (the daily channel, the ping role), not the whole server.
-    """
-
-    guild_id: int
-    here: ChannelView | None  # the channel /doctor ran in, when it is a server channel
-    channel: Callable[[int], ChannelView | None]  # a channel by id, None when it is gone
-    role: Callable[[int], RoleView | None]  # a role by id, None when it was deleted
-    me: BotRoleView  # what the bot may do with roles

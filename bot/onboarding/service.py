@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from bot.clock import Clock
 from bot.doctor import database_problem_text, filesystem_problem
 from bot.onboarding.doctor import (
+    GuildView,
     channel_lines,
     intent_line,
     outbox_line,
     ping_role_lines,
     schedule_line,
 )
-from bot.onboarding.model import ChannelView, DoctorLine, GuildView
+from bot.onboarding.model import ChannelView, DoctorLine
 from bot.onboarding.settings import GuildSettingsService
 from bot.outbox.model import Envelope, message_to_json
 from bot.outbox.service import Outbox
