@@ -11,7 +11,9 @@ synthetic trees, proves each rule fails when broken. The rules (docs/ARCHITECTUR
    ``STORAGE_MAY_IMPORT``: never a service.
 4. ``runtime``: ``bot``, ``cogs`` and ``storage`` import no tests, benchmarks, stand-in or
    playground (``bot/cli.py`` may, inside a function: ``python -m bot bench`` when asked).
-5. ``cycles``: no import cycle among runtime modules. Imports under ``if TYPE_CHECKING:``
+5. ``sql``: no module in ``cogs/`` runs SQL itself (``.execute``, ``.fetchone``, ``.fetchall``,
+   ``.executemany``, ``.transaction`` on anything, e.g. ``bot.database``).
+6. ``cycles``: no import cycle among runtime modules. Imports under ``if TYPE_CHECKING:``
    are not edges (they never run); imports inside functions are (they run, later).
 """
 
@@ -42,6 +44,7 @@ DISCORD_ADAPTERS: dict[str, str] = {
 STORAGE_MAY_IMPORT = frozenset({"bot.clock", "bot.errors"})
 MODEL_MODULE = re.compile(r"^bot\.[a-z_]+\.(model|models|model_[a-z_]+)$")
 LAZY_NON_RUNTIME_OK = frozenset({"bot.cli"})
+DATABASE_METHODS = frozenset({"execute", "executemany", "fetchone", "fetchall", "transaction"})
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,17 @@ def layer_violations(root: Path) -> list[Violation]:
     return found
 
 
+def sql_in_cogs(root: Path) -> list[Violation]:
+    """Calls of the database's methods from a cog: SQL belongs in ``storage/``."""
+    found = []
+    for name, path in module_files(root, ("cogs",)).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in DATABASE_METHODS):
+                found.append(Violation("sql", f"{name}:{node.lineno} calls .{node.func.attr}()"))
+    return found
+
+
 def import_cycles(root: Path) -> list[list[str]]:
     """Each strongly connected set of runtime modules that import each other (Tarjan)."""
     files, imports = import_graph(root)
@@ -201,4 +215,4 @@ def import_cycles(root: Path) -> list[list[str]]:
 def violations(root: Path) -> list[Violation]:
     """Every broken layer rule and every import cycle under ``root``."""
     cycles = [Violation("cycles", " ↔ ".join(component)) for component in import_cycles(root)]
-    return layer_violations(root) + cycles
+    return layer_violations(root) + sql_in_cogs(root) + cycles

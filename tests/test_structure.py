@@ -114,6 +114,9 @@ def test_a_clean_synthetic_tree_has_no_violation(tmp_path):
     ("bot/daily/service.py", "from tests.conftest import FAKE_TOKEN\n", "runtime"),
     ("bot/cli.py", "import standin\n", "runtime"),
     ("cogs/daily.py", "def f():\n    from benchmarks import run\n", "runtime"),
+    ("cogs/daily.py", "async def f(bot):\n    await bot.database.fetchone('SELECT 1')\n", "sql"),
+    ("cogs/daily.py", "async def f(db):\n    async with db.transaction() as tx:\n        pass\n",
+     "sql"),
     ("bot/daily/model.py", "from bot.daily.service import DailyService\n", "cycles"),
     ("bot/daily/model.py", "def f():\n    from . import service\n", "cycles"),
 ])
