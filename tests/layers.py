@@ -8,7 +8,8 @@ synthetic trees, proves each rule fails when broken. The rules (docs/ARCHITECTUR
 2. ``cogs``: no module in ``cogs/`` imports ``storage``: cogs call services.
 3. ``storage``: ``storage/`` imports from ``bot`` only a feature's dataclasses
    (``bot.<feature>.model``, ``models``, ``model_*``) and the leaf modules in
-   ``STORAGE_MAY_IMPORT``: never a service.
+   ``STORAGE_MAY_IMPORT``: never a service; and the ``__init__.py`` of a feature whose
+   model it imports imports nothing of the runtime (it runs first).
 4. ``runtime``: ``bot``, ``cogs`` and ``storage`` import no tests, benchmarks, stand-in or
    playground (``bot/cli.py`` may, inside a function: ``python -m bot bench`` when asked).
 5. ``sql``: no module in ``cogs/`` runs SQL itself (``.execute``, ``.fetchone``, ``.fetchall``,
@@ -141,8 +142,12 @@ def _top(module: str) -> str:
 
 
 def layer_violations(root: Path) -> list[Violation]:
-    _, imports = import_graph(root)
+    files, imports = import_graph(root)
     found = []
+    runtime_imports_of: dict[str, list[Import]] = {}
+    for imp in imports:
+        if _top(imp.target) in RUNTIME_PACKAGES and not imp.typing_only:
+            runtime_imports_of.setdefault(imp.source, []).append(imp)
     for imp in imports:
         where = f"{imp.source}:{imp.line} imports {imp.target}"
         package, target_top = _top(imp.source), _top(imp.target)
@@ -153,6 +158,13 @@ def layer_violations(root: Path) -> list[Violation]:
         if (package == "storage" and target_top == "bot" and imp.target != "bot"
                 and not MODEL_MODULE.match(imp.target) and imp.target not in STORAGE_MAY_IMPORT):
             found.append(Violation("storage", where))
+        if package == "storage" and MODEL_MODULE.match(imp.target):
+            # Importing bot.<feature>.model runs bot/<feature>/__init__.py first: it must not
+            # pull the feature's services (and so storage) in behind the model's back.
+            feature = imp.target.rpartition(".")[0]
+            found += [Violation("storage", f"{feature} (its __init__, run by {imp.source}:"
+                                           f"{imp.line}) imports {init.target}")
+                      for init in runtime_imports_of.get(feature, []) if feature in files]
         if target_top in NOT_RUNTIME and not (
                 imp.source in LAZY_NON_RUNTIME_OK and not imp.top_level):
             found.append(Violation("runtime", where))

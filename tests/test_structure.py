@@ -111,6 +111,7 @@ def test_a_clean_synthetic_tree_has_no_violation(tmp_path):
     ("storage/daily.py", "from bot.daily.service import DailyService\n", "storage+cycles"),
     ("storage/daily.py", "from bot.daily import service\n", "storage+cycles"),
     ("storage/daily.py", "from bot.render import Renderer\n", "storage"),
+    ("bot/daily/__init__.py", "from bot.daily.service import DailyService\n", "storage"),
     ("bot/daily/service.py", "from tests.conftest import FAKE_TOKEN\n", "runtime"),
     ("bot/cli.py", "import standin\n", "runtime"),
     ("cogs/daily.py", "def f():\n    from benchmarks import run\n", "runtime"),
