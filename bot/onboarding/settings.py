@@ -2,8 +2,8 @@
 
 ``/settings`` and ``/daily setup`` both switch auto-review through
 ``GuildSettingsService.set_auto_review``, so the rule (no auto-review without the
-Message Content intent) and the write are said once. The mock service reads a
-server's session limit through ``settings`` (it satisfies ``GuildLimits``).
+Message Content intent) and the write are said once. (The mock service reads a
+server's session limit, ``GuildLimits``, from the same ``storage.guilds`` row.)
 """
 
 from __future__ import annotations
