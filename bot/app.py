@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import pkgutil
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,24 +29,20 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.discord_io import send
 from bot.erasure import Erasure
-from bot.errors import BotError
 from bot.forms import FormRouter
-from bot.inputs import oversized_option
 from bot.metrics import Metrics
 from bot.outbox.model import OutboxRow, PostError
 from bot.outbox.sender import DiscordSender, SchedulerWaker
 from bot.outbox.service import Outbox
-from bot.permissions import permission_label
-from bot.render import MESSAGE_LIMIT, TEMPLATES_DIR, RenderedMessage, Renderer
+from bot.render import TEMPLATES_DIR, Renderer
 from bot.scheduling import Scheduling
 from bot.sharding import Ownership
 from bot.startup import check_files
 from bot.tasks import BackgroundTasks
-from bot.text import truncate
+from bot.tree import BarRaiserTree
 from storage.db import Database
 from storage.guilds import CommandSyncRepository, GuildRepository
 from storage.outbox import OutboxRepository
-from storage.retry import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -76,77 +71,11 @@ def build_intents(settings: Settings) -> discord.Intents:
     return intents
 
 
-class BarRaiserTree(app_commands.CommandTree["BarRaiser"]):
-    """The one error boundary for application commands, and the one input bound."""
-
-    async def interaction_check(self, interaction: discord.Interaction[BarRaiser], /) -> bool:
-        """Refuse an over-long option value before any handler parses, matches or echoes it."""
-        too_long = oversized_option(interaction.command, interaction.data or {})
-        if too_long is None:
-            return True
-        if interaction.type is discord.InteractionType.autocomplete:
-            await interaction.response.autocomplete([])
-            return False
-        interaction.client.record_command(interaction, "refused")
-        await interaction.client.refuse(interaction, "too_long", vars(too_long))
-        return False
-
-    async def on_error(
-        self, interaction: discord.Interaction[BarRaiser], error: app_commands.AppCommandError
-    ) -> None:
-        bot = interaction.client
-        original = getattr(error, "original", error)
-        message, ref = describe_error(original)
-        command = interaction.command.qualified_name if interaction.command else "?"
-        if ref is not None:
-            log.error("command %s failed (ref %s)", command, ref, exc_info=original)
-            bot.metrics.errors.labels(where="command").inc()
-        bot.record_command(interaction, "error" if ref else "refused")
-        try:
-            # Never more than Discord takes, whatever a message quotes.
-            await send(interaction, RenderedMessage(truncate(message, MESSAGE_LIMIT)))
-        except discord.HTTPException:
-            log.warning("could not tell the user about an error in %s (ref %s)", command, ref)
-
-
 def shard_options(settings: Settings) -> dict[str, Any]:
     """discord.py's sharding arguments: none asks Discord how many shards, and runs them all."""
     if not settings.shard_count:
         return {}
     return {"shard_count": settings.shard_count, "shard_ids": list(settings.shard_ids or ())}
-
-
-def describe_error(error: BaseException) -> tuple[str, str | None]:
-    """The message a user sees, and an error ref when the log holds a traceback."""
-    if isinstance(error, BotError):
-        return error.user_message, None
-    if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(permission_label(p) for p in error.missing_permissions)
-        return f"You need the **{names}** permission to use this command.", None
-    if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(permission_label(p) for p in error.missing_permissions)
-        return (f"I am missing the **{names}** permission here. Ask someone with Manage "
-                "Server to grant it (their `/doctor` shows every fix)."), None
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s.", None
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works inside a server.", None
-    if isinstance(error, app_commands.TransformerError):
-        return f"That value doesn't work for this option: {error.value!s:.100}", None
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here.", None
-    ref = hashlib.blake2s(f"{time.time_ns()}{id(error)}".encode(), digest_size=3).hexdigest().upper()
-    problem = storage_problem(error)
-    if problem == "full":
-        return (f"I couldn't save that: the bot's storage is full. Nothing was half-saved; "
-                f"please try again later (ref `{ref}`)."), ref
-    if problem == "readonly":
-        return (f"I couldn't save that: the database can't be written (the disk or file is "
-                f"read-only). Nothing was half-saved; the bot's operator should run "
-                f"`python -m bot doctor` (ref `{ref}`)."), ref
-    if problem == "locked":
-        return f"The bot's database is busy right now; try again in a few seconds (ref `{ref}`).", ref
-    return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref
 
 
 class BarRaiser(commands.AutoShardedBot):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.content import DEFAULT_DIRECTORY, validate_content_dir
-from bot.onboarding import read_help_file
+from bot.onboarding.help import read_help_file
 from bot.render import Renderer
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,33 +10,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.daily.timing import upcoming_post
+from bot.daily.validation import RoleView
 from bot.discord_io import require_guild, send
-from bot.doctor import database_problem_text, filesystem_problem
-from bot.onboarding import (
-    ChannelView,
+from bot.onboarding.doctor import GuildView
+from bot.onboarding.help import (
     CommandSpec,
-    DoctorLine,
     OptionSpec,
-    channel_lines,
-    choose_welcome_channel,
     find_command,
     help_overview,
-    intent_line,
     load_help_entries,
-    outbox_line,
-    parse_mock_limit,
-    ping_role_lines,
-    require_intent_for_auto_review,
     usable_commands,
-    voice_intent_line,
 )
-from bot.outbox.model import Envelope, message_to_json
-from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, missing_permissions
+from bot.onboarding.model import ChannelView
+from bot.onboarding.service import OnboardingService
+from bot.onboarding.settings import GuildSettingsService
+from bot.permissions import ALL_NEEDS, missing_permissions
 from cogs.daily._roles import bot_role_view, role_view
-from storage.daily import DailyRepository
-from storage.db import discover_migrations, to_db
-from storage.guilds import GuildRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -50,6 +37,25 @@ def channel_view(channel: discord.abc.GuildChannel, me: discord.Member) -> Chann
     perms = channel.permissions_for(me)
     return ChannelView(channel.id, channel.name, channel.position,
                        tuple(missing_permissions(perms, ALL_NEEDS)))
+
+
+def guild_view(guild: discord.Guild, here: object) -> GuildView:
+    """The server as /doctor's checks read it; ``here`` is the channel it ran in."""
+    me = guild.me
+
+    def channel(channel_id: int) -> ChannelView | None:
+        found = guild.get_channel(channel_id)
+        return channel_view(found, me) if found is not None else None
+
+    def role(role_id: int) -> RoleView | None:
+        found = guild.get_role(role_id)
+        return role_view(found) if found is not None else None
+
+    return GuildView(
+        guild.id,
+        channel_view(here, me) if isinstance(here, discord.abc.GuildChannel) else None,
+        channel, role, bot_role_view(guild),
+    )
 
 
 def _required(command: app_commands.Command | app_commands.ContextMenu) -> int | None:
@@ -87,6 +93,17 @@ class Onboarding(commands.Cog):
         self.bot = bot
         help_path = (bot.settings.content_dir or Path(bot.renderer.templates_dir).parent) / "help.yaml"
         self.help_entries = load_help_entries(help_path)
+        self.service: OnboardingService
+        self.settings_service: GuildSettingsService
+
+    async def cog_load(self) -> None:
+        bot = self.bot
+        self.settings_service = GuildSettingsService.from_database(bot.database, bot.clock,
+                                                                   bot.settings)
+        self.service = OnboardingService(bot.database, self.settings_service, bot.outbox,
+                                         bot.renderer, bot.clock,
+                                         bot.settings.message_content_intent,
+                                         bot.intents.voice_states)
 
     # -- /help ------------------------------------------------------------------------
 
@@ -120,71 +137,8 @@ class Onboarding(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def doctor(self, interaction: discord.Interaction[BarRaiser]) -> None:
         guild = require_guild(interaction)
-        lines: list[DoctorLine] = []
-        repo = DailyRepository(self.bot.database)
-        schedule = await repo.schedule(guild.id)
-        daily_channel = guild.get_channel(schedule.channel_id) if schedule else None
-        if daily_channel is not None:
-            lines += channel_lines(channel_view(daily_channel, guild.me), "daily prompts")
-        if isinstance(interaction.channel, discord.abc.GuildChannel) and interaction.channel != daily_channel:
-            lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
-        settings = await GuildRepository(self.bot.database).settings(guild.id)
-        lines.append(intent_line(self.bot.settings.message_content_intent, settings.auto_review))
-        lines.append(voice_intent_line(self.bot.intents.voice_states))
-        last_post = await repo.last_post(guild.id) if schedule else None
-        lines.append(self._schedule_line(schedule, last_post, daily_channel, guild.me))
-        if schedule is not None and schedule.ping_role_id is not None:
-            role = guild.get_role(schedule.ping_role_id)
-            lines += ping_role_lines(role_view(role) if role else None, bot_role_view(guild))
-        lines.append(await self._database_line())
-        lines += await self._outbox_lines(guild.id)
+        lines = await self.service.doctor(guild_view(guild, interaction.channel))
         await send(interaction, self.bot.renderer.render("onboarding/doctor.md.j2", lines=lines))
-
-    def _schedule_line(self, schedule, last_post, channel, me: discord.Member) -> DoctorLine:
-        if schedule is None:
-            return DoctorLine(False, "Daily prompts: not set up",
-                              "/daily setup channel:#your-channel time:07:30 timezone:Europe/London")
-        if channel is None:
-            return DoctorLine(False, "Daily prompts: the configured channel no longer exists",
-                              "run /daily setup with an existing channel")
-        if schedule.attention is not None:
-            since = schedule.attention_since.date().isoformat() if schedule.attention_since else "?"
-            return DoctorLine(False, f"Daily prompts: {schedule.attention_detail} (since {since})",
-                              "fix the permission above, then /daily now to post today's prompt")
-        missing = missing_permissions(channel.permissions_for(me), DAILY_CHANNEL_NEEDS)
-        if missing:
-            names = ", ".join(need.label for need in missing)
-            return DoctorLine(False, f"Daily prompts: I can't post in #{channel.name} "
-                              f"(missing {names})", "grant the permissions listed above")
-        if schedule.paused:
-            return DoctorLine(True, "Daily prompts: paused (/daily resume to continue)")
-        upcoming = upcoming_post(schedule, last_post, self.bot.clock.now())
-        when = f"<t:{int(upcoming.timestamp())}:F>" if upcoming else "none scheduled"
-        return DoctorLine(True, f"Daily prompts: next post {when} in #{channel.name}")
-
-    async def _database_line(self) -> DoctorLine:
-        latest = len(discover_migrations())
-        hint = "the host's operator should run `python -m bot doctor` on the bot's machine"
-        path = self.bot.database.path
-        if str(path) != ":memory:":
-            problem = await asyncio.to_thread(filesystem_problem, path)
-            if problem:
-                return DoctorLine(False, f"Database: {problem}", hint)
-        try:
-            version = await self.bot.database.schema_version()
-            await self.bot.database.check_writable()
-        except sqlite3.Error as error:
-            log.error("doctor: database check failed: %s", error)
-            return DoctorLine(False, f"Database: {database_problem_text(error)}", hint)
-        return DoctorLine(version == latest, f"Database: writable, schema {version}/{latest}",
-                          None if version == latest else "restart the bot to apply migrations")
-
-    async def _outbox_lines(self, guild_id: int) -> list[DoctorLine]:
-        """Posts the bot could not make here: impossible ones, and ones still being retried."""
-        rows = await self.bot.outbox.troubles(guild_id)
-        if not rows:
-            return [DoctorLine(True, "Posts: everything the bot posts on its own went out")]
-        return [outbox_line(row) for row in rows]
 
     # -- /settings --------------------------------------------------------------------
 
@@ -202,25 +156,11 @@ class Onboarding(commands.Cog):
         auto_review: bool | None = None,
         mock_max_sessions: app_commands.Range[int, 0, 50] | None = None,
     ) -> None:
-        guild_id = require_guild(interaction).id
-        require_intent_for_auto_review(auto_review, self.bot.settings.message_content_intent)
-        repo = GuildRepository(self.bot.database)
-        now = self.bot.clock.now()
-        changed = []
-        if auto_review is not None:
-            await repo.set_auto_review(guild_id, auto_review, now)
-            changed.append(f"auto_review → {'on' if auto_review else 'off'}")
-        if mock_max_sessions is not None:
-            limit = parse_mock_limit(mock_max_sessions)
-            await repo.set_mock_max_sessions(guild_id, limit, now)
-            default = f"default ({self.bot.settings.mock_max_per_guild})"
-            changed.append(f"mock_max_sessions → {limit or default}")
+        report = await self.settings_service.change(
+            require_guild(interaction).id, auto_review, mock_max_sessions)
         message = self.bot.renderer.render(
-            "onboarding/settings.md.j2",
-            settings=await repo.settings(guild_id),
-            schedule=await DailyRepository(self.bot.database).schedule(guild_id),
-            default_mock_max=self.bot.settings.mock_max_per_guild,
-            changed=changed,
+            "onboarding/settings.md.j2", settings=report.settings, schedule=report.schedule,
+            default_mock_max=report.default_mock_max, changed=list(report.changed),
         )
         await send(interaction, message)
 
@@ -233,26 +173,16 @@ class Onboarding(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Guilds that invited the bot while it was offline get their welcome now."""
-        repo = GuildRepository(self.bot.database)
         for guild in self.bot.guilds:
-            if await repo.welcomed_at(guild.id) is None:
+            if await self.service.needs_welcome(guild.id):
                 await self.welcome(guild)
 
     async def welcome(self, guild: discord.Guild) -> None:
         """Enqueue the welcome once per server; the outbox delivers it (and retries)."""
         me = guild.me
         system = channel_view(guild.system_channel, me) if guild.system_channel else None
-        target = choose_welcome_channel(system, [channel_view(c, me) for c in guild.text_channels])
-        if target is None:
-            log.info("welcome: no channel where I may speak in guild %s", guild.id)
-            return
-        now = self.bot.clock.now()
-        message = self.bot.renderer.render("onboarding/welcome.md.j2", missing=target.missing,
-                                           channel_name=target.name)
-        welcome = Envelope(f"welcome:{guild.id}:{to_db(now)}", "welcome", target.id, guild.id,
-                           {"message": message_to_json(message)})
-        if await GuildRepository(self.bot.database).claim_welcome(guild.id, guild.name, now,
-                                                                  welcome):
+        channels = [channel_view(c, me) for c in guild.text_channels]
+        if await self.service.welcome(guild.id, guild.name, system, channels):
             self.bot.outbox.kick()
 
 

@@ -27,9 +27,6 @@ from bot.errors import BotError
 from bot.forms import AnswerForm
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
-from storage.daily import DailyRepository
-from storage.guilds import GuildRepository
-from storage.reviews import ReviewRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -122,16 +119,11 @@ class ReviewCog(commands.Cog):
 
     async def cog_load(self) -> None:
         content = self.bot.content
-        self.service = ReviewService(
-            Reviewer(content.rubric, content.questions),
-            ReviewRepository(self.bot.database),
-            GuildRepository(self.bot.database),
-            DailyRepository(self.bot.database),
-            content,
-            self.bot.clock,
-            erasure=self.bot.erasure,
+        self.service = ReviewService.from_database(
+            self.bot.database, Reviewer(content.rubric, content.questions), content,
+            self.bot.clock, erasure=self.bot.erasure,
         )
-        self.answers = AnswerBook(DailyRepository(self.bot.database), self.bot.clock)
+        self.answers = AnswerBook.from_database(self.bot.database, self.bot.clock)
         self.bot.tree.add_command(self.menu)
         self.bot.add_dynamic_items(SeeReviewButton)
         self.bot.forms.register(CHECK_FORM_TEMPLATE, CHECK_FORM, "check", self.on_check_form)

@@ -11,7 +11,6 @@ from discord.ext import commands
 from bot.daily.messages import prompt_variables
 from bot.daily.study import StudyService
 from bot.discord_io import send
-from storage.daily import DailyRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -23,8 +22,8 @@ class StudyCog(commands.Cog):
         self.service: StudyService
 
     async def cog_load(self) -> None:
-        self.service = StudyService(DailyRepository(self.bot.database), self.bot.content,
-                                    self.bot.clock)
+        self.service = StudyService.from_database(self.bot.database, self.bot.content,
+                                                  self.bot.clock)
 
     @app_commands.command(name="prompt", description="Show a roadmap prompt (default: today's)")
     @app_commands.describe(week="Week of the roadmap, 1-12", day="Day of that week, 1-7")

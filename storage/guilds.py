@@ -1,10 +1,10 @@
-"""Guild membership and per-guild settings."""
+"""Guild membership and per-guild settings (``bot.onboarding`` is their service)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.onboarding.model import GuildSettings
 from bot.outbox.model import Envelope
 from storage.db import Database, from_db, to_db
 from storage.outbox import enqueue_in
@@ -13,13 +13,6 @@ _JOINED = (
     "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
     "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL"
 )
-
-
-@dataclass(frozen=True)
-class GuildSettings:
-    guild_id: int
-    auto_review: bool = False
-    mock_max_sessions: int | None = None
 
 
 class GuildRepository:

@@ -12,11 +12,13 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from bot.clock import FixedClock
 from bot.content import Content, load_content
+from bot.daily.models import PostRecord
 from bot.daily.poster import ChannelGoneError, MissingPermissionsError, TransientPostError
 from bot.daily.service import DailyService, Outcome, RetryPolicy
 from bot.errors import BotError
@@ -264,8 +266,22 @@ async def test_a_deleted_channel_stops_the_schedule_until_setup(
 async def test_many_guilds_post_concurrently_bounded_and_one_failure_stops_none(
     make_service, clock: FixedClock, discord: FakeDiscord
 ) -> None:
-    in_flight, peak = 0, 0
-    four_in_flight, release = asyncio.Event(), asyncio.Event()
+    guilds = 40
+    in_flight, peak, claimed = 0, 0, 0
+    four_in_flight, all_claimed, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class CountingRepository(DailyRepository):
+        """Tells the test when every guild has claimed its day: from then on nothing but
+        the bound stands between the claims and the poster (no I/O in between), so an
+        unbounded service would have every send in flight once the loop has turned."""
+
+        async def claim(self, *args: Any, **kwargs: Any) -> PostRecord:
+            nonlocal claimed
+            record = await super().claim(*args, **kwargs)
+            claimed += 1
+            if claimed == guilds:
+                all_claimed.set()
+            return record
 
     class GatedPoster(FakePoster):
         """Holds sends until the test releases them, so it can count how many pile up."""
@@ -283,14 +299,17 @@ async def test_many_guilds_post_concurrently_bounded_and_one_failure_stops_none(
             in_flight -= 1
             return await super().send_message(channel_id, message)
 
-    service = make_service(GatedPoster(discord), max_concurrent_posts=4)
-    for guild in range(1, 41):
+    service = make_service(GatedPoster(discord), CountingRepository, max_concurrent_posts=4)
+    for guild in range(1, guilds + 1):
         await configured(service, guild, 100 + guild)
     clock.set(POST_TIME)
     async with asyncio.timeout(10):
         running = asyncio.create_task(service.run_due())
         await four_in_flight.wait()
-        await asyncio.sleep(0.3)  # room for an unbounded service to start more sends
+        await all_claimed.wait()
+        for _ in range(guilds):  # let every claimed guild go as far as it may without I/O
+            await asyncio.sleep(0)
+        assert in_flight == 4
         release.set()
         results = await running
     outcomes = {r.guild_id: r.outcome for r in results}

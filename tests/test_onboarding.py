@@ -1,24 +1,34 @@
+from datetime import time as wall_time
+
 import pytest
 
+from bot.config import load_settings
+from bot.daily.models import Schedule
+from bot.daily.validation import BotRoleView
 from bot.errors import BotError
-from bot.onboarding import (
+from bot.onboarding.doctor import GuildView, channel_lines, intent_line, schedule_line
+from bot.onboarding.help import (
     HELP_GROUPS,
-    ChannelView,
     CommandSpec,
-    DoctorLine,
     HelpEntry,
     OptionSpec,
-    channel_lines,
-    choose_welcome_channel,
     find_command,
     help_overview,
     help_problems,
-    intent_line,
-    parse_mock_limit,
-    require_intent_for_auto_review,
     usable_commands,
 )
-from bot.permissions import ALL_NEEDS, CREATE_PUBLIC_THREADS, EMBED_LINKS, SEND_MESSAGES
+from bot.onboarding.model import ChannelView, DoctorLine
+from bot.onboarding.service import OnboardingService, choose_welcome_channel
+from bot.onboarding.settings import GuildSettingsService, parse_mock_limit, require_intent_for_auto_review
+from bot.permissions import (
+    ALL_NEEDS,
+    ATTACH_FILES,
+    CREATE_PUBLIC_THREADS,
+    EMBED_LINKS,
+    SEND_MESSAGES,
+)
+from storage.daily import DailyRepository
+from tests.conftest import FAKE_TOKEN
 
 SETUP = CommandSpec("daily setup", "Schedule the daily prompt",
                     (OptionSpec("channel", "Where to post", True),), required_permissions=1 << 5)
@@ -131,9 +141,67 @@ def test_doctor_template_marks_info_lines_and_counts_only_problems():
 def test_permission_names_are_discords():
     from discord import app_commands
 
-    from bot.app import describe_error
+    from bot.tree import describe_error
 
     text, _ = describe_error(app_commands.MissingPermissions(["manage_guild"]))
     assert text == "You need the **Manage Server** permission to use this command."
     assert "needed to post prompts, reviews and scorecards as embeds" in channel_lines(
         view(9, 0, EMBED_LINKS), "daily prompts")[0].text
+
+
+# -- the services, on a real database ---------------------------------------------------
+
+def settings_service(db, clock, intent: bool) -> GuildSettingsService:
+    config = load_settings({"DISCORD_TOKEN": FAKE_TOKEN, "MESSAGE_CONTENT_INTENT": str(intent),
+                            "MOCK_MAX_PER_GUILD": "7"}, env_file=None)
+    return GuildSettingsService.from_database(db, clock, config)
+
+
+async def test_settings_checks_every_value_before_writing_any(db, clock):
+    service = settings_service(db, clock, intent=False)
+    with pytest.raises(BotError, match="Message Content intent"):
+        await service.change(1, auto_review=True, mock_max_sessions=3)
+    assert (await service.settings(1)).mock_max_sessions is None  # nothing half-saved
+    report = await service.change(1, auto_review=False, mock_max_sessions=0)
+    assert report.changed == ("auto_review → off", "mock_max_sessions → default (7)")
+    assert report.settings.auto_review is False and report.schedule is None
+
+
+async def test_daily_setup_and_settings_share_one_auto_review_switch(db, clock):
+    refused = settings_service(db, clock, intent=False)
+    refused.check_auto_review(False)  # switching off never needs the intent
+    with pytest.raises(BotError, match="Message Content intent"):
+        await refused.set_auto_review(1, True)
+    allowed = settings_service(db, clock, intent=True)
+    await allowed.set_auto_review(1, True)
+    report = await allowed.change(1)
+    assert report.settings.auto_review is True and report.changed == ()
+
+
+def test_schedule_line_names_the_daily_permissions_missing_and_ignores_the_others(clock):
+    schedule = Schedule(1, 10, wall_time(7, 30), "UTC", clock.now().date())
+    only_mock_needs = ChannelView(10, "daily", 0, (ATTACH_FILES,))  # needed by mocks only
+    assert schedule_line(schedule, None, only_mock_needs, clock.now()).ok
+    no_threads = ChannelView(10, "daily", 0, (CREATE_PUBLIC_THREADS,))
+    line = schedule_line(schedule, None, no_threads, clock.now())
+    assert not line.ok and "missing Create Public Threads" in line.text
+    assert "no longer exists" in schedule_line(schedule, None, None, clock.now()).text
+
+
+async def test_doctor_reads_the_schedule_and_the_server_it_is_given(db, clock):
+    class NoTroubles:
+        async def troubles(self, guild_id: int) -> list:
+            return []
+
+    await DailyRepository(db).save_schedule(
+        Schedule(1, 10, wall_time(7, 30), "UTC", clock.now().date()), clock.now())
+    service = OnboardingService(db, settings_service(db, clock, intent=False), NoTroubles(),
+                                None, clock, message_content_intent=False)
+    here = ChannelView(20, "general", 1, ())
+    gone = GuildView(1, here, lambda channel_id: None, lambda role_id: None,
+                     BotRoleView("Bar Raiser", 5, manage_roles=True))
+    texts = [line.text for line in await service.doctor(gone)]
+    assert any("general (this channel)" in text for text in texts)
+    assert any("configured channel no longer exists" in text for text in texts)
+    assert any(text.startswith("Message Content intent: off. Auto-review is off") for text in texts)
+    assert texts[-1] == "Posts: everything the bot posts on its own went out"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.answers import is_substantive
 from bot.clock import Clock
 from storage.daily import DailyRepository
+from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class AnswerBook:
     def __init__(self, repo: DailyRepository, clock: Clock) -> None:
         self._repo = repo
         self._clock = clock
+
+    @classmethod
+    def from_database(cls, db: Database, clock: Clock) -> AnswerBook:
+        return cls(DailyRepository(db), clock)
 
     async def accept(
         self,

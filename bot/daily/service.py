@@ -32,6 +32,7 @@ from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.render import Renderer
 from storage.daily import DailyRepository
+from storage.db import Database
 
 __all__ = ["DailyService", "DailyStatus", "Outcome", "PostResult", "RetryPolicy"]
 
@@ -73,6 +74,13 @@ class DailyService:
             repo, DailyMessages(renderer, content), clock, poster, retry=retry, sleep=sleep,
             max_concurrent_posts=max_concurrent_posts, observe=observe,
         )
+
+    @classmethod
+    def from_database(cls, db: Database, content: Content, renderer: Renderer, clock: Clock,
+                      poster: Poster, *, observe: Callable[[PostResult], None] | None = None,
+                      ) -> DailyService:
+        """The service over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(DailyRepository(db), content, renderer, clock, poster, observe=observe)
 
     # -- configuration -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from bot.daily.cohort import DAYS_PER_WEEK, cohort_day, local_date, plan_for_day
 from bot.errors import BotError
 from bot.text import echo
 from storage.daily import DailyRepository
+from storage.db import Database
 
 WEEKS = 12
 
@@ -34,6 +35,10 @@ class StudyService:
         self._repo = repo
         self._content = content
         self._clock = clock
+
+    @classmethod
+    def from_database(cls, db: Database, content: Content, clock: Clock) -> StudyService:
+        return cls(DailyRepository(db), content, clock)
 
     async def cohort_day(self, guild_id: int | None) -> int | None:
         """The guild's cohort day today, or None without a schedule or before day 1."""

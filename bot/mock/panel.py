@@ -19,6 +19,7 @@ from bot.mock.model_panel import Tick
 from bot.mock.scorecard import Scorecard
 from bot.mock.service import MockService
 from bot.text import ascii_int
+from storage.db import Database
 from storage.mock_panel import MockPanelRepository
 
 GONE = "You are no longer in this round, so nothing was saved."
@@ -58,6 +59,11 @@ class PanelCard:
 
 class MockPanel:
     """Ticks from the panel, and the scorecards they go on."""
+
+    @classmethod
+    def from_database(cls, service: MockService, db: Database) -> MockPanel:
+        """The panel over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(service, MockPanelRepository(db))
 
     def __init__(self, service: MockService, repo: MockPanelRepository) -> None:
         self.service = service

@@ -16,6 +16,7 @@ from bot.mock import roles
 from bot.mock.model import MockSession, Participant, Status
 from bot.mock.model_panel import Suggestion
 from bot.mock.service import MockService
+from storage.db import Database
 from storage.mock_panel import MockPanelRepository
 
 MIN_TO_SUGGEST = 2  # a suggestion among one person is no suggestion
@@ -30,6 +31,11 @@ def suggest(participants: Sequence[Participant], rounds: Mapping[int, int]) -> S
 
 
 class MockReruns:
+    @classmethod
+    def from_database(cls, service: MockService, db: Database) -> MockReruns:
+        """Run it back over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(service, MockPanelRepository(db))
+
     def __init__(self, service: MockService, repo: MockPanelRepository,
                  rng: random.Random | None = None) -> None:
         self.service = service

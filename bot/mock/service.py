@@ -30,6 +30,8 @@ from bot.mock.timeline import Kind, settle
 from bot.outbox.model import Envelope
 from bot.sharding import Ownership
 from bot.text import echo
+from storage.db import Database
+from storage.guilds import GuildRepository
 from storage.mock import MockRepository, StaleRound
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,15 @@ class MockService:
         self.panel = panel
         self._rng = rng or random.Random()  # noqa: S311 - picks a study question, not a secret
         self._locks: dict[int, asyncio.Lock] = {}
+
+    @classmethod
+    def from_database(cls, db: Database, content: Content, clock: Clock, config: MockConfig, *,
+                      announcer: Announcer, timers: Timers, reviewer: AutoReviewer | None = None,
+                      ownership: Ownership | None = None) -> MockService:
+        """The service over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(MockRepository(db), content, clock, config, announcer=announcer,
+                   timers=timers, limits=GuildRepository(db), reviewer=reviewer,
+                   ownership=ownership)
 
     # -- creating ----------------------------------------------------------------------------
 

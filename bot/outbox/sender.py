@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 import discord
@@ -29,9 +29,6 @@ from bot.outbox.model import (
 from bot.permissions import SEND_IN_THREADS, WELCOME_NEEDS, missing_permissions
 from bot.render import RenderedMessage
 from bot.scheduling import Scheduling
-
-if TYPE_CHECKING:
-    from bot.app import BarRaiser
 
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
@@ -65,8 +62,8 @@ def translate(
 class DiscordSender:
     """``Sender`` for the outbox: mentions disabled, the row's nonce enforced."""
 
-    def __init__(self, bot: BarRaiser) -> None:
-        self._bot = bot
+    def __init__(self, bot: discord.Client) -> None:
+        self._bot = bot  # only the client's REST calls and cache: any discord.py client
         self._views: dict[str, ViewFactory] = {}
 
     def add_view(self, name: str, factory: ViewFactory) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.progress.model import ItemTally, weakest_item
+from bot.progress.model import ItemTally, Participation, weakest_item
 
 DAYS_PER_WEEK = 7
 STREAK_LEADERS = 3
@@ -25,14 +25,6 @@ class Improvement:
     item: str
     before: float
     after: float
-
-
-@dataclass(frozen=True)
-class Participation:
-    members: int  # distinct members who answered, reviewed or joined a mock
-    answers: int
-    reviews: int
-    mock_sessions: int
 
 
 @dataclass(frozen=True)

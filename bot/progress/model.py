@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -109,3 +109,27 @@ class MemberHistory:
     review_days: list[tuple[date, int]]  # (local day, best score) per best-of-day review
     labels: list[tuple[datetime, str, bool]]  # (instant, checklist item, met) per review
     mocks: list[tuple[datetime, str]]  # (started, role) per mock round
+
+
+# -- what storage.progress.activity reads for the digest and the points -------------
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How many took part in a cohort week, for the weekly digest."""
+
+    members: int  # distinct members who answered, reviewed or joined a mock
+    answers: int
+    reviews: int
+    mock_sessions: int
+
+
+@dataclass
+class MemberActivity:
+    """What one member did in a period: the inputs of their points."""
+
+    user_id: int
+    answers: int = 0  # substantive daily answers
+    reviews: int = 0  # best-of-day reviews: one per prompt per local day
+    items_met: int = 0  # summed over those reviews
+    mock_roles: dict[str, int] = field(default_factory=dict)  # sessions by role

@@ -16,20 +16,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from bot.answers import MIN_WORDS
-from bot.progress.model import CHECKLIST_ITEMS
+from bot.progress.model import CHECKLIST_ITEMS, MemberActivity
 
 LEADERBOARD_SIZE = 10
-
-
-@dataclass
-class MemberActivity:
-    """What one member did in a period: the inputs of their points."""
-
-    user_id: int
-    answers: int = 0  # substantive daily answers
-    reviews: int = 0  # best-of-day reviews: one per prompt per local day
-    items_met: int = 0  # summed over those reviews
-    mock_roles: dict[str, int] = field(default_factory=dict)  # sessions by role
 
 
 def _default_mock_points() -> Mapping[str, int]:

@@ -25,6 +25,7 @@ from bot.progress.repetition import due
 from bot.progress.service import Drill, ProgressService
 from bot.sharding import Ownership
 from storage.daily import DailyRepository
+from storage.db import Database
 from storage.progress import CardRepository, Preferences, ProgressRepository
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,17 @@ class ReminderService:
         self._daily = daily
         self._progress = progress
         self._clock = clock
+
+    @classmethod
+    def from_database(cls, db: Database, progress: ProgressService, clock: Clock
+                      ) -> ReminderService:
+        return cls(ProgressRepository(db), CardRepository(db), DailyRepository(db), progress,
+                   clock)
+
+    async def daily_thread(self, guild_id: int) -> int | None:
+        """The latest daily thread, where a reminder goes when it is not (or cannot be) a DM."""
+        post = await self._daily.last_post(guild_id)
+        return post.thread_id if post is not None else None
 
     async def _when(self, guild_id: int, preferences: Preferences) -> tuple[time, ZoneInfo]:
         """The member's reminder time and zone, defaulting to the guild's."""

@@ -32,6 +32,7 @@ from bot.progress.streaks import Streaks, compute_streaks, unposted_days
 from bot.progress.trends import Trends, compute_trends, first_trend_day
 from bot.text import echo
 from storage.daily import DailyRepository
+from storage.db import Database
 from storage.progress import ActivityReader, Answer, CardRepository, ProgressRepository
 
 RECENT_DAYS = 14  # a prompt answered, reviewed or drilled this recently is not drilled again
@@ -90,6 +91,12 @@ class ProgressService:
         self._content = content
         self._clock = clock
         self.rules = rules or PointsRules()
+
+    @classmethod
+    def from_database(cls, db: Database, content: Content, clock: Clock) -> ProgressService:
+        """The service over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(ProgressRepository(db), ActivityReader(db), DailyRepository(db), content,
+                   clock, cards=CardRepository(db))
 
     async def zone(self, guild_id: int) -> ZoneInfo:
         """The guild's zone from its daily schedule; UTC for a guild without one."""

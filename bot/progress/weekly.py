@@ -22,6 +22,7 @@ from bot.progress.model import LocalWindow, local_midnight
 from bot.progress.streaks import compute_streaks, unposted_days
 from bot.sharding import Ownership
 from storage.daily import DailyRepository
+from storage.db import Database
 from storage.progress import ActivityReader, ProgressRepository
 
 STREAK_LOOKBACK_DAYS = 120  # enough history for any running streak worth leading
@@ -53,6 +54,10 @@ class DigestService:
         self._daily = daily
         self._content = content
         self._clock = clock
+
+    @classmethod
+    def from_database(cls, db: Database, content: Content, clock: Clock) -> DigestService:
+        return cls(ProgressRepository(db), ActivityReader(db), DailyRepository(db), content, clock)
 
     async def claim_due(self) -> list[DueDigest]:
         """Claim and build every digest due now; completed weeks are never returned."""

@@ -18,6 +18,7 @@ from bot.review.cooldown import Cooldown
 from bot.review.engine import Reviewer
 from bot.review.model import Review
 from storage.daily import DailyRepository
+from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.reviews import NewReview, ReviewRepository
 
@@ -62,6 +63,13 @@ class ReviewService:
         self._clock = clock
         self.cooldown = cooldown or Cooldown(clock)
         self._erasure = erasure or Erasure()
+
+    @classmethod
+    def from_database(cls, db: Database, reviewer: Reviewer, content: Content, clock: Clock,
+                      erasure: Erasure | None = None) -> ReviewService:
+        """The service over the bot's database (the cog's way in: cogs see no repository)."""
+        return cls(reviewer, ReviewRepository(db), GuildRepository(db), DailyRepository(db),
+                   content, clock, erasure=erasure)
 
     async def check(
         self,

@@ -24,13 +24,11 @@ from bot.daily.validation import check_channel_permissions, ping_role_problems
 from bot.daily.zones import zone_choices, zone_data
 from bot.discord_io import send
 from bot.errors import BotError
-from bot.onboarding import require_intent_for_auto_review
+from bot.onboarding.settings import GuildSettingsService
 from bot.permissions import missing_permissions
 from cogs.daily._poster import DAILY_NEEDS, DiscordPoster
 from cogs.daily._roles import bot_role_view, role_view
 from cogs.daily._views import DYNAMIC_ITEMS
-from storage.daily import DailyRepository
-from storage.guilds import GuildRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -53,10 +51,12 @@ class DailyCog(commands.Cog):
 
     async def cog_load(self) -> None:
         bot = self.bot
-        self.service = DailyService(
-            DailyRepository(bot.database), bot.content, bot.renderer, bot.clock,
-            DiscordPoster(bot), observe=self._count,
+        self.service = DailyService.from_database(
+            bot.database, bot.content, bot.renderer, bot.clock, DiscordPoster(bot),
+            observe=self._count,
         )
+        self.guild_settings = GuildSettingsService.from_database(bot.database, bot.clock,
+                                                                 bot.settings)
         self.jobs = DailyJobs(bot.scheduling, self.service, bot.clock, observe=self._count_job)
         self.messages = DailyMessages(bot.renderer, bot.content)
         armed = await self.jobs.rebuild()
@@ -125,7 +125,7 @@ class DailyCog(commands.Cog):
         guild = _guild(interaction)
         missing = missing_permissions(channel.permissions_for(guild.me), DAILY_NEEDS)
         check_channel_permissions(channel.name, [need.label for need in missing])
-        require_intent_for_auto_review(auto_review, self.bot.settings.message_content_intent)
+        self.guild_settings.check_auto_review(auto_review)
         if ping_role is not None:
             _check_ping_role(guild, ping_role)
         schedule = await self.service.configure(
@@ -133,9 +133,7 @@ class DailyCog(commands.Cog):
             ping_role_id=ping_role.id if ping_role else None,
         )
         if auto_review is not None:
-            await GuildRepository(self.bot.database).set_auto_review(
-                guild.id, auto_review, self.bot.clock.now()
-            )
+            await self.guild_settings.set_auto_review(guild.id, auto_review)
         await self._rearm(schedule)
         await self._reply_status(interaction, "set up", zone_input=timezone)
 

@@ -38,8 +38,6 @@ from cogs.mock._views import (
     lobby_view,
 )
 from cogs.mock._voice import VoiceControls
-from storage.guilds import GuildRepository
-from storage.mock import MockRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -55,11 +53,10 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
         self.timers = SchedulerTimers(bot.scheduling, self._tick)
-        self.service = MockService(
-            MockRepository(bot.database), bot.content, bot.clock,
+        self.service = MockService.from_database(
+            bot.database, bot.content, bot.clock,
             MockConfig(bot.settings.mock_minute_seconds, bot.settings.mock_max_per_guild),
             announcer=ThreadAnnouncer(bot, self), timers=self.timers,
-            limits=GuildRepository(bot.database),
             reviewer=engine_reviewer(Reviewer(bot.content.rubric, bot.content.questions)),
             ownership=bot.ownership,
         )

@@ -23,7 +23,6 @@ from bot.mock.rerun import MockReruns
 from bot.mock.timeline import Kind
 from cogs.mock._panel_views import PANEL_ITEMS, TickSelect, add_rerun, continue_view
 from cogs.mock._views import ScoreSelect, lobby_view
-from storage.mock_panel import MockPanelRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -39,9 +38,8 @@ THREAD_NAME_LIMIT = 100
 class VoiceControls:
     def __init__(self, bot: BarRaiser, cog: MockCog) -> None:
         self.bot, self.cog = bot, cog
-        repo = MockPanelRepository(bot.database)
-        self.panel = MockPanel(cog.service, repo)
-        self.reruns = MockReruns(cog.service, repo)
+        self.panel = MockPanel.from_database(cog.service, bot.database)
+        self.reruns = MockReruns.from_database(cog.service, bot.database)
         cog.service.panel = self.panel
         bot.outbox_sender.add_view(PHASE_VIEW, self._phase_view)
         bot.outbox_sender.add_view(CONTINUE_VIEW, lambda spec: continue_view(int(spec["session_id"])))

@@ -18,8 +18,6 @@ from bot.progress.service import Period, ProgressService
 from bot.progress.weekly import DigestService
 from cogs.progress._delivery import Courier
 from cogs.progress._views import ConfirmDelete
-from storage.daily import DailyRepository
-from storage.progress import ActivityReader, CardRepository, ProgressRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -40,15 +38,11 @@ class ProgressCog(commands.Cog):
 
     async def cog_load(self) -> None:
         bot = self.bot
-        repo, activity = ProgressRepository(bot.database), ActivityReader(bot.database)
-        daily, cards = DailyRepository(bot.database), CardRepository(bot.database)
-        self.service = ProgressService(repo, activity, daily, bot.content, bot.clock, cards=cards)
-        self.reminders = ReminderService(repo, cards, daily, self.service, bot.clock,
-                                         ownership=bot.ownership)
-        self.digests = DigestService(repo, activity, daily, bot.content, bot.clock,
-                                     ownership=bot.ownership)
+        self.service = ProgressService.from_database(bot.database, bot.content, bot.clock)
+        self.reminders = ReminderService.from_database(bot.database, self.service, bot.clock)
+        self.digests = DigestService.from_database(bot.database, bot.content, bot.clock)
         self.privacy_service = PrivacyService(bot.database, bot.clock, bot.erasure)
-        self.courier = Courier(bot, self.reminders, self.digests, daily)
+        self.courier = Courier(bot, self.reminders, self.digests)
         self.courier.start()
 
     async def cog_unload(self) -> None:

@@ -18,7 +18,6 @@ import discord
 from bot.discord_io import find_own_message, message_text, rendered_to_kwargs
 from bot.progress.reminders import ReminderDelivery, ReminderService
 from bot.progress.weekly import DigestService, DueDigest
-from storage.daily import DailyRepository
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -32,14 +31,10 @@ MARKER_LOOKBACK = 25  # recent messages searched for a digest sent just before a
 
 
 class Courier:
-    def __init__(
-        self, bot: BarRaiser, reminders: ReminderService, digests: DigestService,
-        daily: DailyRepository,
-    ) -> None:
+    def __init__(self, bot: BarRaiser, reminders: ReminderService, digests: DigestService) -> None:
         self.bot = bot
         self.reminders = reminders
         self.digests = digests
-        self.daily = daily
         # A resumable claim is handed to whoever asks, so two rounds at once (the
         # interval job and the on_ready catch-up) could both send it: one at a time.
         self._round = asyncio.Lock()
@@ -85,11 +80,11 @@ class Courier:
                 return
             except discord.Forbidden:
                 log.info("DMs closed for a reminder; using the daily thread instead")
-        post = await self.daily.last_post(delivery.guild_id)
-        if post is None or post.thread_id is None:
+        thread_id = await self.reminders.daily_thread(delivery.guild_id)
+        if thread_id is None:
             log.info("no daily thread in guild %s for a reminder", delivery.guild_id)
             return
-        thread = await self._channel(post.thread_id)
+        thread = await self._channel(thread_id)
         await thread.send(**kwargs)
 
     async def confirm_dm(self, user: discord.abc.User) -> bool:

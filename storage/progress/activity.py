@@ -12,15 +12,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import aiosqlite
 
-from bot.progress.digest import Participation
 from bot.progress.model import (
     CHECKLIST_ITEMS,
     ItemTally,
     LocalWindow,
+    MemberActivity,
     MemberHistory,
+    Participation,
     tallies_from_counts,
 )
-from bot.progress.points import MemberActivity
 from storage.db import Database, from_db, to_db
 from storage.reviews import ReviewRepository
 

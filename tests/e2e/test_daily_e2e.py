@@ -221,7 +221,10 @@ async def test_sigkill_mid_post_then_restart_posts_exactly_once(
     try:
         await standin.wait_until(lambda: day_posts(standin, channel, 1), timeout=30,
                                  what="the post of the first process")
-        await asyncio.sleep(0.5)  # let it record the message id and start the thread call
+        # The thread call reaching the stand-in (held there) means the message id is recorded:
+        # the delivery records it before it asks for the thread (bot.daily.delivery).
+        await standin.wait_until(lambda: standin.requests("POST", THREAD_ROUTE), timeout=30,
+                                 what="the first process's thread call")
     finally:
         await first.kill()
     assert "thread" not in day_posts(standin, channel, 1)[0]

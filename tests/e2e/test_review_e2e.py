@@ -38,8 +38,10 @@ def no_pings(standin: Any) -> None:
 
 
 async def stored(bot: Any, expected: int) -> list[dict[str, Any]]:
-    """The stored reviews once ``expected`` are there: the card is sent first, then recorded."""
-    async with asyncio.timeout(5):
+    """The stored reviews once ``expected`` are there: the card is sent first, then recorded.
+
+    Polled (the record has no event of its own), with the patience of a busy machine."""
+    async with asyncio.timeout(15):
         while True:
             rows = await bot.database.fetchall("SELECT user_id, source, phase, score FROM reviews")
             if len(rows) >= expected:

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import sqlite3
 
+import pytest
+
 from standin import permissions as perms
 
 
@@ -56,8 +58,15 @@ async def test_a_lock_held_by_another_process_delays_a_write_instead_of_losing_i
         # Another process takes the write lock. Taken off the event loop: the bot in this same
         # process may be mid-write, and a blocking wait here would stop it from ever committing.
         await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")
+        received = bot.wait_for("interaction")  # listens from now (discord.py: not async def)
         call = standin.slash(admin, general, "settings", {"mock_max_sessions": 3})
-        await asyncio.sleep(1.2)  # held well past a write's time, well inside Discord's 3 s
+        async with asyncio.timeout(15):
+            await received
+        # The bot has the command, and cannot answer while the other process holds the lock
+        # (a reply now would mean it answered without writing). Released well inside
+        # Discord's 3 s, counted from the command, however slow the machine is.
+        with pytest.raises(TimeoutError):
+            await call.wait_callback(timeout=0.5)
         other.execute("COMMIT")
         other.close()
         reply = await call.wait_message(timeout=15)
