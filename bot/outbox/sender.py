@@ -78,6 +78,9 @@ class DiscordSender:
             if row.action is Action.ARCHIVE:
                 await self._archive(row)
                 return None
+            if "edit" in row.payload and "message" not in row.payload:
+                await self._edit(row.channel_id, row.payload["edit"])
+                return None
             message = row.message()
             if message is None:
                 raise PostError("nothing to send")
@@ -89,8 +92,19 @@ class DiscordSender:
                 extra["view"] = self._views[view_spec["name"]](dict(view_spec))
             channel = self._bot.get_partial_messageable(row.channel_id)
             sent = await channel.send(**rendered_to_kwargs(message), nonce=row.nonce,
-                                      allowed_mentions=discord.AllowedMentions.none(), **extra)
+                                      allowed_mentions=allowed_mentions(row.mentions), **extra)
             return sent.id
+
+    async def _edit(self, channel_id: int, edit: Any) -> None:
+        """Edit one of the bot's messages in place (a lobby whose state changed); the
+        message's components become the named view, or none. A deleted message is done."""
+        partial = self._bot.get_partial_messageable(channel_id)
+        message = partial.get_partial_message(int(edit["message_id"]))
+        spec = edit.get("view")
+        view = self._views[spec["name"]](dict(spec)) if spec else None
+        with contextlib.suppress(discord.NotFound):
+            await message.edit(**rendered_to_kwargs(message_from_json(edit["message"])),
+                               view=view)
 
     async def _already_sent(self, channel_id: int, message: RenderedMessage) -> int | None:
         """A recent message of the bot's with exactly this text and embed (a lost answer).
@@ -147,6 +161,14 @@ class DiscordSender:
             yield
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
+
+
+def allowed_mentions(user_ids: tuple[int, ...]) -> discord.AllowedMentions:
+    """Exactly these users may be pinged: never @everyone, @here or a role."""
+    if not user_ids:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
+                                   users=[discord.Object(id=u) for u in user_ids])
 
 
 def _fingerprint(content: str | None, title: str | None, description: str | None) -> tuple[str, str, str]:

@@ -15,7 +15,7 @@ import discord
 
 from bot.content import ChecklistItem
 from bot.forms import AnswerForm
-from bot.mock.model import Role, Vote
+from bot.mock.model import Role, Status, Vote
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -69,6 +69,12 @@ class MockHandlers(Protocol):
 
     async def on_scores(
         self, interaction: discord.Interaction, session_id: int, values: list[str]
+    ) -> None: ...
+
+    async def on_feedback(self, interaction: discord.Interaction, session_id: int) -> None: ...
+
+    async def on_switch(
+        self, interaction: discord.Interaction, session_id: int, role: Role
     ) -> None: ...
 
 
@@ -175,17 +181,76 @@ class ScoreSelect(
         await handlers(interaction).on_scores(interaction, self.session_id, self.item.values)
 
 
-DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect)
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):feedback",
+):
+    """**My feedback** on the scorecard: the private notes, ephemerally, to the candidate only."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="My feedback", emoji="🔒", style=discord.ButtonStyle.secondary,
+            custom_id=f"mock:{session_id}:feedback",
+        ))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> FeedbackButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_feedback(interaction, self.session_id)
 
 
-def lobby_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord.ui.View:
-    """Roles, Leave/Start/pair mode, and the score select so watchers can score mid-round."""
+class SwitchButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):switch:(?P<role>[a-z_]+)",
+):
+    """The candidate's confirmation that they give up the seat for ``role``."""
+
+    def __init__(self, session_id: int, role: Role) -> None:
+        super().__init__(discord.ui.Button(
+            label=f"Yes, leave the candidate seat: {ROLE_LABELS[role][0].lower()}",
+            style=discord.ButtonStyle.danger, custom_id=f"mock:{session_id}:switch:{role.value}",
+        ))
+        self.session_id, self.role = session_id, role
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> SwitchButton:
+        return cls(int(match["session"]), Role(match["role"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_switch(interaction, self.session_id, self.role)
+
+
+DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect, FeedbackButton, SwitchButton)
+
+
+def lobby_view(
+    session_id: int, items: tuple[ChecklistItem, ...], status: Status = Status.LOBBY
+) -> discord.ui.View | None:
+    """What the lobby offers as the round stands: in the lobby, roles, Leave/Start/pair
+    mode and the score select; once started, only the score select (watchers score
+    mid-round); once ended, nothing (``None``: the components are removed)."""
+    if status is Status.ENDED:
+        return None
     view = discord.ui.View(timeout=None)
-    for role in ROLE_LABELS:
-        view.add_item(RoleButton(session_id, role))
-    for action in ACTION_LABELS:
-        view.add_item(ActionButton(session_id, action))
+    if status is Status.LOBBY:
+        for role in ROLE_LABELS:
+            view.add_item(RoleButton(session_id, role))
+        for action in ACTION_LABELS:
+            view.add_item(ActionButton(session_id, action))
     view.add_item(ScoreSelect(session_id, items))
+    return view
+
+
+def switch_view(session_id: int, role: Role) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SwitchButton(session_id, role))
     return view
 
 
@@ -193,5 +258,6 @@ def scorecard_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord
     view = discord.ui.View(timeout=None)
     for vote in VOTE_LABELS:
         view.add_item(VoteButton(session_id, vote))
+    view.add_item(FeedbackButton(session_id))
     view.add_item(ScoreSelect(session_id, items))
     return view
