@@ -98,6 +98,14 @@ class MockJournal:
                 score = Score(scorer_user_id, candidate, item_id, met)
                 await self.repo.set_score(session_id, score, self.service.clock.now())
 
+    async def my_scores(self, session_id: int, scorer_user_id: int) -> dict[str, bool]:
+        """A scorer's current pick per item (for their panel), once they may score."""
+        session = await self._scoring_session(session_id, scorer_user_id, roles.require_scorer)
+        candidates = session.state.users_with(Role.CANDIDATE)
+        return {s.item_id: s.met for s in await self.repo.scores(session_id)
+                if s.scorer_user_id == scorer_user_id and candidates
+                and s.candidate_user_id == candidates[0]}
+
     def read_picks(self, values: list[str]) -> dict[str, bool]:
         """The score select's values (``<item>:1`` met, ``<item>:0`` missed) as one choice
         per item; ✅ and ❌ for the same item is refused, and nothing is saved."""

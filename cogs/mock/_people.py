@@ -23,7 +23,7 @@ from bot.mock.posts import lobby_variables
 from bot.outbox.model import Envelope, message_to_json
 from bot.render import RenderedMessage
 from cogs.mock._announcer import SCORECARD_VIEW
-from cogs.mock._views import ROLE_LABELS, lobby_view, switch_view
+from cogs.mock._views import ROLE_LABELS, lobby_view, scoring_view, switch_view
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -102,6 +102,30 @@ class PeopleCommands:
             await interaction.response.edit_message(
                 content=self._reply("switched", role=label).content, view=None)
             await self.service.refresh_lobby(session)
+        await self._guard(interaction, work)
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    async def on_scoring(self, interaction: Interaction, session_id: int) -> None:
+        """**Score the checklist**: the presser's own panel, their current picks preset."""
+        async def work() -> None:
+            await self._own_session(interaction, session_id)
+            current = await self.journal.my_scores(session_id, interaction.user.id)
+            await send(interaction, self._reply("scoring"), view=scoring_view(
+                session_id, self.bot.content.rubric.checklist, current))
+        await self._guard(interaction, work)
+
+    async def on_item_score(self, interaction: Interaction, session_id: int, item_id: str,
+                            values: list[str]) -> None:
+        """One item scored in the panel: the new pick replaces the old one."""
+        async def work() -> None:
+            session = await self._own_session(interaction, session_id)
+            await self.journal.score(session_id, interaction.user.id, item_id, values == ["1"])
+            current = await self.journal.my_scores(session_id, interaction.user.id)
+            await interaction.response.edit_message(view=scoring_view(
+                session_id, self.bot.content.rubric.checklist, current))
+            if session.state.status is Status.ENDED:
+                await self.refresh_scorecards(session)
         await self._guard(interaction, work)
 
     # -- pings -----------------------------------------------------------------------------

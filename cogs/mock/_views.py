@@ -73,6 +73,12 @@ class MockHandlers(Protocol):
 
     async def on_feedback(self, interaction: discord.Interaction, session_id: int) -> None: ...
 
+    async def on_scoring(self, interaction: discord.Interaction, session_id: int) -> None: ...
+
+    async def on_item_score(
+        self, interaction: discord.Interaction, session_id: int, item_id: str, values: list[str]
+    ) -> None: ...
+
     async def on_switch(
         self, interaction: discord.Interaction, session_id: int, role: Role
     ) -> None: ...
@@ -150,7 +156,10 @@ class ScoreSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"mock:(?P<session>\d+):score",
 ):
-    """Up to five checklist judgements at once: ``<item id>:1`` met, ``<item id>:0`` missed."""
+    """Up to five checklist judgements at once: ``<item id>:1`` met, ``<item id>:0`` missed.
+
+    Only on messages posted before **Score the checklist** (``ScoringButton``) replaced
+    it; a pick of ✅ and ❌ for one item is refused (``MockJournal.read_picks``)."""
 
     def __init__(self, session_id: int, items: tuple[ChecklistItem, ...] = ()) -> None:
         options = [
@@ -227,15 +236,70 @@ class SwitchButton(
         await handlers(interaction).on_switch(interaction, self.session_id, self.role)
 
 
-DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect, FeedbackButton, SwitchButton)
+class ScoringButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):scoring",
+):
+    """**Score the checklist**: opens the presser's own scoring panel (``scoring_view``)."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Score the checklist", emoji="📝", style=discord.ButtonStyle.secondary,
+            custom_id=f"mock:{session_id}:scoring",
+        ))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ScoringButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_scoring(interaction, self.session_id)
+
+
+class ItemSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"mock:(?P<session>\d+):item:(?P<item>[a-z0-9_]+)",
+):
+    """One checklist item in a scorer's own panel: met or missed, one value at most, so a
+    scorer's choice for an item can never be ✅ and ❌ at once; the current one is preset."""
+
+    def __init__(self, session_id: int, item_id: str, name: str = "",
+                 current: bool | None = None) -> None:
+        super().__init__(discord.ui.Select(
+            custom_id=f"mock:{session_id}:item:{item_id}",
+            placeholder=f"{name or item_id}: not scored yet",
+            min_values=1, max_values=1,
+            options=[discord.SelectOption(label=f"✅ {name or item_id}: met", value="1",
+                                          default=current is True),
+                     discord.SelectOption(label=f"❌ {name or item_id}: missed", value="0",
+                                          default=current is False)],
+        ))
+        self.session_id, self.item_id = session_id, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ItemSelect:
+        return cls(int(match["session"]), match["item"])
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_item_score(interaction, self.session_id, self.item_id,
+                                                  self.item.values)
+
+
+DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect, FeedbackButton, SwitchButton,
+                 ScoringButton, ItemSelect)
 
 
 def lobby_view(
     session_id: int, items: tuple[ChecklistItem, ...], status: Status = Status.LOBBY
 ) -> discord.ui.View | None:
     """What the lobby offers as the round stands: in the lobby, roles, Leave/Start/pair
-    mode and the score select; once started, only the score select (watchers score
-    mid-round); once ended, nothing (``None``: the components are removed)."""
+    mode; once started, only **Score the checklist** (watchers score mid-round); once
+    ended, nothing (``None``: the components are removed)."""
     if status is Status.ENDED:
         return None
     view = discord.ui.View(timeout=None)
@@ -244,7 +308,18 @@ def lobby_view(
             view.add_item(RoleButton(session_id, role))
         for action in ACTION_LABELS:
             view.add_item(ActionButton(session_id, action))
-    view.add_item(ScoreSelect(session_id, items))
+        return view
+    view.add_item(ScoringButton(session_id))
+    return view
+
+
+def scoring_view(
+    session_id: int, items: tuple[ChecklistItem, ...], current: dict[str, bool]
+) -> discord.ui.View:
+    """A scorer's own panel (ephemeral): one select per checklist item, their pick preset."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(ItemSelect(session_id, item.id, item.name, current.get(item.id)))
     return view
 
 
@@ -259,5 +334,5 @@ def scorecard_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord
     for vote in VOTE_LABELS:
         view.add_item(VoteButton(session_id, vote))
     view.add_item(FeedbackButton(session_id))
-    view.add_item(ScoreSelect(session_id, items))
+    view.add_item(ScoringButton(session_id))
     return view

@@ -44,6 +44,19 @@ async def click(standin: Any, user: int, message: dict[str, Any], suffix: str) -
     return await record.wait_callback()
 
 
+async def open_scoring(standin: Any, user: int, message: dict[str, Any]) -> Any:
+    """Press **Score the checklist**: the member's own panel (or a refusal)."""
+    return await click(standin, user, message, ":scoring")
+
+
+async def score(standin: Any, user: int, message: dict[str, Any], item: str, met: bool) -> Any:
+    """Score one checklist item from ``message``'s **Score the checklist** panel."""
+    panel = (await open_scoring(standin, user, message)).messages()[0]
+    prefix = button(message, ":scoring").rsplit(":", 1)[0]
+    picked = standin.select(user, int(panel["id"]), f"{prefix}:item:{item}", ["1" if met else "0"])
+    return await picked.wait_callback()
+
+
 async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
@@ -72,18 +85,16 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
         assert len(embeds(standin, thread, "📋")) == 1
 
-        # Once started, the lobby keeps only the score select (watchers score mid-round).
-        assert [c.split(":")[-1] for c in custom_ids(standin.message(int(lobby["id"])))] == [
-            "score"]
+        # Once started, the lobby keeps only Score the checklist (watchers score mid-round).
+        await standin.wait_until(lambda: [c.split(":")[-1] for c in custom_ids(
+            standin.message(int(lobby["id"])))] == ["scoring"], what="the lobby's controls")
         # Another round's member cannot drive this one.
         other_thread, other_lobby = await open_round(standin, other, general, "5,5,5,5,5")
-        foreign = await (standin.select(other, int(lobby["id"]), button(lobby, ":score"),
-                                        ["customer_first:1"])).wait_callback()
+        foreign = await open_scoring(standin, other, lobby)
         assert "Only a watcher" in foreign.messages()[0]["content"]
 
-        early = await (standin.select(raiser, int(lobby["id"]), button(lobby, ":score"),
-                                      ["customer_first:1"])).wait_callback()
-        assert early.ephemeral and "scores are in" in early.messages()[0]["content"]
+        early = await score(standin, raiser, lobby, "customer_first", True)
+        assert early.callback_type == 7  # the scorer's own panel, its pick now preset
         pause = standin.slash(interviewer, thread, "mock pause", {})
         assert "paused" in (await pause.wait_message())["content"]
         status = standin.slash(cand, thread, "mock status", {})
@@ -114,12 +125,14 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         assert vote.callback_type == 7
         fields = {f["name"]: f["value"] for f in vote.callback_data["embeds"][0]["fields"]}
         assert "Strong hire **1**" in fields["Panel votes"]
-        select = standin.select(raiser, int(card["id"]), button(card, ":score"),
-                                ["numbers_always:0"])
-        scored = await select.wait_callback()
-        checklist = scored.callback_data["embeds"][0]["fields"][5]["value"]
-        assert "Numbers Always** · panel 0/1 ⚠️ **disagree**" in checklist
-        assert "Customer First** · panel 1/1" in checklist  # scored mid-round from the lobby
+        await score(standin, raiser, card, "numbers_always", False)
+
+        def checklist() -> str:
+            return next(f["value"] for f in standin.message(int(card["id"]))["embeds"][0]["fields"]
+                        if f["name"].startswith("Success formula"))
+        await standin.wait_until(lambda: "Numbers Always** · panel 0/1 ⚠️ **disagree**"
+                                 in checklist(), what="the scorecard refreshed")
+        assert "Customer First** · panel 1/1" in checklist()  # scored mid-round from the lobby
         outsider = await click(standin, other, card, ":vote:hire")
         assert "Only an interviewer or the bar raiser can vote" in \
             outsider.messages()[0]["content"]

@@ -6,7 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.e2e.test_mock_e2e import button, click, custom_ids, embeds, open_round, texts
+import pytest
+
+from standin.errors import StandInUsageError
+from tests.e2e.test_mock_e2e import (
+    click,
+    custom_ids,
+    embeds,
+    open_round,
+    open_scoring,
+    score,
+    texts,
+)
 from tests.e2e.test_privacy_e2e import confirm_delete
 
 MINUTE = 0.2
@@ -120,18 +131,22 @@ async def test_the_lobby_stays_true(standin, bot_env, run_bot):
         await click(standin, host, lobby, ":start")
         await standin.wait_until(lambda: "In progress" in standin.message(int(lobby["id"]))[
             "embeds"][0]["description"], what="the lobby in progress")
-        assert [c.rsplit(":", 1)[-1] for c in custom_ids(standin.message(int(lobby["id"])))] \
-            == ["score"]
+        await standin.wait_until(lambda: [c.rsplit(":", 1)[-1] for c in custom_ids(
+            standin.message(int(lobby["id"])))] == ["scoring"], what="only scoring left")
 
-        # One score per scorer and item: ✅ and ❌ together are refused, a new pick replaces.
-        both = await standin.select(ivy, int(lobby["id"]), button(lobby, ":score"),
-                                    ["numbers_always:1", "numbers_always:0"]).wait_callback()
-        assert both.ephemeral and "not both" in said(both)
+        # One score per scorer and item: each item's select holds one pick, preset to the
+        # scorer's own, and a new pick replaces the old.
+        panel = (await open_scoring(standin, ivy, lobby)).messages()[0]
+        item = next(c for c in custom_ids(panel) if c.endswith(":item:numbers_always"))
+        with pytest.raises(StandInUsageError, match=r"takes 1\.\.1 values"):
+            standin.select(ivy, int(panel["id"]), item, ["1", "0"])
         for flag in ("1", "0"):
-            await standin.select(ivy, int(lobby["id"]), button(lobby, ":score"),
-                                 [f"numbers_always:{flag}"]).wait_callback()
-        await standin.select(wally, int(lobby["id"]), button(lobby, ":score"),
-                             ["numbers_always:1"]).wait_callback()
+            picked = await standin.select(ivy, int(panel["id"]), item, [flag]).wait_callback()
+        preset = [o["value"] for c in picked.callback_data["components"]
+                  for s in c["components"] if s["custom_id"] == item
+                  for o in s["options"] if o.get("default")]
+        assert preset == ["0"]
+        await score(standin, wally, lobby, "numbers_always", True)
         rows = await bot.database.fetchall(
             "SELECT scorer_user_id, met FROM mock_scores WHERE item_id = 'numbers_always' "
             "ORDER BY scorer_user_id")
