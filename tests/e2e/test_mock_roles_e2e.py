@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_mock_e2e import button, click, custom_ids, embeds, open_round, open_scoring
+from tests.e2e.test_mock_e2e import click, custom_ids, embeds, open_round, open_scoring
 
 
 def lobby_round(lobby: dict[str, Any]) -> str:
