@@ -35,13 +35,18 @@ class MockDecisions:
         self.service = service
 
     async def decide(self, session_id: int, user_id: int, call: Vote, reason: str) -> Decision:
-        session = await self.service.apply(session_id, machine.record_activity)
-        if session.state.status is Status.LOBBY:
+        # Checked on the round as stored, so a refusal changes nothing (not even activity).
+        stored = await self.service.repo.get(session_id)
+        if stored is None:
+            raise BotError("That mock round no longer exists.")
+        if stored.state.status is Status.LOBBY:
             raise BotError("The decision comes after the interview: start the round first.")
-        roles.require_decider(session.state, user_id)
+        roles.require_decider(stored.state, user_id)
         text = one_line(reason)
         if not text:
             raise BotError("Give the decision a one-line reason.")
+        session = await self.service.apply(session_id, machine.record_activity)
+        roles.require_decider(session.state, user_id)  # still the bar raiser under the lock
         candidates = session.state.users_with(Role.CANDIDATE)
         if not candidates:
             raise BotError("This round has no candidate to decide on.")
