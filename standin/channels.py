@@ -4,6 +4,8 @@ Thread members live in thread_members.py.
 
 A bot without View Channel gets 403/50001, without Send Messages (or Send Messages in
 Threads, Create Public Threads, Attach Files) 403/50013; a deleted channel 404/10003.
+Editing or deleting a message in an archived thread is 400/50083 (unarchive it first);
+sending one unarchives it, as in Discord.
 """
 
 from __future__ import annotations
@@ -158,8 +160,14 @@ class Channels:
         limit = int(call.query.get("limit", 50))
         return 200, list(reversed(self.world.channel_messages(call.params["channel_id"])))[:limit]
 
+    def _refuse_if_archived(self, message: dict[str, Any]) -> None:
+        channel = self.world.channel(int(message["channel_id"]))
+        if channel.is_thread and channel.archived:
+            raise ApiError(400, 50083, "Thread is archived")
+
     async def edit_message(self, call: Call) -> tuple[int, Any]:
         message, _ = self._message_in(call)
+        self._refuse_if_archived(message)
         if message["author"]["id"] != str(self.world.bot_user.id):
             raise ApiError(403, 50005, "Cannot edit a message authored by another user")
         return 200, self.apply_edit(message, call.json or {}, call.files)
@@ -187,6 +195,7 @@ class Channels:
 
     async def delete_message(self, call: Call) -> tuple[int, Any]:
         message, granted = self._message_in(call)
+        self._refuse_if_archived(message)
         if message["author"]["id"] != str(self.world.bot_user.id):
             self.require(granted, perms.MANAGE_MESSAGES)
         self.world.delete_message(message)

@@ -30,6 +30,7 @@ from bot.mock.model import (
 )
 from bot.outbox.model import Envelope
 from storage.db import Database, Transaction, from_db, to_db
+from storage.mock_people import MockPeopleRepository
 from storage.outbox import enqueue_in
 
 _SELECT_SESSION = (
@@ -61,11 +62,12 @@ def _maybe_db(instant: datetime | None) -> str | None:
     return to_db(instant) if instant else None
 
 
-class MockRepository:
-    """Rounds, their phases and participants, and everything said and judged in them."""
+class MockRepository(MockPeopleRepository):
+    """Rounds, their phases and participants, and everything said and judged in them
+    (quiet members and decisions: ``storage.mock_people``)."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -283,20 +285,21 @@ class MockRepository:
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
                 "INSERT INTO mock_notes (session_id, phase_index, author_user_id, text, "
-                "created_at) SELECT ?, ?, ?, ?, ? WHERE " + _STILL_IN,
+                "created_at, visibility) SELECT ?, ?, ?, ?, ?, ? WHERE " + _STILL_IN,
                 (session_id, note.phase_index, note.author_user_id, note.text,
-                 to_db(note.created_at), session_id, note.author_user_id),
+                 to_db(note.created_at), "public" if note.public else "private", session_id,
+                 note.author_user_id),
             )
             return cursor.rowcount == 1
 
     async def notes(self, session_id: int) -> list[Note]:
         rows = await self._db.fetchall(
-            "SELECT phase_index, author_user_id, text, created_at FROM mock_notes "
+            "SELECT phase_index, author_user_id, text, created_at, visibility FROM mock_notes "
             "WHERE session_id = ? ORDER BY created_at, note_id",
             (session_id,),
         )
-        return [Note(r["phase_index"], r["author_user_id"], r["text"], from_db(r["created_at"]))
-                for r in rows]
+        return [Note(r["phase_index"], r["author_user_id"], r["text"], from_db(r["created_at"]),
+                     r["visibility"] == "public") for r in rows]
 
     async def set_score(self, session_id: int, score: Score, now: datetime) -> bool:
         """Store or change a judgement; False unless scorer and candidate are both still

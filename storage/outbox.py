@@ -12,8 +12,15 @@ from storage.db import Database, Transaction, from_db, to_db
 
 _SELECT = (
     "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
-    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at FROM outbox"
+    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at, "
+    "(SELECT group_concat(m.user_id) FROM outbox_mentions m WHERE m.post_id = outbox.post_id) "
+    "AS mentions FROM outbox"
 )
+_MENTION = (
+    "INSERT INTO outbox_mentions (post_id, user_id) SELECT post_id, ? FROM outbox WHERE key = ? "
+    "ON CONFLICT (post_id, user_id) DO NOTHING"
+)
+_FORGET_MENTIONS = "DELETE FROM outbox_mentions WHERE post_id = ?"
 _INSERT = (
     "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
     "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -38,6 +45,7 @@ def _row(row: aiosqlite.Row) -> OutboxRow:
         message_id=row["message_id"],
         created_at=from_db(row["created_at"]),
         done_at=from_db(row["done_at"]) if row["done_at"] else None,
+        mentions=tuple(int(u) for u in str(row["mentions"]).split(",")) if row["mentions"] else (),
     )
 
 
@@ -53,6 +61,8 @@ async def enqueue_in(tx: Transaction, envelopes: Sequence[Envelope], now: dateti
     A key already present is left alone: enqueueing is idempotent.
     """
     await tx.executemany(_INSERT, [_params(envelope, now) for envelope in envelopes])
+    await tx.executemany(_MENTION, [(user_id, envelope.key) for envelope in envelopes
+                                    for user_id in envelope.mentions])
 
 
 class OutboxRepository:
@@ -101,11 +111,14 @@ class OutboxRepository:
         )
 
     async def mark_sent(self, post_id: int, message_id: int | None, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET state = 'sent', message_id = ?, payload = NULL, done_at = ?, "
-            "attempts = attempts + 1, last_error = NULL WHERE post_id = ? AND state = 'pending'",
-            (message_id, to_db(now), post_id),
-        )
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE outbox SET state = 'sent', message_id = ?, payload = NULL, done_at = ?, "
+                "attempts = attempts + 1, last_error = NULL WHERE post_id = ? AND "
+                "state = 'pending'",
+                (message_id, to_db(now), post_id),
+            )
+            await tx.execute(_FORGET_MENTIONS, (post_id,))
 
     async def mark_retry(self, post_id: int, error: str, next_at: datetime) -> None:
         await self._db.execute(
@@ -115,11 +128,14 @@ class OutboxRepository:
         )
 
     async def mark_impossible(self, post_id: int, error: str, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE outbox SET state = 'impossible', attempts = attempts + 1, last_error = ?, "
-            "payload = NULL, done_at = ? WHERE post_id = ? AND state = 'pending'",
-            (error[:500], to_db(now), post_id),
-        )
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE outbox SET state = 'impossible', attempts = attempts + 1, "
+                "last_error = ?, payload = NULL, done_at = ? WHERE post_id = ? AND "
+                "state = 'pending'",
+                (error[:500], to_db(now), post_id),
+            )
+            await tx.execute(_FORGET_MENTIONS, (post_id,))
 
     async def troubles(self, guild_id: int, kind_prefix: str = "", limit: int = 5) -> list[OutboxRow]:
         """Posts of a guild that are impossible or have failed at least once, newest first."""

@@ -83,8 +83,12 @@ def test_pair_mode_is_two_candidates(round_clock: FixedClock) -> None:
     started_ = machine.start(state, HOST, now)
     with pytest.raises(BotError, match="Pair mode is fixed once the round starts"):
         roles.set_pair_mode(started_, HOST, False, now)
-    # A candidate may still switch to another role in the lobby, freeing the place.
-    moved = roles.join(state, SECOND, Role.OBSERVER, now)
+    # A candidate may still switch to another role in the lobby, freeing the place, once
+    # they confirm giving up the seat.
+    with pytest.raises(roles.ConfirmLeavingCandidate) as asked:
+        roles.join(state, SECOND, Role.OBSERVER, now)
+    assert asked.value.role is Role.OBSERVER
+    moved = roles.join(state, SECOND, Role.OBSERVER, now, confirmed=True)
     assert roles.join(moved, STRANGER, Role.CANDIDATE, now).users_with(Role.CANDIDATE) == (
         CANDIDATE, STRANGER)
 

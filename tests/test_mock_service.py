@@ -12,6 +12,7 @@ from bot.clock import FixedClock
 from bot.content import Content, load_content
 from bot.errors import BotError
 from bot.mock import machine
+from bot.mock.export import readable
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
 from bot.mock.posts import Post
@@ -137,19 +138,25 @@ async def test_a_round_runs_to_its_scorecard_and_archives_once(
     service, thread, timers = parts
     session = await started(service)
     sid = session.session_id
-    assert thread.kinds() == ["brief", "phase"]
+    assert thread.kinds() == ["brief", "lobby", "phase"]  # the lobby now says "in progress"
     assert "Scale" in thread.texts[0] and "Time boxes" in thread.texts[0]
-    assert "<t:" in thread.texts[1] and "Use cases" in thread.texts[1]
+    assert "In progress" in thread.texts[1]
+    assert "<t:" in thread.texts[2] and "Use cases" in thread.texts[2]
     assert timers.armed[sid] == T0 + minutes(2.5)
     journal = MockJournal(service)
     await journal.submit_answer(sid, CANDIDATE, "Use cases: add to cart. 100M DAU, p99 100 ms")
-    await journal.add_note(sid, INTERVIEWER, "solid numbers")
-    await journal.score(sid, WATCHER, "numbers_always", False)
+    await journal.add_note(sid, INTERVIEWER, "solid numbers", public=True)
+    await journal.add_note(sid, INTERVIEWER, "talks too fast")  # private: not on the card
+    await journal.score(sid, RAISER, "numbers_always", False)
+    await journal.score(sid, WATCHER, "customer_first", True)
     await follow_timer(service, timers, round_clock, sid)
     assert thread.kinds().count("phase") == 5 and thread.kinds().count("probe") == 5
     assert thread.kinds()[-1] == "scorecard" and thread.archived == [sid]
     card = thread.texts[-1]
     assert "Use cases list" in card and "disagree" in card and "solid numbers" in card
+    assert "talks too fast" not in card and "watchers 1/1" in card
+    assert card.startswith("<@1> <@2> <@3> <@4> <@5>")  # the participants, named to be pinged
+    assert thread.posts[-1].mentions == (HOST, CANDIDATE, INTERVIEWER, RAISER, WATCHER)
     assert round_clock.now() == T0 + minutes(45)
 
 
@@ -231,19 +238,28 @@ async def test_journal_role_checks_votes_and_export(
     tally = await journal.vote(sid, RAISER, Vote.NO_HIRE)  # a second vote replaces the first
     tally = await journal.vote(sid, INTERVIEWER, Vote.NO_HIRE)
     assert tally[Vote.NO_HIRE] == 2 and tally[Vote.HIRE] == 0
+    await journal.add_note(sid, INTERVIEWER, "open note", public=True)
     renderer = Renderer()
-    mid = renderer.env.get_template("mock/export.md.j2").render(
-        **vars(await journal.export(sid, CANDIDATE)), exported_at=round_clock.now()
-    )
-    assert "10K QPS" in mid and "secret note" not in mid
+
+    async def export_text(user_id: int) -> str:
+        record = await journal.export(sid, user_id)
+        return renderer.env.get_template("mock/export.md.j2").render(
+            x=readable(record, service.content, {}), exported_at=round_clock.now())
+
+    mid = await export_text(CANDIDATE)
+    assert "10K QPS" in mid and "secret note" not in mid and "open note" not in mid
     with pytest.raises(BotError, match="Join the round first"):
         await journal.export(sid, 31337)
     await service.end(sid, HOST, can_manage_threads=False)
+    watcher = await export_text(WATCHER)
+    assert "open note" in watcher and "secret note" not in watcher  # private: candidate only
+    assert "We'll use Kubernetes" in watcher
+    mine = await export_text(CANDIDATE)
+    assert "🔒 private" in mine and "secret note" in mine and "open note" in mine
+    with pytest.raises(BotError, match="only for the candidate"):
+        await journal.private_feedback(sid, WATCHER)
+    assert [n.text for n in await journal.private_feedback(sid, CANDIDATE)] == ["secret note"]
     done = await journal.export(sid, WATCHER)
-    text = renderer.env.get_template("mock/export.md.j2").render(
-        **vars(done), exported_at=round_clock.now()
-    )
-    assert "secret note" in text and "We'll use Kubernetes" in text
     assert done.session.state.status is Status.ENDED and timers.armed == {}
     assert thread.kinds()[-1] == "scorecard"
 

@@ -32,7 +32,8 @@ def run_to_end(state: MockState, clock: FixedClock) -> list[str]:
 
 def test_start_posts_the_brief_then_phase_1(clock: FixedClock) -> None:
     state = machine.start(lobby(clock), HOST, clock.now())
-    assert [a.key for a in settle(state, clock.now()).announcements] == ["brief", "phase:0"]
+    assert [a.key for a in settle(state, clock.now()).announcements] == [
+        "brief", "lobby:running", "phase:0"]
 
 
 def test_a_whole_round_posts_each_announcement_once_in_order(clock: FixedClock) -> None:

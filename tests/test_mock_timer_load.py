@@ -92,7 +92,7 @@ async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
         await db.close()
     per_round = Counter(kind for (_, kind, _), count in recorder.kinds.items()
                         for _ in range(count))
-    assert per_round == {"brief": ROUNDS, "phase": 5 * ROUNDS, "probe": 5 * ROUNDS,
+    assert per_round == {"brief": ROUNDS, "lobby": ROUNDS, "phase": 5 * ROUNDS, "probe": 5 * ROUNDS,
                          "warning": 5 * ROUNDS, "scorecard": ROUNDS}
     assert all(count == 1 for count in recorder.kinds.values())
     late = sorted(recorder.lateness)

@@ -7,52 +7,30 @@ round where the candidate keeps answering never pauses itself as idle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from bot.content import Phase, Question
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles
+from bot.mock.export import ExportRecord
+from bot.mock.feedback import notes_for_export, private_notes_for
 from bot.mock.model import (
     CastVote,
     MockSession,
+    MockState,
     Note,
-    PhaseSlot,
     Role,
     Score,
     Status,
     TranscriptEntry,
     Vote,
 )
-from bot.mock.scorecard import Scorecard, tally
+from bot.mock.scorecard import tally
 from bot.mock.service import MockService
 
 MAX_ENTRY_CHARS = 4000
-NOTE_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
-SCORER_ROLES = (Role.OBSERVER, Role.BAR_RAISER, Role.INTERVIEWER)
-VOTER_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
 # The repository stores nothing for a member who left the round (or erased their data)
 # between the role check and the write; this is what they hear.
 GONE = "You are no longer in this round, so nothing was saved."
-
-
-@dataclass(frozen=True)
-class ExportPhase:
-    phase: Phase
-    slot: PhaseSlot
-    transcript: tuple[TranscriptEntry, ...]
-    notes: tuple[Note, ...]
-
-
-@dataclass(frozen=True)
-class Export:
-    """Everything ``mock/export.md.j2`` needs to write the round as a Markdown file."""
-
-    session: MockSession
-    question: Question
-    phases: tuple[ExportPhase, ...]
-    general_notes: tuple[Note, ...]
-    scores: tuple[Score, ...]
-    scorecards: tuple[Scorecard, ...]
 
 
 class MockJournal:
@@ -80,8 +58,7 @@ class MockJournal:
     async def submit_answer(self, session_id: int, user_id: int, text: str) -> int:
         """Record a ``/mock answer`` submission; returns the phase index it went to."""
         session = await self.service.apply(session_id, machine.record_activity)
-        if session.state.role_of(user_id) is not Role.CANDIDATE:
-            raise BotError("Only the candidate can submit answers in this round.")
+        roles.require_candidate(session.state, user_id)
         index = session.state.current_index()
         if index is None:
             raise BotError("Answers are recorded while the round runs.")
@@ -92,34 +69,60 @@ class MockJournal:
             raise BotError(GONE)
         return index
 
-    async def add_note(self, session_id: int, user_id: int, text: str) -> None:
-        """A private note from an interviewer or bar raiser, shown only on the scorecard."""
+    async def add_note(
+        self, session_id: int, user_id: int, text: str, *, public: bool = False
+    ) -> None:
+        """A note from an interviewer or bar raiser: private ones reach only the candidate
+        (``bot.mock.feedback``), public ones are on the scorecard."""
         session = await self.service.apply(session_id, machine.record_activity)
-        if session.state.role_of(user_id) not in NOTE_ROLES:
-            raise BotError("Only an interviewer or the bar raiser can take notes.")
+        roles.require_note_taker(session.state, user_id)
         note = Note(session.state.current_index(), user_id, text[:MAX_ENTRY_CHARS],
-                    self.service.clock.now())
+                    self.service.clock.now(), public)
         if not await self.repo.add_note(session_id, note):
             raise BotError(GONE)
 
     async def score(self, session_id: int, scorer_user_id: int, item_id: str, met: bool) -> None:
         """One scorer's judgement of one checklist item, for every candidate in the round."""
-        session = await self._scoring_session(
-            session_id, scorer_user_id, SCORER_ROLES,
-            "Only a watcher, an interviewer or the bar raiser can score the candidate.",
-        )
-        if item_id not in {item.id for item in self.service.content.rubric.checklist}:
+        await self.score_many(session_id, scorer_user_id, {item_id: met})
+
+    async def score_many(
+        self, session_id: int, scorer_user_id: int, picks: dict[str, bool]
+    ) -> None:
+        """A scorer's judgements, one per item: each replaces their earlier one."""
+        session = await self._scoring_session(session_id, scorer_user_id, roles.require_scorer)
+        known = {item.id for item in self.service.content.rubric.checklist}
+        if not picks or set(picks) - known:
             raise BotError("That is not a checklist item.")
         for candidate in session.state.users_with(Role.CANDIDATE):
-            score = Score(scorer_user_id, candidate, item_id, met)
-            await self.repo.set_score(session_id, score, self.service.clock.now())
+            for item_id, met in picks.items():
+                score = Score(scorer_user_id, candidate, item_id, met)
+                await self.repo.set_score(session_id, score, self.service.clock.now())
+
+    async def my_scores(self, session_id: int, scorer_user_id: int) -> dict[str, bool]:
+        """A scorer's current pick per item (for their panel), once they may score."""
+        session = await self._scoring_session(session_id, scorer_user_id, roles.require_scorer)
+        candidates = session.state.users_with(Role.CANDIDATE)
+        return {s.item_id: s.met for s in await self.repo.scores(session_id)
+                if s.scorer_user_id == scorer_user_id and candidates
+                and s.candidate_user_id == candidates[0]}
+
+    def read_picks(self, values: list[str]) -> dict[str, bool]:
+        """The score select's values (``<item>:1`` met, ``<item>:0`` missed) as one choice
+        per item; ✅ and ❌ for the same item is refused, and nothing is saved."""
+        picks: dict[str, bool] = {}
+        names = {item.id: item.name for item in self.service.content.rubric.checklist}
+        for value in values:
+            item_id, _, flag = value.partition(":")
+            met = flag == "1"
+            if picks.get(item_id, met) != met:
+                raise BotError(f"Pick ✅ or ❌ for {names.get(item_id, item_id)}, not both; "
+                               "nothing was saved.")
+            picks[item_id] = met
+        return picks
 
     async def vote(self, session_id: int, voter_user_id: int, vote: Vote) -> dict[Vote, int]:
         """Cast or change a hire vote; returns the live tally for the (first) candidate."""
-        session = await self._scoring_session(
-            session_id, voter_user_id, VOTER_ROLES,
-            "Only an interviewer or the bar raiser can vote.",
-        )
+        session = await self._scoring_session(session_id, voter_user_id, roles.require_voter)
         candidates = session.state.users_with(Role.CANDIDATE)
         for candidate in candidates:
             cast = CastVote(voter_user_id, candidate, vote)
@@ -128,39 +131,36 @@ class MockJournal:
         return tally(votes, candidates[0]) if candidates else {option: 0 for option in Vote}
 
     async def _scoring_session(
-        self, session_id: int, user_id: int, roles: tuple[Role, ...], refusal: str
+        self, session_id: int, user_id: int, guard: Callable[[MockState, int], None]
     ) -> MockSession:
         session = await self.service.apply(session_id, machine.record_activity)
         if session.state.status is Status.LOBBY:
             raise BotError("Scores and votes open once the round has started.")
-        if session.state.role_of(user_id) not in roles:
-            raise BotError(refusal)
+        guard(session.state, user_id)
         return session
 
-    async def export(self, session_id: int, user_id: int) -> Export:
-        """The round so far, for any participant, during or after it."""
+    async def export(self, session_id: int, user_id: int) -> ExportRecord:
+        """The round so far, for any participant, during or after it: the notes only
+        after it ended, the private ones only for the candidate (``feedback``)."""
         session = await self.service.apply(session_id, machine.record_activity)
         if session.state.role_of(user_id) is None:
             raise BotError("Join the round first: only participants can export it.")
-        transcript = await self.repo.transcript(session_id)
-        # Notes are private until the scorecard: an export made mid-round leaves them out.
-        ended = session.state.status is Status.ENDED
-        notes = await self.repo.notes(session_id) if ended else []
-        rubric = self.service.content.rubric
-        phases = tuple(
-            ExportPhase(
-                phase=rubric.phases[slot.index],
-                slot=slot,
-                transcript=tuple(e for e in transcript if e.phase_index == slot.index),
-                notes=tuple(n for n in notes if n.phase_index == slot.index),
-            )
-            for slot in session.state.phases
-        )
-        return Export(
+        notes = notes_for_export(session.state, user_id, await self.repo.notes(session_id))
+        return ExportRecord(
             session=session,
             question=self.service.content.question(session.question_id),
-            phases=phases,
-            general_notes=tuple(n for n in notes if n.phase_index is None),
+            reader_user_id=user_id,
+            transcript=tuple(await self.repo.transcript(session_id)),
+            notes=notes,
             scores=tuple(await self.repo.scores(session_id)),
+            votes=tuple(await self.repo.votes(session_id)),
+            decisions=tuple(await self.repo.decisions(session_id)),
             scorecards=tuple(await self.service.scorecards(session)),
         )
+
+    async def private_feedback(self, session_id: int, user_id: int) -> tuple[Note, ...]:
+        """The candidate's private notes (the scorecard's **My feedback**); anyone else
+        is refused."""
+        session = await self.service.apply(session_id, machine.record_activity)
+        roles.require_feedback_reader(session.state, user_id)
+        return private_notes_for(session.state, user_id, await self.repo.notes(session_id))

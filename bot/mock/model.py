@@ -187,10 +187,13 @@ class TranscriptEntry:
 
 @dataclass(frozen=True)
 class Note:
+    """An interviewer's or bar raiser's note; private ones reach only the candidate."""
+
     phase_index: int | None
     author_user_id: int
     text: str
     created_at: datetime
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,3 +209,14 @@ class CastVote:
     voter_user_id: int
     candidate_user_id: int
     vote: Vote
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The bar raiser's final call on a candidate, with a one-line reason."""
+
+    candidate_user_id: int
+    decided_by_user_id: int
+    call: Vote
+    reason: str
+    decided_at: datetime

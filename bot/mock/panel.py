@@ -103,7 +103,7 @@ class MockPanel:
     def card(self, session: MockSession, candidate_user_id: int, ticks: Sequence[Tick],
              transcript: Sequence[TranscriptEntry]) -> PanelCard:
         state = session.state
-        panel = tuple(p.user_id for p in state.participants if p.role in roles.PANEL_ROLES)
+        panel = tuple(p.user_id for p in state.participants if p.role in roles.PANEL)
         on_panel = [t for t in ticks if t.scorer_user_id in panel]
         said = [e for e in transcript if e.author_user_id == candidate_user_id]
         phases = []

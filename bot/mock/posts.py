@@ -19,17 +19,23 @@ from bot.mock.model import (
     MockSession,
     Role,
 )
+from bot.mock.notify import pings_for
 from bot.mock.scorecard import Scorecard
 from bot.mock.timeline import Announcement, Kind
 
 
 @dataclass(frozen=True)
 class Post:
-    """A message for the round's thread: render ``template`` with ``variables``."""
+    """A message for the round's thread: render ``template`` with ``variables``.
+
+    ``mentions``: the only users it may ping (``bot.mock.notify``); the template names
+    them as ``ping_ids``. A ``LOBBY`` post edits the lobby message instead of posting.
+    """
 
     kind: Kind
     template: str
     variables: Mapping[str, object] = field(default_factory=dict)
+    mentions: tuple[int, ...] = ()
 
 
 def probe_for(content: Content, question: Question, phase_index: int, session_id: int) -> str:
@@ -53,19 +59,36 @@ def posts_for(
     session: MockSession,
     announcement: Announcement,
     scorecards: Sequence[Scorecard] = (),
+    quiet: frozenset[int] = frozenset(),
 ) -> tuple[Post, ...]:
-    """The messages for ``announcement``: one, or one scorecard per candidate."""
+    """The messages for ``announcement``: one, or one scorecard per candidate.
+
+    ``quiet``: participants who turned mock pings off (left out of ``mentions``).
+    """
+    pings = pings_for(announcement.kind, session.state, quiet)
+    if announcement.kind is Kind.LOBBY:
+        return (lobby_post(content, session),)
+    if announcement.kind is Kind.CANCELLED:
+        return (Post(Kind.CANCELLED, "mock/cancelled.md.j2", {"session_id": session.session_id}),)
     if announcement.kind is not Kind.SCORECARD:
-        return (_post_for(content, session, announcement),)
+        post = _post_for(content, session, announcement)
+        return (Post(post.kind, post.template, {**post.variables, "ping_ids": pings}, pings),)
     common = {
         "question": content.question(session.question_id),
         "session_id": session.session_id,
         "end_reason": (session.state.end_reason or EndReason.ENDED).value,
+        "ping_ids": pings,
     }
     cards: Sequence[Scorecard | None] = scorecards or [None]
     return tuple(
-        Post(Kind.SCORECARD, "mock/scorecard.md.j2", {**common, "card": card}) for card in cards
+        Post(Kind.SCORECARD, "mock/scorecard.md.j2", {**common, "card": card}, pings)
+        for card in cards
     )
+
+
+def lobby_post(content: Content, session: MockSession) -> Post:
+    """The lobby as the round stands now (an edit of the lobby message)."""
+    return Post(Kind.LOBBY, "mock/lobby.md.j2", lobby_variables(content, session))
 
 
 def _post_for(content: Content, session: MockSession, announcement: Announcement) -> Post:
@@ -132,6 +155,7 @@ def lobby_variables(content: Content, session: MockSession) -> dict[str, object]
         "status": session.state.status.value,
         "voice_channel_id": session.voice_channel_id,
         "suggested": None,
+        "started": session.state.started_at is not None,
     }
 
 

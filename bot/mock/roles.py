@@ -4,7 +4,12 @@ Pure functions over ``MockState`` like the rest of the state machine (``machine.
 keeps the clock). The rules: roles are chosen in the lobby and fixed once the round
 starts (nobody joins or switches after Start, so a candidate cannot turn bar raiser,
 score the other candidate and turn back); pair mode is exactly two candidates; a
-leaving host hands the role to the longest-standing participant.
+leaving host hands the role to the longest-standing participant; the candidate leaves
+their seat for another role only after confirming.
+
+The guards at the end say who may do what with a round (answer, note, score, vote,
+decide, read private feedback): each rule exists here once, and the journal, the
+decision and the cog call it.
 """
 
 from __future__ import annotations
@@ -16,12 +21,31 @@ from bot.errors import BotError
 from bot.mock import machine
 from bot.mock.model import PAIR_CANDIDATES, EndReason, MockState, Participant, Role, Status
 
+PANEL = (Role.INTERVIEWER, Role.BAR_RAISER)
+"""Who interviews: they take notes, vote, and their scores make the panel's verdict."""
+SCORERS = (Role.OBSERVER, Role.BAR_RAISER, Role.INTERVIEWER)
 
-def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState:
+
+class ConfirmLeavingCandidate(BotError):
+    """The candidate pressed another role: they must confirm giving up the seat."""
+
+    def __init__(self, role: Role) -> None:
+        super().__init__(
+            "You are the candidate. Switching gives up the candidate seat; confirm below "
+            "if you mean it."
+        )
+        self.role = role
+
+
+def join(
+    state: MockState, user_id: int, role: Role, now: datetime, *, confirmed: bool = False
+) -> MockState:
     """Join (or switch to) ``role`` in the lobby; pressing the same button twice changes nothing.
 
     Roles are fixed once the round starts: nobody joins or switches after Start, so a
-    candidate cannot turn bar raiser, score the other candidate and turn back.
+    candidate cannot turn bar raiser, score the other candidate and turn back. The
+    candidate switching to another role raises ``ConfirmLeavingCandidate`` unless
+    ``confirmed``.
     """
     state = machine.touch(machine.advance(state, now), now)
     machine.refuse_if_ended(state)
@@ -32,6 +56,8 @@ def join(state: MockState, user_id: int, role: Role, now: datetime) -> MockState
             "Roles are fixed once the round starts, so nobody joins or switches roles now. "
             "Follow along in the thread; the next round is a `/mock start` away."
         )
+    if state.role_of(user_id) is Role.CANDIDATE and not confirmed:
+        raise ConfirmLeavingCandidate(role)
     candidates = tuple(u for u in state.users_with(Role.CANDIDATE) if u != user_id)
     if role is Role.CANDIDATE and state.pair_mode and len(candidates) >= PAIR_CANDIDATES:
         raise BotError(
@@ -95,9 +121,6 @@ def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) 
 
 # -- the panel and Run it back ----------------------------------------------------------------
 
-PANEL_ROLES = (Role.INTERVIEWER, Role.BAR_RAISER)
-"""Who judges a voice round's deliverables: the people running the interview, not watchers."""
-
 ROTATION = {
     Role.CANDIDATE: Role.INTERVIEWER,
     Role.INTERVIEWER: Role.BAR_RAISER,
@@ -111,7 +134,7 @@ def require_panel(state: MockState, user_id: int) -> None:
     """Only the interviewer and the bar raiser tick a voice round's deliverables."""
     if state.status is Status.LOBBY:
         raise BotError("Deliverables are ticked once the round has started.")
-    if state.role_of(user_id) not in PANEL_ROLES:
+    if state.role_of(user_id) not in PANEL:
         raise BotError("Only the interviewer and the bar raiser tick the deliverables; "
                        "watchers score the checklist.")
 
@@ -143,3 +166,48 @@ def seat_rotated(state: MockState, previous: MockState, now: datetime) -> MockSt
     seated.setdefault(state.host_user_id, Role.OBSERVER)
     people = tuple(Participant(user_id, role, now) for user_id, role in seated.items())
     return replace(machine.touch(state, now), participants=people, pair_mode=False)
+
+
+# -- who may do what -------------------------------------------------------------------------
+
+
+def require_candidate(state: MockState, user_id: int) -> None:
+    """Only the candidate submits answers."""
+    if state.role_of(user_id) is not Role.CANDIDATE:
+        raise BotError("Only the candidate can submit answers in this round.")
+
+
+def require_note_taker(state: MockState, user_id: int) -> None:
+    if state.role_of(user_id) not in PANEL:
+        raise BotError("Only an interviewer or the bar raiser can take notes.")
+
+
+def require_scorer(state: MockState, user_id: int) -> None:
+    if state.role_of(user_id) not in SCORERS:
+        raise BotError("Only a watcher, an interviewer or the bar raiser can score the candidate.")
+
+
+def require_voter(state: MockState, user_id: int) -> None:
+    if state.role_of(user_id) not in PANEL:
+        raise BotError("Only an interviewer or the bar raiser can vote.")
+
+
+def require_decider(state: MockState, user_id: int) -> None:
+    """The final call is the bar raiser's alone."""
+    if state.role_of(user_id) is not Role.BAR_RAISER:
+        raise BotError("Only the bar raiser records the final decision.")
+
+
+def reads_private_feedback(state: MockState, user_id: int) -> bool:
+    """Private notes are for the candidate, and nobody else."""
+    return state.role_of(user_id) is Role.CANDIDATE
+
+
+def require_feedback_reader(state: MockState, user_id: int) -> None:
+    if not reads_private_feedback(state, user_id):
+        raise BotError("Private feedback is only for the candidate of this round.")
+
+
+def on_panel(state: MockState, user_id: int) -> bool:
+    """Whether a score counts in the panel's verdict (watchers' scores are shown apart)."""
+    return state.role_of(user_id) in PANEL

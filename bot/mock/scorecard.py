@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.content import Rubric
-from bot.mock.model import CastVote, MockState, Note, Score, TranscriptEntry, Vote
+from bot.mock.feedback import public_notes
+from bot.mock.model import CastVote, Decision, MockState, Note, Score, TranscriptEntry, Vote
+from bot.mock.roles import on_panel
 from bot.review import Reviewer
 
 if TYPE_CHECKING:
@@ -73,12 +75,14 @@ class ChecklistLine:
     name: str
     auto_met: bool | None
     evidence: str | None
-    group_met: int
+    group_met: int  # the panel's (interviewers and bar raiser): only they make the verdict
     group_total: int
+    watch_met: int = 0  # watchers' scores, shown apart and never counted in the verdict
+    watch_total: int = 0
 
     @property
     def group_verdict(self) -> bool | None:
-        """The group's majority, ``None`` with no scores or a tie."""
+        """The panel's majority, ``None`` with no scores or a tie."""
         if self.group_total == 0 or self.group_met * 2 == self.group_total:
             return None
         return self.group_met * 2 > self.group_total
@@ -103,11 +107,13 @@ class Scorecard:
     phases: tuple[PhaseCard, ...]
     checklist: tuple[ChecklistLine, ...]
     failures: tuple[FailureLine, ...]
-    notes: tuple[Note, ...]
+    notes: tuple[Note, ...]  # public notes only: private ones reach the candidate alone
     votes: Mapping[Vote, int]
     reviewed: bool
     words: int
     panel: PanelCard | None = None  # a voice round's ticks (bot.mock.panel)
+    panel_votes: tuple[CastVote, ...] = ()
+    decision: Decision | None = None
 
     @property
     def disagreements(self) -> tuple[ChecklistLine, ...]:
@@ -131,6 +137,7 @@ def build_scorecard(
     scores: Sequence[Score],
     votes: Sequence[CastVote],
     reviewer: AutoReviewer | None,
+    decisions: Sequence[Decision] = (),
 ) -> Scorecard:
     """One candidate's scorecard from everything stored about the round."""
     said = [e for e in transcript if e.author_user_id == candidate_user_id]
@@ -140,13 +147,15 @@ def build_scorecard(
     return Scorecard(
         candidate_user_id=candidate_user_id,
         phases=tuple(_phase_card(rubric, state, i, said) for i in range(len(state.phases))),
-        checklist=tuple(_checklist_line(item.id, item.name, review, mine)
+        checklist=tuple(_checklist_line(item.id, item.name, review, mine, state)
                         for item in rubric.checklist),
         failures=_failures(rubric, review),
-        notes=tuple(notes),
+        notes=public_notes(notes),
         votes=tally(votes, candidate_user_id),
         reviewed=review is not None,
         words=len(whole.split()),
+        panel_votes=tuple(v for v in votes if v.candidate_user_id == candidate_user_id),
+        decision=next((d for d in decisions if d.candidate_user_id == candidate_user_id), None),
     )
 
 
@@ -170,16 +179,21 @@ def _phase_card(
 
 
 def _checklist_line(
-    item_id: str, name: str, review: AutoReview | None, scores: Sequence[Score]
+    item_id: str, name: str, review: AutoReview | None, scores: Sequence[Score],
+    state: MockState,
 ) -> ChecklistLine:
     judged = [s for s in scores if s.item_id == item_id]
+    panel = [s for s in judged if on_panel(state, s.scorer_user_id)]
+    watchers = [s for s in judged if not on_panel(state, s.scorer_user_id)]
     return ChecklistLine(
         item_id=item_id,
         name=name,
         auto_met=None if review is None else item_id in review.met,
         evidence=None if review is None else review.met.get(item_id),
-        group_met=sum(1 for s in judged if s.met),
-        group_total=len(judged),
+        group_met=sum(1 for s in panel if s.met),
+        group_total=len(panel),
+        watch_met=sum(1 for s in watchers if s.met),
+        watch_total=len(watchers),
     )
 
 

@@ -23,10 +23,11 @@ from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock import machine, roles
 from bot.mock.model import MockSession, MockState, Mode, Role, Status, TranscriptEntry
+from bot.mock.notify import PINGING_KINDS
 from bot.mock.plan import plan_minutes
-from bot.mock.posts import Post, posts_for
+from bot.mock.posts import Post, lobby_post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
-from bot.mock.timeline import Kind, settle
+from bot.mock.timeline import Announcement, Kind, settle
 from bot.outbox.model import Envelope
 from bot.sharding import Ownership
 from bot.text import echo
@@ -223,8 +224,12 @@ class MockService:
             self._locks.pop(session_id, None)  # nothing times an ended round any more
         return settled
 
-    async def join(self, session_id: int, user_id: int, role: Role) -> MockSession:
-        return await self.apply(session_id, lambda s, now: roles.join(s, user_id, role, now))
+    async def join(
+        self, session_id: int, user_id: int, role: Role, *, confirmed: bool = False
+    ) -> MockSession:
+        return await self.apply(
+            session_id, lambda s, now: roles.join(s, user_id, role, now, confirmed=confirmed)
+        )
 
     async def leave(self, session_id: int, user_id: int) -> MockSession:
         return await self.apply(session_id, lambda s, now: roles.leave(s, user_id, now))
@@ -274,6 +279,8 @@ class MockService:
         for session_id in await self.repo.live_ids_of(user_id):
             hosted: list[bool] = []
             session = await self.apply(session_id, _departing(user_id, hosted))
+            if session.state.status is not Status.ENDED:
+                await self.refresh_lobby(session)  # the roster (and maybe the host) changed
             if not any(hosted):
                 continue
             if session.state.status is Status.ENDED:
@@ -319,6 +326,7 @@ class MockService:
         session_id = session.session_id
         settled = settle(session.state, now)
         claimed: set[str] = set()
+        quiet = await self._quiet(session, settled.announcements)
         for announcement in settled.announcements:
             scorecards = (
                 await self.scorecards(session) if announcement.kind is Kind.SCORECARD else []
@@ -326,10 +334,12 @@ class MockService:
             base = f"mock:{session_id}:{announcement.claims[0]}"
             envelopes = [
                 envelope
-                for i, post in enumerate(posts_for(self.content, session, announcement, scorecards))
+                for i, post in enumerate(
+                    posts_for(self.content, session, announcement, scorecards, quiet)
+                )
                 if (envelope := await self.announcer.prepare(session, post, f"{base}:{i}"))
             ]
-            if announcement.kind is Kind.SCORECARD:
+            if announcement.kind in (Kind.SCORECARD, Kind.CANCELLED):
                 closing = self.announcer.closing(session, f"{base}:archive")
                 envelopes += [closing] if closing else []
             if await self.repo.claim(session_id, announcement.claims, now, envelopes):
@@ -341,6 +351,24 @@ class MockService:
         else:
             self.timers.arm(session_id, settled.wake_at)
         return replace(session, state=replace(session.state, sent=session.state.sent | claimed))
+
+    async def _quiet(self, session: MockSession, due: tuple[Announcement, ...]) -> frozenset[int]:
+        """Participants who turned mock pings off, looked up only when a post pings."""
+        if not any(a.kind in PINGING_KINDS for a in due):
+            return frozenset()
+        people = (p.user_id for p in session.state.participants)
+        return await self.repo.quiet_among(session.guild_id, people)
+
+    async def refresh_lobby(self, session: MockSession) -> None:
+        """Edit the lobby message to the round as it stands (after a host handover that no
+        lobby button made), through the outbox like every post of a round."""
+        now = self.clock.now()
+        key = f"lobby:{now.isoformat()}"
+        post = lobby_post(self.content, session)
+        envelope = await self.announcer.prepare(session, post, f"mock:{session.session_id}:{key}")
+        if envelope is not None and await self.repo.claim(session.session_id, [key], now,
+                                                          [envelope]):
+            self.announcer.kick()
 
     async def _end_without_thread(self, session: MockSession, now: datetime) -> MockSession:
         """The thread vanished while the bot was away: end the round (caller holds the lock)."""
@@ -357,6 +385,7 @@ class MockService:
         notes, scores, votes = (
             await self.repo.notes(sid), await self.repo.scores(sid), await self.repo.votes(sid)
         )
+        decisions = await self.repo.decisions(sid)
         candidates = session.state.users_with(Role.CANDIDATE) or tuple(
             dict.fromkeys(e.author_user_id for e in transcript)
         )
@@ -365,7 +394,7 @@ class MockService:
                 rubric=self.content.rubric, state=session.state,
                 question_id=session.question_id, candidate_user_id=user_id,
                 transcript=transcript, notes=notes, scores=scores, votes=votes,
-                reviewer=self.reviewer,
+                reviewer=self.reviewer, decisions=decisions,
             )
             for user_id in candidates
         ]

@@ -28,6 +28,8 @@ class Kind(StrEnum):
     IDLE_WARNING = "idle_warning"
     IDLE_PAUSE = "idle_pause"
     SCORECARD = "scorecard"
+    LOBBY = "lobby"  # the lobby message edited to show the round in progress
+    CANCELLED = "cancelled"  # a lobby ended before it started: no scorecard
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,11 @@ def settle(state: MockState, now: datetime) -> Settled:
 def scheduled(state: MockState) -> list[Announcement]:
     """Every announcement the round's current instants imply, claimed or not, in time order."""
     if state.started_at is None:
+        if state.status is Status.ENDED and state.ended_at is not None:
+            return [Announcement("cancelled", Kind.CANCELLED, state.ended_at)]
         return []
-    events = [Announcement("brief", Kind.BRIEF, state.started_at, 0)]
+    events = [Announcement("brief", Kind.BRIEF, state.started_at, 0),
+              Announcement("lobby:running", Kind.LOBBY, state.started_at)]
     for slot in state.phases:
         events.extend(_phase_events(state, slot))
     warn_at = idle_warning_at(state)

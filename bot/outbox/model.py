@@ -47,7 +47,8 @@ class State(StrEnum):
 
 
 class Action(StrEnum):
-    """SEND posts ``payload["message"]``; ARCHIVE edits a message (optional) and archives a thread."""
+    """SEND posts ``payload["message"]`` (or, with only ``payload["edit"]``, edits that message);
+    ARCHIVE edits a message (optional) and archives a thread."""
 
     SEND = "send"
     ARCHIVE = "archive"
@@ -72,6 +73,9 @@ class Envelope:
     guild_id: int | None
     payload: Mapping[str, Any] = field(default_factory=dict)
     action: Action = Action.SEND
+    # The only users the post may ping (stored as ids in ``outbox_mentions``, where
+    # /privacy delete finds them); empty means it pings nobody.
+    mentions: tuple[int, ...] = ()
 
     @property
     def nonce(self) -> str:
@@ -98,6 +102,7 @@ class OutboxRow:
     message_id: int | None
     created_at: datetime
     done_at: datetime | None
+    mentions: tuple[int, ...] = ()
 
     def message(self) -> RenderedMessage | None:
         """The rendered message in the payload, if any."""

@@ -32,6 +32,7 @@ from bot.scheduling import Scheduling
 
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
+THREAD_ARCHIVED = 50083
 ViewFactory = Callable[[dict[str, Any]], discord.ui.View]
 # A wake-up that fires late still finds the row due; one dropped as misfired would stall it.
 WAKE_GRACE_SECONDS = 24 * 3600
@@ -75,6 +76,9 @@ class DiscordSender:
             if row.action is Action.ARCHIVE:
                 await self._archive(row)
                 return None
+            if "edit" in row.payload and "message" not in row.payload:
+                await self._edit(row.channel_id, row.payload["edit"])
+                return None
             message = row.message()
             if message is None:
                 raise PostError("nothing to send")
@@ -86,8 +90,35 @@ class DiscordSender:
                 extra["view"] = self._views[view_spec["name"]](dict(view_spec))
             channel = self._bot.get_partial_messageable(row.channel_id)
             sent = await channel.send(**rendered_to_kwargs(message), nonce=row.nonce,
-                                      allowed_mentions=discord.AllowedMentions.none(), **extra)
+                                      allowed_mentions=allowed_mentions(row.mentions), **extra)
             return sent.id
+
+    async def _edit(self, channel_id: int, edit: Any) -> None:
+        """Edit one of the bot's messages in place (a lobby whose state changed, a scorecard
+        with the decision); its components become the named view, or none."""
+        spec = edit.get("view")
+        view = self._views[spec["name"]](dict(spec)) if spec else None
+        await self._edit_message(channel_id, edit, view)
+
+    async def _edit_message(self, channel_id: int, edit: Any,
+                            view: discord.ui.View | None) -> None:
+        """Edit a message; an archived thread refuses edits (400/50083), so it is unarchived
+        for the edit and archived again: editing its own message changes nothing else. A
+        deleted message is done."""
+        partial = self._bot.get_partial_messageable(channel_id)
+        message = partial.get_partial_message(int(edit["message_id"]))
+        kwargs = rendered_to_kwargs(message_from_json(edit["message"]))
+        with contextlib.suppress(discord.NotFound):
+            try:
+                await message.edit(**kwargs, view=view)
+            except discord.HTTPException as error:
+                if error.code != THREAD_ARCHIVED:
+                    raise
+                await self._bot.http.edit_channel(channel_id, archived=False)
+                try:
+                    await message.edit(**kwargs, view=view)
+                finally:
+                    await self._bot.http.edit_channel(channel_id, archived=True)
 
     async def _already_sent(self, channel_id: int, message: RenderedMessage) -> int | None:
         """A recent message of the bot's with exactly this text and embed (a lost answer).
@@ -113,13 +144,9 @@ class DiscordSender:
     async def _archive(self, row: OutboxRow) -> None:
         """Close a message (e.g. a lobby) and archive the thread; a gone thread is done."""
         edit = row.payload.get("edit")
-        partial = self._bot.get_partial_messageable(row.channel_id)
         try:
             if edit:
-                message = partial.get_partial_message(int(edit["message_id"]))
-                with contextlib.suppress(discord.NotFound):
-                    await message.edit(**rendered_to_kwargs(message_from_json(edit["message"])),
-                                       view=None)
+                await self._edit_message(row.channel_id, edit, None)
             thread = await self._bot.fetch_channel(row.channel_id)
         except discord.NotFound as error:
             if error.code == UNKNOWN_CHANNEL:
@@ -144,6 +171,14 @@ class DiscordSender:
             yield
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
+
+
+def allowed_mentions(user_ids: tuple[int, ...]) -> discord.AllowedMentions:
+    """Exactly these users may be pinged: never @everyone, @here or a role."""
+    if not user_ids:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
+                                   users=[discord.Object(id=u) for u in user_ids])
 
 
 def _fingerprint(content: str | None, title: str | None, description: str | None) -> tuple[str, str, str]:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.mock.model import MockSession
+from bot.mock.model import MockSession, Status
 from bot.mock.posts import Post, lobby_variables
 from bot.mock.timeline import Kind
 from bot.outbox.model import Action, Envelope, message_to_json
-from cogs.mock._views import scorecard_view
+from cogs.mock._views import lobby_view, scorecard_view
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
     from cogs.mock._cog import MockCog
 
 SCORECARD_VIEW = "mock_scorecard"
+LOBBY_VIEW = "mock_lobby"
 
 
 class ThreadAnnouncer:
@@ -30,10 +31,13 @@ class ThreadAnnouncer:
     def __init__(self, bot: BarRaiser, cog: MockCog) -> None:
         self.bot, self.cog = bot, cog
         bot.outbox_sender.add_view(SCORECARD_VIEW, self._scorecard_view)
+        bot.outbox_sender.add_view(LOBBY_VIEW, self._lobby_view)
 
     async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         if session.thread_id is None:
             return None
+        if post.kind is Kind.LOBBY:
+            return self._lobby_edit(session, post, key)
         rendered = self.bot.renderer.render(post.template, **post.variables)
         payload: dict[str, Any] = {"message": message_to_json(rendered)}
         card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
@@ -45,7 +49,19 @@ class ThreadAnnouncer:
             # itself is rebuilt from the round's rows whenever it is shown again.
             await self.cog.service.scorecard_posted(session.session_id, card.candidate_user_id)
         return Envelope(key, f"mock_{post.kind.value}", session.thread_id, session.guild_id,
-                        payload)
+                        payload, mentions=post.mentions)
+
+    def _lobby_edit(self, session: MockSession, post: Post, key: str) -> Envelope | None:
+        """The lobby message edited in place, its controls matching the round's state."""
+        if session.thread_id is None or session.lobby_message_id is None:
+            return None
+        rendered = self.bot.renderer.render(post.template, **post.variables)
+        edit: dict[str, Any] = {"message_id": session.lobby_message_id,
+                                "message": message_to_json(rendered)}
+        if session.state.status is not Status.ENDED:
+            edit["view"] = {"name": LOBBY_VIEW, "session_id": session.session_id,
+                            "status": session.state.status.value}
+        return Envelope(key, "mock_lobby", session.thread_id, session.guild_id, {"edit": edit})
 
     def closing(self, session: MockSession, key: str) -> Envelope | None:
         """Close the lobby, then archive (not lock) so the group can keep discussing."""
@@ -63,6 +79,10 @@ class ThreadAnnouncer:
 
     def kick(self) -> None:
         self.bot.outbox.kick()
+
+    def _lobby_view(self, spec: dict[str, Any]) -> Any:
+        return lobby_view(int(spec["session_id"]), self.bot.content.rubric.checklist,
+                          Status(spec["status"]))
 
     def _scorecard_view(self, spec: dict[str, Any]) -> Any:
         view = scorecard_view(int(spec["session_id"]), self.bot.content.rubric.checklist)

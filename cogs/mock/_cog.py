@@ -8,7 +8,6 @@ does the same.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -20,6 +19,7 @@ from discord.ext import commands
 
 from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
+from bot.mock import roles
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
 from bot.mock.posts import status_variables
@@ -30,6 +30,7 @@ from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
 from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
+from cogs.mock._people import PeopleCommands
 from cogs.mock._views import (
     ANSWER_FORM,
     ANSWER_FORM_TEMPLATE,
@@ -48,7 +49,7 @@ THREAD_NAME_LIMIT = 100
 
 
 @app_commands.guild_only()
-class MockCog(commands.GroupCog, group_name="mock", name="Mock",
+class MockCog(PeopleCommands, commands.GroupCog, group_name="mock", name="Mock",
               group_description="Group mock interviews with time boxes and a scorecard"):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
@@ -146,6 +147,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
                                                     self.bot.content.rubric.checklist))
         await self.service.set_lobby_message(session.session_id, message.id)
         await send(interaction, self._reply("ready", thread_id=thread.id))
+        self.seat_in_thread(thread.id, interaction.user.id)
+        await self.invite(session, message)
 
     @start.autocomplete("question")
     async def question_choices(
@@ -199,8 +202,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         member = interaction.user
         manage = isinstance(member, discord.Member) and interaction.permissions.manage_threads
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.service.end(session.session_id, member.id, can_manage_threads=manage)
-        await send(interaction, self._reply("ended"))
+        ended = await self.service.end(session.session_id, member.id, can_manage_threads=manage)
+        await send(interaction, self._reply("ended" if ended.state.started_at else "cancelled"))
 
     @app_commands.command(name="status", description="Phase, time left and who is who")
     async def status(self, interaction: Interaction) -> None:
@@ -212,19 +215,24 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
 
     # -- records ---------------------------------------------------------------------------
 
-    @app_commands.command(name="note", description="A private note for the final scorecard")
-    @app_commands.describe(text="What you noticed (interviewers and bar raiser)")
-    async def note(self, interaction: Interaction,
-                   text: app_commands.Range[str, 1, 1000]) -> None:
+    @app_commands.command(name="note", description="A note: private feedback for the candidate, "
+                                                   "or public on the scorecard")
+    @app_commands.describe(text="What you noticed (interviewers and bar raiser)",
+                           visibility="private (default): only the candidate reads it; "
+                                      "public: on the scorecard")
+    @app_commands.choices(visibility=[app_commands.Choice(name="private", value="private"),
+                                      app_commands.Choice(name="public", value="public")])
+    async def note(self, interaction: Interaction, text: app_commands.Range[str, 1, 1000],
+                   visibility: str = "private") -> None:
         session = await self._here(interaction)
-        await self.journal.add_note(session.session_id, interaction.user.id, text)
-        await send(interaction, self._reply("noted"))
+        public = visibility == "public"
+        await self.journal.add_note(session.session_id, interaction.user.id, text, public=public)
+        await send(interaction, self._reply("noted_public" if public else "noted"))
 
     @app_commands.command(name="answer", description="Submit your answer for this phase")
     async def answer(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
-        if session.state.role_of(interaction.user.id) is not Role.CANDIDATE:
-            raise BotError("Only the candidate can submit answers in this round.")
+        roles.require_candidate(session.state, interaction.user.id)
         await self.bot.forms.open(interaction, ANSWER_FORM, answer_form_id(session.session_id))
 
     async def on_answer_form(self, interaction: Interaction, match: re.Match[str],
@@ -245,11 +253,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     async def export(self, interaction: Interaction) -> None:
         session = await self._here(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        record = await self.journal.export(session.session_id, interaction.user.id)
-        text = self.bot.renderer.env.get_template("mock/export.md.j2").render(
-            **vars(record), exported_at=self.bot.clock.now()
-        )
-        file = discord.File(io.BytesIO(text.encode()), filename=f"mock-{session.session_id}.md")
+        file = await self.export_file(interaction, session)
         await send(interaction, self._reply("export"), file=file)
 
     # -- components ------------------------------------------------------------------------
@@ -270,8 +274,13 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
     async def on_join(self, interaction: Interaction, session_id: int, role: Role) -> None:
         async def work() -> None:
             await self._own_session(interaction, session_id)
-            session = await self.service.join(session_id, interaction.user.id, role)
+            try:
+                session = await self.service.join(session_id, interaction.user.id, role)
+            except roles.ConfirmLeavingCandidate:
+                await self.ask_to_switch(interaction, session_id, role)
+                return
             await self._refresh_lobby(interaction, session)
+            self.seat_in_thread(session.thread_id, interaction.user.id)
         await self._guard(interaction, work)
 
     async def on_action(self, interaction: Interaction, session_id: int, action: str) -> None:
@@ -293,8 +302,7 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
         await self._guard(interaction, work)
 
     async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
-        lobby = self._render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
-        await interaction.response.edit_message(**rendered_to_kwargs(lobby))
+        await interaction.response.edit_message(**await self.lobby_message(session))
 
     async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:
         async def work() -> None:
@@ -309,9 +317,8 @@ class MockCog(commands.GroupCog, group_name="mock", name="Mock",
                         values: list[str]) -> None:
         async def work() -> None:
             await self._own_session(interaction, session_id)
-            for value in values:
-                item_id, _, flag = value.partition(":")
-                await self.journal.score(session_id, interaction.user.id, item_id, flag == "1")
+            picks = self.journal.read_picks(values)
+            await self.journal.score_many(session_id, interaction.user.id, picks)
             if not await self._refresh_card(interaction, session_id):
                 await send(interaction, self._reply("scores_saved"))
         await self._guard(interaction, work)

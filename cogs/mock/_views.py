@@ -15,7 +15,7 @@ import discord
 
 from bot.content import ChecklistItem
 from bot.forms import AnswerForm
-from bot.mock.model import Role, Vote
+from bot.mock.model import Role, Status, Vote
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -69,6 +69,18 @@ class MockHandlers(Protocol):
 
     async def on_scores(
         self, interaction: discord.Interaction, session_id: int, values: list[str]
+    ) -> None: ...
+
+    async def on_feedback(self, interaction: discord.Interaction, session_id: int) -> None: ...
+
+    async def on_scoring(self, interaction: discord.Interaction, session_id: int) -> None: ...
+
+    async def on_item_score(
+        self, interaction: discord.Interaction, session_id: int, item_id: str, values: list[str]
+    ) -> None: ...
+
+    async def on_switch(
+        self, interaction: discord.Interaction, session_id: int, role: Role
     ) -> None: ...
 
 
@@ -144,7 +156,10 @@ class ScoreSelect(
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"mock:(?P<session>\d+):score",
 ):
-    """Up to five checklist judgements at once: ``<item id>:1`` met, ``<item id>:0`` missed."""
+    """Up to five checklist judgements at once: ``<item id>:1`` met, ``<item id>:0`` missed.
+
+    Only on messages posted before **Score the checklist** (``ScoringButton``) replaced
+    it; a pick of ✅ and ❌ for one item is refused (``MockJournal.read_picks``)."""
 
     def __init__(self, session_id: int, items: tuple[ChecklistItem, ...] = ()) -> None:
         options = [
@@ -175,17 +190,142 @@ class ScoreSelect(
         await handlers(interaction).on_scores(interaction, self.session_id, self.item.values)
 
 
-DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect)
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):feedback",
+):
+    """**My feedback** on the scorecard: the private notes, ephemerally, to the candidate only."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="My feedback", emoji="🔒", style=discord.ButtonStyle.secondary,
+            custom_id=f"mock:{session_id}:feedback",
+        ))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> FeedbackButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_feedback(interaction, self.session_id)
 
 
-def lobby_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord.ui.View:
-    """Roles, Leave/Start/pair mode, and the score select so watchers can score mid-round."""
+class SwitchButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):switch:(?P<role>[a-z_]+)",
+):
+    """The candidate's confirmation that they give up the seat for ``role``."""
+
+    def __init__(self, session_id: int, role: Role) -> None:
+        super().__init__(discord.ui.Button(
+            label=f"Yes, leave the candidate seat: {ROLE_LABELS[role][0].lower()}",
+            style=discord.ButtonStyle.danger, custom_id=f"mock:{session_id}:switch:{role.value}",
+        ))
+        self.session_id, self.role = session_id, role
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> SwitchButton:
+        return cls(int(match["session"]), Role(match["role"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_switch(interaction, self.session_id, self.role)
+
+
+class ScoringButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"mock:(?P<session>\d+):scoring",
+):
+    """**Score the checklist**: opens the presser's own scoring panel (``scoring_view``)."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Score the checklist", emoji="📝", style=discord.ButtonStyle.secondary,
+            custom_id=f"mock:{session_id}:scoring",
+        ))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ScoringButton:
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_scoring(interaction, self.session_id)
+
+
+class ItemSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"mock:(?P<session>\d+):item:(?P<item>[a-z0-9_]+)",
+):
+    """One checklist item in a scorer's own panel: met or missed, one value at most, so a
+    scorer's choice for an item can never be ✅ and ❌ at once; the current one is preset."""
+
+    def __init__(self, session_id: int, item_id: str, name: str = "",
+                 current: bool | None = None) -> None:
+        super().__init__(discord.ui.Select(
+            custom_id=f"mock:{session_id}:item:{item_id}",
+            placeholder=f"{name or item_id}: not scored yet",
+            min_values=1, max_values=1,
+            options=[discord.SelectOption(label=f"✅ {name or item_id}: met", value="1",
+                                          default=current is True),
+                     discord.SelectOption(label=f"❌ {name or item_id}: missed", value="0",
+                                          default=current is False)],
+        ))
+        self.session_id, self.item_id = session_id, item_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ItemSelect:
+        return cls(int(match["session"]), match["item"])
+
+    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
+        await handlers(interaction).on_item_score(interaction, self.session_id, self.item_id,
+                                                  self.item.values)
+
+
+DYNAMIC_ITEMS = (RoleButton, ActionButton, VoteButton, ScoreSelect, FeedbackButton, SwitchButton,
+                 ScoringButton, ItemSelect)
+
+
+def lobby_view(
+    session_id: int, items: tuple[ChecklistItem, ...], status: Status = Status.LOBBY
+) -> discord.ui.View | None:
+    """What the lobby offers as the round stands: in the lobby, roles, Leave/Start/pair
+    mode; once started, only **Score the checklist** (watchers score mid-round); once
+    ended, nothing (``None``: the components are removed)."""
+    if status is Status.ENDED:
+        return None
     view = discord.ui.View(timeout=None)
-    for role in ROLE_LABELS:
-        view.add_item(RoleButton(session_id, role))
-    for action in ACTION_LABELS:
-        view.add_item(ActionButton(session_id, action))
-    view.add_item(ScoreSelect(session_id, items))
+    if status is Status.LOBBY:
+        for role in ROLE_LABELS:
+            view.add_item(RoleButton(session_id, role))
+        for action in ACTION_LABELS:
+            view.add_item(ActionButton(session_id, action))
+        return view
+    view.add_item(ScoringButton(session_id))
+    return view
+
+
+def scoring_view(
+    session_id: int, items: tuple[ChecklistItem, ...], current: dict[str, bool]
+) -> discord.ui.View:
+    """A scorer's own panel (ephemeral): one select per checklist item, their pick preset."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(ItemSelect(session_id, item.id, item.name, current.get(item.id)))
+    return view
+
+
+def switch_view(session_id: int, role: Role) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(SwitchButton(session_id, role))
     return view
 
 
@@ -193,5 +333,6 @@ def scorecard_view(session_id: int, items: tuple[ChecklistItem, ...]) -> discord
     view = discord.ui.View(timeout=None)
     for vote in VOTE_LABELS:
         view.add_item(VoteButton(session_id, vote))
-    view.add_item(ScoreSelect(session_id, items))
+    view.add_item(FeedbackButton(session_id))
+    view.add_item(ScoringButton(session_id))
     return view

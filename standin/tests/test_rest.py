@@ -98,6 +98,23 @@ async def test_threads_from_a_message_and_standalone_then_archive(
     assert [m["content"] for m in standin.channel_messages(thread.id)] == ["first answer"]
 
 
+async def test_an_archived_threads_messages_stay_as_they_are_until_it_is_unarchived(
+        standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
+    client, guild = connected
+    thread = await text_channel(client, guild).create_thread(
+        name="Mock round", type=discord.ChannelType.public_thread)
+    card = await thread.send("scorecard")
+    thread = await thread.edit(archived=True)
+    for change in (card.edit(content="with the decision"), card.delete()):
+        with pytest.raises(discord.HTTPException) as refused:
+            await change
+        assert (refused.value.status, refused.value.code) == (400, 50083)
+    await thread.send("a new message unarchives it")
+    assert not standin.channel(thread.id)["thread_metadata"]["archived"]
+    await card.edit(content="with the decision")
+    assert standin.message(card.id)["content"] == "with the decision"
+
+
 async def test_content_over_2000_is_rejected_like_discord(
         standin: StandIn, connected: tuple[discord.Client, Guild]) -> None:
     client, guild = connected

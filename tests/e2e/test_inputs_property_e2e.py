@@ -72,6 +72,7 @@ STORES_WHEN_VALID: dict[tuple[str, str], Callable[[str], bool]] = {
     ("mock start", "minutes"): lambda v: not v.strip() or accepted(
         lambda m: parse_override(m, 5))(v),
     ("mock note", "text"): lambda v: True,  # a note stored in the live round
+    ("mock decide", "reason"): lambda v: False,  # the admin hosts and watches: not the bar raiser
     # a drill that was shown is recorded (so it is not repeated); reminder settings are stored
     ("drill", "item"): lambda v: not v.strip() or v.strip().casefold().replace("_", " ") in {
         name for item in load_content().rubric.checklist
@@ -129,7 +130,8 @@ def string_options(tree: app_commands.CommandTree[Any]) -> list[tuple[str, str]]
 SLASH_FIELDS = [("daily setup", "start_date"), ("daily setup", "time"),
                 ("daily setup", "timezone"), ("drill", "item"), ("drill", "time"),
                 ("drill", "timezone"), ("guide", "topic"), ("help", "command"),
-                ("mock note", "text"), ("mock start", "minutes"), ("mock start", "question")]
+                ("mock decide", "reason"), ("mock note", "text"), ("mock start", "minutes"),
+                ("mock start", "question")]
 # /check's phase is a choice on the command (nothing to type), so its form has one field.
 FORM_FIELDS = [("check", "review:answer"), ("mock answer", "mock:answer:text")]
 
@@ -169,6 +171,8 @@ def options_for(world: World, command: str, option: str, value: str) -> dict[str
                                 "timezone": "Europe/London"}
     elif command == "mock start":
         base = {"question": "shopping_cart"}
+    elif command == "mock decide":
+        base = {"call": "hire"}
     else:
         base = {}
     return base | {option: value}
@@ -183,7 +187,7 @@ async def test_any_text_in_any_slash_option_gets_a_clear_bounded_reply(
     world, command, option, value
 ):
     before = await snapshot(world.bot)
-    channel = world.thread if command == "mock note" else world.general
+    channel = world.thread if command in ("mock note", "mock decide") else world.general
     call = world.standin.slash(world.admin, channel, command,
                                options_for(world, command, option, value))
     reply = await call.wait_message(timeout=10)

@@ -44,6 +44,19 @@ async def click(standin: Any, user: int, message: dict[str, Any], suffix: str) -
     return await record.wait_callback()
 
 
+async def open_scoring(standin: Any, user: int, message: dict[str, Any]) -> Any:
+    """Press **Score the checklist**: the member's own panel (or a refusal)."""
+    return await click(standin, user, message, ":scoring")
+
+
+async def score(standin: Any, user: int, message: dict[str, Any], item: str, met: bool) -> Any:
+    """Score one checklist item from ``message``'s **Score the checklist** panel."""
+    panel = (await open_scoring(standin, user, message)).messages()[0]
+    prefix = button(message, ":scoring").rsplit(":", 1)[0]
+    picked = standin.select(user, int(panel["id"]), f"{prefix}:item:{item}", ["1" if met else "0"])
+    return await picked.wait_callback()
+
+
 async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
     guild = standin.add_guild("Study group")
     general = next(iter(guild.channels))
@@ -65,19 +78,23 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         assert "already has a candidate" in second.messages()[0]["content"]
         not_host = await click(standin, interviewer, lobby, ":start")
         assert "Only the host can start" in not_host.messages()[0]["content"]
-        await click(standin, host, lobby, ":start")
-        await click(standin, host, lobby, ":start")  # a duplicate press changes nothing
+        start = button(lobby, ":start")
+        presses = [standin.click(host, int(lobby["id"]), start) for _ in range(2)]
+        for press in presses:  # a double click, both sent before either edit: one start
+            await press.wait_callback()
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
         assert len(embeds(standin, thread, "📋")) == 1
 
+        # Once started, the lobby keeps only Score the checklist (watchers score mid-round).
+        await standin.wait_until(lambda: [c.split(":")[-1] for c in custom_ids(
+            standin.message(int(lobby["id"])))] == ["scoring"], what="the lobby's controls")
         # Another round's member cannot drive this one.
         other_thread, other_lobby = await open_round(standin, other, general, "5,5,5,5,5")
-        foreign = await click(standin, other, lobby, ":leave")
-        assert "Join the round first" in foreign.messages()[0]["content"]
+        foreign = await open_scoring(standin, other, lobby)
+        assert "Only a watcher" in foreign.messages()[0]["content"]
 
-        early = await (standin.select(raiser, int(lobby["id"]), button(lobby, ":score"),
-                                      ["customer_first:1"])).wait_callback()
-        assert early.ephemeral and "scores are in" in early.messages()[0]["content"]
+        early = await score(standin, raiser, lobby, "customer_first", True)
+        assert early.callback_type == 7  # the scorer's own panel, its pick now preset
         pause = standin.slash(interviewer, thread, "mock pause", {})
         assert "paused" in (await pause.wait_message())["content"]
         status = standin.slash(cand, thread, "mock status", {})
@@ -106,13 +123,16 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         card = embeds(standin, thread, "Scorecard")[0]
         vote = await click(standin, raiser, card, ":vote:strong_hire")
         assert vote.callback_type == 7
-        assert "Strong hire **1**" in vote.callback_data["embeds"][0]["fields"][-1]["value"]
-        select = standin.select(raiser, int(card["id"]), button(card, ":score"),
-                                ["numbers_always:0"])
-        scored = await select.wait_callback()
-        checklist = scored.callback_data["embeds"][0]["fields"][5]["value"]
-        assert "Numbers Always** · group 0/1 ⚠️ **disagree**" in checklist
-        assert "Customer First** · group 1/1" in checklist  # scored mid-round from the lobby
+        fields = {f["name"]: f["value"] for f in vote.callback_data["embeds"][0]["fields"]}
+        assert "Strong hire **1**" in fields["Panel votes"]
+        await score(standin, raiser, card, "numbers_always", False)
+
+        def checklist() -> str:
+            return next(f["value"] for f in standin.message(int(card["id"]))["embeds"][0]["fields"]
+                        if f["name"].startswith("Success formula"))
+        await standin.wait_until(lambda: "Numbers Always** · panel 0/1 ⚠️ **disagree**"
+                                 in checklist(), what="the scorecard refreshed")
+        assert "Customer First** · panel 1/1" in checklist()  # scored mid-round from the lobby
         outsider = await click(standin, other, card, ":vote:hire")
         assert "Only an interviewer or the bar raiser can vote" in \
             outsider.messages()[0]["content"]
@@ -135,13 +155,17 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         enumerate(("Requirements", "High-Level", "Deep Dive", "Scale", "Operations"), 1)
     ]
     assert len(embeds(standin, thread, "Scorecard")) == 1
-    assert "never sized the cache" in str(embeds(standin, thread, "Scorecard")[0])
+    # A note is private by default: the candidate's export has it, the scorecard does not.
+    assert "never sized the cache" not in str(embeds(standin, thread, "Scorecard")[0])
     archived = [r for r in standin.requests("PATCH") if r.path.endswith(f"/channels/{thread}")]
     assert archived and archived[-1].json.get("archived") is True
-    assert all(r.allowed_mentions == {"parse": []} for r in standin.requests("POST")
-               if r.route == "/channels/{channel_id}/messages")
+    # Posts ping nobody, or exactly the round's participants (by id, never by parse).
+    allowed = [r.allowed_mentions for r in standin.requests("POST")
+               if r.route == "/channels/{channel_id}/messages"]
+    assert all(a == {"parse": []} or (a["parse"] == [] and set(map(int, a["users"])) <= {
+        host, cand, interviewer, raiser}) for a in allowed), allowed
     closed = embeds(standin, thread, "Mock ·")[0]
-    assert "has ended" in closed["embeds"][0]["description"] and not closed.get("components")
+    assert "**Ended:**" in closed["embeds"][0]["description"] and not closed.get("components")
 
 
 async def test_restarts_neither_repeat_nor_lose_announcements(standin, bot_env, run_bot):

@@ -63,7 +63,8 @@ async def ended_round(standin: Any, general: int, host: int, cand: int, ivy: int
     ask = standin.slash(cand, thread, "mock answer", {})
     await ask.wait_callback()
     await standin.submit_modal(ask, {"mock:answer:text": answer}).wait_message()
-    await standin.slash(ivy, thread, "mock note", {"text": note}).wait_message()
+    await standin.slash(ivy, thread, "mock note",
+                        {"text": note, "visibility": "public"}).wait_message()
     await standin.slash(host, thread, "mock end", {}).wait_message()
     await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
     return thread
