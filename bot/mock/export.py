@@ -103,6 +103,18 @@ class Readable:
     with_private: bool
 
 
+def _delivered(card: Scorecard | None, index: int, *, covered: bool) -> tuple[str, ...]:
+    """A phase's deliverables that were (or weren't) delivered: by the panel's ticks in a
+    voice round, else by what the typed answers covered."""
+    if card is None:
+        return ()
+    if card.panel is not None:
+        return tuple(line.name for line in card.panel.phases[index].lines
+                     if line.covered == covered)
+    phase = card.phases[index]
+    return phase.covered if covered else phase.missing
+
+
 def readable(record: ExportRecord, content: Content, names: Mapping[int, str]) -> Readable:
     """The round as lines of text, with every id turned into a display name."""
     state = record.session.state
@@ -120,7 +132,6 @@ def readable(record: ExportRecord, content: Content, names: Mapping[int, str]) -
     first = next(iter(cards.values()), None)
     phases = []
     for slot in state.phases:
-        card_phase = first.phases[slot.index] if first is not None else None
         probe = probe_for(content, record.question, slot.index, record.session.session_id)
         phases.append(PhaseRecord(
             number=slot.index + 1,
@@ -131,8 +142,8 @@ def readable(record: ExportRecord, content: Content, names: Mapping[int, str]) -
             answers=tuple(Line(name(e.author_user_id), e.text, e.created_at.strftime("%H:%M:%S"))
                           for e in record.transcript if e.phase_index == slot.index),
             probes=(probe,) if f"probe:{slot.index}" in state.sent else (),
-            ticked=card_phase.covered if card_phase else (),
-            missing=card_phase.missing if card_phase else (),
+            ticked=_delivered(first, slot.index, covered=True),
+            missing=_delivered(first, slot.index, covered=False),
             notes=tuple(note_line(n) for n in record.notes if n.phase_index == slot.index),
         ))
     with_private = any(not note.public for note in record.notes)

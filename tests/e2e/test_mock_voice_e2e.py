@@ -58,6 +58,8 @@ async def test_a_voice_round_with_no_typed_word_ends_in_a_panel_scorecard(
         await standin.slash(ivy, thread, "mock next", {}).wait_message()
         await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
         card = embeds(standin, thread, "Scorecard")[0]
+        export = standin.slash(cand, thread, "mock export", {})
+        exported = standin.attachment_bytes((await export.wait_message())["attachments"][0])
         status = await bot.database.fetchone(
             "SELECT status, end_reason, paused_at FROM mock_sessions WHERE thread_id = ?",
             (thread,))
@@ -72,6 +74,10 @@ async def test_a_voice_round_with_no_typed_word_ends_in_a_panel_scorecard(
     deep_dive = next(v for k, v in shown.items() if k.startswith("3. Deep Dive"))
     assert "✅" not in deep_dive and "panel 0/2" in deep_dive
     assert "Numbers Always** · panel 1/1" in str(shown)
+    # The export reports the panel's ticks, not the (empty) typed answers.
+    text = exported.decode()
+    assert "Deliverables as the panel ticked them" in text
+    assert "Deliverables: ✅ Use cases list, ✅ Numbers" in text, text[:3000]
     assert (status["status"], status["end_reason"], status["paused_at"]) == \
         ("ended", "completed", None)
     assert not texts(standin, thread, "No activity") and not texts(standin, thread, "paused")
