@@ -70,6 +70,8 @@ def build_intents(settings: Settings) -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
+    # Booked mock rounds: their event's "Interested" presses (GUILD_SCHEDULED_EVENT_USER_*).
+    intents.guild_scheduled_events = True
     intents.message_content = settings.message_content_intent
     return intents
 

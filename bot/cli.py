@@ -67,7 +67,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
 
 def cmd_invite(_: argparse.Namespace) -> int:
-    from bot.permissions import ALL_NEEDS, invite_url
+    from bot.permissions import INVITE_NEEDS, invite_url
 
     settings = _settings(require_token=False)
     app_id = settings.application_id or (
@@ -80,7 +80,7 @@ def cmd_invite(_: argparse.Namespace) -> int:
     print(invite_url(app_id))
     print("\nScopes: bot (joins the server), applications.commands (slash commands).")
     print("Permissions requested:")
-    for need in ALL_NEEDS:
+    for need in INVITE_NEEDS:
         print(f"  - {need.label}: {need.why}")
     return EXIT_OK
 

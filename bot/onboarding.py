@@ -17,7 +17,7 @@ import yaml
 from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.errors import BotError
 from bot.outbox.model import OutboxRow, State
-from bot.permissions import ALL_NEEDS, Need, fix_hint
+from bot.permissions import ALL_NEEDS, GUILD_NEEDS, Need, fix_hint, missing_permissions
 from bot.text import echo
 
 HELP_GROUPS: tuple[str, ...] = (
@@ -220,6 +220,16 @@ def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
     return [
         DoctorLine(False, f"{where}: {need.label}, needed to {need.why}", fix_hint(need, channel.name))
         for need in channel.missing
+    ]
+
+
+def guild_need_lines(permissions: object) -> list[DoctorLine]:
+    """One line per server-wide permission (``GUILD_NEEDS``), with why and the fix."""
+    missing = set(missing_permissions(permissions, GUILD_NEEDS))
+    return [
+        DoctorLine(False, f"Server: {need.label}, needed to {need.why}", fix_hint(need, None))
+        if need in missing else DoctorLine(True, f"Server: {need.label}, to {need.why}")
+        for need in GUILD_NEEDS
     ]
 
 

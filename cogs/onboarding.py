@@ -23,6 +23,7 @@ from bot.onboarding import (
     channel_lines,
     choose_welcome_channel,
     find_command,
+    guild_need_lines,
     help_overview,
     intent_line,
     load_help_entries,
@@ -127,6 +128,7 @@ class Onboarding(commands.Cog):
             lines += channel_lines(channel_view(daily_channel, guild.me), "daily prompts")
         if isinstance(interaction.channel, discord.abc.GuildChannel) and interaction.channel != daily_channel:
             lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
+        lines += guild_need_lines(guild.me.guild_permissions)
         settings = await GuildRepository(self.bot.database).settings(guild.id)
         lines.append(intent_line(self.bot.settings.message_content_intent, settings.auto_review))
         last_post = await repo.last_post(guild.id) if schedule else None

@@ -89,7 +89,7 @@ class DiscordSender:
                 extra["view"] = self._views[view_spec["name"]](dict(view_spec))
             channel = self._bot.get_partial_messageable(row.channel_id)
             sent = await channel.send(**rendered_to_kwargs(message), nonce=row.nonce,
-                                      allowed_mentions=discord.AllowedMentions.none(), **extra)
+                                      allowed_mentions=_allowed(row), **extra)
             return sent.id
 
     async def _already_sent(self, channel_id: int, message: RenderedMessage) -> int | None:
@@ -147,6 +147,16 @@ class DiscordSender:
             yield
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise translate(error, channel_id, lambda: self._missing(channel_id)) from error
+
+
+def _allowed(row: OutboxRow) -> discord.AllowedMentions:
+    """Nobody, unless the feature named the users this post is for (``ping_user_ids``):
+    then exactly them, never everyone, here or a role."""
+    ids = row.payload.get("ping_user_ids") or []
+    if not ids:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(everyone=False, roles=False, replied_user=False,
+                                   users=[discord.Object(int(user_id)) for user_id in ids])
 
 
 def _fingerprint(content: str | None, title: str | None, description: str | None) -> tuple[str, str, str]:

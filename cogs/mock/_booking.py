@@ -1,0 +1,363 @@
+"""``/mock schedule``: booking a round ahead (rules in ``bot/mock/booking.py``).
+
+``BookingCommands`` is mixed into ``MockCog`` so the command joins the ``/mock`` group;
+``DiscordBooking`` is the service's Discord side (threads, the lobby, the event).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_io import rendered_to_kwargs, require_guild, run_component, send
+from bot.errors import BotError
+from bot.mock.booking import BookingService, EventStatus
+from bot.mock.booking_model import CHECK_IN_MINUTES, Booking, BookingStatus, Mode, Seat
+from bot.mock.model import MockSession
+from bot.mock.posts import lobby_variables
+from bot.outbox.model import Envelope, message_to_json, nonce_for
+from bot.permissions import CREATE_EVENTS, MOCK_CHANNEL_NEEDS, missing_permissions
+from bot.render import RenderedMessage
+from cogs.mock._booking_views import BOOKING_ITEMS, check_in_view, signup_view
+from cogs.mock._views import lobby_view
+from storage.daily import DailyRepository
+from storage.mock_booking import MockBookingRepository
+
+if TYPE_CHECKING:
+    from bot.app import BarRaiser
+    from bot.mock.service import MockService
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction["BarRaiser"]
+THREAD_ALREADY_CREATED = 160004
+CHECK_IN_VIEW = "mock_booking_check_in"
+EVENT_NAME_LIMIT, LOCATION_LIMIT = 100, 100
+
+
+class DailyZones:
+    """The server's zone for ``/mock schedule``: the daily schedule's, when set."""
+
+    def __init__(self, repo: DailyRepository) -> None:
+        self.repo = repo
+
+    async def zone(self, guild_id: int) -> ZoneInfo | None:
+        schedule = await self.repo.schedule(guild_id)
+        return schedule.zone if schedule else None
+
+
+class DiscordBooking:
+    """``BookingDiscord``: every Discord call of a booking, and its rendering."""
+
+    def __init__(self, bot: BarRaiser) -> None:
+        self.bot = bot
+        bot.outbox_sender.add_view(CHECK_IN_VIEW,
+                                   lambda spec: check_in_view(int(spec["booking_id"])))
+
+    def signup(self, booking: Booking) -> RenderedMessage:
+        seats = {seat.value: [h.user_id] if (h := booking.holder(seat)) else []
+                 for seat in (Seat.CANDIDATE, Seat.INTERVIEWER, Seat.BAR_RAISER)}
+        event_url = (f"https://discord.com/events/{booking.guild_id}/{booking.event_id}"
+                     if booking.event_id else None)
+        return self.bot.renderer.render(
+            "mock/booking_signup.md.j2", booking=booking,
+            question=self.bot.content.question(booking.question_id), seats=seats,
+            waitlist=[h.user_id for h in booking.waitlist], event_url=event_url,
+            check_in_minutes=CHECK_IN_MINUTES)
+
+    def signup_kwargs(self, booking: Booking) -> dict[str, Any]:
+        return rendered_to_kwargs(self.signup(booking)) | {"view": signup_view(
+            booking.booking_id, open_for_seats=booking.status is BookingStatus.SCHEDULED)}
+
+    async def open_thread(self, booking: Booking) -> int:
+        title = self.bot.content.question(booking.question_id).title
+        name = f"Mock · {title}"[:100]
+        channel = self.bot.get_channel(booking.channel_id) or \
+            await self.bot.fetch_channel(booking.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise BotError(f"channel {booking.channel_id} cannot hold threads")
+        if booking.signup_message_id is not None:
+            try:
+                thread = await channel.get_partial_message(booking.signup_message_id)\
+                    .create_thread(name=name, auto_archive_duration=1440)
+            except discord.HTTPException as error:
+                if error.code == THREAD_ALREADY_CREATED:
+                    return booking.signup_message_id  # the thread shares the message's id
+                if not isinstance(error, discord.NotFound):
+                    raise
+            else:
+                return thread.id
+        thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
+        return thread.id
+
+    async def post_lobby(self, session: MockSession, booking: Booking) -> int:
+        if session.thread_id is None:
+            raise BotError(f"round {session.session_id} has no thread yet")
+        lobby = self.bot.renderer.render("mock/lobby.md.j2",
+                                         **lobby_variables(self.bot.content, session))
+        thread = self.bot.get_partial_messageable(session.thread_id)
+        sent = await thread.send(
+            **rendered_to_kwargs(lobby),
+            nonce=nonce_for(session.thread_id, f"booking:{booking.booking_id}:lobby"),
+            view=lobby_view(session.session_id, self.bot.content.rubric.checklist))
+        return sent.id
+
+    async def set_event_status(self, booking: Booking, status: EventStatus) -> None:
+        if booking.event_id is None:
+            return
+        try:
+            await self.bot.http.edit_scheduled_event(booking.guild_id, booking.event_id,
+                                                     status=int(status))
+        except discord.HTTPException as error:
+            log.warning("booking %s: event %s not set to %s: %s %s", booking.booking_id,
+                        booking.event_id, status.name, error.status, error.text)
+
+    async def interested(self, booking: Booking) -> list[int] | None:
+        if booking.event_id is None:
+            return None
+        me = self.bot.user.id if self.bot.user else 0
+        users: list[int] = []
+        after = 0
+        try:
+            while True:
+                page = await self.bot.http.get_scheduled_event_users(
+                    booking.guild_id, booking.event_id, limit=100, with_member=False,
+                    after=after)
+                users += [int(entry["user"]["id"]) for entry in page]
+                if len(page) < 100:
+                    break
+                after = int(page[-1]["user"]["id"])
+        except discord.HTTPException as error:
+            log.warning("booking %s: interested users unavailable: %s", booking.booking_id,
+                        error.text)
+            return None
+        return [user_id for user_id in users if user_id != me]
+
+    def post(self, owner: Booking, channel_id: int, template: str, key: str,
+             ping: Sequence[int], **variables: object) -> Envelope:
+        rendered = self.bot.renderer.render(template, **variables)
+        payload: dict[str, Any] = {"message": message_to_json(rendered)}
+        if ping:
+            payload["ping_user_ids"] = [int(user_id) for user_id in ping]
+        if template.endswith("booking_opened.md.j2"):
+            payload["view"] = {"name": CHECK_IN_VIEW, "booking_id": owner.booking_id}
+        return Envelope(key, "mock_booking", channel_id, owner.guild_id, payload)
+
+    def kick(self) -> None:
+        self.bot.outbox.kick()
+
+    async def refresh_signup(self, booking: Booking) -> None:
+        if booking.signup_message_id is None:
+            return
+        message = self.bot.get_partial_messageable(booking.channel_id)\
+            .get_partial_message(booking.signup_message_id)
+        try:
+            await message.edit(**self.signup_kwargs(booking))
+        except discord.HTTPException as error:
+            log.warning("booking %s: sign-up message not refreshed: %s", booking.booking_id,
+                        error.text)
+
+    async def create_event(self, booking: Booking, channel: discord.TextChannel,
+                           voice: discord.VoiceChannel | None) -> int:
+        question = self.bot.content.question(booking.question_id)
+        name = f"Mock interview · {question.title}"[:EVENT_NAME_LIMIT]
+        description = (f"A {booking.length_minutes}-minute mock system-design round on "
+                       f"{question.title}. Take a seat in #{channel.name}; pressing "
+                       "Interested puts you on the waitlist.")
+        guild = channel.guild
+        if voice is not None:
+            event = await guild.create_scheduled_event(
+                name=name, start_time=booking.starts_at, entity_type=discord.EntityType.voice,
+                channel=voice, privacy_level=discord.PrivacyLevel.guild_only,
+                description=description)
+        else:
+            event = await guild.create_scheduled_event(
+                name=name, start_time=booking.starts_at,
+                entity_type=discord.EntityType.external,
+                location=f"#{channel.name} (a thread opens at the start)"[:LOCATION_LIMIT],
+                end_time=booking.starts_at + timedelta(minutes=booking.length_minutes),
+                privacy_level=discord.PrivacyLevel.guild_only, description=description)
+        return event.id
+
+
+def _mode(mode: str | None, voice: discord.VoiceChannel | None) -> Mode:
+    if mode is not None:
+        return Mode(mode)
+    return Mode.VOICE if voice is not None else Mode.TEXT
+
+
+def _voice_of(member: object) -> discord.VoiceChannel | None:
+    state = getattr(member, "voice", None)
+    channel = getattr(state, "channel", None)
+    return channel if isinstance(channel, discord.VoiceChannel) else None
+
+
+class BookingCommands:
+    """Mixed into ``MockCog``: ``/mock schedule``, the sign-up buttons, "Interested"."""
+
+    bot: BarRaiser
+    service: MockService
+    booking: BookingService
+    booking_discord: DiscordBooking
+
+    def _booking_init(self) -> None:
+        self.booking_discord = DiscordBooking(self.bot)
+        self.booking = BookingService(
+            MockBookingRepository(self.bot.database), self.service, self.bot.clock,
+            self.bot.scheduling, self.booking_discord, DailyZones(DailyRepository(self.bot.database)),
+            self.bot.settings.mock_minute_seconds)
+
+    async def _booking_load(self) -> None:
+        self.bot.add_dynamic_items(*BOOKING_ITEMS)
+        self.bot.outbox.listen(self._booking_delivered)
+        self.bot.tasks.spawn(self._booking_resume(), name="mock-booking-resume")
+
+    def _booking_unload(self) -> None:
+        self.booking.cancel_jobs()
+        self.bot.remove_dynamic_items(*BOOKING_ITEMS)
+
+    async def _booking_resume(self) -> None:
+        count = await self.booking.resume_all()
+        log.info("resumed %d mock bookings", count)
+
+    async def _booking_delivered(self, row: Any, error: Any) -> None:
+        """A round's closing post went out: if it was booked, the booking is done."""
+        if row.kind != "mock_archive":
+            return
+        session = await self.service.repo.by_thread(row.channel_id)
+        if session is not None:
+            await self.booking.round_ended(session.session_id)
+
+    @app_commands.command(name="schedule",
+                          description="Book a mock round ahead: seats, a waitlist, an event")
+    @app_commands.describe(
+        when="2026-12-10 19:00 (server's zone, or add one: … London) or <t:1700000000:F>",
+        question="A question from the bank",
+        length="Round length in minutes",
+        mode="voice (in a voice channel) or text; default voice if you name or sit in one",
+        voice_channel="The voice channel of a voice round (default: the one you are in)",
+        minutes="Per-phase override, e.g. 5,10,15,10,5 (each 1-30)",
+    )
+    @app_commands.choices(
+        length=[app_commands.Choice(name="45 minutes", value=45),
+                app_commands.Choice(name="60 minutes", value=60)],
+        mode=[app_commands.Choice(name="voice", value="voice"),
+              app_commands.Choice(name="text", value="text")])
+    @app_commands.guild_only()
+    async def schedule(self, interaction: Interaction, when: app_commands.Range[str, 1, 100],
+                       question: str, length: int = 45, mode: str | None = None,
+                       voice_channel: discord.VoiceChannel | None = None,
+                       minutes: str | None = None) -> None:
+        guild = require_guild(interaction)
+        channel = interaction.channel
+        if not isinstance(channel, discord.TextChannel):
+            raise BotError("Book a mock round from a text channel: its sign-up message goes "
+                           "there and the round opens in a thread on it.")
+        voice = voice_channel or (_voice_of(interaction.user) if mode != "text" else None)
+        chosen = _mode(mode, voice)
+        if chosen is Mode.VOICE and voice is None:
+            raise BotError("A voice round needs a voice channel: name one with "
+                           "`voice_channel:`, join one before booking, or pick `mode: text`.")
+        self._check_booking_permissions(channel, voice if chosen is Mode.VOICE else None)
+        starts_at = await self.booking.parse_when(guild.id, when)
+        if question not in self.bot.content.questions:
+            raise BotError(f"There is no question `{question[:60]}`: pick one from the list "
+                           "`question` offers as you type (e.g. `shopping_cart`).")
+        from bot.mock.plan import plan_minutes
+        plan_minutes(self.bot.content.rubric.phases, length, minutes)  # refuse a bad plan now
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        booking = await self.booking.book(
+            guild_id=guild.id, channel_id=channel.id,
+            voice_channel_id=voice.id if chosen is Mode.VOICE and voice else None,
+            host_user_id=interaction.user.id, question_id=question, length=length,
+            minutes=minutes, mode=chosen, starts_at=starts_at)
+        try:
+            event_id = await self.booking_discord.create_event(
+                booking, channel, voice if chosen is Mode.VOICE else None)
+        except discord.HTTPException as error:
+            await self.booking.discard(booking.booking_id)
+            raise BotError("Discord refused the event: " + (error.text or str(error.status))[:200]
+                           + ". An organiser's `/doctor` shows what is missing.") from error
+        booking = await self.booking.attach(booking.booking_id, event_id=event_id)
+        try:
+            message = await channel.send(**self.booking_discord.signup_kwargs(booking))
+        except discord.HTTPException as error:
+            await self.booking.cancel(booking.booking_id, interaction.user.id, can_manage=True)
+            raise BotError("I couldn't post the sign-up message here. An organiser's "
+                           "`/doctor` shows which permission is missing.") from error
+        booking = await self.booking.attach(booking.booking_id, signup_message_id=message.id)
+        await send(interaction, self.bot.renderer.render(
+            "mock/booking_reply.md.j2", what="booked", booking=booking))
+
+    def _check_booking_permissions(self, channel: discord.TextChannel,
+                                   voice: discord.VoiceChannel | None) -> None:
+        me = channel.guild.me
+        missing = [need.label for need in missing_permissions(channel.permissions_for(me),
+                                                              MOCK_CHANNEL_NEEDS)]
+        if missing_permissions(me.guild_permissions, (CREATE_EVENTS,)):
+            missing.append(CREATE_EVENTS.label)
+        if missing:
+            names = ", ".join(f"**{name}**" for name in missing)
+            raise BotError(f"I can't book a round in #{channel.name}: I'm missing {names}. "
+                           "Server Settings → Roles → Bar Raiser → enable them (or grant them "
+                           f"in #{channel.name}'s permissions), or book from another channel.")
+        if voice is not None:
+            granted = voice.permissions_for(me)
+            lacking = [label for flag, label in (("view_channel", "View Channel"),
+                                                 ("connect", "Connect"),
+                                                 ("create_events", "Create Events"))
+                       if not getattr(granted, flag) and not granted.administrator]
+            if lacking:
+                raise BotError(f"I can't put the event in 🔊{voice.name}: I'm missing "
+                               f"{', '.join(f'**{x}**' for x in lacking)} there. Grant them in "
+                               f"🔊{voice.name}'s permissions, or pick another voice channel.")
+
+    @schedule.autocomplete("question")
+    async def schedule_question_choices(self, interaction: Interaction,
+                                        current: str) -> list[app_commands.Choice[str]]:
+        return await self.question_choices(interaction, current)  # type: ignore[attr-defined,no-any-return]
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def on_booking_seat(self, interaction: Interaction, booking_id: int,
+                              seat: Seat) -> None:
+        async def work() -> None:
+            booking = await self.booking.take(booking_id, interaction.user.id, seat)
+            await interaction.response.edit_message(**self.booking_discord.signup_kwargs(booking))
+        await run_component(interaction, work())
+
+    async def on_booking_action(self, interaction: Interaction, booking_id: int,
+                                action: str) -> None:
+        async def work() -> None:
+            user_id = interaction.user.id
+            if action == "here":
+                booking = await self.booking.here(booking_id, user_id)
+                await send(interaction, self.bot.renderer.render(
+                    "mock/booking_reply.md.j2", what="here", booking=booking))
+                return
+            if action == "leave":
+                booking = await self.booking.leave(booking_id, user_id)
+            else:
+                manage = interaction.permissions.manage_events
+                booking = await self.booking.cancel(booking_id, user_id, can_manage=manage)
+            await interaction.response.edit_message(**self.booking_discord.signup_kwargs(booking))
+        await run_component(interaction, work())
+
+    # -- "Interested" on the event ---------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent,
+                                          user: discord.User) -> None:
+        if not user.bot:
+            await self.booking.interested(event.id, user.id, True)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_remove(self, event: discord.ScheduledEvent,
+                                             user: discord.User) -> None:
+        await self.booking.interested(event.id, user.id, False)
