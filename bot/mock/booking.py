@@ -54,6 +54,9 @@ class BookingDiscord(Protocol):
     async def post_lobby(self, session: MockSession, booking: Booking) -> int:
         """Post the round's lobby in its thread (stable nonce); its message id."""
 
+    async def refresh_lobby(self, session: MockSession) -> None:
+        """Best effort: show the round's roster as it now stands on its lobby message."""
+
     async def set_event_status(self, booking: Booking, status: EventStatus) -> None:
         """Best effort: a missing event or permission is logged, never raised."""
 
@@ -244,13 +247,13 @@ class BookingService:
             if session is None:
                 return
             booking = await self._get(booking_id)
+            session = await self._sync_roster(booking) or session  # seated before the lobby
             if session.thread_id is None:
                 session = await self.mock.attach(session.session_id,
                                                  await self.discord.open_thread(booking))
             if session.lobby_message_id is None:
                 message_id = await self.discord.post_lobby(session, booking)
                 await self.mock.set_lobby_message(session.session_id, message_id)
-            await self._sync_roster(booking)
             if session.thread_id is None:
                 raise RuntimeError(f"booking {booking_id}: the round has no thread")
             seated = [h.user_id for h in booking.seated]
@@ -262,6 +265,7 @@ class BookingService:
                 self.discord.kick()
             booking = await self._get(booking_id)
         await self.discord.set_event_status(booking, EventStatus.ACTIVE)
+        await self.discord.refresh_signup(booking)  # seats fixed: the buttons go
         self._arm(booking)
 
     async def _session(self, booking: Booking) -> MockSession | None:
@@ -291,13 +295,17 @@ class BookingService:
             self.discord.kick()
             await self.discord.set_event_status(booking, EventStatus.CANCELED)
 
-    async def _sync_roster(self, booking: Booking) -> None:
-        """Make the round's roster match the seats (idempotent; only while it is a lobby)."""
+    async def _sync_roster(self, booking: Booking) -> MockSession | None:
+        """Make the round's roster match the seats (idempotent; only while it is a lobby).
+
+        Returns the round as it now stands (None without one); a changed roster is shown
+        on the lobby message."""
         if booking.session_id is None:
-            return
+            return None
         session = await self.mock.repo.get(booking.session_id)
         if session is None or session.state.status is not Status.LOBBY:
-            return
+            return session
+        before = session.state.participants
         seated = {h.user_id for h in booking.seated}
         for holder in booking.seats:
             if holder.seat is Seat.RELEASED and holder.user_id not in seated \
@@ -311,6 +319,9 @@ class BookingService:
                 except BotError as error:
                     log.info("booking %s: %s stays out: %s", booking.booking_id,
                              holder.user_id, error.user_message)
+        if session.state.participants != before and session.lobby_message_id is not None:
+            await self.discord.refresh_lobby(session)
+        return session
 
     # -- the check-in ----------------------------------------------------------------------
 
@@ -363,7 +374,9 @@ class BookingService:
                                           ("opening", "open")):
                 return
             self.scheduling.cancel_all(f"{JOB_PREFIX}{booking.booking_id}:")
+            booking = await self._get(booking.booking_id)
         await self.discord.set_event_status(booking, EventStatus.COMPLETED)
+        await self.discord.refresh_signup(booking)
 
     async def resume_all(self) -> int:
         """At start-up: arm every waiting booking, finish what a crash cut short."""

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -39,6 +40,7 @@ Interaction = discord.Interaction["BarRaiser"]
 THREAD_ALREADY_CREATED = 160004
 CHECK_IN_VIEW = "mock_booking_check_in"
 EVENT_NAME_LIMIT, LOCATION_LIMIT = 100, 100
+INTERESTED_EVENTS = ("GUILD_SCHEDULED_EVENT_USER_ADD", "GUILD_SCHEDULED_EVENT_USER_REMOVE")
 
 
 class DailyZones:
@@ -107,6 +109,18 @@ class DiscordBooking:
             nonce=nonce_for(session.thread_id, f"booking:{booking.booking_id}:lobby"),
             view=lobby_view(session.session_id, self.bot.content.rubric.checklist))
         return sent.id
+
+    async def refresh_lobby(self, session: MockSession) -> None:
+        if session.thread_id is None or session.lobby_message_id is None:
+            return
+        lobby = self.bot.renderer.render("mock/lobby.md.j2",
+                                         **lobby_variables(self.bot.content, session))
+        message = self.bot.get_partial_messageable(session.thread_id)\
+            .get_partial_message(session.lobby_message_id)
+        try:
+            await message.edit(**rendered_to_kwargs(lobby))
+        except discord.HTTPException as error:
+            log.warning("round %s: lobby not refreshed: %s", session.session_id, error.text)
 
     async def set_event_status(self, booking: Booking, status: EventStatus) -> None:
         if booking.event_id is None:
@@ -352,12 +366,19 @@ class BookingCommands:
     # -- "Interested" on the event ---------------------------------------------------------
 
     @commands.Cog.listener()
-    async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent,
-                                          user: discord.User) -> None:
-        if not user.bot:
-            await self.booking.interested(event.id, user.id, True)
-
-    @commands.Cog.listener()
-    async def on_scheduled_event_user_remove(self, event: discord.ScheduledEvent,
-                                             user: discord.User) -> None:
-        await self.booking.interested(event.id, user.id, False)
+    async def on_socket_raw_receive(self, data: Any) -> None:
+        """GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE from the raw payload: discord.py's own
+        event needs the member cached, which the bot (no Members intent) rarely has."""
+        if isinstance(data, str):  # discord.py 2.x hands over the decompressed JSON text
+            if "GUILD_SCHEDULED_EVENT_USER_" not in data:
+                return  # every other gateway message: one substring test, no parsing
+            data = json.loads(data)
+        kind = data.get("t") if isinstance(data, dict) else None
+        if kind not in INTERESTED_EVENTS:
+            return
+        body = data.get("d") or {}
+        user_id = int(body.get("user_id", 0))
+        if not user_id or (self.bot.user is not None and user_id == self.bot.user.id):
+            return
+        await self.booking.interested(int(body.get("guild_scheduled_event_id", 0)), user_id,
+                                      kind == "GUILD_SCHEDULED_EVENT_USER_ADD")
