@@ -3,7 +3,6 @@ opening, the no-show check with a waitlist promotion, and the event's status."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
