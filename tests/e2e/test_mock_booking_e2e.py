@@ -155,3 +155,52 @@ async def test_a_booked_round_signs_up_opens_itself_and_promotes_the_waitlist(
     assert len(embeds(standin, thread, "The booked round is open")) == 1
     assert len(embeds(standin, thread, "Mock ·")) == 1
     assert len(embeds(standin, thread, "Check-in closed")) == 1
+
+
+async def test_bad_bookings_are_refused_with_the_fix(standin, bot_env, run_bot):
+    guild, general, p = booking_world(standin)
+    room = guild.add_voice_channel("Study room")
+    bare = standin.add_guild("No events", bot_permissions=perms.BOT_DEFAULT)
+    bare_general, bare_host = next(iter(bare.channels)), bare.add_member("host")
+    now = datetime.now(UTC)
+    async with run_bot(bot_env) as bot:
+        cases = [
+            (stamp(now - timedelta(hours=1)), {}, "is in the past"),
+            ("next thursday", {}, "is not a date and time: write `2026-12-10 19:00`"),
+            ("2026-13-40 19:00 UTC", {}, "is not a date: use YYYY-MM-DD"),
+            (stamp(now + timedelta(days=100)), {}, "more than 90 days ahead"),
+            ("2031-01-05 19:00", {}, "no daily schedule, so I don't know which time zone"),
+            ("2031-01-05 19:00 Atlantis", {}, "is not a time zone I know"),
+            (stamp(now + timedelta(days=1)), {"question": "no_such_question"},
+             "There is no question `no_such_question`"),
+            (stamp(now + timedelta(days=1)), {"mode": "voice"}, "needs a voice channel"),
+        ]
+        for when, extra, expected in cases:
+            call = standin.slash(p["host"], general, "mock schedule",
+                                 {"when": when, "question": "shopping_cart", "mode": "text",
+                                  **extra})
+            reply = await call.wait_message()
+            assert call.ephemeral and expected in reply["content"], (when, reply["content"])
+        refused = await book(standin, bare_host, bare_general, stamp(now + timedelta(days=1)))
+        assert "I'm missing **Create Events**" in refused["content"]
+        assert "Server Settings → Roles → Bar Raiser → enable them" in refused["content"]
+        assert signups(standin, general) == [] and signups(standin, bare_general) == []
+        assert not standin.world.guilds[guild.id].scheduled_events
+
+        # A voice round's event is in its voice channel; the host cancels it before the start.
+        voiced = await book(standin, p["host"], general, stamp(now + timedelta(days=2)),
+                            mode="voice", voice_channel=room)
+        assert "Booked for" in voiced["content"]
+        event = the_event(standin, guild)
+        assert event["entity_type"] == 2 and int(event["channel_id"]) == room
+        (signup,) = signups(standin, general)
+        assert f"<#{room}>" in signup["embeds"][0]["description"]
+        stranger = await press(standin, p["otto"], signup, ":cancel")
+        assert "Only the member who booked" in stranger.messages()[0]["content"]
+        cancelled = await press(standin, p["host"], signup, ":cancel")
+        assert cancelled.callback_type == 7
+        assert "cancelled" in cancelled.callback_data["embeds"][0]["description"]
+        assert not cancelled.callback_data.get("components")
+        await standin.wait_until(lambda: the_event(standin, guild)["status"] == CANCELED,
+                                 what="event cancelled")
+        assert not bot.scheduling.job_ids("booking:")
