@@ -218,16 +218,25 @@ class BookingService:
     # -- the opening -----------------------------------------------------------------------
 
     async def open_due(self, booking_id: int) -> None:
-        """The start job: open the round once (also the re-drive after a crash)."""
+        """The start job: claim the booking and open its round, once."""
+        await self._opening(booking_id, redrive=False)
+
+    async def finish_opening(self, booking_id: int) -> None:
+        """Finish an opening this process claimed earlier (a retry, or after a crash)."""
+        await self._opening(booking_id, redrive=True)
+
+    async def _opening(self, booking_id: int, *, redrive: bool) -> None:
         try:
-            await self._open(booking_id)
+            await self._open(booking_id, redrive)
         except Exception:
             log.exception("booking %s: opening failed; trying again in %ss", booking_id,
                           RETRY_SECONDS)
             self._once(booking_id, "open",
-                       self.clock.now() + timedelta(seconds=RETRY_SECONDS), self.open_due)
+                       self.clock.now() + timedelta(seconds=RETRY_SECONDS), self.finish_opening)
 
-    async def _open(self, booking_id: int) -> None:
+    async def _open(self, booking_id: int, redrive: bool) -> None:
+        """Each step first looks at what is done; only the claimer (or a re-drive of a
+        claim whose process died) goes past the claim."""
         async with self._lock(booking_id):
             booking = await self.repo.get(booking_id)
             if booking is None:
@@ -241,6 +250,8 @@ class BookingService:
                 if not await self.repo.claim_open(booking_id, now):
                     return
                 booking = await self._get(booking_id)
+            elif not redrive:
+                return
             if booking.status is not BookingStatus.OPENING:
                 return
             session = await self._session(booking)
@@ -387,7 +398,7 @@ class BookingService:
             if session is not None and session.state.status is Status.ENDED:
                 await self.round_ended(session.session_id)
             elif booking.status is BookingStatus.OPENING:
-                await self.open_due(booking.booking_id)
+                await self.finish_opening(booking.booking_id)
             elif booking.status is BookingStatus.OPEN and booking.checked_at is not None:
                 await self._sync_roster(booking)
             else:
