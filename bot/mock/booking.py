@@ -372,6 +372,7 @@ class BookingService:
                     self.discord.kick()
                 booking = await self._get(booking_id)
             await self._sync_roster(booking)
+        await self.discord.refresh_signup(booking)  # the seats as they now stand
 
     # -- the end ---------------------------------------------------------------------------
 
