@@ -286,3 +286,21 @@ async def test_interested_joins_the_waitlist_once_and_leaves_it_again(db, conten
     current = await service.get(booking.booking_id)
     assert current.waitlist == () and current.seat_of(CAND).seat is Seat.CANDIDATE
     await service.interested(12345, IRIS, True)  # someone else's event: ignored
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+def test_create_events_is_invited_and_checked_by_doctor_with_its_reason():
+    import discord
+
+    from bot.onboarding import guild_need_lines
+    from bot.permissions import CREATE_EVENTS, invite_url
+
+    assert discord.Permissions(create_events=True).value == CREATE_EVENTS.bit == 1 << 44
+    permissions = int(invite_url(7).rsplit("permissions=", 1)[1])
+    assert permissions & CREATE_EVENTS.bit
+    (missing,) = guild_need_lines(discord.Permissions(manage_events=True))  # not enough
+    assert not missing.ok and "Create Events, needed to create a Discord event" in missing.text
+    assert missing.fix == "Server Settings → Roles → Bar Raiser → enable Create Events"
+    (granted,) = guild_need_lines(discord.Permissions(create_events=True))
+    assert granted.ok and "/mock schedule" in granted.text

@@ -97,8 +97,9 @@ def plan_check_in(booking: Booking) -> list[tuple[int, Seat]]:
 class BookingService:
     def __init__(self, repo: MockBookingRepository, mock: MockService, clock: Clock,
                  scheduling: Scheduling, discord: BookingDiscord, zones: ServerZones,
-                 minute_seconds: float) -> None:
+                 minute_seconds: float, owns: Callable[[int], bool] = lambda _: True) -> None:
         self.repo, self.mock, self.clock = repo, mock, clock
+        self.owns = owns  # this process's servers (SHARD_IDS): it alone times their bookings
         self.scheduling, self.discord, self.zones = scheduling, discord, zones
         self.minute_seconds = minute_seconds
         self._locks: dict[int, asyncio.Lock] = {}
@@ -392,7 +393,7 @@ class BookingService:
 
     async def resume_all(self) -> int:
         """At start-up: arm every waiting booking, finish what a crash cut short."""
-        bookings = await self.repo.live()
+        bookings = [b for b in await self.repo.live() if self.owns(b.guild_id)]
         for booking in bookings:
             session = (await self.mock.repo.get(booking.session_id)
                        if booking.session_id is not None else None)

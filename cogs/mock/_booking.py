@@ -225,7 +225,7 @@ class BookingCommands:
         self.booking = BookingService(
             MockBookingRepository(self.bot.database), self.service, self.bot.clock,
             self.bot.scheduling, self.booking_discord, DailyZones(DailyRepository(self.bot.database)),
-            self.bot.settings.mock_minute_seconds)
+            self.bot.settings.mock_minute_seconds, self.bot.ownership.owns)
 
     async def _booking_load(self) -> None:
         self.bot.add_dynamic_items(*BOOKING_ITEMS)
