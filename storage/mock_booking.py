@@ -88,6 +88,13 @@ class MockBookingRepository:
             (guild_id,))
         return [b for row in rows if (b := await self._load(row)) is not None]
 
+    async def hosted_waiting(self, user_id: int) -> list[int]:
+        """Bookings the member made that have not opened yet."""
+        rows = await self._db.fetchall(
+            "SELECT booking_id FROM mock_bookings WHERE host_user_id = ? AND "
+            "status = 'scheduled' ORDER BY booking_id", (user_id,))
+        return [row[0] for row in rows]
+
     async def _load(self, row: aiosqlite.Row | None) -> Booking | None:
         if row is None:
             return None

@@ -270,6 +270,21 @@ async def test_only_the_host_cancels_and_a_cancelled_booking_never_opens(db, con
         await service.take(booking.booking_id, CAND, Seat.CANDIDATE)
 
 
+async def test_a_host_erasing_their_data_cancels_their_waiting_bookings(db, content):
+    clock = FixedClock(NOW)
+    discord = FakeDiscord(Renderer())
+    service, jobs = service_for(db, content, clock, discord)
+    booking = await booked(service, NOW + timedelta(hours=1))
+    other = await service.book(
+        guild_id=GUILD, channel_id=CHANNEL, voice_channel_id=None, host_user_id=IVY,
+        question_id="shopping_cart", length=45, minutes=None, mode=Mode.TEXT,
+        starts_at=NOW + timedelta(hours=1))
+    assert await service.depart(HOST) == []
+    assert (await service.get(booking.booking_id)).status is BookingStatus.CANCELLED
+    assert (await service.get(other.booking_id)).status is BookingStatus.SCHEDULED
+    assert discord.statuses == [EventStatus.CANCELED] and jobs.armed == {}
+
+
 async def test_interested_joins_the_waitlist_once_and_leaves_it_again(db, content):
     clock = FixedClock(NOW)
     service, _ = service_for(db, content, clock, FakeDiscord(Renderer()))

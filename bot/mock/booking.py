@@ -21,6 +21,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock.booking_model import PANEL_SEATS, Booking, BookingStatus, Mode, Seat
 from bot.mock.model import MockSession, Status
@@ -192,6 +193,16 @@ class BookingService:
             booking = await self._get(booking_id)
         await self.discord.set_event_status(booking, EventStatus.CANCELED)
         return booking
+
+    async def depart(self, user_id: int) -> list[HandedOn]:
+        """An ``Erasure`` departure: a member erasing their data cancels the rounds they
+        booked that have not opened (their event too), so no booking outlives its host."""
+        for booking_id in await self.repo.hosted_waiting(user_id):
+            try:
+                await self.cancel(booking_id, user_id, can_manage=True)
+            except BotError:
+                log.info("booking %s changed while its host left", booking_id)
+        return []
 
     async def interested(self, event_id: int, user_id: int, added: bool) -> None:
         """A member pressed (or un-pressed) "Interested" on a booking's event."""

@@ -230,9 +230,11 @@ class BookingCommands:
     async def _booking_load(self) -> None:
         self.bot.add_dynamic_items(*BOOKING_ITEMS)
         self.bot.outbox.listen(self._booking_delivered)
+        self.bot.erasure.add_departure(self.booking.depart)
         self.bot.tasks.spawn(self._booking_resume(), name="mock-booking-resume")
 
     def _booking_unload(self) -> None:
+        self.bot.erasure.remove_departure(self.booking.depart)
         self.booking.cancel_jobs()
         self.bot.remove_dynamic_items(*BOOKING_ITEMS)
 
