@@ -199,7 +199,8 @@ class BookingService:
         booked that have not opened (their event too), so no booking outlives its host."""
         for booking_id in await self.repo.hosted_waiting(user_id):
             try:
-                await self.cancel(booking_id, user_id, can_manage=True)
+                await self.discord.refresh_signup(
+                    await self.cancel(booking_id, user_id, can_manage=True))
             except BotError:
                 log.info("booking %s changed while its host left", booking_id)
         return []

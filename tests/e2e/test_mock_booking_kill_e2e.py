@@ -18,7 +18,7 @@ from tests.e2e.test_mock_booking_e2e import (
 )
 from tests.e2e.test_mock_e2e import embeds
 
-LEAD = 12  # seconds between booking and the start: time to sign up, then kill
+LEAD = 20  # seconds between booking and the start: time to sign up (on a loaded box), then kill
 
 
 async def test_sigkill_while_a_booking_waits_opens_it_once_after_restart(
