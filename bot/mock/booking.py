@@ -29,6 +29,7 @@ from bot.mock.service import MockService
 from bot.mock.when import parse_when
 from bot.outbox.model import Envelope
 from bot.scheduling import Scheduling
+from bot.text import echo
 from storage.mock_booking import MockBookingRepository, SeatTaken
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class BookingService:
                    mode: Mode, starts_at: datetime) -> Booking:
         """Store the booking (the cog then creates its event and sign-up message)."""
         if question_id not in self.mock.content.questions:
-            raise BotError(f"There is no question `{question_id}`: pick one from the list "
+            raise BotError(f"There is no question `{echo(question_id)}`: pick one from the list "
                            "`question` offers as you type.")
         booking_id = await self.repo.create(
             guild_id=guild_id, channel_id=channel_id, voice_channel_id=voice_channel_id,

@@ -22,10 +22,12 @@ from bot.errors import BotError
 from bot.mock.booking import BookingService, EventStatus
 from bot.mock.booking_model import CHECK_IN_MINUTES, Booking, BookingStatus, Mode, Seat
 from bot.mock.model import MockSession
+from bot.mock.plan import plan_minutes
 from bot.mock.posts import lobby_variables
 from bot.outbox.model import Envelope, message_to_json, nonce_for
 from bot.permissions import CREATE_EVENTS, MOCK_CHANNEL_NEEDS, missing_permissions
 from bot.render import RenderedMessage
+from bot.text import echo
 from cogs.mock._booking_views import BOOKING_ITEMS, check_in_view, signup_view
 from cogs.mock._views import lobby_view
 from storage.daily import DailyRepository
@@ -283,9 +285,8 @@ class BookingCommands:
         self._check_booking_permissions(channel, voice if chosen is Mode.VOICE else None)
         starts_at = await self.booking.parse_when(guild.id, when)
         if question not in self.bot.content.questions:
-            raise BotError(f"There is no question `{question[:60]}`: pick one from the list "
+            raise BotError(f"There is no question `{echo(question)}`: pick one from the list "
                            "`question` offers as you type (e.g. `shopping_cart`).")
-        from bot.mock.plan import plan_minutes
         plan_minutes(self.bot.content.rubric.phases, length, minutes)  # refuse a bad plan now
         await interaction.response.defer(ephemeral=True, thinking=True)
         booking = await self.booking.book(
