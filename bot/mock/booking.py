@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from enum import IntEnum
-from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock.booking_model import PANEL_SEATS, Booking, BookingStatus, Mode, Seat
+from bot.mock.booking_ports import BookingDiscord, EventStatus, ServerZones
 from bot.mock.model import MockSession, Status
 from bot.mock.service import MockService
 from bot.mock.when import parse_when
-from bot.outbox.model import Envelope
 from bot.scheduling import Scheduling
 from bot.text import echo
 from storage.mock_booking import MockBookingRepository, SeatTaken
@@ -36,47 +33,6 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "booking:"
 RETRY_SECONDS = 60.0  # an opening Discord refused (outage, permissions) is tried again
-
-
-class EventStatus(IntEnum):
-    """Discord's guild scheduled event statuses."""
-
-    SCHEDULED = 1
-    ACTIVE = 2
-    COMPLETED = 3
-    CANCELED = 4
-
-
-class BookingDiscord(Protocol):
-    """The cog's side: Discord calls and rendering, never business rules."""
-
-    async def open_thread(self, booking: Booking) -> int:
-        """The round's thread (on the sign-up message, so asking twice gives the same one)."""
-
-    async def post_lobby(self, session: MockSession, booking: Booking) -> int:
-        """Post the round's lobby in its thread (stable nonce); its message id."""
-
-    async def refresh_lobby(self, session: MockSession) -> None:
-        """Best effort: show the round's roster as it now stands on its lobby message."""
-
-    async def set_event_status(self, booking: Booking, status: EventStatus) -> None:
-        """Best effort: a missing event or permission is logged, never raised."""
-
-    async def interested(self, booking: Booking) -> list[int] | None:
-        """Who pressed "Interested" on the event (None when Discord can't say)."""
-
-    def post(self, owner: Booking, channel_id: int, template: str, key: str,
-             ping: Sequence[int], **variables: object) -> Envelope:
-        """An outbox envelope that pings exactly ``ping``."""
-
-    def kick(self) -> None: ...
-
-    async def refresh_signup(self, booking: Booking) -> None:
-        """Best effort: show the booking as it now stands on its sign-up message."""
-
-
-class ServerZones(Protocol):
-    async def zone(self, guild_id: int) -> ZoneInfo | None: ...
 
 
 def plan_check_in(booking: Booking) -> list[tuple[int, Seat]]:

@@ -1,35 +1,28 @@
 """``/mock schedule``: booking a round ahead (rules in ``bot/mock/booking.py``).
 
 ``BookingCommands`` is mixed into ``MockCog`` so the command joins the ``/mock`` group;
-``DiscordBooking`` is the service's Discord side (threads, the lobby, the event).
+``DiscordBooking`` (``_booking_discord.py``) is the service's Discord side.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import rendered_to_kwargs, require_guild, run_component, send
+from bot.discord_io import require_guild, run_component, send
 from bot.errors import BotError
-from bot.mock.booking import BookingService, EventStatus
-from bot.mock.booking_model import CHECK_IN_MINUTES, Booking, BookingStatus, Mode, Seat
-from bot.mock.model import MockSession
+from bot.mock.booking import BookingService
+from bot.mock.booking_model import Mode, Seat
 from bot.mock.plan import plan_minutes
-from bot.mock.posts import lobby_variables
-from bot.outbox.model import Envelope, message_to_json, nonce_for
 from bot.permissions import CREATE_EVENTS, MOCK_CHANNEL_NEEDS, missing_permissions
-from bot.render import RenderedMessage
 from bot.text import echo
-from cogs.mock._booking_views import BOOKING_ITEMS, check_in_view, signup_view
-from cogs.mock._views import lobby_view
+from cogs.mock._booking_discord import DailyZones, DiscordBooking
+from cogs.mock._booking_views import BOOKING_ITEMS
 from storage.daily import DailyRepository
 from storage.mock_booking import MockBookingRepository
 
@@ -39,167 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction["BarRaiser"]
-THREAD_ALREADY_CREATED = 160004
-CHECK_IN_VIEW = "mock_booking_check_in"
-EVENT_NAME_LIMIT, LOCATION_LIMIT = 100, 100
 INTERESTED_EVENTS = ("GUILD_SCHEDULED_EVENT_USER_ADD", "GUILD_SCHEDULED_EVENT_USER_REMOVE")
-
-
-class DailyZones:
-    """The server's zone for ``/mock schedule``: the daily schedule's, when set."""
-
-    def __init__(self, repo: DailyRepository) -> None:
-        self.repo = repo
-
-    async def zone(self, guild_id: int) -> ZoneInfo | None:
-        schedule = await self.repo.schedule(guild_id)
-        return schedule.zone if schedule else None
-
-
-class DiscordBooking:
-    """``BookingDiscord``: every Discord call of a booking, and its rendering."""
-
-    def __init__(self, bot: BarRaiser) -> None:
-        self.bot = bot
-        bot.outbox_sender.add_view(CHECK_IN_VIEW,
-                                   lambda spec: check_in_view(int(spec["booking_id"])))
-
-    def signup(self, booking: Booking) -> RenderedMessage:
-        seats = {seat.value: [h.user_id] if (h := booking.holder(seat)) else []
-                 for seat in (Seat.CANDIDATE, Seat.INTERVIEWER, Seat.BAR_RAISER)}
-        event_url = (f"https://discord.com/events/{booking.guild_id}/{booking.event_id}"
-                     if booking.event_id else None)
-        return self.bot.renderer.render(
-            "mock/booking_signup.md.j2", booking=booking,
-            question=self.bot.content.question(booking.question_id), seats=seats,
-            waitlist=[h.user_id for h in booking.waitlist], event_url=event_url,
-            check_in_minutes=CHECK_IN_MINUTES)
-
-    def signup_kwargs(self, booking: Booking) -> dict[str, Any]:
-        return rendered_to_kwargs(self.signup(booking)) | {"view": signup_view(
-            booking.booking_id, open_for_seats=booking.status is BookingStatus.SCHEDULED)}
-
-    async def open_thread(self, booking: Booking) -> int:
-        title = self.bot.content.question(booking.question_id).title
-        name = f"Mock · {title}"[:100]
-        channel = self.bot.get_channel(booking.channel_id) or \
-            await self.bot.fetch_channel(booking.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise BotError(f"channel {booking.channel_id} cannot hold threads")
-        if booking.signup_message_id is not None:
-            try:
-                thread = await channel.get_partial_message(booking.signup_message_id)\
-                    .create_thread(name=name, auto_archive_duration=1440)
-            except discord.HTTPException as error:
-                if error.code == THREAD_ALREADY_CREATED:
-                    return booking.signup_message_id  # the thread shares the message's id
-                if not isinstance(error, discord.NotFound):
-                    raise
-            else:
-                return thread.id
-        thread = await channel.create_thread(name=name, type=discord.ChannelType.public_thread)
-        return thread.id
-
-    async def post_lobby(self, session: MockSession, booking: Booking) -> int:
-        if session.thread_id is None:
-            raise BotError(f"round {session.session_id} has no thread yet")
-        lobby = self.bot.renderer.render("mock/lobby.md.j2",
-                                         **lobby_variables(self.bot.content, session))
-        thread = self.bot.get_partial_messageable(session.thread_id)
-        sent = await thread.send(
-            **rendered_to_kwargs(lobby),
-            nonce=nonce_for(session.thread_id, f"booking:{booking.booking_id}:lobby"),
-            view=lobby_view(session.session_id, self.bot.content.rubric.checklist))
-        return sent.id
-
-    async def refresh_lobby(self, session: MockSession) -> None:
-        if session.thread_id is None or session.lobby_message_id is None:
-            return
-        lobby = self.bot.renderer.render("mock/lobby.md.j2",
-                                         **lobby_variables(self.bot.content, session))
-        message = self.bot.get_partial_messageable(session.thread_id)\
-            .get_partial_message(session.lobby_message_id)
-        try:
-            await message.edit(**rendered_to_kwargs(lobby))
-        except discord.HTTPException as error:
-            log.warning("round %s: lobby not refreshed: %s", session.session_id, error.text)
-
-    async def set_event_status(self, booking: Booking, status: EventStatus) -> None:
-        if booking.event_id is None:
-            return
-        try:
-            await self.bot.http.edit_scheduled_event(booking.guild_id, booking.event_id,
-                                                     status=int(status))
-        except discord.HTTPException as error:
-            log.warning("booking %s: event %s not set to %s: %s %s", booking.booking_id,
-                        booking.event_id, status.name, error.status, error.text)
-
-    async def interested(self, booking: Booking) -> list[int] | None:
-        if booking.event_id is None:
-            return None
-        me = self.bot.user.id if self.bot.user else 0
-        users: list[int] = []
-        after = 0
-        try:
-            while True:
-                page = await self.bot.http.get_scheduled_event_users(
-                    booking.guild_id, booking.event_id, limit=100, with_member=False,
-                    after=after)
-                users += [int(entry["user"]["id"]) for entry in page]
-                if len(page) < 100:
-                    break
-                after = int(page[-1]["user"]["id"])
-        except discord.HTTPException as error:
-            log.warning("booking %s: interested users unavailable: %s", booking.booking_id,
-                        error.text)
-            return None
-        return [user_id for user_id in users if user_id != me]
-
-    def post(self, owner: Booking, channel_id: int, template: str, key: str,
-             ping: Sequence[int], **variables: object) -> Envelope:
-        rendered = self.bot.renderer.render(template, **variables)
-        payload: dict[str, Any] = {"message": message_to_json(rendered)}
-        if ping:
-            payload["ping_user_ids"] = [int(user_id) for user_id in ping]
-        if template.endswith("booking_opened.md.j2"):
-            payload["view"] = {"name": CHECK_IN_VIEW, "booking_id": owner.booking_id}
-        return Envelope(key, "mock_booking", channel_id, owner.guild_id, payload)
-
-    def kick(self) -> None:
-        self.bot.outbox.kick()
-
-    async def refresh_signup(self, booking: Booking) -> None:
-        if booking.signup_message_id is None:
-            return
-        message = self.bot.get_partial_messageable(booking.channel_id)\
-            .get_partial_message(booking.signup_message_id)
-        try:
-            await message.edit(**self.signup_kwargs(booking))
-        except discord.HTTPException as error:
-            log.warning("booking %s: sign-up message not refreshed: %s", booking.booking_id,
-                        error.text)
-
-    async def create_event(self, booking: Booking, channel: discord.TextChannel,
-                           voice: discord.VoiceChannel | None) -> int:
-        question = self.bot.content.question(booking.question_id)
-        name = f"Mock interview · {question.title}"[:EVENT_NAME_LIMIT]
-        description = (f"A {booking.length_minutes}-minute mock system-design round on "
-                       f"{question.title}. Take a seat in #{channel.name}; pressing "
-                       "Interested puts you on the waitlist.")
-        guild = channel.guild
-        if voice is not None:
-            event = await guild.create_scheduled_event(
-                name=name, start_time=booking.starts_at, entity_type=discord.EntityType.voice,
-                channel=voice, privacy_level=discord.PrivacyLevel.guild_only,
-                description=description)
-        else:
-            event = await guild.create_scheduled_event(
-                name=name, start_time=booking.starts_at,
-                entity_type=discord.EntityType.external,
-                location=f"#{channel.name} (a thread opens at the start)"[:LOCATION_LIMIT],
-                end_time=booking.starts_at + timedelta(minutes=booking.length_minutes),
-                privacy_level=discord.PrivacyLevel.guild_only, description=description)
-        return event.id
 
 
 def _mode(mode: str | None, voice: discord.VoiceChannel | None) -> Mode:
