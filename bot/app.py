@@ -66,6 +66,8 @@ def build_intents(settings: Settings) -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
+    # Booked mock rounds: their event's "Interested" presses (GUILD_SCHEDULED_EVENT_USER_*).
+    intents.guild_scheduled_events = True
     intents.message_content = settings.message_content_intent
     intents.voice_states = True  # which voice channel a /mock start host is in (not privileged)
     return intents
@@ -98,6 +100,11 @@ class BarRaiser(commands.AutoShardedBot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BarRaiserTree,
             max_messages=None,
+            # GUILD_SCHEDULED_EVENT_USER_ADD/REMOVE ("Interested" on a booked round's event)
+            # name only a user id, and discord.py drops them for users it has not cached,
+            # which without the Members intent is nearly everyone: the booking cog reads
+            # them from the raw gateway payload (on_socket_raw_receive) instead.
+            enable_debug_events=True,
             guild_ready_timeout=settings.guild_ready_timeout,
             **shard_options(settings),
         )

@@ -67,7 +67,7 @@ def cmd_run(_: argparse.Namespace) -> int:
 
 
 def cmd_invite(_: argparse.Namespace) -> int:
-    from bot.permissions import ALL_NEEDS, GATEWAY_INTENTS, invite_url
+    from bot.permissions import GATEWAY_INTENTS, INVITE_NEEDS, invite_url
 
     settings = _settings(require_token=False)
     app_id = settings.application_id or (
@@ -80,7 +80,7 @@ def cmd_invite(_: argparse.Namespace) -> int:
     print(invite_url(app_id))
     print("\nScopes: bot (joins the server), applications.commands (slash commands).")
     print("Permissions requested:")
-    for need in ALL_NEEDS:
+    for need in INVITE_NEEDS:
         print(f"  - {need.label}: {need.why}")
     print("Gateway intents (none privileged; Message Content only with MESSAGE_CONTENT_INTENT):")
     for intent in GATEWAY_INTENTS:

@@ -44,6 +44,14 @@ SEND_IN_THREADS = Need(
     "post phases, probes and reviews inside threads",
 )
 
+# Guild-wide, for /mock schedule: Discord's "Create Events" (1 << 44). Since Discord
+# split it from Manage Events (1 << 33) in 2023, Manage Events alone only edits and
+# deletes events; creating one needs this bit. discord.py 2.x: Permissions.create_events.
+CREATE_EVENTS = Need(
+    "create_events", "Create Events", 1 << 44,
+    "create a Discord event for each mock round booked with /mock schedule",
+)
+
 ALL_NEEDS: tuple[Need, ...] = (
     VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, CREATE_PUBLIC_THREADS,
     SEND_IN_THREADS, MANAGE_THREADS, READ_HISTORY, ADD_REACTIONS,
@@ -55,6 +63,10 @@ DAILY_CHANNEL_NEEDS: tuple[Need, ...] = (
 )
 MOCK_CHANNEL_NEEDS: tuple[Need, ...] = (*DAILY_CHANNEL_NEEDS, MANAGE_THREADS, ATTACH_FILES)
 WELCOME_NEEDS: tuple[Need, ...] = (VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS)
+# Guild-level needs, checked on the server rather than per channel (/doctor: one line each).
+GUILD_NEEDS: tuple[Need, ...] = (CREATE_EVENTS,)
+#: What ``python -m bot invite`` asks for: every channel need and the guild-level ones.
+INVITE_NEEDS: tuple[Need, ...] = (*ALL_NEEDS, *GUILD_NEEDS)
 # Guild-wide, and only when /daily setup names a ping role; not in the invite by default.
 PING_ROLE_NEEDS: tuple[Need, ...] = (MANAGE_ROLES,)
 
@@ -85,7 +97,7 @@ _UI_NAMES = {"manage_guild": "Manage Server", "manage_roles": "Manage Roles",
 
 def permission_label(flag: str) -> str:
     """What Discord's UI calls the permission named by a ``discord.Permissions`` flag."""
-    known = {need.flag: need.label for need in ALL_NEEDS}
+    known = {need.flag: need.label for need in INVITE_NEEDS}
     return _UI_NAMES.get(flag) or known.get(flag) or flag.replace("_", " ").title()
 
 
@@ -96,14 +108,14 @@ def missing_permissions(permissions: object, needs: Iterable[Need]) -> list[Need
     return [need for need in needs if not getattr(permissions, need.flag, False)]
 
 
-def permission_value(needs: Iterable[Need] = ALL_NEEDS) -> int:
+def permission_value(needs: Iterable[Need] = INVITE_NEEDS) -> int:
     value = 0
     for need in needs:
         value |= need.bit
     return value
 
 
-def invite_url(application_id: int, needs: Iterable[Need] = ALL_NEEDS) -> str:
+def invite_url(application_id: int, needs: Iterable[Need] = INVITE_NEEDS) -> str:
     query = urlencode({
         "client_id": application_id,
         "scope": "bot applications.commands",

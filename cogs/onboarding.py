@@ -54,7 +54,7 @@ def guild_view(guild: discord.Guild, here: object) -> GuildView:
     return GuildView(
         guild.id,
         channel_view(here, me) if isinstance(here, discord.abc.GuildChannel) else None,
-        channel, role, bot_role_view(guild),
+        channel, role, bot_role_view(guild), me.guild_permissions,
     )
 
 

@@ -46,8 +46,9 @@ def test_invite_without_token_uses_application_id(tmp_path):
     url = result.stdout.splitlines()[0]
     assert url.startswith("https://discord.com/oauth2/authorize?client_id=42")
     assert "scope=bot+applications.commands" in url
-    assert "permissions=326417632320" in url
+    assert "permissions=17918603676736" in url  # the channel needs and Create Events (1 << 44)
     assert "Create Public Threads" in result.stdout
+    assert "Create Events: create a Discord event for each mock round booked" in result.stdout
 
 
 def test_invite_needs_an_id(tmp_path):

@@ -1,9 +1,9 @@
 import discord
 
 from bot.permissions import (
-    ALL_NEEDS,
     CREATE_PUBLIC_THREADS,
     DAILY_CHANNEL_NEEDS,
+    INVITE_NEEDS,
     fix_hint,
     invite_url,
     missing_permissions,
@@ -12,9 +12,9 @@ from bot.permissions import (
 
 
 def test_bits_match_discord_py():
-    for need in ALL_NEEDS:
+    for need in INVITE_NEEDS:
         assert discord.Permissions(**{need.flag: True}).value == need.bit, need.flag
-    assert permission_value() == 326417632320
+    assert permission_value() == 17918603676736
 
 
 def test_missing_permissions_names_each_one():
@@ -26,7 +26,7 @@ def test_missing_permissions_names_each_one():
 
 
 def test_invite_url_and_fix_hint():
-    assert invite_url(7).endswith("client_id=7&scope=bot+applications.commands&permissions=326417632320")
+    assert invite_url(7).endswith("client_id=7&scope=bot+applications.commands&permissions=17918603676736")
     assert fix_hint(CREATE_PUBLIC_THREADS, "design") == (
         "Server Settings → Roles → Bar Raiser → enable Create Public Threads, "
         "or grant it in #design's permissions"

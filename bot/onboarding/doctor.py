@@ -15,7 +15,13 @@ from bot.daily.timing import upcoming_post
 from bot.daily.validation import BotRoleView, RoleView, ping_role_problems
 from bot.onboarding.model import ChannelView, DoctorLine
 from bot.outbox.model import OutboxRow, State
-from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, fix_hint
+from bot.permissions import (
+    ALL_NEEDS,
+    DAILY_CHANNEL_NEEDS,
+    GUILD_NEEDS,
+    fix_hint,
+    missing_permissions,
+)
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,23 @@ class GuildView:
     channel: Callable[[int], ChannelView | None]  # a channel by id, None when it is gone
     role: Callable[[int], RoleView | None]  # a role by id, None when it was deleted
     me: BotRoleView  # what the bot may do with roles
+    permissions: object = None  # the bot's server-wide permissions (discord.Permissions)
 
 
 INTENT_FIX = (
     "Developer Portal → Bot → enable Message Content Intent, then set "
     "MESSAGE_CONTENT_INTENT=true and restart the bot"
 )
+
+
+def guild_need_lines(permissions: object) -> list[DoctorLine]:
+    """One line per server-wide permission (``GUILD_NEEDS``), with why and the fix."""
+    missing = set(missing_permissions(permissions, GUILD_NEEDS))
+    return [
+        DoctorLine(False, f"Server: {need.label}, needed to {need.why}", fix_hint(need, None))
+        if need in missing else DoctorLine(True, f"Server: {need.label}, to {need.why}")
+        for need in GUILD_NEEDS
+    ]
 
 
 def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:

@@ -16,6 +16,7 @@ from bot.doctor import database_problem_text, filesystem_problem
 from bot.onboarding.doctor import (
     GuildView,
     channel_lines,
+    guild_need_lines,
     intent_line,
     outbox_line,
     ping_role_lines,
@@ -97,6 +98,7 @@ class OnboardingService:
             lines += channel_lines(daily_channel, "daily prompts")
         if guild.here is not None and (daily_channel is None or guild.here.id != daily_channel.id):
             lines += channel_lines(guild.here, "this channel")
+        lines += guild_need_lines(guild.permissions)
         settings = await self._settings.settings(guild.guild_id)
         lines.append(intent_line(self._intent, settings.auto_review))
         lines.append(voice_intent_line(self._voice_intent))

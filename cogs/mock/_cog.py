@@ -30,6 +30,7 @@ from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
 from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
+from cogs.mock._booking import BookingCommands
 from cogs.mock._people import PeopleCommands
 from cogs.mock._views import (
     ANSWER_FORM,
@@ -49,7 +50,7 @@ THREAD_NAME_LIMIT = 100
 
 
 @app_commands.guild_only()
-class MockCog(PeopleCommands, commands.GroupCog, group_name="mock", name="Mock",
+class MockCog(PeopleCommands, BookingCommands, commands.GroupCog, group_name="mock", name="Mock",
               group_description="Group mock interviews with time boxes and a scorecard"):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
@@ -63,6 +64,7 @@ class MockCog(PeopleCommands, commands.GroupCog, group_name="mock", name="Mock",
         )
         self.journal = MockJournal(self.service)
         self.voice = VoiceControls(bot, self)  # voice rounds, idle Continue, Run it back
+        self._booking_init()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -72,6 +74,7 @@ class MockCog(PeopleCommands, commands.GroupCog, group_name="mock", name="Mock",
         self.bot.forms.register(ANSWER_FORM_TEMPLATE, ANSWER_FORM, "mock answer",
                                 self.on_answer_form)
         self.bot.tasks.spawn(self._resume_all(), name="mock-resume")
+        await self._booking_load()
 
     async def _delivered(self, row: OutboxRow, error: PostError | None) -> None:
         """A round whose thread turned out to be gone when its post was delivered ends."""
@@ -79,6 +82,7 @@ class MockCog(PeopleCommands, commands.GroupCog, group_name="mock", name="Mock",
             await self.service.thread_deleted(row.channel_id)
 
     async def cog_unload(self) -> None:
+        self._booking_unload()
         self.bot.erasure.remove_departure(self.service.depart)
         self.timers.cancel_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -32,6 +32,7 @@ from bot.daily.validation import parse_start_date, parse_time
 from bot.daily.zones import parse_zone
 from bot.errors import BotError
 from bot.mock.plan import parse_override
+from bot.mock.when import parse_when
 from standin import StandIn, harness
 from standin import permissions as perms
 from tests.e2e.test_mock_e2e import click, embeds, open_round
@@ -39,6 +40,7 @@ from tests.e2e.test_mock_e2e import click, embeds, open_round
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 GENERIC = "Something went wrong"
+BOOK_AT = f"<t:{int(datetime.now(UTC).timestamp()) + 86_400}:F>"  # a valid /mock schedule start
 TEXT = st.one_of(
     st.text(max_size=40),
     st.text(min_size=90, max_size=400),
@@ -73,6 +75,11 @@ STORES_WHEN_VALID: dict[tuple[str, str], Callable[[str], bool]] = {
         lambda m: parse_override(m, 5))(v),
     ("mock note", "text"): lambda v: True,  # a note stored in the live round
     ("mock decide", "reason"): lambda v: False,  # the admin hosts and watches: not the bar raiser
+    # a booking (with its event and sign-up message) for a valid start, question or plan
+    ("mock schedule", "when"): accepted(lambda w: parse_when(w, datetime.now(UTC), None)),
+    ("mock schedule", "question"): lambda v: v == "shopping_cart",
+    ("mock schedule", "minutes"): lambda v: not v.strip() or accepted(
+        lambda m: parse_override(m, 5))(v),
     # a drill that was shown is recorded (so it is not repeated); reminder settings are stored
     ("drill", "item"): lambda v: not v.strip() or v.strip().casefold().replace("_", " ") in {
         name for item in load_content().rubric.checklist
@@ -98,7 +105,7 @@ class World:
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     server = StandIn()
     await server.start()
-    guild = server.add_guild("Study group")
+    guild = server.add_guild("Study group", bot_permissions=perms.BOT_DEFAULT | perms.CREATE_EVENTS)
     daily = guild.add_text_channel("daily")
     admin = guild.add_member("admin", permissions=perms.ADMINISTRATOR)
     candidate = guild.add_member("cand")
@@ -130,8 +137,9 @@ def string_options(tree: app_commands.CommandTree[Any]) -> list[tuple[str, str]]
 SLASH_FIELDS = [("daily setup", "start_date"), ("daily setup", "time"),
                 ("daily setup", "timezone"), ("drill", "item"), ("drill", "time"),
                 ("drill", "timezone"), ("guide", "topic"), ("help", "command"),
-                ("mock decide", "reason"), ("mock note", "text"), ("mock start", "minutes"),
-                ("mock start", "question")]
+                ("mock decide", "reason"), ("mock note", "text"), ("mock schedule", "minutes"),
+                ("mock schedule", "question"), ("mock schedule", "when"),
+                ("mock start", "minutes"), ("mock start", "question")]
 # /check's phase is a choice on the command (nothing to type), so its form has one field.
 FORM_FIELDS = [("check", "review:answer"), ("mock answer", "mock:answer:text")]
 
@@ -173,6 +181,8 @@ def options_for(world: World, command: str, option: str, value: str) -> dict[str
         base = {"question": "shopping_cart"}
     elif command == "mock decide":
         base = {"call": "hire"}
+    elif command == "mock schedule":
+        base = {"when": BOOK_AT, "question": "shopping_cart", "mode": "text"}
     else:
         base = {}
     return base | {option: value}
