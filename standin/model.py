@@ -16,7 +16,7 @@ from standin.permissions import Overwrite
 if TYPE_CHECKING:
     from standin.world import World
 
-TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 2, 4, 11, 12
+TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 2, 4, 11, 12, 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
 
@@ -79,6 +79,11 @@ class Channel:
     recipients: list[User] = field(default_factory=list)
     thread_member_ids: set[int] = field(default_factory=set)
     user_limit: int = 0  # voice channels: 0 is unlimited
+    # forum channels: their tags ({"id", "name", "moderated", "emoji_id", "emoji_name"});
+    # a post (thread) in a forum: the ids of the tags applied to it
+    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    applied_tags: list[int] = field(default_factory=list)
+    in_forum: bool = False
 
     @property
     def is_thread(self) -> bool:
@@ -94,6 +99,11 @@ class Channel:
                     parent_id=str(self.parent_id) if self.parent_id else None,
                     permission_overwrites=[o.to_payload() for o in self.overwrites],
                     topic=None, rate_limit_per_user=0)
+        if self.type == FORUM:
+            data.update(available_tags=[dict(tag) for tag in self.available_tags],
+                        default_auto_archive_duration=1440, default_thread_rate_limit_per_user=0,
+                        default_forum_layout=0, default_sort_order=None,
+                        default_reaction_emoji=None)
         if self.type == VOICE:
             data.update(bitrate=64000, user_limit=self.user_limit, rtc_region=None,
                         video_quality_mode=1)
@@ -105,7 +115,16 @@ class Channel:
                             "auto_archive_duration": 1440, "archive_timestamp": iso_now(),
                             "invitable": True})
             data.pop("permission_overwrites")
+            if self.in_forum:
+                data["applied_tags"] = [str(tag) for tag in self.applied_tags]
         return data
+
+
+def forum_tag(tag_id: int, name: str, *, moderated: bool = False,
+              emoji_name: str | None = None) -> dict[str, Any]:
+    """A forum tag object as Discord sends it."""
+    return {"id": str(tag_id), "name": name, "moderated": moderated, "emoji_id": None,
+            "emoji_name": emoji_name}
 
 
 @dataclass
@@ -162,6 +181,16 @@ class Guild:
                      overwrites: list[Overwrite] | None, user_limit: int = 0) -> int:
         channel = Channel(self.world.ids.next(), kind, name, self.id, parent_id,
                           len(self.channels), list(overwrites or []), user_limit=user_limit)
+        self.world.register_channel(self, channel)
+        self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
+        return channel.id
+
+    def add_forum_channel(self, name: str, *, overwrites: list[Overwrite] | None = None,
+                          category_id: int | None = None, tags: tuple[str, ...] = ()) -> int:
+        """Create a forum channel (type 15) with ``tags`` already available; returns its id."""
+        channel = Channel(self.world.ids.next(), FORUM, name, self.id, category_id,
+                          len(self.channels), list(overwrites or []),
+                          available_tags=[forum_tag(self.world.ids.next(), t) for t in tags])
         self.world.register_channel(self, channel)
         self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
         return channel.id
