@@ -104,9 +104,8 @@ class Forums:
         message_body = body.get("message")
         if not isinstance(message_body, dict):
             raise _invalid("message", "BASE_TYPE_REQUIRED", "This field is required")
-        if call.files:
-            if granted & perms.ATTACH_FILES != perms.ATTACH_FILES:
-                raise missing_permissions()
+        if call.files and granted & perms.ATTACH_FILES != perms.ATTACH_FILES:
+            raise missing_permissions()
         check_message(message_body, has_files=bool(call.files))
         name = str(body.get("name") or "")
         if not 1 <= len(name) <= 100:

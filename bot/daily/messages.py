@@ -46,11 +46,24 @@ class DailyMessages:
         self._renderer = renderer
         self._content = content
 
-    def post(self, plan: DayPlan, marker: str, ping_role_id: int | None = None) -> RenderedMessage:
-        """The public post; with a ping role it mentions that role (and nothing else)."""
+    def post(
+        self, plan: DayPlan, marker: str, ping_role_id: int | None = None, *,
+        forum: bool = False, answered: int = 0,
+    ) -> RenderedMessage:
+        """The public post; with a ping role it mentions that role (and nothing else).
+
+        ``forum``: it is a forum post's starter message (answers go below it, not in a
+        thread); ``answered``: how many members have answered so far (shown when > 0).
+        """
         return self._renderer.render(
-            _TEMPLATES[plan.kind], **self._variables(plan, marker), ping_role_id=ping_role_id
+            _TEMPLATES[plan.kind], **self._variables(plan, marker), ping_role_id=ping_role_id,
+            forum=forum, answered=answered,
         )
+
+    def roll_call(self, day: int, title: str, answers: list[tuple[str, str]], more: int) -> RenderedMessage:
+        """The end-of-day line: who answered (display names, linked to their answers)."""
+        return self._renderer.render("daily/roll_call.md.j2", day=day, title=title,
+                                     answers=answers, more=more)
 
     def extras(self, plan: DayPlan, ping_role_id: int | None = None) -> PostExtras:
         """The post's ping and buttons: Subscribe with a ping role, What counts with a prompt."""
