@@ -211,12 +211,16 @@ class DoctorLine:
     info: bool = False
 
 
-def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
-    """One ✅ line when every permission is there, else one ❌ line per missing one with its fix."""
+def channel_lines(channel: ChannelView, purpose: str,
+                  needs: tuple[Need, ...] = ALL_NEEDS) -> list[DoctorLine]:
+    """One ✅ line when every permission is there, else one ❌ line per missing one with its fix.
+
+    ``needs`` is what ``channel.missing`` was checked against (a forum has its own).
+    """
     where = f"#{channel.name} ({purpose})"
     if not channel.missing:
-        labels = ", ".join(need.label for need in ALL_NEEDS)
-        return [DoctorLine(True, f"{where}: all {len(ALL_NEEDS)} permissions ({labels})")]
+        labels = ", ".join(need.label for need in needs)
+        return [DoctorLine(True, f"{where}: all {len(needs)} permissions ({labels})")]
     return [
         DoctorLine(False, f"{where}: {need.label}, needed to {need.why}", fix_hint(need, channel.name))
         for need in channel.missing

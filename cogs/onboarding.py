@@ -33,7 +33,14 @@ from bot.onboarding import (
     usable_commands,
 )
 from bot.outbox.model import Envelope, message_to_json
-from bot.permissions import ALL_NEEDS, DAILY_CHANNEL_NEEDS, missing_permissions
+from bot.permissions import (
+    ALL_NEEDS,
+    DAILY_CHANNEL_NEEDS,
+    DAILY_FORUM_NEEDS,
+    DAILY_FORUM_TAG_NEEDS,
+    Need,
+    missing_permissions,
+)
 from cogs.daily._roles import bot_role_view, role_view
 from storage.daily import DailyRepository
 from storage.db import discover_migrations, to_db
@@ -45,10 +52,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def channel_view(channel: discord.abc.GuildChannel, me: discord.Member) -> ChannelView:
+def channel_view(channel: discord.abc.GuildChannel, me: discord.Member,
+                 needs: tuple[Need, ...] = ALL_NEEDS) -> ChannelView:
     perms = channel.permissions_for(me)
     return ChannelView(channel.id, channel.name, channel.position,
-                       tuple(missing_permissions(perms, ALL_NEEDS)))
+                       tuple(missing_permissions(perms, needs)))
 
 
 def _required(command: app_commands.Command | app_commands.ContextMenu) -> int | None:
@@ -123,7 +131,11 @@ class Onboarding(commands.Cog):
         repo = DailyRepository(self.bot.database)
         schedule = await repo.schedule(guild.id)
         daily_channel = guild.get_channel(schedule.channel_id) if schedule else None
-        if daily_channel is not None:
+        if isinstance(daily_channel, discord.ForumChannel):
+            forum_needs = (*DAILY_FORUM_NEEDS, *DAILY_FORUM_TAG_NEEDS)
+            lines += channel_lines(channel_view(daily_channel, guild.me, forum_needs),
+                                   "daily forum", forum_needs)
+        elif daily_channel is not None:
             lines += channel_lines(channel_view(daily_channel, guild.me), "daily prompts")
         if isinstance(interaction.channel, discord.abc.GuildChannel) and interaction.channel != daily_channel:
             lines += channel_lines(channel_view(interaction.channel, guild.me), "this channel")
@@ -131,6 +143,10 @@ class Onboarding(commands.Cog):
         lines.append(intent_line(self.bot.settings.message_content_intent, settings.auto_review))
         last_post = await repo.last_post(guild.id) if schedule else None
         lines.append(self._schedule_line(schedule, last_post, daily_channel, guild.me))
+        if last_post is not None and last_post.tags_note:
+            lines.append(DoctorLine(False, f"Daily forum tags: {last_post.tags_note}",
+                                    "the posts go out either way; fix this and the next "
+                                    "post is tagged"))
         if schedule is not None and schedule.ping_role_id is not None:
             role = guild.get_role(schedule.ping_role_id)
             lines += ping_role_lines(role_view(role) if role else None, bot_role_view(guild))
@@ -149,7 +165,9 @@ class Onboarding(commands.Cog):
             since = schedule.attention_since.date().isoformat() if schedule.attention_since else "?"
             return DoctorLine(False, f"Daily prompts: {schedule.attention_detail} (since {since})",
                               "fix the permission above, then /daily now to post today's prompt")
-        missing = missing_permissions(channel.permissions_for(me), DAILY_CHANNEL_NEEDS)
+        forum = isinstance(channel, discord.ForumChannel)
+        missing = missing_permissions(channel.permissions_for(me),
+                                      DAILY_FORUM_NEEDS if forum else DAILY_CHANNEL_NEEDS)
         if missing:
             names = ", ".join(need.label for need in missing)
             return DoctorLine(False, f"Daily prompts: I can't post in #{channel.name} "

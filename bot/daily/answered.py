@@ -98,7 +98,9 @@ class WhoAnswered:
             return  # coalesced into the edit already armed
         now = self._clock.now()
         due = max(now, post.count_edited_at + COUNT_EVERY) if post.count_edited_at else now
-        self._scheduling.once(job, due, self.refresh_count, post.id, misfire_grace=None)
+        # overlapping: a refresh re-arms its own id when answers came during its edit
+        self._scheduling.once(job, due, self.refresh_count, post.id, misfire_grace=None,
+                              overlapping=2)
 
     async def refresh_count(self, post_id: int) -> None:
         """The job: edit the post if its count is behind (never raises into the scheduler)."""

@@ -165,6 +165,10 @@ class Delivery:
         after Discord's few-minute nonce window.
         """
         marker = post_marker(record.cohort_day, record.local_date)
+        if step == "opener":
+            # The opener ends with "-# <marker>"; in a forum post the starter message
+            # (the prompt, marker in its footer) is in the same thread and must not pass.
+            marker = f"-# {marker}"
         if resuming:
             found = await self._poster.find_message(channel_id, marker)
             if found is not None:
