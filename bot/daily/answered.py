@@ -49,6 +49,12 @@ def end_of_day(on: date, zone_name: str) -> datetime:
     return post_instant(on + timedelta(days=1), time(0, 0), zone(zone_name))
 
 
+def link_text(name: str) -> str:
+    """A display name that can't close the masked link it sits in (``x](https://…)``):
+    brackets become parentheses; the template escapes the rest of the markdown."""
+    return name.replace("[", "(").replace("]", ")")
+
+
 @dataclass(frozen=True)
 class RollCallEntry:
     name: str
@@ -188,7 +194,7 @@ class WhoAnswered:
         answers = await self._repo.answers(thread_id)
         names = await self._poster.display_names(post.guild_id, [u for u, _ in answers]) \
             if answers else {}
-        entries = [RollCallEntry(names[user], jump_url(post.guild_id, thread_id, message))
+        entries = [RollCallEntry(link_text(names[user]), jump_url(post.guild_id, thread_id, message))
                    for user, message in answers if user in names]
         if not entries:
             await self._repo.record_roll_call(post.id, None, self._clock.now())
