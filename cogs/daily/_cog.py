@@ -121,7 +121,7 @@ class DailyCog(commands.Cog):
 
     # -- commands ------------------------------------------------------------------------
 
-    @daily.command(name="setup", description="Post the day's roadmap prompt in a channel")
+    @daily.command(name="setup", description="Post the day's roadmap prompt in a text channel or a forum")
     @app_commands.describe(
         channel="A text channel (a post and a thread a day) or a forum (a forum post a day)",
         time="Local posting time, 24-hour HH:MM (e.g. 07:30)",
