@@ -115,7 +115,7 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 
 def status_variables(
     status: DailyStatus, headline: str | None = None, problem: object | None = None,
-    zone_input: str | None = None,
+    zone_input: str | None = None, warning: str | None = None,
 ) -> dict[str, object]:
     """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone.
 
@@ -129,6 +129,7 @@ def status_variables(
     return {
         "headline": headline,
         "problem": problem,
+        "warning": warning,
         "zone_input": typed if typed and typed != schedule.timezone else None,
         "schedule": schedule,
         "day": status.day,

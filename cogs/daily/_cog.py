@@ -26,7 +26,7 @@ from bot.daily.zones import zone_choices, zone_data
 from bot.discord_io import send
 from bot.errors import BotError
 from bot.onboarding import require_intent_for_auto_review
-from bot.permissions import DAILY_FORUM_NEEDS, missing_permissions
+from bot.permissions import DAILY_FORUM_NEEDS, DAILY_FORUM_TAG_NEEDS, missing_permissions
 from cogs.daily._poster import DAILY_NEEDS, DiscordPoster
 from cogs.daily._roles import bot_role_view, role_view
 from cogs.daily._views import DYNAMIC_ITEMS
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 manage_server = app_commands.checks.has_permissions(manage_guild=True)
+TAGS_WARNING = ("I can't create tags in this forum without **Manage Channels**: posts will go "
+                "out untagged until it is granted (the forum's settings → Permissions → Bar Raiser).")
 
 
 class DailyCog(commands.Cog):
@@ -158,7 +160,10 @@ class DailyCog(commands.Cog):
                 guild.id, auto_review, self.bot.clock.now()
             )
         await self._rearm(schedule)
-        await self._reply_status(interaction, "set up", zone_input=timezone)
+        no_tags = missing_permissions(channel.permissions_for(guild.me), DAILY_FORUM_TAG_NEEDS) \
+            if kind is ChannelKind.FORUM else []
+        await self._reply_status(interaction, "set up", zone_input=timezone,
+                                 warning=TAGS_WARNING if no_tags else None)
 
     @setup.autocomplete("timezone")
     async def _timezone_choices(
@@ -217,12 +222,13 @@ class DailyCog(commands.Cog):
         interaction: discord.Interaction[BarRaiser],
         headline: str | None,
         zone_input: str | None = None,
+        warning: str | None = None,
     ) -> None:
         status = await self.service.status(_guild(interaction).id)
         message = self.bot.renderer.render(
             "daily/status.md.j2",
             **status_variables(status, headline, self.jobs.problem(status.schedule.guild_id),
-                               zone_input),
+                               zone_input, warning),
         )
         await send(interaction, message)
 

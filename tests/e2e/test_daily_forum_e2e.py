@@ -191,7 +191,7 @@ async def test_a_forum_without_manage_channels_posts_untagged_and_says_so(
     async with run_bot({**bot_env, "DEV_GUILD_ID": str(guild.id)}):
         refused = await reply_to(standin, admin, general, "daily setup", {
             "channel": no_posts, "time": "00:00", "timezone": "UTC"})
-        await reply_to(standin, admin, general, "daily setup", {
+        setup = await reply_to(standin, admin, general, "daily setup", {
             "channel": forum, "time": "00:00", "timezone": "UTC"})
         await standin.wait_until(lambda: (p := day_post(standin, forum, 1))
                                  and len(standin.channel_messages(int(p["id"]))) == 2,
@@ -199,6 +199,7 @@ async def test_a_forum_without_manage_channels_posts_untagged_and_says_so(
         status = await reply_to(standin, admin, general, "daily status", {})
         doctor = await reply_to(standin, admin, general, "doctor", {})
     assert "missing **Create Posts**" in text_of(refused)
+    assert "can't create tags in this forum without **Manage Channels**" in text_of(setup)
     assert standin.channel(forum)["available_tags"] == []
     assert "I need Manage Channels in the forum" in text_of(status)
     assert "Manage Channels, needed to create the week, topic and kind tags" in text_of(doctor)
