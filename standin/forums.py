@@ -5,7 +5,8 @@ What Discord does, as the stand-in follows it:
 - A forum holds no messages of its own: ``POST /channels/{forum}/messages`` is 400/50008.
 - ``POST /channels/{forum}/threads`` with a ``message`` body creates the post: a public
   thread whose starter message has the thread's id, with ``applied_tags`` (at most 5, each
-  one of the forum's tags). It needs Send Messages in the forum ("Create Posts").
+  one of the forum's tags; at least one when the forum requires tags, else 400/40067).
+  It needs Send Messages in the forum ("Create Posts").
 - ``PATCH /channels/{forum}`` with ``available_tags`` replaces the tag list (at most 20,
   names 1-20 characters, unique); it needs Manage Channels. A tag sent without an id is
   new and gets one; a tag left out is deleted and falls off every post that had it.
@@ -20,7 +21,7 @@ from typing import Any
 from standin import permissions as perms
 from standin.errors import ApiError, missing_permissions, unknown
 from standin.limits import check_message
-from standin.model import FORUM, PUBLIC_THREAD, Channel, forum_tag, iso_now
+from standin.model import FORUM, PUBLIC_THREAD, REQUIRE_TAG, Channel, forum_tag, iso_now
 from standin.router import Call, Router
 from standin.world import World
 
@@ -111,6 +112,8 @@ class Forums:
         if not 1 <= len(name) <= 100:
             raise _invalid("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
         tags = self._checked_tags(forum, body.get("applied_tags") or [])
+        if forum.flags & REQUIRE_TAG and not tags:
+            raise ApiError(400, 40067, "A tag is required to create a forum post in this channel")
         guild = self.world.guild_of(forum)
         post_id = self.world.ids.next()
         post = Channel(post_id, PUBLIC_THREAD, name, forum.guild_id, forum.id,

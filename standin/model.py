@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 2, 4, 11, 12, 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
+REQUIRE_TAG = 1 << 4  # channel flag of a forum whose posts must carry a tag
 
 
 def iso_now() -> str:
@@ -84,6 +85,7 @@ class Channel:
     available_tags: list[dict[str, Any]] = field(default_factory=list)
     applied_tags: list[int] = field(default_factory=list)
     in_forum: bool = False
+    flags: int = 0  # channel flags; a forum's REQUIRE_TAG is 1 << 4
 
     @property
     def is_thread(self) -> bool:
@@ -91,7 +93,7 @@ class Channel:
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name,
-                                "last_message_id": None, "flags": 0}
+                                "last_message_id": None, "flags": self.flags}
         if self.type == DM:
             data["recipients"] = [user.payload() for user in self.recipients]
             return data
@@ -186,11 +188,14 @@ class Guild:
         return channel.id
 
     def add_forum_channel(self, name: str, *, overwrites: list[Overwrite] | None = None,
-                          category_id: int | None = None, tags: tuple[str, ...] = ()) -> int:
-        """Create a forum channel (type 15) with ``tags`` already available; returns its id."""
+                          category_id: int | None = None, tags: tuple[str, ...] = (),
+                          require_tag: bool = False) -> int:
+        """Create a forum channel (type 15) with ``tags`` already available; returns its id.
+        ``require_tag``: posts must carry a tag (the forum setting "Require tags")."""
         channel = Channel(self.world.ids.next(), FORUM, name, self.id, category_id,
                           len(self.channels), list(overwrites or []),
-                          available_tags=[forum_tag(self.world.ids.next(), t) for t in tags])
+                          available_tags=[forum_tag(self.world.ids.next(), t) for t in tags],
+                          flags=REQUIRE_TAG if require_tag else 0)
         self.world.register_channel(self, channel)
         self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
         return channel.id

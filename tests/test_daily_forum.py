@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.content import load_content
 from bot.daily.cohort import plan_for_day
 from bot.daily.models import ChannelKind, PostKind
-from bot.daily.poster import MissingPermissionsError, TransientPostError
+from bot.daily.poster import MissingPermissionsError, PostError, TransientPostError
 from bot.daily.service import DailyService, Outcome
 from bot.daily.tags import (
     MAX_FORUM_TAGS,
@@ -78,8 +78,9 @@ class ForumPoster:
     """A forum poster that can die before or after any step (``crash_at``)."""
 
     def __init__(self, forum: FakeForum, crash_at: str | None = None,
-                 manage_channels: bool = True) -> None:
+                 manage_channels: bool = True, require_tag: bool = False) -> None:
         self.forum = forum
+        self.require_tag = require_tag
         self.crash_at = crash_at
         self.manage_channels = manage_channels
         self.failures: list[Exception] = []
@@ -90,8 +91,13 @@ class ForumPoster:
         if self.crash_at == f"{step}:{when}":
             raise Crash(self.crash_at)
 
+    async def forum_requires_tag(self, forum_id):
+        return self.require_tag
+
     async def create_forum_post(self, forum_id, name, message: RenderedMessage, extras, tag_ids):
         self._maybe("post", "before")
+        if self.require_tag and not tag_ids:
+            raise PostError("400: A tag is required to create a forum post in this channel")
         post_id = next(self.forum.ids)
         self.forum.posts[post_id] = (message.as_text(), tuple(tag_ids))
         self.forum.messages[post_id] = [(post_id, message.as_text())]
@@ -206,3 +212,14 @@ async def test_text_and_forum_posts_live_in_different_places(db, clock) -> None:
     # Re-running setup with a text channel switches kind; a claim not yet sent follows it.
     await service.configure(GUILD, 400, "09:00", "Europe/London")
     assert (await service.require(GUILD)).channel_kind is ChannelKind.TEXT
+
+
+async def test_a_forum_that_requires_tags_gets_them_before_its_first_post(db, clock) -> None:
+    forum = FakeForum()
+    clock.set(POST_TIME)
+    service = forum_service(db, clock, ForumPoster(forum, require_tag=True))
+    await setup_forum(service)
+    result = await service.run_guild(GUILD)
+    assert result is not None and result.outcome is Outcome.POSTED
+    [(_, (_, applied))] = forum.posts.items()
+    assert len(applied) == 3 and forum.tag_edits == 1  # made once, before the post

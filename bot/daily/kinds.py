@@ -6,7 +6,8 @@ on Discord for a send whose id was never stored, and sends carry a stable nonce.
 
 - A text channel: send the post, open a thread on it, send the opener in the thread.
 - A forum: create the forum post (thread and starter message at once, with the tags the
-  forum already has), then make any missing tags and apply them, then the opener.
+  forum already has), then make any missing tags and apply them, then the opener. (A
+  forum whose settings require a tag gets the day's tags before its first post.)
   Tags come after the post on purpose: the prompt goes out on time even when the tags
   can't be made (no Manage Channels, the forum's 20 tags all taken); what was left
   out is recorded in ``tags_note`` for ``/daily status`` and ``/doctor``.
@@ -14,6 +15,7 @@ on Discord for a send whose id was never stored, and sends carry a stable nonce.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -133,12 +135,20 @@ class ForumSteps:
             found = await t.poster.find_forum_post(record.channel_id, step.marker)
             if found is not None:
                 return found
+        wanted = wanted_tags(plan)
         existing = await t.poster.forum_tags(record.channel_id)
+        if not tag_ids(existing, wanted) and await t.poster.forum_requires_tag(record.channel_id):
+            # Discord refuses an untagged post in such a forum: make the day's tags first
+            # (without Manage Channels the create below fails and says so).
+            planned = plan_tags(existing, wanted)
+            if planned.create:
+                with contextlib.suppress(MissingPermissionsError):
+                    existing = await t.poster.add_forum_tags(record.channel_id, planned.create)
         return await t.poster.create_forum_post(
             record.channel_id, forum_post_name(plan),
             t.messages.post(plan, step.marker, step.ping_role_id, forum=True),
             t.messages.extras(plan, step.ping_role_id),
-            tag_ids(existing, wanted_tags(plan)),
+            tag_ids(existing, wanted),
         )
 
     async def _tag(self, forum_id: int, post_id: int, plan: DayPlan) -> str | None:

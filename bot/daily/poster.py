@@ -62,6 +62,10 @@ class ForumPoster(Protocol):
         """The forum's tags as Discord has them now."""
         ...
 
+    async def forum_requires_tag(self, forum_id: int) -> bool:
+        """Whether the forum refuses posts without a tag (its "Require tags" setting)."""
+        ...
+
     async def add_forum_tags(self, forum_id: int, names: tuple[str, ...]) -> list[ForumTag]:
         """Add tags (keeping every existing one); returns the forum's tags afterwards."""
         ...

@@ -141,6 +141,10 @@ class DiscordPoster:
             forum = await self._fresh_forum(forum_id)
             return [ForumTag(tag.id, tag.name) for tag in forum.available_tags]
 
+    async def forum_requires_tag(self, forum_id: int) -> bool:
+        async with self._translated(forum_id):
+            return (await self._forum(forum_id)).flags.require_tag
+
     async def add_forum_tags(self, forum_id: int, names: tuple[str, ...]) -> list[ForumTag]:
         async with self._translated(forum_id):
             forum = await self._fresh_forum(forum_id)

@@ -103,3 +103,18 @@ async def test_a_forum_is_offered_as_a_channel_option_of_type_15(standin: StandI
         Overwrite(guild.id, 0, deny=perms.VIEW_CHANNEL)])
     assert standin.channel(forum)["type"] == 15
     assert standin.channel(forum)["available_tags"] == []
+
+
+async def test_a_forum_that_requires_tags_refuses_an_untagged_post(standin: StandIn) -> None:
+    guild = standin.add_guild("Study", bot_permissions=FORUM_BOT)
+    forum_id = guild.add_forum_channel("answers", tags=("Week 1",), require_tag=True)
+    client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.1)
+    async with run_client(standin, client):
+        forum = forum_of(client, forum_id)
+        assert forum.flags.require_tag
+        with pytest.raises(discord.HTTPException) as refused:
+            await forum.create_thread(name="post", content="x")
+        assert refused.value.code == 40067
+        made = await forum.create_thread(name="post", content="x",
+                                         applied_tags=list(forum.available_tags))
+        assert made.thread.applied_tags

@@ -253,3 +253,21 @@ async def test_sigkill_between_forum_post_and_its_tags_repeats_nothing(
     assert sorted(applied(standin, forum, posts[0])) == sorted(names)
     [starter, opener] = standin.channel_messages(int(post["id"]))
     assert starter["id"] == post["id"] and "/check" in opener["content"]
+
+
+async def test_a_forum_that_requires_tags_gets_its_first_post_tagged(
+    standin, bot_env, run_bot
+) -> None:
+    guild = standin.add_guild("Study group", bot_permissions=FORUM_BOT)
+    general = next(iter(guild.channels))
+    forum = guild.add_forum_channel("daily-answers", require_tag=True)
+    admin = guild.add_member("ada", permissions=perms.MANAGE_GUILD)
+    async with run_bot({**bot_env, "DEV_GUILD_ID": str(guild.id)}):
+        await reply_to(standin, admin, general, "daily setup", {
+            "channel": forum, "time": "00:00", "timezone": "UTC"})
+        await standin.wait_until(lambda: (p := day_post(standin, forum, 1))
+                                 and len(standin.channel_messages(int(p["id"]))) == 2,
+                                 timeout=15, what="day 1 in a forum that requires tags")
+    post = day_post(standin, forum, 1)
+    assert post is not None and len(applied(standin, forum, post)) == 3
+    assert all(r.status == 201 for r in standin.requests("POST", "/channels/{channel_id}/threads"))
