@@ -271,3 +271,47 @@ async def test_a_forum_that_requires_tags_gets_its_first_post_tagged(
     post = day_post(standin, forum, 1)
     assert post is not None and len(applied(standin, forum, post)) == 3
     assert all(r.status == 201 for r in standin.requests("POST", "/channels/{channel_id}/threads"))
+
+
+async def test_in_a_text_channel_the_post_counts_and_the_thread_gets_the_list(
+    tmp_path: Path,
+) -> None:
+    standin = StandIn(privileged_intents=MESSAGE_CONTENT)
+    await standin.start()
+    try:
+        guild = standin.add_guild("Study group")
+        general = next(iter(guild.channels))
+        channel = guild.add_text_channel("design")
+        admin = guild.add_member("ada", permissions=perms.MANAGE_GUILD)
+        bo = guild.add_member("bo")
+        clock = FixedClock(datetime.now(UTC).replace(hour=0, minute=30, second=0, microsecond=0))
+        env = harness.bot_env(standin, tmp_path / "bar-raiser.db", MESSAGE_CONTENT_INTENT="true",
+                              DEV_GUILD_ID=str(guild.id))
+        async with harness.run_bot(env, clock=clock) as bot:
+            await reply_to(standin, admin, general, "daily setup", {
+                "channel": channel, "time": "00:00", "timezone": "Europe/London",
+                "start_date": clock.now().date().isoformat()})
+            await standin.wait_until(lambda: standin.channel_messages(channel)
+                                     and standin.channel_messages(
+                                         int(standin.channel_messages(channel)[0]["id"])),
+                                     timeout=15, what="the post and its thread")
+            post = standin.channel_messages(channel)[0]
+            thread = int(post["id"])
+            answer = standin.post_message(thread, bo, LONG_ANSWER)
+            await standin.wait_until(lambda: "1 member has answered"
+                                     in text_of(standin.message(thread)), timeout=15,
+                                     what="the count on the post")
+            row = await DailyRepository(bot.database).post_by_thread(thread)
+            assert row is not None
+            await fire_now(bot, f"dailyroll:{row.id}")
+            await standin.wait_until(lambda: len(standin.channel_messages(thread)) == 3,
+                                     timeout=15, what="the list in the thread")
+        [_, _, roll_call] = standin.channel_messages(thread)
+        assert roll_call["content"].startswith("✅ **Day 1** (")
+        assert f"[bo](<https://discord.com/channels/{guild.id}/{thread}/{answer['id']}>)" \
+            in roll_call["content"]
+        assert "Answer in the thread" in text_of(standin.message(thread))
+        assert len(standin.channel_messages(channel)) == 1  # the list is in the thread only
+    finally:
+        await standin.stop()
+    assert not standin.internal_errors
