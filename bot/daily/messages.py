@@ -140,8 +140,8 @@ def status_variables(
         "next_local": status.next_post.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
         if status.next_post else None,
         "last_post": last,
-        "last_url": jump_url(schedule.guild_id, last.channel_id, last.message_id)
-        if last and last.message_id else None,
+        "last_url": jump_url(schedule.guild_id, *last.post_location)
+        if last and last.post_location else None,
         "attention_since": schedule.attention_since.astimezone(zone).date().isoformat()
         if schedule.attention_since else None,
     }

@@ -202,8 +202,7 @@ class DailyCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.service.post_now(_guild(interaction).id)
         record = result.record
-        url = jump_url(record.guild_id, record.channel_id, record.message_id) \
-            if record.message_id else None
+        url = jump_url(record.guild_id, *record.post_location) if record.post_location else None
         message = self.bot.renderer.render(
             "daily/now.md.j2", outcome=result.outcome.value, record=record, url=url
         )

@@ -173,6 +173,8 @@ async def test_a_forum_week_with_tags_answers_counted_and_who_answered(tmp_path:
         assert "Alice" not in roll_call["content"]
         assert roll_call["mentions"] == [] and roll_call["allowed_mentions"] == {"parse": []}
         assert "Running" in text_of(status) and "forum post" in text_of(status)
+        day9 = posts[-1]["id"]  # "Last post" links the forum post itself
+        assert f"[posted](https://discord.com/channels/{guild.id}/{day9}/{day9})" in text_of(status)
         assert not standin.unhandled()
     finally:
         await standin.stop()
