@@ -144,8 +144,13 @@ async def test_a_forum_week_with_tags_answers_counted_and_who_answered(tmp_path:
             clock.set(clock.now() + timedelta(days=1))
             resumed = await reply_to(standin, admin, general, "daily resume", {})
             assert "day 9" in text_of(resumed).lower() or "Running" in text_of(resumed)
-            await standin.wait_until(lambda: day_post(standin, forum, 9), timeout=15,
-                                     what="day 9 after resume")
+            await standin.wait_until(lambda: (p := day_post(standin, forum, 9))
+                                     and len(standin.channel_messages(int(p["id"]))) == 2,
+                                     timeout=15, what="day 9 after resume")
+            async with asyncio.timeout(15):  # the claim row is completed after the opener
+                while not ((last := await DailyRepository(bot.database).last_post(guild.id))
+                           and last.cohort_day == 9 and last.completed):
+                    await asyncio.sleep(0.05)
             status = await reply_to(standin, admin, general, "daily status", {})
             answered = await bot.database.fetchall(
                 "SELECT user_id FROM daily_answers WHERE thread_id = ?", (post_id,))
