@@ -148,8 +148,10 @@ async def test_a_forum_week_with_tags_answers_counted_and_who_answered(tmp_path:
                                      and len(standin.channel_messages(int(p["id"]))) == 2,
                                      timeout=15, what="day 9 after resume")
             async with asyncio.timeout(15):  # the claim row is completed after the opener
-                while not ((last := await DailyRepository(bot.database).last_post(guild.id))
-                           and last.cohort_day == 9 and last.completed):
+                while True:
+                    last = await DailyRepository(bot.database).last_post(guild.id)
+                    if last and last.cohort_day == 9 and last.completed:
+                        break
                     await asyncio.sleep(0.05)
             status = await reply_to(standin, admin, general, "daily status", {})
             answered = await bot.database.fetchall(
