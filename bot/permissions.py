@@ -51,6 +51,14 @@ CREATE_EVENTS = Need(
     "create_events", "Create Events", 1 << 44,
     "create a Discord event for each mock round booked with /mock schedule",
 )
+# In a forum Discord's settings screen names Send Messages "Create Posts" and Send
+# Messages in Threads "Send Messages in Posts"; the flags are the same.
+CREATE_POSTS = Need("send_messages", "Create Posts", 1 << 11,
+                    "create a forum post for each daily prompt")
+SEND_IN_POSTS = Need("send_messages_in_threads", "Send Messages in Posts", 1 << 38,
+                     "post the how-to and the end-of-day list inside each forum post")
+MANAGE_CHANNELS = Need("manage_channels", "Manage Channels", 1 << 4,
+                       "create the week, topic and kind tags in the daily forum")
 
 ALL_NEEDS: tuple[Need, ...] = (
     VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES, CREATE_PUBLIC_THREADS,
@@ -61,6 +69,12 @@ ALL_NEEDS: tuple[Need, ...] = (
 DAILY_CHANNEL_NEEDS: tuple[Need, ...] = (
     VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, CREATE_PUBLIC_THREADS, SEND_IN_THREADS, READ_HISTORY,
 )
+# A forum: posts are created with their starter message (no thread from a message).
+DAILY_FORUM_NEEDS: tuple[Need, ...] = (
+    VIEW_CHANNEL, CREATE_POSTS, EMBED_LINKS, SEND_IN_POSTS, READ_HISTORY,
+)
+# Only for the tags: without it the posts still go out, untagged.
+DAILY_FORUM_TAG_NEEDS: tuple[Need, ...] = (MANAGE_CHANNELS,)
 MOCK_CHANNEL_NEEDS: tuple[Need, ...] = (*DAILY_CHANNEL_NEEDS, MANAGE_THREADS, ATTACH_FILES)
 WELCOME_NEEDS: tuple[Need, ...] = (VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS)
 # Guild-level needs, checked on the server rather than per channel (/doctor: one line each).

@@ -24,7 +24,13 @@ from bot.onboarding.help import (
 from bot.onboarding.model import ChannelView
 from bot.onboarding.service import OnboardingService
 from bot.onboarding.settings import GuildSettingsService
-from bot.permissions import ALL_NEEDS, missing_permissions
+from bot.permissions import (
+    ALL_NEEDS,
+    DAILY_FORUM_NEEDS,
+    DAILY_FORUM_TAG_NEEDS,
+    Need,
+    missing_permissions,
+)
 from cogs.daily._roles import bot_role_view, role_view
 
 if TYPE_CHECKING:
@@ -33,10 +39,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+FORUM_NEEDS = (*DAILY_FORUM_NEEDS, *DAILY_FORUM_TAG_NEEDS)
+
+
 def channel_view(channel: discord.abc.GuildChannel, me: discord.Member) -> ChannelView:
+    """What the bot may do in ``channel``; a forum is checked for what daily posts need."""
+    forum = isinstance(channel, discord.ForumChannel)
+    needs: tuple[Need, ...] = FORUM_NEEDS if forum else ALL_NEEDS
     perms = channel.permissions_for(me)
     return ChannelView(channel.id, channel.name, channel.position,
-                       tuple(missing_permissions(perms, ALL_NEEDS)))
+                       tuple(missing_permissions(perms, needs)), needs, forum)
 
 
 def guild_view(guild: discord.Guild, here: object) -> GuildView:

@@ -207,6 +207,7 @@ class ReviewCog(commands.Cog):
         )
         if answer is None:
             return
+        self.bot.dispatch("daily_answer", answer.thread_id)  # the post's count catches up
         origin = AnswerSource(message.author.id, message.guild.id, "auto", message.id)
         try:
             review = await self.service.auto_review(

@@ -14,6 +14,7 @@ from typing import Any
 
 from standin import permissions as perms
 from standin.errors import ApiError, missing_access, missing_permissions, unknown
+from standin.forums import Forums, is_forum
 from standin.limits import check_message
 from standin.model import DM, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel, iso_now
 from standin.router import Call, RecordedFile, Router
@@ -26,6 +27,7 @@ class Channels:
     def __init__(self, world: World, base_url: str) -> None:
         self.world = world
         self.base_url = base_url
+        self.forums = Forums(world)
 
     def install(self, router: Router) -> None:
         channel, message = "/channels/{channel_id}", "/channels/{channel_id}/messages/{message_id}"
@@ -41,6 +43,7 @@ class Channels:
         router.add("POST", channel + "/threads", self.standalone_thread)
         router.add("PUT", message + "/reactions/{emoji}/@me", self.add_reaction)
         router.add("POST", "/users/@me/channels", self.open_dm)
+        self.forums.install(router)
 
     # -- permission checks ----------------------------------------------------------------
     def permissions_in(self, channel: Channel) -> int:
@@ -79,6 +82,10 @@ class Channels:
             self.require(granted, manage)
         if "archived" in body and not is_owner:
             self.require(granted, manage)
+        if is_forum(channel):
+            self.forums.edit_forum(channel, granted, body)
+        elif channel.in_forum:
+            self.forums.edit_post(channel, granted, body)
         channel.name = body.get("name", channel.name)
         channel.archived = bool(body.get("archived", channel.archived))
         channel.locked = bool(body.get("locked", channel.locked))
@@ -101,6 +108,8 @@ class Channels:
                 raise ApiError(403, 50007, "Cannot send messages to this user")
             return self.permissions_in(channel)
         _, granted = self.visible(channel.id)
+        if is_forum(channel):
+            raise ApiError(400, 50008, "Cannot send messages in a non-text channel")
         if channel.is_thread:
             self.require(granted, perms.SEND_MESSAGES_IN_THREADS)
             if channel.locked and not granted & perms.MANAGE_THREADS:
@@ -229,6 +238,8 @@ class Channels:
 
     async def standalone_thread(self, call: Call) -> tuple[int, Any]:
         parent, granted = self.visible(call.params["channel_id"])
+        if is_forum(parent):
+            return 201, self.forums.create_post(parent, granted, call)
         if parent.type != TEXT:
             raise ApiError(400, 50024, "Cannot execute action on this channel type")
         body = call.json or {}

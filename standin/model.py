@@ -16,8 +16,9 @@ from standin.permissions import Overwrite
 if TYPE_CHECKING:
     from standin.world import World
 
-TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD = 0, 1, 2, 4, 11, 12
+TEXT, DM, VOICE, CATEGORY, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 2, 4, 11, 12, 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
+REQUIRE_TAG = 1 << 4  # channel flag of a forum whose posts must carry a tag
 
 
 def iso_now() -> str:
@@ -79,6 +80,12 @@ class Channel:
     recipients: list[User] = field(default_factory=list)
     thread_member_ids: set[int] = field(default_factory=set)
     user_limit: int = 0  # voice channels: 0 is unlimited
+    # forum channels: their tags ({"id", "name", "moderated", "emoji_id", "emoji_name"});
+    # a post (thread) in a forum: the ids of the tags applied to it
+    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    applied_tags: list[int] = field(default_factory=list)
+    in_forum: bool = False
+    flags: int = 0  # channel flags; a forum's REQUIRE_TAG is 1 << 4
 
     @property
     def is_thread(self) -> bool:
@@ -86,7 +93,7 @@ class Channel:
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name,
-                                "last_message_id": None, "flags": 0}
+                                "last_message_id": None, "flags": self.flags}
         if self.type == DM:
             data["recipients"] = [user.payload() for user in self.recipients]
             return data
@@ -94,6 +101,11 @@ class Channel:
                     parent_id=str(self.parent_id) if self.parent_id else None,
                     permission_overwrites=[o.to_payload() for o in self.overwrites],
                     topic=None, rate_limit_per_user=0)
+        if self.type == FORUM:
+            data.update(available_tags=[dict(tag) for tag in self.available_tags],
+                        default_auto_archive_duration=1440, default_thread_rate_limit_per_user=0,
+                        default_forum_layout=0, default_sort_order=None,
+                        default_reaction_emoji=None)
         if self.type == VOICE:
             data.update(bitrate=64000, user_limit=self.user_limit, rtc_region=None,
                         video_quality_mode=1)
@@ -105,7 +117,16 @@ class Channel:
                             "auto_archive_duration": 1440, "archive_timestamp": iso_now(),
                             "invitable": True})
             data.pop("permission_overwrites")
+            if self.in_forum:
+                data["applied_tags"] = [str(tag) for tag in self.applied_tags]
         return data
+
+
+def forum_tag(tag_id: int, name: str, *, moderated: bool = False,
+              emoji_name: str | None = None) -> dict[str, Any]:
+    """A forum tag object as Discord sends it."""
+    return {"id": str(tag_id), "name": name, "moderated": moderated, "emoji_id": None,
+            "emoji_name": emoji_name}
 
 
 @dataclass
@@ -162,6 +183,19 @@ class Guild:
                      overwrites: list[Overwrite] | None, user_limit: int = 0) -> int:
         channel = Channel(self.world.ids.next(), kind, name, self.id, parent_id,
                           len(self.channels), list(overwrites or []), user_limit=user_limit)
+        self.world.register_channel(self, channel)
+        self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
+        return channel.id
+
+    def add_forum_channel(self, name: str, *, overwrites: list[Overwrite] | None = None,
+                          category_id: int | None = None, tags: tuple[str, ...] = (),
+                          require_tag: bool = False) -> int:
+        """Create a forum channel (type 15) with ``tags`` already available; returns its id.
+        ``require_tag``: posts must carry a tag (the forum setting "Require tags")."""
+        channel = Channel(self.world.ids.next(), FORUM, name, self.id, category_id,
+                          len(self.channels), list(overwrites or []),
+                          available_tags=[forum_tag(self.world.ids.next(), t) for t in tags],
+                          flags=REQUIRE_TAG if require_tag else 0)
         self.world.register_channel(self, channel)
         self.world.dispatch_guild(self, "CHANNEL_CREATE", channel.payload())
         return channel.id

@@ -6,16 +6,19 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
-from bot.daily.models import Attention, PostKind, PostRecord, Schedule
+from bot.daily.models import Attention, ChannelKind, PostKind, PostRecord, Schedule
 from storage.db import Database, from_db, to_db
 
 _SELECT_SCHEDULES = (
     "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
-    "paused_at_day, attention, attention_detail, attention_since, ping_role_id FROM daily_schedules"
+    "paused_at_day, attention, attention_detail, attention_since, ping_role_id, channel_kind "
+    "FROM daily_schedules"
 )
 _SELECT_POSTS = (
     "SELECT id, guild_id, epoch, cohort_day, local_date, kind, channel_id, claimed_at, "
-    "message_id, thread_id, opener_sent, completed_at, attempts, last_error FROM daily_posts"
+    "message_id, thread_id, opener_sent, completed_at, attempts, last_error, channel_kind, "
+    "tags_done, tags_note, count_shown, count_edited_at, roll_call_at, roll_call_message_id "
+    "FROM daily_posts"
 )
 _POST_KEY = " WHERE guild_id = ? AND epoch = ? AND cohort_day = ?"
 
@@ -34,6 +37,7 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
         attention_detail=row["attention_detail"],
         attention_since=from_db(row["attention_since"]) if row["attention_since"] else None,
         ping_role_id=row["ping_role_id"],
+        channel_kind=ChannelKind(row["channel_kind"]),
     )
 
 
@@ -53,6 +57,13 @@ def _post(row: aiosqlite.Row) -> PostRecord:
         completed_at=from_db(row["completed_at"]) if row["completed_at"] else None,
         attempts=row["attempts"],
         last_error=row["last_error"],
+        channel_kind=ChannelKind(row["channel_kind"]),
+        tags_done=bool(row["tags_done"]),
+        tags_note=row["tags_note"],
+        count_shown=row["count_shown"],
+        count_edited_at=from_db(row["count_edited_at"]) if row["count_edited_at"] else None,
+        roll_call_at=from_db(row["roll_call_at"]) if row["roll_call_at"] else None,
+        roll_call_message_id=row["roll_call_message_id"],
     )
 
 
@@ -68,8 +79,9 @@ class DailyRepository:
         """Insert or update in place; a changed start date bumps the epoch and clears pauses."""
         await self._db.execute(
             "INSERT INTO daily_schedules (guild_id, channel_id, post_time, timezone, start_date, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "created_at, updated_at, channel_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
+            "channel_kind = excluded.channel_kind, "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
             "epoch = epoch + (start_date != excluded.start_date), "
             "paused_days = CASE WHEN start_date != excluded.start_date THEN 0 "
@@ -86,6 +98,7 @@ class DailyRepository:
                 schedule.start_date.isoformat(),
                 to_db(now),
                 to_db(now),
+                schedule.channel_kind.value,
             ),
         )
 
@@ -177,18 +190,20 @@ class DailyRepository:
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO daily_posts (guild_id, epoch, cohort_day, local_date, kind, "
-                "channel_id, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "channel_id, claimed_at, channel_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, epoch, cohort_day) DO NOTHING",
                 (schedule.guild_id, schedule.epoch, day, on.isoformat(), kind.value,
-                 schedule.channel_id, to_db(now)),
+                 schedule.channel_id, to_db(now), schedule.channel_kind.value),
             )
             # Until its message is sent, a claim follows the schedule to a new channel
             # (the organiser replaced a deleted one); after that it stays where it began.
             await tx.execute(
                 "UPDATE daily_posts SET attempts = attempts + 1, channel_id = CASE "
-                "WHEN message_id IS NULL THEN ? ELSE channel_id END WHERE guild_id = ? "
+                "WHEN message_id IS NULL THEN ? ELSE channel_id END, channel_kind = CASE "
+                "WHEN message_id IS NULL THEN ? ELSE channel_kind END WHERE guild_id = ? "
                 "AND epoch = ? AND cohort_day = ? AND completed_at IS NULL",
-                (schedule.channel_id, schedule.guild_id, schedule.epoch, day),
+                (schedule.channel_id, schedule.channel_kind.value, schedule.guild_id,
+                 schedule.epoch, day),
             )
             row = await tx.fetchone(
                 _SELECT_POSTS + _POST_KEY, (schedule.guild_id, schedule.epoch, day)
@@ -221,6 +236,60 @@ class DailyRepository:
         await self._db.execute(
             "UPDATE daily_posts SET thread_id = ? WHERE id = ?", (thread_id, post_id)
         )
+
+    async def record_forum_post(self, post_id: int, thread_id: int) -> None:
+        """A forum post is its thread and starter message at once: both ids in one write."""
+        await self._db.execute(
+            "UPDATE daily_posts SET message_id = ?, thread_id = ? WHERE id = ?",
+            (thread_id, thread_id, post_id),
+        )
+
+    async def record_tags(self, post_id: int, note: str | None) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET tags_done = 1, tags_note = ? WHERE id = ?", (note, post_id)
+        )
+
+    async def record_count_shown(self, post_id: int, count: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET count_shown = ?, count_edited_at = ? WHERE id = ?",
+            (count, to_db(now), post_id),
+        )
+
+    async def record_roll_call(self, post_id: int, message_id: int | None, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE daily_posts SET roll_call_at = ?, roll_call_message_id = ? WHERE id = ?",
+            (to_db(now), message_id, post_id),
+        )
+
+    async def post_by_id(self, post_id: int) -> PostRecord | None:
+        row = await self._db.fetchone(_SELECT_POSTS + " WHERE id = ?", (post_id,))
+        return _post(row) if row else None
+
+    async def posts_awaiting_roll_call(self, since: date) -> list[PostRecord]:
+        """Finished posts with a thread, from local date ``since`` on, whose end-of-day
+        list is not done yet (each guild's own day decides when it is due)."""
+        rows = await self._db.fetchall(
+            _SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "
+            "AND roll_call_at IS NULL AND local_date >= ? ORDER BY id", (since.isoformat(),),
+        )
+        return [_post(row) for row in rows]
+
+    async def posts_with_stale_count(self, since: date) -> list[PostRecord]:
+        """Recent posts whose shown answer count is behind the answers recorded."""
+        rows = await self._db.fetchall(
+            _SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "  # noqa: S608 - constants only
+            "AND local_date >= ? AND count_shown < (SELECT COUNT(*) FROM daily_answers a "
+            "WHERE a.thread_id = daily_posts.thread_id) ORDER BY id", (since.isoformat(),),
+        )
+        return [_post(row) for row in rows]
+
+    async def answers(self, thread_id: int) -> list[tuple[int, int]]:
+        """(user_id, message_id) of each member's first answer in a daily thread, in order."""
+        rows = await self._db.fetchall(
+            "SELECT user_id, message_id FROM daily_answers WHERE thread_id = ? "
+            "ORDER BY answered_at, id", (thread_id,),
+        )
+        return [(row["user_id"], row["message_id"]) for row in rows]
 
     async def record_opener(self, post_id: int) -> None:
         await self._db.execute("UPDATE daily_posts SET opener_sent = 1 WHERE id = ?", (post_id,))

@@ -2,8 +2,9 @@
 
 Exactly once per guild per cohort day, whatever happens:
 1. claim the day in the database (unique guild, epoch, day) before sending anything;
-2. send the post, record its message id; open the thread, record its id; send the
-   opener, record that; mark the claim complete;
+2. do the steps of the channel kind's strategy (``bot.daily.kinds``: a text channel
+   sends the post, opens a thread, sends the opener; a forum creates the forum post,
+   tags it, sends the opener), recording each as it is done; mark the claim complete;
 3. a retry (after an error or a restart) reuses the claim and skips every recorded
    step. The one step that can reach Discord without being recorded is a send that
    dies before its id is stored, so a resumed post first looks for its marker in
@@ -25,6 +26,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.daily.cohort import DayPlan, local_date
+from bot.daily.kinds import Step, Tools, strategies
 from bot.daily.messages import DailyMessages, post_marker
 from bot.daily.models import Attention, PostRecord, Schedule
 from bot.daily.poster import (
@@ -95,6 +97,7 @@ class Delivery:
         self._slots = asyncio.Semaphore(max_concurrent_posts)
         self._locks: dict[int, asyncio.Lock] = {}
         self._observe = observe or (lambda result: None)
+        self._steps = strategies(Tools(repo, messages, poster, self._send_once))
 
     async def post(self, schedule: Schedule, plan: DayPlan, on: date) -> PostResult:
         """Claim the day, then do whatever steps of its post are not done yet."""
@@ -140,27 +143,9 @@ class Delivery:
     async def _advance(
         self, plan: DayPlan, record: PostRecord, resuming: bool, ping_role_id: int | None = None
     ) -> None:
-        """Do every step the record does not show as done yet, recording each one."""
-        marker = post_marker(plan.day, record.local_date)
-        message_id = record.message_id
-        if message_id is None:
-            message_id = await self._send_once(
-                record, record.channel_id, "post", resuming,
-                lambda: self._messages.post(plan, marker, ping_role_id),
-                self._messages.extras(plan, ping_role_id),
-            )
-            await self._repo.record_message(record.id, message_id)
-        if plan.thread_name is not None:
-            thread_id = record.thread_id
-            if thread_id is None:
-                thread_id = await self._poster.create_thread(
-                    record.channel_id, message_id, plan.thread_name
-                )
-                await self._repo.record_thread(record.id, thread_id)
-            if not record.opener_sent:
-                await self._send_once(record, thread_id, "opener", resuming,
-                                      lambda: self._messages.opener(plan, marker))
-                await self._repo.record_opener(record.id)
+        """Do every step the record does not show as done yet, the channel kind's way."""
+        step = Step(plan, record, resuming, ping_role_id, post_marker(plan.day, record.local_date))
+        await self._steps[record.channel_kind].advance(step)
         await self._repo.complete(record.id, self._clock.now())
 
     async def _send_once(
@@ -180,6 +165,10 @@ class Delivery:
         after Discord's few-minute nonce window.
         """
         marker = post_marker(record.cohort_day, record.local_date)
+        if step == "opener":
+            # The opener ends with "-# <marker>"; in a forum post the starter message
+            # (the prompt, marker in its footer) is in the same thread and must not pass.
+            marker = f"-# {marker}"
         if resuming:
             found = await self._poster.find_message(channel_id, marker)
             if found is not None:

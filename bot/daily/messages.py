@@ -46,11 +46,24 @@ class DailyMessages:
         self._renderer = renderer
         self._content = content
 
-    def post(self, plan: DayPlan, marker: str, ping_role_id: int | None = None) -> RenderedMessage:
-        """The public post; with a ping role it mentions that role (and nothing else)."""
+    def post(
+        self, plan: DayPlan, marker: str, ping_role_id: int | None = None, *,
+        forum: bool = False, answered: int = 0,
+    ) -> RenderedMessage:
+        """The public post; with a ping role it mentions that role (and nothing else).
+
+        ``forum``: it is a forum post's starter message (answers go below it, not in a
+        thread); ``answered``: how many members have answered so far (shown when > 0).
+        """
         return self._renderer.render(
-            _TEMPLATES[plan.kind], **self._variables(plan, marker), ping_role_id=ping_role_id
+            _TEMPLATES[plan.kind], **self._variables(plan, marker), ping_role_id=ping_role_id,
+            forum=forum, answered=answered,
         )
+
+    def roll_call(self, day: int, title: str, answers: list[tuple[str, str]], more: int) -> RenderedMessage:
+        """The end-of-day line: who answered (display names, linked to their answers)."""
+        return self._renderer.render("daily/roll_call.md.j2", day=day, title=title,
+                                     answers=answers, more=more)
 
     def extras(self, plan: DayPlan, ping_role_id: int | None = None) -> PostExtras:
         """The post's ping and buttons: Subscribe with a ping role, What counts with a prompt."""
@@ -102,7 +115,7 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 
 def status_variables(
     status: DailyStatus, headline: str | None = None, problem: object | None = None,
-    zone_input: str | None = None,
+    zone_input: str | None = None, warning: str | None = None,
 ) -> dict[str, object]:
     """Everything ``daily/status.md.j2`` shows, with instants already in the guild's zone.
 
@@ -116,6 +129,7 @@ def status_variables(
     return {
         "headline": headline,
         "problem": problem,
+        "warning": warning,
         "zone_input": typed if typed and typed != schedule.timezone else None,
         "schedule": schedule,
         "day": status.day,
@@ -126,8 +140,8 @@ def status_variables(
         "next_local": status.next_post.astimezone(zone).strftime("%a %d %b %Y, %H:%M %Z")
         if status.next_post else None,
         "last_post": last,
-        "last_url": jump_url(schedule.guild_id, last.channel_id, last.message_id)
-        if last and last.message_id else None,
+        "last_url": jump_url(schedule.guild_id, *last.post_location)
+        if last and last.post_location else None,
         "attention_since": schedule.attention_since.astimezone(zone).date().isoformat()
         if schedule.attention_since else None,
     }

@@ -21,6 +21,14 @@ class PostKind(StrEnum):
     REVIEW = "review"
 
 
+class ChannelKind(StrEnum):
+    """Where the daily post goes: a text channel (a post with a thread on it) or a forum
+    (each day a forum post, whose starter message is the prompt)."""
+
+    TEXT = "text"
+    FORUM = "forum"
+
+
 class Attention(StrEnum):
     """Why a schedule needs an organiser; CHANNEL_GONE stops posting until setup is re-run."""
 
@@ -57,6 +65,7 @@ class Schedule:
     attention_detail: str | None = None
     attention_since: datetime | None = None
     ping_role_id: int | None = None
+    channel_kind: ChannelKind = ChannelKind.TEXT
 
     @property
     def zone(self) -> ZoneInfo:
@@ -94,7 +103,24 @@ class PostRecord:
     completed_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    channel_kind: ChannelKind = ChannelKind.TEXT
+    tags_done: bool = False
+    tags_note: str | None = None
+    count_shown: int = 0
+    count_edited_at: datetime | None = None
+    roll_call_at: datetime | None = None
+    roll_call_message_id: int | None = None
 
     @property
     def completed(self) -> bool:
         return self.completed_at is not None
+
+    @property
+    def post_location(self) -> tuple[int, int] | None:
+        """(channel, message) of the post itself: in a forum the starter message lives in
+        the forum post (a thread with the message's id), elsewhere in the daily channel."""
+        if self.message_id is None:
+            return None
+        if self.channel_kind is ChannelKind.FORUM:
+            return (self.thread_id or self.message_id, self.message_id)
+        return (self.channel_id, self.message_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.daily.tags import ForumTag
 from bot.outbox.model import (
     ChannelGoneError,
     MissingPermissionsError,
@@ -20,6 +21,7 @@ from bot.render import RenderedMessage
 
 __all__ = [
     "ChannelGoneError",
+    "ForumPoster",
     "MissingPermissionsError",
     "PostError",
     "PostExtras",
@@ -41,7 +43,39 @@ class PostExtras:
     what_counts: str | None = None
 
 
-class Poster(Protocol):
+class ForumPoster(Protocol):
+    """What a forum-mode post needs beside ``Poster``: posts and tags."""
+
+    async def create_forum_post(
+        self, forum_id: int, name: str, message: RenderedMessage, extras: PostExtras | None,
+        tag_ids: tuple[int, ...],
+    ) -> int:
+        """Create a forum post (its thread and starter message at once); returns its id,
+        which is the thread's id and the starter message's id."""
+        ...
+
+    async def find_forum_post(self, forum_id: int, marker: str) -> int | None:
+        """An open post of the bot's in the forum whose starter message contains ``marker``."""
+        ...
+
+    async def forum_tags(self, forum_id: int) -> list[ForumTag]:
+        """The forum's tags as Discord has them now."""
+        ...
+
+    async def forum_requires_tag(self, forum_id: int) -> bool:
+        """Whether the forum refuses posts without a tag (its "Require tags" setting)."""
+        ...
+
+    async def add_forum_tags(self, forum_id: int, names: tuple[str, ...]) -> list[ForumTag]:
+        """Add tags (keeping every existing one); returns the forum's tags afterwards."""
+        ...
+
+    async def set_post_tags(self, post_id: int, tag_ids: tuple[int, ...]) -> None:
+        """Set the tags applied to a forum post (the same set twice changes nothing)."""
+        ...
+
+
+class Poster(ForumPoster, Protocol):
     """Sends the daily post. Every method may raise one of the ``PostError`` types."""
 
     async def send_message(
@@ -69,4 +103,15 @@ class Poster(Protocol):
 
         Must be idempotent: if the message already has a thread, return it.
         """
+        ...
+
+    async def edit_message(
+        self, channel_id: int, message_id: int, message: RenderedMessage,
+        extras: PostExtras | None = None,
+    ) -> None:
+        """Replace the text of one of the bot's own messages (buttons stay as they are)."""
+        ...
+
+    async def display_names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """Members' display names; a member who left is missing from the answer."""
         ...

@@ -24,7 +24,7 @@ from bot.daily.cohort import (
 )
 from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy
 from bot.daily.messages import DailyMessages
-from bot.daily.models import Attention, PostRecord, Schedule, zone
+from bot.daily.models import Attention, ChannelKind, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
 from bot.daily.timing import today_instant, upcoming_post
 from bot.daily.validation import parse_start_date, parse_time
@@ -92,6 +92,7 @@ class DailyService:
         zone_text: str,
         start_text: str | None = None,
         ping_role_id: int | None = None,
+        channel_kind: ChannelKind = ChannelKind.TEXT,
     ) -> Schedule:
         """Create or update the schedule in place.
 
@@ -106,7 +107,8 @@ class DailyService:
             start = parse_start_date(start_text, today)
         else:
             start = existing.start_date if existing else today
-        schedule = Schedule(guild_id, channel_id, post_time, timezone, start)
+        schedule = Schedule(guild_id, channel_id, post_time, timezone, start,
+                            channel_kind=channel_kind)
         await self._repo.save_schedule(schedule, self._clock.now())
         if ping_role_id is not None:
             await self._repo.set_ping_role(guild_id, ping_role_id, self._clock.now())

@@ -18,6 +18,7 @@ from bot.outbox.model import OutboxRow, State
 from bot.permissions import (
     ALL_NEEDS,
     DAILY_CHANNEL_NEEDS,
+    DAILY_FORUM_NEEDS,
     GUILD_NEEDS,
     fix_hint,
     missing_permissions,
@@ -60,12 +61,22 @@ def channel_lines(channel: ChannelView, purpose: str) -> list[DoctorLine]:
     """One ✅ line when every permission is there, else one ❌ line per missing one with its fix."""
     where = f"#{channel.name} ({purpose})"
     if not channel.missing:
-        labels = ", ".join(need.label for need in ALL_NEEDS)
-        return [DoctorLine(True, f"{where}: all {len(ALL_NEEDS)} permissions ({labels})")]
+        needs = channel.needs or ALL_NEEDS
+        labels = ", ".join(need.label for need in needs)
+        return [DoctorLine(True, f"{where}: all {len(needs)} permissions ({labels})")]
     return [
         DoctorLine(False, f"{where}: {need.label}, needed to {need.why}", fix_hint(need, channel.name))
         for need in channel.missing
     ]
+
+
+def tags_line(last_post: PostRecord | None) -> list[DoctorLine]:
+    """A daily forum whose day tags could not be made (the forum is full, or no Manage
+    Channels): the posts still go out, untagged."""
+    if last_post is None or not last_post.tags_note:
+        return []
+    return [DoctorLine(False, f"Daily forum tags: {last_post.tags_note}",
+                       "the posts go out either way; fix this and the next post is tagged")]
 
 
 def outbox_line(row: OutboxRow) -> DoctorLine:
@@ -139,7 +150,8 @@ def schedule_line(
         since = schedule.attention_since.date().isoformat() if schedule.attention_since else "?"
         return DoctorLine(False, f"Daily prompts: {schedule.attention_detail} (since {since})",
                           "fix the permission above, then /daily now to post today's prompt")
-    missing = [need for need in channel.missing if need in DAILY_CHANNEL_NEEDS]
+    posting = DAILY_FORUM_NEEDS if channel.forum else DAILY_CHANNEL_NEEDS
+    missing = [need for need in channel.missing if need in posting]
     if missing:
         names = ", ".join(need.label for need in missing)
         return DoctorLine(False, f"Daily prompts: I can't post in #{channel.name} "

@@ -23,12 +23,14 @@ class GuildSettings:
 
 @dataclass(frozen=True)
 class ChannelView:
-    """A text channel and what the bot may do there."""
+    """A text channel (or forum) and what the bot may do there."""
 
     id: int
     name: str
     position: int
     missing: tuple[Need, ...]
+    needs: tuple[Need, ...] = ()  # what ``missing`` was checked against; () for ALL_NEEDS
+    forum: bool = False  # a forum: daily prompts are posts in it, with its own permissions
 
     @property
     def can_speak(self) -> bool:

@@ -21,6 +21,7 @@ from bot.onboarding.doctor import (
     outbox_line,
     ping_role_lines,
     schedule_line,
+    tags_line,
     voice_intent_line,
 )
 from bot.onboarding.model import ChannelView, DoctorLine
@@ -95,7 +96,8 @@ class OnboardingService:
         schedule = await self._daily.schedule(guild.guild_id)
         daily_channel = guild.channel(schedule.channel_id) if schedule else None
         if daily_channel is not None:
-            lines += channel_lines(daily_channel, "daily prompts")
+            purpose = "daily forum" if daily_channel.forum else "daily prompts"
+            lines += channel_lines(daily_channel, purpose)
         if guild.here is not None and (daily_channel is None or guild.here.id != daily_channel.id):
             lines += channel_lines(guild.here, "this channel")
         lines += guild_need_lines(guild.permissions)
@@ -104,6 +106,7 @@ class OnboardingService:
         lines.append(voice_intent_line(self._voice_intent))
         last_post = await self._daily.last_post(guild.guild_id) if schedule else None
         lines.append(schedule_line(schedule, last_post, daily_channel, self._clock.now()))
+        lines += tags_line(last_post)
         if schedule is not None and schedule.ping_role_id is not None:
             lines += ping_role_lines(guild.role(schedule.ping_role_id), guild.me)
         lines.append(await self.database_line())

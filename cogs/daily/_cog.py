@@ -15,17 +15,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.daily.answered import WhoAnswered
 from bot.daily.delivery import PostResult
 from bot.daily.jobs import DailyJobs
 from bot.daily.messages import DailyMessages, jump_url, status_variables
-from bot.daily.models import Schedule
+from bot.daily.models import ChannelKind, Schedule
 from bot.daily.service import DailyService, Outcome
 from bot.daily.validation import check_channel_permissions, ping_role_problems
 from bot.daily.zones import zone_choices, zone_data
 from bot.discord_io import send
 from bot.errors import BotError
 from bot.onboarding.settings import GuildSettingsService
-from bot.permissions import missing_permissions
+from bot.permissions import DAILY_FORUM_NEEDS, DAILY_FORUM_TAG_NEEDS, missing_permissions
 from cogs.daily._poster import DAILY_NEEDS, DiscordPoster
 from cogs.daily._roles import bot_role_view, role_view
 from cogs.daily._views import DYNAMIC_ITEMS
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 manage_server = app_commands.checks.has_permissions(manage_guild=True)
+TAGS_WARNING = ("I can't create tags in this forum without **Manage Channels**: posts will go "
+                "out untagged until it is granted (the forum's settings → Permissions → Bar Raiser).")
 
 
 class DailyCog(commands.Cog):
@@ -51,14 +54,17 @@ class DailyCog(commands.Cog):
 
     async def cog_load(self) -> None:
         bot = self.bot
+        poster = DiscordPoster(bot)
         self.service = DailyService.from_database(
-            bot.database, bot.content, bot.renderer, bot.clock, DiscordPoster(bot),
+            bot.database, bot.content, bot.renderer, bot.clock, poster,
             observe=self._count,
         )
         self.guild_settings = GuildSettingsService.from_database(bot.database, bot.clock,
                                                                  bot.settings)
         self.jobs = DailyJobs(bot.scheduling, self.service, bot.clock, observe=self._count_job)
         self.messages = DailyMessages(bot.renderer, bot.content)
+        self.who = WhoAnswered.from_database(bot.database, self.messages, bot.content,
+                                             bot.clock, poster, bot.scheduling)
         armed = await self.jobs.rebuild()
         log.info("daily: %d guild schedules armed", armed)
         bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -67,6 +73,7 @@ class DailyCog(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.jobs.disarm_all()
+        self.who.disarm_all()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     async def _catch_up(self) -> None:
@@ -76,6 +83,8 @@ class DailyCog(commands.Cog):
         a bot that never connects just leaves this pending until shutdown cancels it.
         """
         await self.bot.ready_event.wait()
+        owed = await self.who.rebuild()
+        log.info("daily: %d end-of-day list(s) and answer count(s) armed", owed)
         checked = await self.jobs.catch_up()
         log.info("daily catch-up: %d schedule(s) checked", checked)
 
@@ -87,6 +96,9 @@ class DailyCog(commands.Cog):
     def _count(self, result: PostResult) -> None:
         outcome = "ok" if result.outcome is Outcome.POSTED else result.outcome.value
         self.bot.metrics.posts.labels(kind="daily", outcome=outcome).inc()
+        if result.outcome is Outcome.POSTED:
+            self.bot.tasks.spawn(self.who.arm_roll_call(result.record),
+                                 name=f"daily end-of-day list {result.record.id}")
 
     # -- listeners ---------------------------------------------------------------------
 
@@ -96,15 +108,20 @@ class DailyCog(commands.Cog):
         self.jobs.disarm(guild.id)
 
     @commands.Cog.listener()
+    async def on_daily_answer(self, thread_id: int) -> None:
+        """A member's answer was recorded (``cogs.review``): the post's count catches up."""
+        await self.who.answered(thread_id)
+
+    @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         if await self.service.channel_deleted(channel.guild.id, channel.id):
             self.jobs.disarm(channel.guild.id)
 
     # -- commands ------------------------------------------------------------------------
 
-    @daily.command(name="setup", description="Post the day's roadmap prompt in a channel")
+    @daily.command(name="setup", description="Post the day's roadmap prompt in a text channel or a forum")
     @app_commands.describe(
-        channel="Where the prompt and its discussion thread go",
+        channel="A text channel (a post and a thread a day) or a forum (a forum post a day)",
         time="Local posting time, 24-hour HH:MM (e.g. 07:30)",
         timezone="A city (London, Bangalore), an abbreviation (PST, IST) or an IANA name",
         start_date="Day 1 of the 12 weeks, YYYY-MM-DD (default: today, or unchanged)",
@@ -115,7 +132,7 @@ class DailyCog(commands.Cog):
     async def setup(
         self,
         interaction: discord.Interaction[BarRaiser],
-        channel: discord.TextChannel,
+        channel: discord.TextChannel | discord.ForumChannel,
         time: str,
         timezone: str,
         start_date: str | None = None,
@@ -123,19 +140,24 @@ class DailyCog(commands.Cog):
         ping_role: discord.Role | None = None,
     ) -> None:
         guild = _guild(interaction)
-        missing = missing_permissions(channel.permissions_for(guild.me), DAILY_NEEDS)
+        kind = _channel_kind(channel)
+        needs = DAILY_FORUM_NEEDS if kind is ChannelKind.FORUM else DAILY_NEEDS
+        missing = missing_permissions(channel.permissions_for(guild.me), needs)
         check_channel_permissions(channel.name, [need.label for need in missing])
         self.guild_settings.check_auto_review(auto_review)
         if ping_role is not None:
             _check_ping_role(guild, ping_role)
         schedule = await self.service.configure(
             guild.id, channel.id, time, timezone, start_date,
-            ping_role_id=ping_role.id if ping_role else None,
+            ping_role_id=ping_role.id if ping_role else None, channel_kind=kind,
         )
         if auto_review is not None:
             await self.guild_settings.set_auto_review(guild.id, auto_review)
         await self._rearm(schedule)
-        await self._reply_status(interaction, "set up", zone_input=timezone)
+        no_tags = missing_permissions(channel.permissions_for(guild.me), DAILY_FORUM_TAG_NEEDS) \
+            if kind is ChannelKind.FORUM else []
+        await self._reply_status(interaction, "set up", zone_input=timezone,
+                                 warning=TAGS_WARNING if no_tags else None)
 
     @setup.autocomplete("timezone")
     async def _timezone_choices(
@@ -174,8 +196,7 @@ class DailyCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.service.post_now(_guild(interaction).id)
         record = result.record
-        url = jump_url(record.guild_id, record.channel_id, record.message_id) \
-            if record.message_id else None
+        url = jump_url(record.guild_id, *record.post_location) if record.post_location else None
         message = self.bot.renderer.render(
             "daily/now.md.j2", outcome=result.outcome.value, record=record, url=url
         )
@@ -194,12 +215,13 @@ class DailyCog(commands.Cog):
         interaction: discord.Interaction[BarRaiser],
         headline: str | None,
         zone_input: str | None = None,
+        warning: str | None = None,
     ) -> None:
         status = await self.service.status(_guild(interaction).id)
         message = self.bot.renderer.render(
             "daily/status.md.j2",
             **status_variables(status, headline, self.jobs.problem(status.schedule.guild_id),
-                               zone_input),
+                               zone_input, warning),
         )
         await send(interaction, message)
 
@@ -238,6 +260,16 @@ def _check_ping_role(guild: discord.Guild, role: discord.Role) -> None:
     problems = ping_role_problems(role_view(known) if known else None, bot_role_view(guild))
     if problems:
         raise BotError(" ".join(problems) + " Then run `/daily setup` again.")
+
+
+def _channel_kind(channel: discord.abc.GuildChannel) -> ChannelKind:
+    """A text or announcement channel, or a forum; anything else is refused with the fix."""
+    if isinstance(channel, discord.ForumChannel) and channel.type is discord.ChannelType.forum:
+        return ChannelKind.FORUM
+    if isinstance(channel, discord.TextChannel):
+        return ChannelKind.TEXT
+    raise BotError(f"#{channel.name} is a {str(channel.type).replace('_', ' ')} channel, where "
+                   "I can't post prompts: pick a text channel or a forum for `channel`.")
 
 
 def _guild(interaction: discord.Interaction[BarRaiser]) -> discord.Guild:
