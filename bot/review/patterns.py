@@ -10,19 +10,26 @@ start with a literal and checks the word boundary in Python instead.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class WordPattern:
-    """Alternatives matched only at the start of a word (or at a non-word character)."""
+    """Alternatives matched only at the start of a word (or at a non-word character).
 
-    __slots__ = ("alternatives", "regex")
+    A word pattern that a detector asks a document for (``Document.matches``) joins the
+    one-pass scan (``Scan``): from then on every document is read once for all such
+    patterns, and each detector gets its pattern's matches from that pass.
+    """
+
+    __slots__ = ("alternatives", "regex", "scan_id")
 
     def __init__(self, alternatives: tuple[str, ...], regex: re.Pattern[str]) -> None:
         self.alternatives = alternatives
         self.regex = regex
+        self.scan_id = -1  # registered for the scan when a document first asks for it
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
@@ -118,3 +125,168 @@ def word_start(word: str) -> str:
 def expand(heads: str, tail: str) -> tuple[str, ...]:
     """``expand("is|are", " down")`` → ``("is down", "are down")``: literal-first alternatives."""
     return tuple(head + tail for head in heads.split("|"))
+
+
+# --- the one-pass scan ------------------------------------------------------------------
+#
+# Every word pattern's alternatives begin with a literal prefix ("customer" in
+# "customers?\\b", "fail" in "fail(?:s|ed)"). The scan visits each word start of the
+# text once (and each occurrence of a non-word first character such as "'" or ">"),
+# looks its first three characters up in one table built from all registered patterns,
+# and tries only the alternatives whose prefix agrees with them, in their list order.
+# Per pattern the matches are kept non-overlapping, as ``finditer`` keeps them, so a
+# pattern's matches are the ones its own scan would find, for every pattern at once.
+
+_KEY = 3
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+_REGISTRY: list[WordPattern] = []
+Entries = tuple[tuple[int, re.Pattern[str]], ...]
+
+
+def _register(pattern: WordPattern) -> int:
+    if pattern.scan_id < 0:
+        _REGISTRY.append(pattern)
+        _INDEX.clear()
+        pattern.scan_id = len(_REGISTRY) - 1
+    return pattern.scan_id
+
+
+def literal_prefix(alternative: str) -> str | None:
+    """The text every match of ``alternative`` starts with ("customer" for
+    "customers?\\b"); None when the alternative is not a plain sequence at its top level."""
+    depth, index = 0, 0
+    for index, char in enumerate(alternative):  # a top-level "|" splits it: no one prefix
+        if char == "(" and alternative[index - 1 : index] != "\\":
+            depth += 1
+        elif char == ")" and alternative[index - 1 : index] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0 and alternative[index - 1 : index] != "\\":
+            return None
+    out: list[str] = []
+    index = 0
+    while index < len(alternative):
+        char = alternative[index]
+        if char == "\\":
+            following = alternative[index + 1 : index + 2]
+            if not following or following.isalnum():
+                break  # \\b, \\d, \\w, \\s: not a literal
+            literal, width = following, 2
+        elif char in _SPECIAL:
+            break
+        else:
+            literal, width = char, 1
+        after = alternative[index + width : index + width + 1]
+        if after in ("?", "*", "{"):
+            break  # the character may be absent
+        out.append(literal)
+        if after == "+":
+            break
+        index += width
+    return "".join(out) or None
+
+
+class _Index:
+    """The lookup tables of the one-pass scan, over every pattern registered so far."""
+
+    def __init__(self, patterns: list[WordPattern]) -> None:
+        self.size = len(patterns)
+        self.unindexed: set[int] = set()
+        prefixed: list[tuple[int, list[tuple[str, str]]]] = []
+        for pattern in patterns:
+            pairs = [(literal_prefix(a), a) for a in pattern.alternatives]
+            if any(prefix is None for prefix, _ in pairs):
+                self.unindexed.add(pattern.scan_id)
+                continue
+            prefixed.append((pattern.scan_id, pairs))  # type: ignore[arg-type]
+        keys3 = {p[:_KEY] for _, pairs in prefixed for p, _ in pairs if len(p) >= _KEY}
+        keys2 = {p for _, pairs in prefixed for p, _ in pairs if len(p) == 2}
+        keys1 = {p for _, pairs in prefixed for p, _ in pairs if len(p) == 1}
+
+        def entries(key: str) -> Entries:
+            found = []
+            for scan_id, pairs in prefixed:
+                chosen = [a for p, a in pairs
+                          if (p[:_KEY] == key if len(p) >= len(key) else key.startswith(p))]
+                if chosen:
+                    found.append((scan_id, re.compile("|".join(f"(?:{a})" for a in chosen))))
+            return tuple(found)
+
+        self.d3 = {key: entries(key) for key in keys3}
+        self.d2 = {key: entries(key) for key in keys2}
+        self.d1 = {key: entries(key) for key in keys1}
+        # a prefix that starts with a non-word character can match anywhere it occurs
+        special = sorted({p for _, pairs in prefixed for p, _ in pairs if p[0] not in _ASCII_ALNUM},
+                         key=len)
+        self.special = tuple(p for i, p in enumerate(special)
+                             if not any(p.startswith(shorter) for shorter in special[:i]))
+
+
+_INDEX: list[_Index] = []
+
+
+def _index() -> _Index:
+    if not _INDEX:
+        _INDEX.append(_Index(list(_REGISTRY)))
+    return _INDEX[0]
+
+
+class Scan:
+    """Every registered word pattern's matches in one text, from one pass over it."""
+
+    __slots__ = ("hits", "index", "text", "_extra", "_starts")
+
+    def __init__(self, text: str) -> None:
+        index = self.index = _index()
+        self.text = text
+        self._extra: dict[int, list[re.Match[str]]] = {}
+        self._starts: dict[int, list[int]] = {}
+        hits: list[list[re.Match[str]]] = [[] for _ in range(index.size)]
+        ends = [0] * index.size
+        d3, d2, d1 = index.d3, index.d2, index.d1
+        positions = [m.start() for m in _WORD_RUN.finditer(text)]
+        extra = [i for prefix in index.special if prefix in text for i in _occurrences(text, prefix)]
+        if extra:
+            positions = sorted(positions + extra)
+        for start in positions:
+            entries = d3.get(text[start : start + _KEY])
+            if entries is None:
+                entries = d2.get(text[start : start + 2])
+                if entries is None:
+                    entries = d1.get(text[start])
+                    if entries is None:
+                        continue
+            for scan_id, regex in entries:
+                if start >= ends[scan_id]:
+                    match = regex.match(text, start)
+                    if match is not None:
+                        hits[scan_id].append(match)
+                        ends[scan_id] = match.end()
+        self.hits = hits
+
+    def first(self, pattern: WordPattern, start: int, end: int) -> re.Match[str] | None:
+        """The first of ``pattern``'s matches that starts in ``[start, end)``."""
+        found = self.matches(pattern)  # registers the pattern first
+        if not found:
+            return None
+        starts = self._starts.get(pattern.scan_id)
+        if starts is None:
+            starts = self._starts[pattern.scan_id] = [m.start() for m in found]
+        index = bisect_left(starts, start)
+        return found[index] if index < len(starts) and starts[index] < end else None
+
+    def matches(self, pattern: WordPattern) -> list[re.Match[str]]:
+        """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields them."""
+        scan_id = _register(pattern)
+        if scan_id < self.index.size and scan_id not in self.index.unindexed:
+            return self.hits[scan_id]
+        found = self._extra.get(scan_id)
+        if found is None:  # registered after this scan's tables were built, or unindexable
+            found = self._extra[scan_id] = list(pattern.finditer(self.text))
+        return found
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    index = text.find(literal)
+    while index >= 0:
+        yield index
+        index = text.find(literal, index + 1)

@@ -206,7 +206,7 @@ class _Lazy:
     """
 
     _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
-               "pattern", "regex", "groups")
+               "pattern", "regex", "groups", "scan_id")
 
     def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
         self._build = build

@@ -143,7 +143,7 @@ def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
 def claims(doc: Document, pattern: Finder) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Every match of ``pattern`` the writer holds as a claim, with its sentence (lazily:
     detectors stop at the first one that qualifies)."""
-    for match in pattern.finditer(doc.low):
+    for match in doc.matches(pattern):
         sentence = doc.sentence_at(match.start())
         start = match.start() - sentence.start
         if is_claim(doc, sentence, start, match.end() - sentence.start):
