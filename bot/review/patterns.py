@@ -140,7 +140,7 @@ def expand(heads: str, tail: str) -> tuple[str, ...]:
 _KEY = 3
 _WORD_RUN = re.compile(r"[a-z0-9]+")
 _REGISTRY: list[WordPattern] = []
-Entries = tuple[tuple[int, re.Pattern[str]], ...]
+Entries = tuple[tuple[int, tuple[str, ...], re.Pattern[str]], ...]
 
 
 def _register(pattern: WordPattern) -> int:
@@ -205,10 +205,13 @@ class _Index:
         def entries(key: str) -> Entries:
             found = []
             for scan_id, pairs in prefixed:
-                chosen = [a for p, a in pairs
+                chosen = [(p, a) for p, a in pairs
                           if (p[:_KEY] == key if len(p) >= len(key) else key.startswith(p))]
                 if chosen:
-                    found.append((scan_id, re.compile("|".join(f"(?:{a})" for a in chosen))))
+                    # the prefixes are tested first: a C string test is cheaper than a regex try
+                    prefixes = tuple(sorted({p for p, _ in chosen}))
+                    regex = re.compile("|".join(f"(?:{a})" for _, a in chosen))
+                    found.append((scan_id, prefixes, regex))
             return tuple(found)
 
         self.d3 = {key: entries(key) for key in keys3}
@@ -255,8 +258,8 @@ class Scan:
                     entries = d1.get(text[start])
                     if entries is None:
                         continue
-            for scan_id, regex in entries:
-                if start >= ends[scan_id]:
+            for scan_id, prefixes, regex in entries:
+                if start >= ends[scan_id] and text.startswith(prefixes, start):
                     match = regex.match(text, start)
                     if match is not None:
                         hits[scan_id].append(match)

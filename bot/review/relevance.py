@@ -45,13 +45,16 @@ class RelevanceCheck:
                 continue
             anchor = max(sorted(words), key=len)
             self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
-        joined = "|".join(f"(?:{p})" for p in relevance.placeholders)
-        self._placeholder = re.compile(joined) if joined else None
+        # one regex each: joined, the letter-first placeholder could not skip ahead
+        self._placeholders = tuple(re.compile(p) for p in relevance.placeholders)
+
+    def _placeholder(self, text: str) -> bool:
+        return any(p.search(text) is not None for p in self._placeholders)
 
     def generic(self, doc: Document, prompt: str | None) -> Document:
         """``doc`` with every pasteable sentence marked as stuffing. Pasted examples are
         judged only against a prompt (the bot passes the question's brief and scale)."""
-        placeholder = self._placeholder is not None and self._placeholder.search(doc.text)
+        placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
         if not placeholder and not anchors:
@@ -62,8 +65,7 @@ class RelevanceCheck:
         for index, sentence in enumerate(doc.sentences):
             if sentence.stuffing:
                 continue
-            if (placeholder and self._placeholder is not None
-                    and self._placeholder.search(sentence.text)) or (
+            if (placeholder and self._placeholder(sentence.text)) or (
                     anchors and self._pasted(sentence.low, anchors, low_prompt)):
                 marked[index] = sentence._replace(stuffing=True)
                 changed = True
