@@ -214,9 +214,13 @@ class _Index:
                     found.append((scan_id, prefixes, regex))
             return tuple(found)
 
-        self.d3 = {key: entries(key) for key in keys3}
-        self.d2 = {key: entries(key) for key in keys2}
-        self.d1 = {key: entries(key) for key in keys1}
+        def gated(key: str) -> tuple[tuple[str, ...], Entries]:
+            found = entries(key)  # every prefix under the key first: most positions stop there
+            return tuple(sorted({p for _, prefixes, _ in found for p in prefixes})), found
+
+        self.d3 = {key: gated(key) for key in keys3}
+        self.d2 = {key: gated(key) for key in keys2}
+        self.d1 = {key: gated(key) for key in keys1}
         # a prefix that starts with a non-word character can match anywhere it occurs
         special = sorted({p for _, pairs in prefixed for p, _ in pairs if p[0] not in _ASCII_ALNUM},
                          key=len)
@@ -251,13 +255,16 @@ class Scan:
         if extra:
             positions = sorted(positions + extra)
         for start in positions:
-            entries = d3.get(text[start : start + _KEY])
-            if entries is None:
-                entries = d2.get(text[start : start + 2])
-                if entries is None:
-                    entries = d1.get(text[start])
-                    if entries is None:
+            entry = d3.get(text[start : start + _KEY])
+            if entry is None:
+                entry = d2.get(text[start : start + 2])
+                if entry is None:
+                    entry = d1.get(text[start])
+                    if entry is None:
                         continue
+            gate, entries = entry
+            if not text.startswith(gate, start):
+                continue
             for scan_id, prefixes, regex in entries:
                 if start >= ends[scan_id] and text.startswith(prefixes, start):
                     match = regex.match(text, start)
