@@ -238,20 +238,38 @@ def _index() -> _Index:
 
 
 class Scan:
-    """Every registered word pattern's matches in one text, from one pass over it."""
+    """Every registered word pattern's matches in one text, from one pass over it.
 
-    __slots__ = ("hits", "index", "text", "_extra", "_starts")
+    The pass is lazy: it reads the text a stretch of lines at a time, only as far as some
+    detector has asked, so a detector that stops at its first good sentence stops the
+    reading too (as its own ``finditer`` would have stopped).
+    """
+
+    __slots__ = ("hits", "index", "text", "scanned", "_ends", "_extra", "_starts")
+
+    _STRETCH = 400
+    """Characters read per step, rounded up to the end of a line (no match spans lines)."""
 
     def __init__(self, text: str) -> None:
         index = self.index = _index()
         self.text = text
+        self.scanned = 0
+        self.hits: list[list[re.Match[str]]] = [[] for _ in range(index.size)]
+        self._ends = [0] * index.size
         self._extra: dict[int, list[re.Match[str]]] = {}
         self._starts: dict[int, list[int]] = {}
-        hits: list[list[re.Match[str]]] = [[] for _ in range(index.size)]
-        ends = [0] * index.size
+
+    def _advance(self, until: int) -> None:
+        """Read on to the end of the line holding ``until`` (at least one stretch)."""
+        text, begin = self.text, self.scanned
+        stop = text.find("\n", max(until, begin + self._STRETCH))
+        stop = len(text) if stop < 0 else stop + 1
+        self.scanned = stop
+        index, hits, ends = self.index, self.hits, self._ends
         d3, d2, d1 = index.d3, index.d2, index.d1
-        positions = [m.start() for m in _WORD_RUN.finditer(text)]
-        extra = [i for prefix in index.special if prefix in text for i in _occurrences(text, prefix)]
+        positions = [m.start() for m in _WORD_RUN.finditer(text, begin, stop)]
+        extra = [i for prefix in index.special if text.find(prefix, begin, stop) >= 0
+                 for i in _occurrences(text, prefix, begin, stop)]
         if extra:
             positions = sorted(positions + extra)
         for start in positions:
@@ -271,32 +289,49 @@ class Scan:
                     if match is not None:
                         hits[scan_id].append(match)
                         ends[scan_id] = match.end()
-        self.hits = hits
+
+    def _indexed(self, pattern: WordPattern) -> bool:
+        scan_id = _register(pattern)
+        return scan_id < self.index.size and scan_id not in self.index.unindexed
+
+    def _fallback(self, pattern: WordPattern) -> list[re.Match[str]]:
+        """Registered after this scan's tables were built, or not indexable: its own scan."""
+        found = self._extra.get(pattern.scan_id)
+        if found is None:
+            found = self._extra[pattern.scan_id] = list(pattern.finditer(self.text))
+        return found
+
+    def matches(self, pattern: WordPattern) -> Iterator[re.Match[str]]:
+        """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields them."""
+        if not self._indexed(pattern):
+            yield from self._fallback(pattern)
+            return
+        hits, length, taken = self.hits[pattern.scan_id], len(self.text), 0
+        while True:
+            while taken < len(hits):
+                yield hits[taken]
+                taken += 1
+            if self.scanned >= length:
+                return
+            self._advance(self.scanned)
 
     def first(self, pattern: WordPattern, start: int, end: int) -> re.Match[str] | None:
         """The first of ``pattern``'s matches that starts in ``[start, end)``."""
-        found = self.matches(pattern)  # registers the pattern first
-        if not found:
-            return None
-        starts = self._starts.get(pattern.scan_id)
-        if starts is None:
-            starts = self._starts[pattern.scan_id] = [m.start() for m in found]
+        if not self._indexed(pattern):
+            found = self._fallback(pattern)
+        else:
+            if self.scanned < end:
+                self._advance(end)
+            found = self.hits[pattern.scan_id]
+        starts = self._starts.setdefault(pattern.scan_id, [])
+        if len(starts) < len(found):
+            starts.extend(m.start() for m in found[len(starts) :])
         index = bisect_left(starts, start)
         return found[index] if index < len(starts) and starts[index] < end else None
 
-    def matches(self, pattern: WordPattern) -> list[re.Match[str]]:
-        """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields them."""
-        scan_id = _register(pattern)
-        if scan_id < self.index.size and scan_id not in self.index.unindexed:
-            return self.hits[scan_id]
-        found = self._extra.get(scan_id)
-        if found is None:  # registered after this scan's tables were built, or unindexable
-            found = self._extra[scan_id] = list(pattern.finditer(self.text))
-        return found
 
-
-def _occurrences(text: str, literal: str) -> Iterator[int]:
-    index = text.find(literal)
+def _occurrences(text: str, literal: str, begin: int, stop: int) -> Iterator[int]:
+    index = text.find(literal, begin, stop)
     while index >= 0:
         yield index
-        index = text.find(literal, index + 1)
+        index = text.find(literal, index + 1, stop)

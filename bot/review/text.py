@@ -78,11 +78,11 @@ class Document:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per-answer data computed once on first use (the one-pass scan of ``low``)."""
 
-    def matches(self, pattern: Finder) -> list[re.Match[str]]:
+    def matches(self, pattern: Finder) -> Iterator[re.Match[str]]:
         """Every match of ``pattern`` in ``low``, as ``pattern.finditer(low)`` yields them;
         a word pattern's come from the one pass that reads ``low`` for all of them."""
         if not hasattr(pattern, "scan_id"):
-            return list(pattern.finditer(self.low))
+            return pattern.finditer(self.low)
         return self._scan().matches(pattern)  # type: ignore[arg-type]
 
     def _scan(self) -> Scan:
@@ -111,16 +111,14 @@ class Document:
             return self.sentences[index]
         return None
 
-    def sentences_matching(self, pattern: Finder) -> list[Sentence]:
-        """Each sentence with at least one match of ``pattern``, in order, once."""
-        found: list[Sentence] = []
+    def sentences_matching(self, pattern: Finder) -> Iterator[Sentence]:
+        """Each sentence with at least one match of ``pattern``, in order, once (lazily)."""
         last = -1
         for match in self.matches(pattern):
             index = self.index_at(match.start())
             if index != last:
-                found.append(self.sentences[index])
+                yield self.sentences[index]
                 last = index
-        return found
 
     def has_words(self) -> bool:
         return _WORD.search(self.text) is not None
