@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.review.number_words import spell_digits
 from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
-from bot.review.rules import default_rules
+from bot.review.rules import RuleSet, default_rules
 from bot.review.text import Document, Sentence, parse
 
 # Digits, or number words the quantity reader knows ("four nines", "a second behind"); two
@@ -43,9 +43,10 @@ class Analysis:
         answer: str,
         prompt: str | None = None,
         detectors: Mapping[str, Callable[[Analysis], Sentence | None]] | None = None,
+        rules: RuleSet | None = None,
     ) -> Analysis:
         # sentences that could be pasted under any prompt count for nothing (relevance.py)
-        doc = default_rules().relevance.generic(parse(answer), prompt)
+        doc = (rules or default_rules()).relevance.generic(parse(answer), prompt)
         return cls(doc, prompt_values(prompt), dict(detectors or {}))
 
     def evidence(self, label: str) -> Sentence | None:
