@@ -245,7 +245,7 @@ class Scan:
     reading too (as its own ``finditer`` would have stopped).
     """
 
-    __slots__ = ("hits", "index", "text", "scanned", "_ends", "_extra", "_starts")
+    __slots__ = ("_ends", "_extra", "_starts", "hits", "index", "scanned", "text")
 
     _STRETCH = 400
     """Characters read per step, rounded up to the end of a line (no match spans lines)."""

@@ -89,13 +89,14 @@ class Document:
         scan = self.derived.get("scan")
         if scan is None:
             scan = self.derived["scan"] = Scan(self.low)
-        return scan  # type: ignore[no-any-return]
+        return scan
 
     def has(self, pattern: Finder, sentence: Sentence) -> bool:
         """Whether ``pattern.search(sentence.low)`` finds something, read from the one pass."""
         if not hasattr(pattern, "scan_id"):
             return pattern.search(sentence.low) is not None  # type: ignore[attr-defined]
-        return self._scan().first(pattern, sentence.start, sentence.start + len(sentence.low)) is not None  # type: ignore[arg-type]
+        end = sentence.start + len(sentence.low)
+        return self._scan().first(pattern, sentence.start, end) is not None  # type: ignore[arg-type]
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset`` of ``low``."""
