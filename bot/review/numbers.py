@@ -72,6 +72,7 @@ _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|av
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
     r"|accura|miss|loss|drop|conversion|abandon|visible|within|of (?:requests|calls|updates|reads)"
+    r"|rebuffer|stall|bounce|churn|reject"
 )
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
@@ -97,6 +98,10 @@ _GROWTH_SETTING_BEFORE = lazy_regex("numbers_always", "growth_setting_before")
 _GROWTH_SETTING_AFTER = lazy_regex("numbers_always", "growth_setting_after")
 _SIZE_SETTING_AFTER = lazy_regex("numbers_always", "size_setting_after")
 _SIZE_SETTING_BEFORE = lazy_regex("numbers_always", "size_setting_before")
+_SETTING_BEFORE = lazy_regex("numbers_always", "setting_before")
+_SETTING_AFTER = lazy_regex("numbers_always", "setting_after")
+# "a bit over 1,100 a second": a rate with no noun, said only of numbers in the thousands
+_BARE_RATE = re.compile(r"\s?an? (?:second|sec|minute|hour|day)\b")
 _DISTANCE_BEFORE = re.compile(r"(?:within|radius(?: of)?|away|distance of|walk of)\s*~?\s*$")
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
 _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
@@ -160,6 +165,8 @@ def _kind(low: str, match: re.Match[str]) -> str | None:
         return "rate"
     if _COUNT_AFTER.match(low, end):
         return "count"
+    if _BARE_RATE.match(low, end) and (match.group("mag") or "," in match.group("num")):
+        return "rate"
     return None
 
 
@@ -168,6 +175,8 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     before = _RANGE_TAIL.sub("", low[max(0, match.start() - 32) : match.start()])
     if _TRIGGER_THRESHOLD.search(before):
         return False  # "until we pass 1M users", "haven't reported in 6 h": a condition
+    if _SETTING_BEFORE.search(before) or _SETTING_AFTER.match(low, match.end()):
+        return False  # "burst limit is 3,000", "or 1,000 points, whichever first": a setting
     value = _value(match.group("num"), match.group("mag"))
     if kind == "time":
         return _time_counts(low, match, before)
