@@ -126,6 +126,7 @@ class Relevance:
 
     pasted: tuple[PastedExample, ...] = ()
     placeholders: tuple[str, ...] = ()
+    generic_words: tuple[str, ...] = ()
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -148,8 +149,9 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
             root.problem(f"placeholders[{index}]", f"not a valid regex ({error})")
             continue
         placeholders.append(str(pattern))
+    generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
     root.finish()
-    return Relevance(tuple(pasted), tuple(placeholders))
+    return Relevance(tuple(pasted), tuple(placeholders), generic)
 
 
 def read_relevance(directory: Path, problems: Problems) -> Relevance:
