@@ -238,7 +238,9 @@ def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
         root.raw(key, required=False)
         return {}
     entry = root.child(key)
-    scoped = {scope: _patterns(entry, scope, required=False) for scope in SCOPES if entry.has(scope)}
+    # "answer" patterns are read as words over the whole answer: literal-first, like cues
+    scoped = {scope: _patterns(entry, scope, required=False, literal_first=scope == "answer")
+              for scope in SCOPES if entry.has(scope)}
     for scope in SCOPES:
         entry.raw(scope, required=False)
     entry.finish()

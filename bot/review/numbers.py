@@ -66,13 +66,19 @@ _HEALTH_WINDOW = re.compile(
 _CUTOFF = re.compile(
     r"with (?:[<>≤≥]=?|under|over|fewer than|more than|less than|at least|at most)\s*~?\s*$"
 )
+# "fan-out on write for accounts under 10K followers": a cutoff that splits a population
+_POPULATION_CUTOFF = re.compile(
+    r"(?:accounts?|users?|people|customers?|members?|creators?|sellers?|tenants?|those|anyone"
+    r"|ones?|channels?|groups?)\s+(?:with\s+)?(?:[<>≤≥]=?|under|over|below|above|fewer than"
+    r"|more than|less than|at least|at most)\s*~?\s*$"
+)
 # "doesn't matter if it's 1x or 100x": growth waved away, not an estimate
 _GROWTH_EITHER_WAY = re.compile(r"\s?x or \d|\d\s?x or\s*$")
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
     r"|accura|miss|loss|drop|conversion|abandon|visible|within|of (?:requests|calls|updates|reads)"
-    r"|rebuffer|stall|bounce|churn|reject"
+    r"|rebuffer|stall"
 )
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
@@ -200,7 +206,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "rate" and before.endswith("+"):
         return False  # "creeps back up +1 connection per minute": a step size, not a load
     if kind == "count":
-        if _CUTOFF.search(before):
+        if _CUTOFF.search(before) or _POPULATION_CUTOFF.search(before):
             return False
         has_scale = bool(match.group("mag")) or "," in match.group("num") or value >= 1000
         return has_scale or (value >= 10 and _APPROX_CUE.search(before) is not None)
