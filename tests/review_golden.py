@@ -17,8 +17,8 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "rubric-eval" / "dev.jsonl"
 GOLDEN = FIXTURES / "golden_outputs.json"
-GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "blind", "blind2", "classes_tune",
-                "classes_unseen", "eval_small", "extra")
+GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune", "blind", "blind2",
+                "classes_tune", "classes_unseen", "classes3_tune", "eval_small", "extra")
 
 
 def cases() -> Iterator[tuple[str, str, str | None]]:
