@@ -28,7 +28,9 @@ _SHOWN_BEFORE = re.compile(
 def _on_screen(low: str, position: int) -> bool:
     """A number inside quoted text a person is shown: copy, not the writer's estimate."""
     quote = quoted_span(low, position)
-    return quote is not None and _SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
+    if quote is None:
+        return False
+    return _SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
 
 
 @dataclass

@@ -234,7 +234,7 @@ class _Lazy:
     """
 
     _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
-               "pattern", "regex", "groups", "scan_id")
+               "pattern", "regex", "groups", "scan_id", "split")
 
     def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
         self._build = build
