@@ -95,8 +95,12 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # --- tune gates: the sets rules were tuned on ------------------------------------------------
 
 
+# classes3_tune / adversarial3_tune (issue 16, second round; from the checker-sets branch):
+# before the class changes 38 wrong of 600 and 12 of 150, after them 3 and 0.
 @pytest.mark.parametrize(("name", "most_wrong"), [("classes_tune.jsonl", 2),
-                                                  ("adversarial_tune.jsonl", 1)])
+                                                  ("adversarial_tune.jsonl", 1),
+                                                  ("classes3_tune.jsonl", 3),
+                                                  ("adversarial3_tune.jsonl", 0)])
 def test_wrong_labels_on_tune_halves(name: str, most_wrong: int) -> None:
     wrong, _ = _wrong_labels(FIXTURES / name)
     assert wrong <= most_wrong

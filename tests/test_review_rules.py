@@ -18,8 +18,8 @@ import yaml
 from bot.content import DEFAULT_DIRECTORY, validate_content_dir
 from bot.content._reader import Problems
 from bot.content._review import parse_review_dir
-from bot.review import LABELS, detect
-from bot.review.rules import RULES_DIRECTORY, RuleError, default_rules, load_rules
+from bot.review import LABELS, Reviewer, detect
+from bot.review.rules import RULES_DIRECTORY, RuleError, RuleSet, default_rules, load_rules
 from bot.review.text import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
@@ -68,6 +68,18 @@ def test_detector_order_never_changes_a_verdict() -> None:
             if detect(answer, prompt, order)[0].evidence != usual:
                 changed.append((answer[:60], order))
     assert changed == []
+
+
+def test_rule_files_read_in_any_order_give_the_same_verdicts() -> None:
+    """The rule set built from the files in a shuffled order: the same evidence everywhere."""
+    shipped = default_rules()
+    labels = list(shipped.specs)
+    random.Random(17).shuffle(labels)
+    shuffled = RuleSet({label: shipped.specs[label] for label in labels},
+                       load_rules().relevance_data, shipped.order)
+    assert list(shuffled.specs) != list(shipped.specs)
+    for answer, prompt in _answers():
+        assert detect(answer, prompt, rules=shuffled)[0].evidence == detect(answer, prompt)[0].evidence
 
 
 # --- validation -------------------------------------------------------------------------
@@ -127,17 +139,83 @@ GOLD_PLATING = {
 }
 
 
-def test_a_new_label_is_one_data_file(tmp_path: Path) -> None:
-    """The generic matcher reads any label's file: cues held as claims, minus exceptions."""
+COST_AWARE = {
+    "label": "cost_aware",
+    "group": "checklist",
+    "name": "Cost Aware",
+    "tip": "Put a monthly cost on the biggest line item.",
+    "cues": ["\\$\\s?\\d[\\d.,]*\\s?(?:k|m)?\\s?(?:/|per |a )(?:month|mo|year|yr)\\b"],
+    "examples": [
+        {"text": "Egress is the big line item: about $4K/month at launch.", "found": True},
+        {"text": "It should be cheap.", "found": False},
+    ],
+}
+
+
+def _with_new_labels(tmp_path: Path) -> Path:
+    """prompts/review/ plus two labels added the documented way: a rule file each, with
+    examples, and the name in labels.yaml. No code knows either label."""
     folder = tmp_path / "review"
     shutil.copytree(RULES_DIRECTORY, folder)
-    (folder / "gold_plating.yaml").write_text(yaml.safe_dump(GOLD_PLATING), encoding="utf-8")
-    rule = load_rules(folder).rule("gold_plating")
+    for spec in (GOLD_PLATING, COST_AWARE):
+        (folder / f"{spec['label']}.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    _edit(folder / "labels.yaml", lambda d: (d["checklist"].append("cost_aware"),
+                                             d["failure_modes"].append("gold_plating")))
+    return folder
+
+
+def test_a_new_label_is_one_data_file(tmp_path: Path) -> None:
+    """The generic matcher reads any label's file: cues held as claims, minus exceptions."""
+    rule = load_rules(_with_new_labels(tmp_path)).rule("gold_plating")
     found = rule.first(parse("Storage: S3. Every order is also written to a blockchain."))
     assert found is not None and "blockchain" in found.low
     assert rule.first(parse("Should we use a blockchain? No.")) is None  # a question
     assert rule.first(parse("Multi-cloud, because the customer is a bank regulator.")) is None
     assert rule.first(parse("We will not go multi-cloud.")) is None  # a negation
+
+
+def test_a_new_label_is_reported_scored_and_rendered(tmp_path: Path) -> None:
+    """Labels added as data only go through the whole checker: detected, counted in the
+    score (a checklist item) or beside it (a failure mode), and shown on the card."""
+    from bot.content import load_content
+    from bot.render import Renderer
+
+    rules = load_rules(_with_new_labels(tmp_path))
+    assert rules.checklist[-1] == "cost_aware" and rules.failure_modes[-1] == "gold_plating"
+    content = load_content()
+    reviewer = Reviewer(content.rubric, content.questions, rules=rules)
+    answer = ("Shoppers see their cart in < 100 ms p99. Egress is about $4K/month at launch. "
+              "Every cart change is also written to a blockchain.")
+    review = reviewer.review(answer)
+    assert review.labels()["cost_aware"] == 1 and review.labels()["gold_plating"] == 1
+    assert review.max_score == 6
+    assert review.score == 1 + sum(item.met for item in review.items if item.id != "cost_aware")
+    card = Renderer().render("review/card.md.j2", review=review, source_label=None).embed
+    shown = {field.name: field.value for field in card.fields}
+    assert "“Egress is about $4K/month at launch.”" in shown["✅ Cost Aware"]
+    assert "blockchain" in shown["⚠️ Gold plating"]
+    missed = reviewer.review("Shoppers see their cart in < 100 ms p99.")
+    assert missed.labels()["cost_aware"] == 0 and missed.labels()["gold_plating"] == 0
+    card = Renderer().render("review/card.md.j2", review=missed, source_label=None).embed
+    assert {f.name: f.value for f in card.fields}["❌ Cost Aware"] == COST_AWARE["tip"]
+
+
+def test_a_label_file_must_be_listed_and_a_listed_label_must_have_a_file(tmp_path: Path) -> None:
+    folder = _with_new_labels(tmp_path)
+    _edit(folder / "labels.yaml", lambda d: d["checklist"].remove("cost_aware"))
+    problems = Problems("review")
+    parse_review_dir(folder, problems)
+    assert problems.messages == [
+        "review/labels.yaml: review/cost_aware.yaml is not listed under checklist or failure_modes"]
+    _edit(folder / "labels.yaml", lambda d: d["failure_modes"].append("cost_aware"))
+    problems = Problems("review")
+    parse_review_dir(folder, problems)
+    assert problems.messages == [
+        "review/labels.yaml: failure_modes[6]: cost_aware is a checklist rule (its 'group')"]
+    (folder / "cost_aware.yaml").unlink()
+    problems = Problems("review")
+    parse_review_dir(folder, problems)
+    assert problems.messages == ["review/labels.yaml: failure_modes[6]: no rule file review/cost_aware.yaml"]
 
 
 # --- relevance ------------------------------------------------------------------------------

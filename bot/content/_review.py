@@ -48,7 +48,10 @@ class RuleExample:
 
 @dataclass(frozen=True)
 class ReviewRule:
-    """One label's rule file, validated; patterns are lowercase regex source text."""
+    """One label's rule file, validated; patterns are lowercase regex source text.
+
+    ``name``, ``tip`` and ``instead`` are what the review card shows for a label that
+    rubric.yaml does not describe (a label added as data only)."""
 
     label: str
     group: str
@@ -57,6 +60,56 @@ class ReviewRule:
     requires: Mapping[str, tuple[str, ...]]
     lists: Mapping[str, tuple[str, ...]]
     examples: tuple[RuleExample, ...]
+    name: str | None = None
+    tip: str | None = None
+    instead: str | None = None
+
+
+LABELS_FILE = "labels.yaml"
+
+
+@dataclass(frozen=True)
+class LabelOrder:
+    """prompts/review/labels.yaml: which labels are reported, by group, in card order."""
+
+    checklist: tuple[str, ...] = ()
+    failure_modes: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.checklist + self.failure_modes
+
+
+def read_labels(directory: Path, rules: Mapping[str, ReviewRule], problems: Problems) -> LabelOrder:
+    """The label list, checked against the rule files: each listed label has a file of the
+    same group, and each rule file is listed once."""
+    file_problems = Problems(f"review/{LABELS_FILE}")
+    path = directory / LABELS_FILE
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        file_problems.add("", f"not readable YAML: {error}")
+        problems.messages.extend(file_problems.messages)
+        return LabelOrder()
+    root = Entry(data, "", file_problems)
+    groups: dict[str, tuple[str, ...]] = {}
+    for key, group in (("checklist", "checklist"), ("failure_modes", "failure_mode")):
+        names = root.texts(key, minimum=1 if key == "checklist" else 0)
+        for index, name in enumerate(names):
+            rule = rules.get(name)
+            if rule is None:
+                root.problem(f"{key}[{index}]", f"no rule file review/{name}.yaml")
+            elif rule.group != group:
+                root.problem(f"{key}[{index}]", f"{name} is a {rule.group} rule (its 'group')")
+        groups[key] = tuple(names)
+    listed = groups["checklist"] + groups["failure_modes"]
+    if len(set(listed)) != len(listed):
+        root.report("a label is listed twice")
+    for label in sorted(set(rules) - set(listed)):
+        root.report(f"review/{label}.yaml is not listed under checklist or failure_modes")
+    root.finish()
+    problems.messages.extend(file_problems.messages)
+    return LabelOrder(groups["checklist"], groups["failure_modes"])
 
 
 @dataclass(frozen=True)
@@ -73,6 +126,7 @@ class Relevance:
 
     pasted: tuple[PastedExample, ...] = ()
     placeholders: tuple[str, ...] = ()
+    generic_words: tuple[str, ...] = ()
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -95,8 +149,9 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
             root.problem(f"placeholders[{index}]", f"not a valid regex ({error})")
             continue
         placeholders.append(str(pattern))
+    generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
     root.finish()
-    return Relevance(tuple(pasted), tuple(placeholders))
+    return Relevance(tuple(pasted), tuple(placeholders), generic)
 
 
 def read_relevance(directory: Path, problems: Problems) -> Relevance:
@@ -124,7 +179,7 @@ def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRul
         return rules
     read_relevance(directory, problems)
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == RELEVANCE_FILE:
+        if path.name in (RELEVANCE_FILE, LABELS_FILE):
             continue
         file_problems = Problems(f"review/{path.name}")
         try:
@@ -140,6 +195,10 @@ def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRul
             file_problems.add("label", f"duplicate label {rule.label!r}")
         problems.messages.extend(file_problems.messages)
         rules[rule.label] = rule
+    if (directory / LABELS_FILE).is_file():
+        read_labels(directory, rules, problems)
+    else:
+        problems.add(LABELS_FILE, "missing: the list of labels the checker reports")
     return rules
 
 
@@ -161,6 +220,9 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
             # lists named *_cased are matched on the original capitals ("IT will add disks")
             lists[name] = _patterns(lists_entry, name, literal_first=False, required=True,
                                     cased=name.endswith("_cased"))
+    name = root.optional_text("name")
+    tip = root.optional_text("tip")
+    instead = root.optional_text("instead")
     examples = tuple(_example(e) for e in root.entries("examples", "example", minimum=2))
     if not cues and not lists:
         root.report("needs cues, lists, or both")
@@ -168,7 +230,7 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
         root.report("examples: needs at least one example where the label is found")
     root.finish()
     return ReviewRule(label, group, cues, MappingProxyType(unless), MappingProxyType(requires),
-                      MappingProxyType(lists), examples)
+                      MappingProxyType(lists), examples, name, tip, instead)
 
 
 def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
@@ -176,7 +238,9 @@ def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
         root.raw(key, required=False)
         return {}
     entry = root.child(key)
-    scoped = {scope: _patterns(entry, scope, required=False) for scope in SCOPES if entry.has(scope)}
+    # "answer" patterns are read as words over the whole answer: literal-first, like cues
+    scoped = {scope: _patterns(entry, scope, required=False, literal_first=scope == "answer")
+              for scope in SCOPES if entry.has(scope)}
     for scope in SCOPES:
         entry.raw(scope, required=False)
     entry.finish()

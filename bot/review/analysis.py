@@ -8,13 +8,29 @@ from dataclasses import dataclass, field
 
 from bot.review.number_words import spell_digits
 from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
-from bot.review.rules import default_rules
+from bot.review.rules import RuleSet, default_rules
+from bot.review.stance import quoted_span
 from bot.review.text import Document, Sentence, parse
 
 # Digits, or number words the quantity reader knows ("four nines", "a second behind"); two
 # regexes because one mixing "\d" with words cannot skip ahead to candidate characters.
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = re.compile(r"nines|single[- ]digit|(?:seconds?|minutes?) (?:behind|stale|old|of)")
+
+
+# What a person is shown: "riders see 'high demand, about 6 min wait'", "the banner says '…'"
+_SHOWN_BEFORE = re.compile(
+    r"\b(?:sees?|seeing|shows?|shown|displays?|displayed|reads?|says|message|banner|toast|label"
+    r"|prompt|text|copy)\W{0,3}$"
+)
+
+
+def _on_screen(low: str, position: int) -> bool:
+    """A number inside quoted text a person is shown: copy, not the writer's estimate."""
+    quote = quoted_span(low, position)
+    if quote is None:
+        return False
+    return _SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
 
 
 @dataclass
@@ -43,9 +59,10 @@ class Analysis:
         answer: str,
         prompt: str | None = None,
         detectors: Mapping[str, Callable[[Analysis], Sentence | None]] | None = None,
+        rules: RuleSet | None = None,
     ) -> Analysis:
         # sentences that could be pasted under any prompt count for nothing (relevance.py)
-        doc = default_rules().relevance.generic(parse(answer), prompt)
+        doc = (rules or default_rules()).relevance.generic(parse(answer), prompt)
         return cls(doc, prompt_values(prompt), dict(detectors or {}))
 
     def evidence(self, label: str) -> Sentence | None:
@@ -82,5 +99,8 @@ class Analysis:
         return found
 
     def own_quantities(self, sentence: Sentence) -> tuple[Quantity, ...]:
-        """The sentence's counted numbers that the prompt did not already give."""
-        return tuple(q for q in self.quantities(sentence) if not is_restated(q, self.given))
+        """The sentence's counted numbers that the prompt did not already give, outside
+        quoted text (a number in a quoted screen, "about 6 min wait", is copy, not an estimate)."""
+        low = sentence.low
+        return tuple(q for q in self.quantities(sentence)
+                     if not is_restated(q, self.given) and not _on_screen(low, q.start))

@@ -17,7 +17,7 @@ from bot.review.analysis import Analysis
 from bot.review.checklist import has_live_alarms
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.people import team_will_handle
-from bot.review.rules import default_rules, lazy_regex
+from bot.review.rules import lazy_regex
 from bot.review.stance import (
     in_quotes,
     is_retracted,
@@ -27,19 +27,8 @@ from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
 
-def kubernetes_first(analysis: Analysis) -> Sentence | None:
-    """Kubernetes / an orchestration stack adopted without a requirement-based reason."""
-    return default_rules().rule("kubernetes_first").first(analysis.doc)
-
-
-def infinite_scale(analysis: Analysis) -> Sentence | None:
-    """Unbounded scalability claimed with no cost or capacity bound in the same claim."""
-    return default_rules().rule("infinite_scale").first(analysis.doc)
-
-
-def perfect_consistency(analysis: Analysis) -> Sentence | None:
-    """Strong consistency demanded for everything, with no boundary drawn anywhere."""
-    return default_rules().rule("perfect_consistency").first(analysis.doc)
+# kubernetes_first, infinite_scale and perfect_consistency have no code: their rule files
+# are read by the generic matcher (rules.CompiledRule), like any label added as data.
 
 
 def monitor_later(analysis: Analysis) -> Sentence | None:
@@ -73,9 +62,6 @@ _SECONDARY_MONITORING = lazy_regex("monitor_later", "secondary_monitoring")
 
 
 DETECTORS: dict[str, Detector] = {
-    "kubernetes_first": kubernetes_first,
-    "infinite_scale": infinite_scale,
-    "perfect_consistency": perfect_consistency,
     "monitor_later": monitor_later,
     "team_will_handle": team_will_handle,
 }

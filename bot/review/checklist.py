@@ -91,7 +91,7 @@ def _live_alarms(analysis: Analysis) -> Iterator[Sentence]:
             committed = analysis.committed(_PEOPLE_NOT_OPERABILITY)
         if analysis.index(sentence) in committed:
             continue
-        if _SIGNAL.search(sentence.low) and not _deferred(sentence):
+        if analysis.doc.has(_SIGNAL, sentence) and not _deferred(sentence):
             yield sentence
 
 

@@ -36,7 +36,9 @@ def _probes(question: Question, phase: str | None) -> list[str]:
 
 
 def _probe_about(label: str, question: Question, phase: str | None) -> str | None:
-    topic = _PROBE_TOPICS[label]
+    topic = _PROBE_TOPICS.get(label)  # a label added as data has no probe topic: no probe
+    if topic is None:
+        return None
     return next((p for p in _probes(question, phase) if topic.search(p.lower())), None)
 
 

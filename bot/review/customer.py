@@ -16,7 +16,7 @@ from bot.review.analysis import Analysis
 from bot.review.model import MODE_IDS
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
-from bot.review.text import Sentence
+from bot.review.text import Document, Sentence
 
 _ACTOR = lazy_words("customer_first", "actor")
 _FIRST_PERSON = lazy_words("customer_first", "first_person")
@@ -97,27 +97,28 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
         actor = None  # "no users", or "10K members": a scale count, not a person acting
     if actor and _only_a_reason_to_page(low, actor.start()):
         actor = None
-    felt = _EXPERIENCE.search(low) is not None
-    concrete = _CONCRETE.search(low) or _customer_quantity(analysis, sentence)
+    doc = analysis.doc
+    felt = doc.has(_EXPERIENCE, sentence)
+    concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)
     if actor and felt and (concrete or _QUOTED_UI.search(low)):
         return True
     if _CUSTOMER_CONTEXT.search(sentence.context):
         if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
             return True
-        if _SURFACE.search(low) and re.search(r"\bp\d{2,3}\b|time to|success rate|ratio", low):
+        if doc.has(_SURFACE, sentence) and re.search(r"\bp\d{2,3}\b|time to|success rate|ratio", low):
             return True
         if felt and (concrete or _DIGIT.search(low)):
             return True
     return bool(
-        _SURFACE.search(low)
+        doc.has(_SURFACE, sentence)
         and _customer_quantity(analysis, sentence)
         and not _INTERNAL.search(low)
     )
 
 
-def _could_be_customer(sentence: Sentence, framed: dict[str, bool]) -> bool:
+def _could_be_customer(doc: Document, sentence: Sentence, framed: dict[str, bool]) -> bool:
     """Cheap gate: a person, a customer surface, or a customer-framed heading."""
-    if _GATE.search(sentence.low) is not None or person_subject(sentence.low):
+    if doc.has(_GATE, sentence) or person_subject(sentence.low):
         return True
     if _shown_instead(sentence.low):
         return True
@@ -135,7 +136,7 @@ def customer_first(analysis: Analysis) -> Sentence | None:
     for number, sentence in enumerate(analysis.doc.sentences):
         if sentence.stuffing or sentence.question or sentence.code:
             continue
-        if number in committed or not _could_be_customer(sentence, framed):
+        if number in committed or not _could_be_customer(analysis.doc, sentence, framed):
             continue
         if _JUSTIFIES_CONSISTENCY.search(sentence.low):
             continue

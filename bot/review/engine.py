@@ -8,8 +8,10 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
 
 from bot.content import Question, Rubric
 from bot.review import antipatterns, checklist
@@ -18,15 +20,13 @@ from bot.review.coaching import next_push, question_tip
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
-    ITEM_IDS,
-    LABELS,
-    MODE_IDS,
     DeliverableResult,
     FailureModeResult,
     ItemResult,
     Review,
 )
-from bot.review.text import MAX_CHARS, Document
+from bot.review.rules import CompiledRule, RuleSet, default_rules
+from bot.review.text import MAX_CHARS, Document, Sentence
 
 EVIDENCE_LIMIT = 280
 _LEADING_MARKS = "*_`># "
@@ -47,20 +47,33 @@ class Detection:
     evidence: Mapping[str, str | None]
 
 
-DETECTORS = {**checklist.DETECTORS, **antipatterns.DETECTORS}
+SHAPES = {**checklist.DETECTORS, **antipatterns.DETECTORS}
+"""The labels whose shape is still code; every other label is its rule file alone."""
+
+
+def _generic(rule: CompiledRule) -> Callable[[Analysis], Sentence | None]:
+    return lambda analysis: rule.first(analysis.doc)
+
+
+@lru_cache(maxsize=8)
+def detectors(rules: RuleSet) -> Mapping[str, Callable[[Analysis], Sentence | None]]:
+    """One detector per label of ``rules``: its shape code, or the generic matcher."""
+    return {label: SHAPES.get(label) or _generic(rules.rule(label)) for label in rules.labels}
 
 
 def detect(
-    answer: str, prompt: str | None = None, order: Sequence[str] = LABELS
+    answer: str, prompt: str | None = None, order: Sequence[str] | None = None,
+    rules: RuleSet | None = None,
 ) -> tuple[Detection, Document]:
-    """Run all ten detectors. A detector that needs another label's verdict reads it from
-    the analysis, which runs each detector once, so ``order`` never changes the result."""
-    analysis = Analysis.of(answer, prompt, DETECTORS)
+    """Run every label's detector. A detector that needs another label's verdict reads it
+    from the analysis, which runs each detector once, so ``order`` never changes the result."""
+    rules = rules or default_rules()
+    analysis = Analysis.of(answer, prompt, detectors(rules), rules)
     evidence: dict[str, str | None] = {}
-    for label in order:
+    for label in order or rules.labels:
         sentence = analysis.evidence(label)
         evidence[label] = _quote(sentence.text) if sentence else None
-    return Detection({label: evidence[label] for label in LABELS}), analysis.doc
+    return Detection({label: evidence[label] for label in rules.labels}), analysis.doc
 
 
 def _quote(text: str) -> str:
@@ -76,10 +89,17 @@ class Reviewer:
     """Reviews answers against the rubric; one instance per bot, safe to share."""
 
     def __init__(
-        self, rubric: Rubric | None = None, questions: Mapping[str, Question] | None = None
+        self, rubric: Rubric | None = None, questions: Mapping[str, Question] | None = None,
+        rules: RuleSet | None = None,
     ) -> None:
         self._rubric = rubric
         self._questions = questions or {}
+        self._rules = rules
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule files this reviewer reads (prompts/review/ unless given)."""
+        return self._rules or default_rules()
 
     def review(
         self,
@@ -93,14 +113,15 @@ class Reviewer:
         resolved = self._question(question)
         if prompt is None and resolved is not None:
             prompt = " ".join((resolved.brief, *resolved.scale))
-        detection, doc = detect(text, prompt)
+        rules = self.rules
+        detection, doc = detect(text, prompt, rules=rules)
         non_latin = doc.mostly_non_latin()  # both checks below need it; it counts letters
         problem = _problem(doc, non_latin)
-        items = tuple(self._item(label, detection, phase, resolved) for label in ITEM_IDS)
+        items = tuple(self._item(label, detection, phase, resolved) for label in rules.checklist)
         complete = problem is None and all(item.met for item in items)
         return Review(
             items=items,
-            failure_modes=tuple(self._mode(label, detection) for label in MODE_IDS),
+            failure_modes=tuple(self._mode(label, detection) for label in rules.failure_modes),
             phase=phase,
             deliverables=() if problem else self._deliverables(phase, doc),
             notices=_notices(doc, non_latin) if problem is None else (),
@@ -117,22 +138,24 @@ class Reviewer:
         self, label: str, detection: Detection, phase: str | None, question: Question | None
     ) -> ItemResult:
         evidence = detection.evidence[label]
-        entry = self._rubric.item(label) if self._rubric else None
-        name = entry.name if entry else DEFAULT_ITEM_NAMES[label]
+        entry = _entry(self._rubric.item, label) if self._rubric else None
+        spec = self.rules.specs[label]
+        name = entry.name if entry else spec.name or DEFAULT_ITEM_NAMES.get(label) or _title(label)
         if evidence is not None:
             return ItemResult(label, name, True, evidence, None)
         # The question's own system, numbers and probes when it is known (coaching.py);
-        # the rubric's general tip otherwise.
+        # the rubric's general tip otherwise, or the rule file's for a label added as data.
         tip = question_tip(label, question, phase) if question is not None else None
         if tip is None:
-            tip = entry.tip_for(phase) if entry else None
+            tip = entry.tip_for(phase) if entry else spec.tip
         return ItemResult(label, name, False, None, tip)
 
     def _mode(self, label: str, detection: Detection) -> FailureModeResult:
         evidence = detection.evidence[label]
-        entry = self._rubric.failure_mode(label) if self._rubric else None
-        name = entry.mistake if entry else DEFAULT_MODE_NAMES[label]
-        instead = entry.instead if entry and evidence is not None else None
+        entry = _entry(self._rubric.failure_mode, label) if self._rubric else None
+        spec = self.rules.specs[label]
+        name = entry.mistake if entry else spec.name or DEFAULT_MODE_NAMES.get(label) or _title(label)
+        instead = (entry.instead if entry else spec.instead) if evidence is not None else None
         return FailureModeResult(label, name, evidence is not None, evidence, instead)
 
     def _deliverables(self, phase: str | None, doc: Document) -> tuple[DeliverableResult, ...]:
@@ -143,6 +166,21 @@ class Reviewer:
         except KeyError:
             return ()
         return tuple(DeliverableResult(d.name, d.covered_by(doc.text)) for d in deliverables)
+
+
+EntryT = TypeVar("EntryT")
+
+
+def _entry(find: Callable[[str], EntryT], label: str) -> EntryT | None:
+    """The rubric's entry for ``label``; None for a label only the rule files describe."""
+    try:
+        return find(label)
+    except KeyError:
+        return None
+
+
+def _title(label: str) -> str:
+    return label.replace("_", " ").capitalize()
 
 
 def _problem(doc: Document, non_latin: bool) -> str | None:

@@ -70,7 +70,7 @@ def _thresholds_blanked(low: str) -> str:
 def failure_planning(analysis: Analysis) -> Sentence | None:
     """A named failure in the running system plus what the system does about it."""
     for sentence, match in claims(analysis.doc, _FAILURE):
-        if _NOT_A_SYSTEM_FAILURE.search(sentence.low) or _is_setting(sentence, match):
+        if analysis.doc.has(_NOT_A_SYSTEM_FAILURE, sentence) or _is_setting(sentence, match):
             continue
         if _METRIC_AFTER.match(sentence.low, match.end() - sentence.start):
             continue  # "crash rate", "join-failure rate": a metric, not a failure
@@ -101,7 +101,7 @@ def _question_then_answer(analysis: Analysis) -> Sentence | None:
         if not sentence.question or sentence.stuffing or sentence.code:
             continue
         match = _FAILURE.search(sentence.low)
-        if match is None or _NOT_A_SYSTEM_FAILURE.search(sentence.low):
+        if match is None or analysis.doc.has(_NOT_A_SYSTEM_FAILURE, sentence):
             continue
         answer = analysis.doc.sentences[index + 1]
         if answer.line != sentence.line or not _usable(answer):

@@ -107,10 +107,11 @@ class Review:
         return tuple(item for item in self.items if not item.met)
 
     def labels(self) -> dict[str, int]:
-        """All ten labels as 0/1, in the labeling guide's order."""
+        """Every label as 0/1: the checklist items, then the failure modes, in card order
+        (the labeling guide's ten, and any label added as data after them)."""
         found = {item.id: int(item.met) for item in self.items}
         found.update({mode.id: int(mode.committed) for mode in self.failure_modes})
-        return {label: found.get(label, 0) for label in LABELS}
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form: the CLI's ``--format json`` and ``--jsonl`` output."""

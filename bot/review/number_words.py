@@ -96,12 +96,14 @@ _ONE_UNIT = re.compile(
     r"(second|minute|hour|millisecond|day)\b"
 )
 _UNIT_NAMES = (" a second", " a minute", " an hour", " a millisecond", " a day")
+# "within a second or two": two of the unit, the bound the writer means
+_UNIT_OR_TWO = re.compile(r"\ban? (second|minute|hour|day) or two\b")
 
 
 def spell_digits(low: str) -> str | None:
     """``low`` with spelled-out numbers and byte units written short; None if unchanged."""
     if any(unit in low for unit in _UNIT_NAMES):
-        bounded = _ONE_UNIT.sub(r"\1 1 \2", low)
+        bounded = _UNIT_OR_TWO.sub(r"2 \1s", _ONE_UNIT.sub(r"\1 1 \2", low))
         if bounded != low:
             return spell_digits(bounded) or bounded
     if CUE.search(low) is None:

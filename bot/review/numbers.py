@@ -66,12 +66,19 @@ _HEALTH_WINDOW = re.compile(
 _CUTOFF = re.compile(
     r"with (?:[<>≤≥]=?|under|over|fewer than|more than|less than|at least|at most)\s*~?\s*$"
 )
+# "fan-out on write for accounts under 10K followers": a cutoff that splits a population
+_POPULATION_CUTOFF = re.compile(
+    r"(?:accounts?|users?|people|customers?|members?|creators?|sellers?|tenants?|those|anyone"
+    r"|ones?|channels?|groups?)\s+(?:with\s+)?(?:[<>≤≥]=?|under|over|below|above|fewer than"
+    r"|more than|less than|at least|at most)\s*~?\s*$"
+)
 # "doesn't matter if it's 1x or 100x": growth waved away, not an estimate
 _GROWTH_EITHER_WAY = re.compile(r"\s?x or \d|\d\s?x or\s*$")
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
     r"|accura|miss|loss|drop|conversion|abandon|visible|within|of (?:requests|calls|updates|reads)"
+    r"|rebuffer|stall"
 )
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
@@ -97,6 +104,10 @@ _GROWTH_SETTING_BEFORE = lazy_regex("numbers_always", "growth_setting_before")
 _GROWTH_SETTING_AFTER = lazy_regex("numbers_always", "growth_setting_after")
 _SIZE_SETTING_AFTER = lazy_regex("numbers_always", "size_setting_after")
 _SIZE_SETTING_BEFORE = lazy_regex("numbers_always", "size_setting_before")
+_SETTING_BEFORE = lazy_regex("numbers_always", "setting_before")
+_SETTING_AFTER = lazy_regex("numbers_always", "setting_after")
+# "a bit over 1,100 a second": a rate with no noun, said only of numbers in the thousands
+_BARE_RATE = re.compile(r"\s?an? (?:second|sec|minute|hour|day)\b")
 _DISTANCE_BEFORE = re.compile(r"(?:within|radius(?: of)?|away|distance of|walk of)\s*~?\s*$")
 _MS_MENTION = re.compile(r"\b(?:ms|millisecond)")
 _REPLICATION = re.compile(r"\s?(?:replicat|copies|retr)")
@@ -160,6 +171,8 @@ def _kind(low: str, match: re.Match[str]) -> str | None:
         return "rate"
     if _COUNT_AFTER.match(low, end):
         return "count"
+    if _BARE_RATE.match(low, end) and (match.group("mag") or "," in match.group("num")):
+        return "rate"
     return None
 
 
@@ -168,6 +181,8 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     before = _RANGE_TAIL.sub("", low[max(0, match.start() - 32) : match.start()])
     if _TRIGGER_THRESHOLD.search(before):
         return False  # "until we pass 1M users", "haven't reported in 6 h": a condition
+    if _SETTING_BEFORE.search(before) or _SETTING_AFTER.match(low, match.end()):
+        return False  # "burst limit is 3,000", "or 1,000 points, whichever first": a setting
     value = _value(match.group("num"), match.group("mag"))
     if kind == "time":
         return _time_counts(low, match, before)
@@ -191,7 +206,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "rate" and before.endswith("+"):
         return False  # "creeps back up +1 connection per minute": a step size, not a load
     if kind == "count":
-        if _CUTOFF.search(before):
+        if _CUTOFF.search(before) or _POPULATION_CUTOFF.search(before):
             return False
         has_scale = bool(match.group("mag")) or "," in match.group("num") or value >= 1000
         return has_scale or (value >= 10 and _APPROX_CUE.search(before) is not None)

@@ -77,6 +77,8 @@ def _word_level(analysis: Analysis) -> Sentence | None:
     for sentence, match in claims(analysis.doc, _HANDLE):
         start = match.start() - sentence.start
         text = match.group(0)
+        if _CUSTOMER_CONSEQUENCE.search(sentence.low, max(0, start - 16), start):
+            continue  # "… or they'd notice it on every request": the customer, reacting
         if text.startswith(("rely on", "left to", "up to", "whoever")):
             pass  # the match names the people relied on
         elif text.startswith("we "):
@@ -115,6 +117,7 @@ def _actor_of(low: str, start: int, verb: str) -> re.Match[str] | None:
 
 
 _PART_BREAK = lazy_regex("team_will_handle", "part_break")
+_CUSTOMER_CONSEQUENCE = lazy_regex("team_will_handle", "customer_consequence")
 
 
 def _part_holding(low: str, position: int) -> str:

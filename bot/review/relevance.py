@@ -24,6 +24,7 @@ def _words(text: str) -> set[str]:
     """Words with a plural -s dropped, so "dashboards of" matches "dashboard of"."""
     return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
             for w in _WORD.findall(text)}
+_GENERIC_WORDS_AT_MOST = 9  # spaces: longer sentences say something specific
 _MATCH_SHARE = 0.85  # of the example's words found in the sentence
 _LONGER_BY = 1.4  # a sentence much longer than the example says more than the example
 
@@ -40,21 +41,29 @@ class RelevanceCheck:
     def __init__(self, relevance: Relevance) -> None:
         self._by_anchor: dict[str, list[_Example]] = {}
         for pasted in relevance.pasted:
-            words = frozenset(_words(pasted.text.lower()))
-            if len(words) < 4:
-                continue
-            anchor = max(sorted(words), key=len)
-            self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
-        joined = "|".join(f"(?:{p})" for p in relevance.placeholders)
-        self._placeholder = re.compile(joined) if joined else None
+            # the example, and each run of its first clauses: a paste may stop at a ';'
+            clauses = pasted.text.lower().split(";")
+            for count in range(len(clauses), 0, -1):
+                words = frozenset(_words(";".join(clauses[:count])))
+                if len(words) < 4:
+                    continue
+                anchor = max(sorted(words), key=len)
+                self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
+        self._generic = frozenset(relevance.generic_words)
+        # one regex each: joined, the letter-first placeholder could not skip ahead
+        self._placeholders = tuple(re.compile(p) for p in relevance.placeholders)
+
+    def _placeholder(self, text: str) -> bool:
+        return any(p.search(text) is not None for p in self._placeholders)
 
     def generic(self, doc: Document, prompt: str | None) -> Document:
         """``doc`` with every pasteable sentence marked as stuffing. Pasted examples are
         judged only against a prompt (the bot passes the question's brief and scale)."""
-        placeholder = self._placeholder is not None and self._placeholder.search(doc.text)
+        placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        if not placeholder and not anchors:
+        if not placeholder and not anchors and not any(
+                self._only_generic(s.low) for s in doc.sentences if not s.stuffing):
             return doc
         low_prompt = (prompt or "").lower()
         marked = list(doc.sentences)
@@ -62,12 +71,20 @@ class RelevanceCheck:
         for index, sentence in enumerate(doc.sentences):
             if sentence.stuffing:
                 continue
-            if (placeholder and self._placeholder is not None
-                    and self._placeholder.search(sentence.text)) or (
-                    anchors and self._pasted(sentence.low, anchors, low_prompt)):
+            if (placeholder and self._placeholder(sentence.text)) or (
+                    anchors and self._pasted(sentence.low, anchors, low_prompt)) or (
+                    self._only_generic(sentence.low)):
                 marked[index] = sentence._replace(stuffing=True)
                 changed = True
         return replace(doc, sentences=tuple(marked)) if changed else doc
+
+    def _only_generic(self, low: str) -> bool:
+        """A short sentence made only of words that fit any system ("Our team owns our
+        service.", "Our failures are handled."): it says nothing about this one."""
+        if not self._generic or low.count(" ") > _GENERIC_WORDS_AT_MOST:
+            return False
+        words = _WORD.findall(low)
+        return len(words) >= 3 and all(word in self._generic for word in words)
 
     def _pasted(self, low: str, anchors: set[str], prompt: str) -> bool:
         words = _words(low)

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.content._reader import Problems
-from bot.content._review import Relevance, ReviewRule, parse_review_dir, read_relevance
+from bot.content._review import (
+    LabelOrder,
+    Relevance,
+    ReviewRule,
+    parse_review_dir,
+    read_labels,
+    read_relevance,
+)
 from bot.review.patterns import WordPattern, words
 from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
@@ -126,10 +133,31 @@ def _claim_of(low: str, position: int) -> str:
 class RuleSet:
     """All rule files, compiled; detectors ask it for their rule or a named list."""
 
-    def __init__(self, rules: Mapping[str, ReviewRule], relevance: Relevance | None = None) -> None:
+    def __init__(self, rules: Mapping[str, ReviewRule], relevance: Relevance | None = None,
+                 order: LabelOrder | None = None) -> None:
         self.specs = dict(rules)
         self._compiled = {label: CompiledRule.of(rule) for label, rule in rules.items()}
-        self.relevance = RelevanceCheck(relevance or Relevance())
+        self.relevance_data = relevance or Relevance()
+        self.relevance = RelevanceCheck(self.relevance_data)
+        if order is None:  # no labels.yaml given: every rule file, by group, in name order
+            order = LabelOrder(
+                tuple(label for label, rule in self.specs.items() if rule.group == "checklist"),
+                tuple(label for label, rule in self.specs.items() if rule.group == "failure_mode"),
+            )
+        self.order = order
+
+    @property
+    def checklist(self) -> tuple[str, ...]:
+        """The checklist labels the checker reports, in card order (labels.yaml)."""
+        return self.order.checklist
+
+    @property
+    def failure_modes(self) -> tuple[str, ...]:
+        return self.order.failure_modes
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.order.labels
 
     def rule(self, label: str) -> CompiledRule:
         return self._compiled[label]
@@ -186,7 +214,7 @@ def load_rules(directory: Path = RULES_DIRECTORY) -> RuleSet:
     relevance = read_relevance(directory, Problems("review"))  # its problems are in ``problems``
     if problems.messages:
         raise RuleError("\n".join(problems.messages))
-    return RuleSet(rules, relevance)
+    return RuleSet(rules, relevance, read_labels(directory, rules, Problems("review")))
 
 
 @lru_cache(maxsize=1)
@@ -206,7 +234,7 @@ class _Lazy:
     """
 
     _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
-               "pattern", "regex", "groups")
+               "pattern", "regex", "groups", "scan_id", "split")
 
     def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
         self._build = build

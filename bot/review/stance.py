@@ -47,6 +47,8 @@ _WARNING = words(
     r"dinged", r"interviewers? (?:hate|dislike|push back)", r"used to think", r"thing to avoid",
     r"myth\b", r"trap\b", r"pitfall", r"people say", r"someone said", r"my mentor", r"is a smell",
     r"classic mistake", r"common mistake",
+    # a hypothetical not adopted: "in a hypothetical world with unlimited budget we'd …"
+    r"in a hypothetical\b", r"hypothetically\b", r"in an ideal world", r"in a perfect world",
 )
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
 _RETRACTION = words(
@@ -79,6 +81,17 @@ def is_negated(low: str, start: int, words: int = 6) -> bool:
     if _NEAR_REJECTION.search(" ".join(before[-3:])):
         return True
     return _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
+
+
+def quoted_span(low: str, start: int) -> re.Match[str] | None:
+    """The quoted stretch that holds position ``start``, if any."""
+    if '"' not in low and "'" not in low:
+        return None
+    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
+        for match in pattern.finditer(low):
+            if match.start() < start < match.end():
+                return match
+    return None
 
 
 def in_quotes(low: str, start: int) -> bool:
@@ -143,7 +156,7 @@ def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
 def claims(doc: Document, pattern: Finder) -> Iterator[tuple[Sentence, re.Match[str]]]:
     """Every match of ``pattern`` the writer holds as a claim, with its sentence (lazily:
     detectors stop at the first one that qualifies)."""
-    for match in pattern.finditer(doc.low):
+    for match in doc.matches(pattern):
         sentence = doc.sentence_at(match.start())
         start = match.start() - sentence.start
         if is_claim(doc, sentence, start, match.end() - sentence.start):

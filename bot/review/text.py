@@ -15,8 +15,10 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Protocol
+
+from bot.review.patterns import Scan
 
 MAX_CHARS = 20_000
 """Longer answers are cut here (with a notice): a review stays well under 2 ms."""
@@ -73,6 +75,28 @@ class Document:
     low: str
     starts: tuple[int, ...]
     truncated: bool
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-answer data computed once on first use (the one-pass scan of ``low``)."""
+
+    def matches(self, pattern: Finder) -> Iterator[re.Match[str]]:
+        """Every match of ``pattern`` in ``low``, as ``pattern.finditer(low)`` yields them;
+        a word pattern's come from the one pass that reads ``low`` for all of them."""
+        if not hasattr(pattern, "scan_id"):
+            return pattern.finditer(self.low)
+        return self._scan().matches(pattern)  # type: ignore[arg-type]
+
+    def _scan(self) -> Scan:
+        scan = self.derived.get("scan")
+        if scan is None:
+            scan = self.derived["scan"] = Scan(self.low)
+        return scan
+
+    def has(self, pattern: Finder, sentence: Sentence) -> bool:
+        """Whether ``pattern.search(sentence.low)`` finds something, read from the one pass."""
+        if not hasattr(pattern, "scan_id"):
+            return pattern.search(sentence.low) is not None  # type: ignore[attr-defined]
+        end = sentence.start + len(sentence.low)
+        return self._scan().first(pattern, sentence.start, end) is not None  # type: ignore[arg-type]
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset`` of ``low``."""
@@ -88,16 +112,14 @@ class Document:
             return self.sentences[index]
         return None
 
-    def sentences_matching(self, pattern: Finder) -> list[Sentence]:
-        """Each sentence with at least one match of ``pattern``, in order, once."""
-        found: list[Sentence] = []
+    def sentences_matching(self, pattern: Finder) -> Iterator[Sentence]:
+        """Each sentence with at least one match of ``pattern``, in order, once (lazily)."""
         last = -1
-        for match in pattern.finditer(self.low):
+        for match in self.matches(pattern):
             index = self.index_at(match.start())
             if index != last:
-                found.append(self.sentences[index])
+                yield self.sentences[index]
                 last = index
-        return found
 
     def has_words(self) -> bool:
         return _WORD.search(self.text) is not None
@@ -244,7 +266,9 @@ _BUZZ = re.compile(
     r"|you build it,? you run it|mechanisms|scal(?:e|ability|able)|high(?:ly)? availab\w*"
     r"|availability|reliab\w*|resilien\w*|fault[- ]toleran\w*|self[- ]healing|auto[- ]?scal\w*"
     r"|caching|cache|sharding|replication|security|secure|fast|cheap|available|sla|slos?"
-    r"|idempoten\w*|consistency|cx|ux|great ux|happy (?:users|customers)|day 1|dive deep"
+    r"|idempoten\w*|consistency|cx|ux|great ux|canar(?:y|ies) (?:deploys?|deployments?|releases?)"
+    r"|chaos(?: engineering| testing)?|blue[- ]green(?: deploys?)?|feature flags?|auto[- ]?rollbacks?"
+    r"|happy (?:users|customers)|day 1|dive deep"
     r"|bias for action|think big|deliver results|invent and simplify|are right a lot"
     r"|leadership principles?|lps?|the|all|everything|amazon|boxes|checklist)",
 )
