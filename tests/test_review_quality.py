@@ -83,8 +83,14 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
     assert {s.label: round(s.f1, 2) for s in report.scores if s.f1 < weakest} == {}
 
 
+# classes3_unseen / adversarial3_unseen (issue 16, second round) were written from the
+# labelling guide alone by someone who never read the rules, and measured once, after the
+# class tuning on their tune halves: 57 wrong of 600 (items 0.776, modes 0.716) and 11 of
+# 150 (the checker before that tuning: items 0.759, modes 0.716; 11 of 150). These gates
+# guard against getting worse; they are far from the issue's target (3 of 300).
 @pytest.mark.parametrize(
-    ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2)]
+    ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
+                             ("classes3_unseen.jsonl", 57), ("adversarial3_unseen.jsonl", 11)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -107,7 +113,7 @@ def test_wrong_labels_on_tune_halves(name: str, most_wrong: int) -> None:
 
 
 def test_tune_and_unseen_halves_do_not_overlap() -> None:
-    for kind in ("classes", "adversarial"):
+    for kind in ("classes", "adversarial", "classes3", "adversarial3"):
         tune, unseen = ({json.loads(line)["answer"] for line in
                          (FIXTURES / f"{kind}_{half}.jsonl").read_text(encoding="utf-8").splitlines()}
                         for half in ("tune", "unseen"))
