@@ -203,3 +203,16 @@ async def test_nobody_answered_posts_nothing(repo) -> None:
     assert poster.sent == []
     row = await repo.post_by_id(post.id)
     assert row is not None and row.roll_call_at is not None and row.roll_call_message_id is None
+
+
+async def test_a_restart_arms_only_its_own_servers_lists_and_counts(repo) -> None:
+    now = datetime(2026, 3, 8, 14, tzinfo=UTC)
+    clock = FixedClock(now)
+    await posted(repo, now)
+    await AnswerBook(repo, clock).accept(GUILD, THREAD, 7, 907, ANSWER)
+    # GUILD is on shard 0 of 2: the process running shard 1 leaves its list and count alone.
+    elsewhere = FakeScheduling(Ownership(2, (1,)))
+    assert await who(repo, clock, FakePoster(), elsewhere).rebuild() == 0
+    assert elsewhere.jobs == {}
+    owner = FakeScheduling(Ownership(2, (0,)))
+    assert await who(repo, clock, FakePoster(), owner).rebuild() == 2
