@@ -7,7 +7,7 @@ sends the same way.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import discord
@@ -108,3 +108,20 @@ async def find_own_message(
         if message.author.id == me.id and matches(message):
             return message
     return None
+
+
+async def display_names(guild: discord.Guild, user_ids: Iterable[int]) -> dict[int, str]:
+    """Members' names as the server shows them now, from the cache or fetched; a member who
+    left is left out. Names are read when shown and never stored (``/privacy delete``).
+    Discord's other errors propagate for the caller to translate."""
+    names: dict[int, str] = {}
+    for user_id in user_ids:
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.NotFound:
+                continue  # left the server
+        names[user_id] = member.display_name
+    return names
+

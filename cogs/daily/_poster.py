@@ -16,7 +16,7 @@ import discord
 
 from bot.daily.poster import PostError, PostExtras
 from bot.daily.tags import ForumTag
-from bot.discord_io import find_own_message, message_text, rendered_to_kwargs
+from bot.discord_io import display_names, find_own_message, message_text, rendered_to_kwargs
 from bot.outbox.sender import translate
 from bot.permissions import DAILY_CHANNEL_NEEDS, DAILY_FORUM_NEEDS, missing_permissions
 from bot.render import RenderedMessage
@@ -89,18 +89,10 @@ class DiscordPoster:
         guild = self._bot.get_guild(guild_id)
         if guild is None:
             return {}
-        names: dict[int, str] = {}
-        for user_id in user_ids:
-            member = guild.get_member(user_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(user_id)
-                except discord.NotFound:
-                    continue  # left the server: not listed
-                except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
-                    raise translate(error, guild_id, lambda: []) from error
-            names[user_id] = member.display_name
-        return names
+        try:
+            return await display_names(guild, user_ids)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise translate(error, guild_id, lambda: []) from error
 
     # -- forum mode -------------------------------------------------------------------------
 

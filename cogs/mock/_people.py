@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.discord_io import rendered_to_kwargs, require_guild, send
+from bot.discord_io import display_names, rendered_to_kwargs, require_guild, send
 from bot.mock.decision import CALL_LABELS, REASON_MAX_CHARS, MockDecisions
 from bot.mock.export import people_in, readable
 from bot.mock.model import MockSession, Role, Status, Vote
@@ -206,14 +206,7 @@ class PeopleCommands:
 
     async def _names(self, interaction: Interaction, user_ids: list[int]) -> dict[int, str]:
         """Display names as the server shows them now; a member who left is unnamed."""
-        guild = require_guild(interaction)
-        names: dict[int, str] = {}
-        for user_id in user_ids:
-            member = guild.get_member(user_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(user_id)
-                except discord.HTTPException:
-                    continue
-            names[user_id] = member.display_name
-        return names
+        try:
+            return await display_names(require_guild(interaction), user_ids)
+        except discord.HTTPException:
+            return {}  # Discord is failing: the export says "a former member" for everyone
