@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import aiosqlite
-
 from bot.daily.models import Attention, PostKind, PostRecord, Schedule
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 
 _SELECT_SCHEDULES = (
     "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
@@ -20,7 +18,7 @@ _SELECT_POSTS = (
 _POST_KEY = " WHERE guild_id = ? AND epoch = ? AND cohort_day = ?"
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     return Schedule(
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
@@ -37,7 +35,7 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
     )
 
 
-def _post(row: aiosqlite.Row) -> PostRecord:
+def _post(row: Row) -> PostRecord:
     return PostRecord(
         id=row["id"],
         guild_id=row["guild_id"],

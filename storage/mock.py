@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.mock.model import (
     CastVote,
     EndReason,
@@ -28,7 +26,7 @@ from bot.mock.model import (
     Vote,
 )
 from bot.outbox.model import Envelope
-from storage.db import Database, Transaction, from_db, to_db
+from storage.db import Database, Row, Transaction, from_db, to_db
 from storage.outbox import enqueue_in
 
 _SELECT_SESSION = (
@@ -150,7 +148,7 @@ class MockRepository:
         )
         return [row[0] for row in rows]
 
-    async def _load(self, row: aiosqlite.Row | None) -> MockSession | None:
+    async def _load(self, row: Row | None) -> MockSession | None:
         """The session in ``row`` with its phases, participants and claimed announcements."""
         if row is None:
             return None
@@ -376,9 +374,9 @@ async def _write_participants(
 
 
 def _session(
-    row: aiosqlite.Row,
-    phases: Sequence[aiosqlite.Row],
-    people: Sequence[aiosqlite.Row],
+    row: Row,
+    phases: Sequence[Row],
+    people: Sequence[Row],
     sent: frozenset[str],
 ) -> MockSession:
     state = MockState(

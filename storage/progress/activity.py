@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import aiosqlite
-
 from bot.progress.digest import Participation
 from bot.progress.model import (
     CHECKLIST_ITEMS,
@@ -21,7 +19,7 @@ from bot.progress.model import (
     tallies_from_counts,
 )
 from bot.progress.points import MemberActivity
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 from storage.reviews import ReviewRepository
 
 
@@ -194,7 +192,7 @@ class ActivityReader:
         return list(members.values())
 
 
-def _count(row: aiosqlite.Row | None) -> int:
+def _count(row: Row | None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
