@@ -69,11 +69,12 @@ class DailyRepository:
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
-            "epoch = epoch + (start_date != excluded.start_date), "
-            "paused_days = CASE WHEN start_date != excluded.start_date THEN 0 "
-            "ELSE paused_days END, "
-            "paused_at_day = CASE WHEN start_date != excluded.start_date THEN NULL "
-            "ELSE paused_at_day END, "
+            "epoch = daily_schedules.epoch + CASE WHEN daily_schedules.start_date != excluded.start_date "
+            "THEN 1 ELSE 0 END, "
+            "paused_days = CASE WHEN daily_schedules.start_date != excluded.start_date THEN 0 "
+            "ELSE daily_schedules.paused_days END, "
+            "paused_at_day = CASE WHEN daily_schedules.start_date != excluded.start_date THEN NULL "
+            "ELSE daily_schedules.paused_at_day END, "
             "start_date = excluded.start_date, attention = NULL, attention_detail = NULL, "
             "attention_since = NULL, updated_at = excluded.updated_at",
             (
@@ -141,8 +142,8 @@ class DailyRepository:
     ) -> None:
         """Record a problem; ``attention_since`` keeps the first time this same problem was seen."""
         await self._db.execute(
-            "UPDATE daily_schedules SET attention_since = CASE WHEN attention IS ? "
-            "AND attention_detail IS ? THEN attention_since ELSE ? END, "
+            "UPDATE daily_schedules SET attention_since = CASE WHEN attention IS NOT DISTINCT FROM ? "
+            "AND attention_detail IS NOT DISTINCT FROM ? THEN attention_since ELSE ? END, "
             "attention = ?, attention_detail = ?, updated_at = ? WHERE guild_id = ?",
             (attention.value, detail, to_db(now), attention.value, detail, to_db(now), guild_id),
         )

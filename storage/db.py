@@ -305,6 +305,10 @@ class Database:
         applied: list[Migration] = await self._backend.migrate(migrations)
         return applied
 
+    async def run_sync(self, fn: Any) -> Any:
+        """Run ``fn(sync_connection)`` (schema inspection) on a connection of this database."""
+        return await self._backend.run_sync(fn)
+
     async def tables(self) -> list[str]:
         """The application's tables, by name."""
         from storage.introspect import table_names

@@ -91,12 +91,12 @@ class MockRepository:
             cursor = await tx.execute(
                 "INSERT INTO mock_sessions (guild_id, channel_id, question_id, length_minutes, "
                 "minute_seconds, host_user_id, status, created_at, last_activity_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING session_id",
                 (guild_id, channel_id, question_id, length_minutes, state.minute_seconds,
                  state.host_user_id, state.status.value, to_db(state.created_at),
                  to_db(state.last_activity_at)),
             )
-            session_id = int(cursor.lastrowid or 0)
+            session_id = int(cursor.fetchall()[0][0])
             await tx.executemany(
                 "INSERT INTO mock_phases (session_id, phase_index, phase_id, planned_minutes, "
                 "minutes) VALUES (?, ?, ?, ?, ?)",
@@ -231,15 +231,15 @@ class MockRepository:
         """
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (session_id, keys[0], to_db(now)),
             )
             if cursor.rowcount != 1:
                 return False
             await tx.executemany(
-                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(session_id, key, to_db(now)) for key in keys[1:]],
             )
             await enqueue_in(tx, envelopes, now)
@@ -255,9 +255,9 @@ class MockRepository:
         # A transaction for the cursor: an ignored INSERT still reports the last rowid.
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT OR IGNORE INTO mock_transcript (session_id, phase_index, author_user_id, "
+                "INSERT INTO mock_transcript (session_id, phase_index, author_user_id, "
                 "source, message_id, text, created_at) SELECT ?, ?, ?, ?, ?, ?, ? "
-                "WHERE " + _STILL_IN,
+                "WHERE " + _STILL_IN + " ON CONFLICT DO NOTHING",
                 (session_id, entry.phase_index, entry.author_user_id, source, message_id,
                  entry.text, to_db(entry.created_at), session_id, entry.author_user_id),
             )

@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.outbox.model import Action, Envelope, OutboxRow, State, dump_payload, load_payload
-from storage.db import Database, Transaction, from_db, to_db
+from storage.db import Database, Row, Transaction, from_db, to_db
 
 _SELECT = (
     "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
     "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at FROM outbox"
 )
 _INSERT = (
-    "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 
 
-def _row(row: aiosqlite.Row) -> OutboxRow:
+def _row(row: Row) -> OutboxRow:
     return OutboxRow(
         post_id=row["post_id"],
         key=row["key"],

@@ -98,6 +98,10 @@ class PostgresBackend:
         async with self.engine.begin() as conn:
             yield conn
 
+    async def run_sync(self, fn: Any) -> Any:
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(fn)
+
     async def schema_version(self) -> int:
         async with self.engine.connect() as conn:
             return int(await conn.run_sync(current_revision))

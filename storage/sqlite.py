@@ -165,6 +165,10 @@ class SqliteBackend:
                 raise
             await run(self._conn, "COMMIT")
 
+    async def run_sync(self, fn: Any) -> Any:
+        async with self._write_lock:  # the inspector's reads must not join another task's BEGIN
+            return await self._conn.run_sync(fn)
+
     # -- schema ---------------------------------------------------------------
 
     async def user_version(self) -> int:

@@ -17,6 +17,7 @@ from bot.mock.model import (
     Vote,
 )
 from storage.db import Database
+from storage.introspect import read_schema
 from storage.mock import MockRepository
 from tests.test_mock_support import CANDIDATE, HOST, INTERVIEWER, RAISER, lobby, minutes
 
@@ -114,10 +115,8 @@ async def test_transcript_notes_scores_and_votes(db: Database, clock: FixedClock
 
 
 async def test_every_user_column_ends_in_user_id(db: Database) -> None:
-    rows = await db.fetchall(
-        "SELECT m.name AS tbl, p.name AS col FROM sqlite_master m "
-        "JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name LIKE 'mock_%'"
-    )
+    rows = [{"tbl": name, "col": column.name} for name, table in (await read_schema(db)).items()
+            if name.startswith("mock_") for column in table.columns]
     people = [r["col"] for r in rows if "user" in r["col"] or r["col"] in ("host", "author")]
     assert people and all(col.endswith("user_id") for col in people)
     assert "role" in {r["col"] for r in rows if r["tbl"] == "mock_participants"}
