@@ -164,7 +164,7 @@ class Onboarding(commands.Cog):
         latest = len(discover_migrations())
         hint = "the host's operator should run `python -m bot doctor` on the bot's machine"
         path = self.bot.database.path
-        if str(path) != ":memory:":
+        if path is not None and str(path) != ":memory:":
             problem = await asyncio.to_thread(filesystem_problem, path)
             if problem:
                 return DoctorLine(False, f"Database: {problem}", hint)

@@ -74,7 +74,7 @@ class Row(tuple[Any, ...]):
         row._keys = keys
         return row
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 return tuple.__getitem__(self, self._keys.index(key))
@@ -152,9 +152,15 @@ def bind(count: int, params: Params) -> dict[str, Any]:
 
 
 def driver_error(error: DBAPIError) -> BaseException:
-    """SQLite errors surface as ``sqlite3`` errors (their codes drive retry and storage_problem)."""
+    """SQLite errors surface as ``sqlite3`` errors (their codes drive retry and storage_problem).
+
+    Raised outside the ``except`` block that caught SQLAlchemy's wrapper, so the
+    chain (``__context__``) leads to the error being handled when this one
+    happened, e.g. the full disk under a failed ROLLBACK (bot.daily.jobs reads it).
+    """
     orig = error.orig
     if isinstance(orig, sqlite3.Error):
+        orig.__cause__ = None
         return orig
     return error
 
@@ -162,10 +168,13 @@ def driver_error(error: DBAPIError) -> BaseException:
 async def run(conn: AsyncConnection, sql: str, params: Params = ()) -> Result:
     """One statement on ``conn``, its result read to the end before returning."""
     clause, count = statement(sql)
+    failure: BaseException | None = None
     try:
         result = await conn.execute(clause, bind(count, params))
     except DBAPIError as error:
-        raise driver_error(error) from error
+        failure = driver_error(error)
+    if failure is not None:
+        raise failure
     rows: list[Row] = []
     if result.returns_rows:
         keys = tuple(result.keys())
@@ -182,10 +191,13 @@ async def run_many(conn: AsyncConnection, sql: str, rows: Iterable[Params]) -> N
     batch = [bind(count, params) for params in rows]
     if not batch:
         return
+    failure: BaseException | None = None
     try:
         await conn.execute(clause, batch)
     except DBAPIError as error:
-        raise driver_error(error) from error
+        failure = driver_error(error)
+    if failure is not None:
+        raise failure
 
 
 class Transaction:

@@ -138,13 +138,21 @@ class SqliteBackend:
 
     # -- statements -----------------------------------------------------------
 
+    def _open(self) -> AsyncConnection:
+        if self._conn.closed:
+            raise ValueError("Connection closed")
+        return self._conn
+
     async def read(self, sql: str, params: Params) -> list[Row]:
+        self._open()
+
         async def read() -> list[Row]:
             return (await run(self._conn, sql, params)).fetchall()
 
         return await retry_locked(read, "a read")
 
     async def write(self, sql: str, params: Params) -> Result:
+        self._open()
         async with self._write_lock:
             return await retry_locked(lambda: run(self._conn, sql, params), "a write")
 
