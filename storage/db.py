@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,13 @@ def driver_error(error: DBAPIError) -> BaseException:
     return error
 
 
+def _plain(value: Any) -> Any:
+    """PostgreSQL's SUM of integers is NUMERIC: give it back as SQLite does, an int."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 async def run(conn: AsyncConnection, sql: str, params: Params = ()) -> Result:
     """One statement on ``conn``, its result read to the end before returning."""
     clause, count = statement(sql)
@@ -178,7 +186,10 @@ async def run(conn: AsyncConnection, sql: str, params: Params = ()) -> Result:
     rows: list[Row] = []
     if result.returns_rows:
         keys = tuple(result.keys())
-        rows = [Row(values, keys) for values in result.fetchall()]
+        if conn.dialect.name == "sqlite":
+            rows = [Row(values, keys) for values in result.fetchall()]
+        else:
+            rows = [Row(map(_plain, values), keys) for values in result.fetchall()]
         rowcount = len(rows)
     else:
         rowcount = result.rowcount
