@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.exc import DBAPIError
@@ -211,15 +211,22 @@ async def run_many(conn: AsyncConnection, sql: str, rows: Iterable[Params]) -> N
         raise failure
 
 
-class Transaction:
-    """Statements inside ``Database.transaction()``, on the transaction's connection."""
+class Statements(Protocol):
+    """How a backend runs statements on one connection (SQLAlchemy's, or SQLite's driver)."""
+
+    dialect: str
+
+    async def execute(self, sql: str, params: Params = ()) -> Result: ...
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
+class CoreStatements:
+    """Statements through SQLAlchemy Core ``text()`` on an ``AsyncConnection``."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
-
-    @property
-    def dialect(self) -> str:
-        return self._conn.dialect.name
+        self.dialect = conn.dialect.name
 
     async def execute(self, sql: str, params: Params = ()) -> Result:
         return await run(self._conn, sql, params)
@@ -227,11 +234,28 @@ class Transaction:
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await run_many(self._conn, sql, rows)
 
+
+class Transaction:
+    """Statements inside ``Database.transaction()``, on the transaction's connection."""
+
+    def __init__(self, statements: Statements) -> None:
+        self._statements = statements
+
+    @property
+    def dialect(self) -> str:
+        return self._statements.dialect
+
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        return await self._statements.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._statements.executemany(sql, rows)
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        return (await run(self._conn, sql, params)).fetchone()
+        return (await self._statements.execute(sql, params)).fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return (await run(self._conn, sql, params)).fetchall()
+        return (await self._statements.execute(sql, params)).fetchall()
 
 
 class Database:
@@ -309,8 +333,8 @@ class Database:
         On SQLite it is ``BEGIN IMMEDIATE`` under the process's writer lock; on
         PostgreSQL a pooled connection in a READ COMMITTED transaction.
         """
-        async with self._backend.transaction() as conn:
-            yield Transaction(conn)
+        async with self._backend.transaction() as statements:
+            yield Transaction(statements)
 
     # -- schema ---------------------------------------------------------------
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.db import DatabaseUnreachableError, Params, Result, Row, run
+from storage.db import CoreStatements, DatabaseUnreachableError, Params, Result, Row, run
 from storage.schema import (
     Migration,
     SchemaTooNewError,
@@ -94,9 +94,9 @@ class PostgresBackend:
             return await run(conn, sql, params)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[CoreStatements]:
         async with self.engine.begin() as conn:
-            yield conn
+            yield CoreStatements(conn)
 
     async def run_sync(self, fn: Any) -> Any:
         async with self.engine.connect() as conn:

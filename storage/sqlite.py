@@ -23,6 +23,13 @@ itself under the writer lock. The migration connection (opened only at start)
 follows SQLAlchemy's documented pysqlite recipe instead: autocommit driver plus a
 ``begin`` event that emits ``BEGIN IMMEDIATE``.
 
+The repositories' statements on the shared connection go to the aiosqlite
+connection under SQLAlchemy's (``DriverStatements``): one hop to the driver's
+thread per statement, as before SQLAlchemy. Through Core's ``text()`` the same
+read took eight (cursor, execute, description, fetch, close …): 194 µs instead of
+20 µs per read, 214 µs instead of 54 µs per write (/tmp/bench_db.py in the PR
+notes). SQLite takes ``?`` and ``:name`` natively, so the SQL is the same text.
+
 Every PRAGMA of the project is in this module.
 """
 
@@ -30,7 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -40,7 +47,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.db import Params, Result, Row, run
+from storage.db import Params, Result, Row
 from storage.retry import BUSY_TIMEOUT_MS, primary_code, retry_locked
 from storage.schema import (
     Migration,
@@ -83,12 +90,42 @@ def make_engine(path: Path) -> AsyncEngine:
     return engine
 
 
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
+    return Row(values, tuple(column[0] for column in cursor.description))
+
+
+class DriverStatements:
+    """Statements straight on the aiosqlite connection that SQLAlchemy opened."""
+
+    dialect = "sqlite"
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        # Not closed, as before SQLAlchemy: a finished statement holds no lock, and a
+        # close is one more hop to the driver's thread.
+        cursor = await self._driver.execute(sql, params)
+        if cursor.description is None:
+            return Result(cursor.rowcount, cursor.lastrowid, [])
+        rows: list[Row] = list(await cursor.fetchall())
+        return Result(len(rows), cursor.lastrowid, rows)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._driver.executemany(sql, list(rows))
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """One hop: the read runs to completion in the driver's thread."""
+        return list(await self._driver.execute_fetchall(sql, params))
+
+
 class SqliteBackend:
     dialect = "sqlite"
 
-    def __init__(self, engine: AsyncEngine, conn: AsyncConnection, path: Path) -> None:
+    def __init__(self, engine: AsyncEngine, conn: AsyncConnection, path: Path, driver: Any) -> None:
         self.engine = engine
         self._conn = conn
+        self._statements = DriverStatements(driver)
         self.path: Path | None = path
         self.url = str(path)
         self._write_lock = asyncio.Lock()
@@ -111,10 +148,14 @@ class SqliteBackend:
             raise
         try:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT", **{_SHARED: True})
-            backend = cls(engine, conn, path)
+            driver = (await conn.get_raw_connection()).driver_connection
+            if driver is None:
+                raise RuntimeError("SQLAlchemy gave no aiosqlite connection")
+            driver.row_factory = _row
+            backend = cls(engine, conn, path, driver)
             # Before WAL mode, the one write here: someone else's file stays untouched.
             await backend.verify_bar_raiser()
-            await run(conn, "PRAGMA journal_mode = WAL")
+            await backend._statements.execute("PRAGMA journal_mode = WAL")
         except NotBarRaiserDatabaseError:
             await conn.close()
             await engine.dispose()
@@ -145,33 +186,31 @@ class SqliteBackend:
 
     async def read(self, sql: str, params: Params) -> list[Row]:
         self._open()
-
-        async def read() -> list[Row]:
-            return (await run(self._conn, sql, params)).fetchall()
-
-        return await retry_locked(read, "a read")
+        return await retry_locked(lambda: self._statements.fetchall(sql, params), "a read")
 
     async def write(self, sql: str, params: Params) -> Result:
         self._open()
         async with self._write_lock:
-            return await retry_locked(lambda: run(self._conn, sql, params), "a write")
+            return await retry_locked(lambda: self._statements.execute(sql, params), "a write")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+    async def transaction(self) -> AsyncIterator[DriverStatements]:
         """BEGIN IMMEDIATE … COMMIT, rolled back if the block raises.
 
         IMMEDIATE takes the write lock before the first read, so a transaction
         that reads then writes never needs an upgrade; the BEGIN itself is
         retried under the storage retry policy.
         """
+        self._open()
+        statements = self._statements
         async with self._write_lock:
-            await retry_locked(lambda: run(self._conn, "BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
+            await retry_locked(lambda: statements.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield statements
             except BaseException:
-                await run(self._conn, "ROLLBACK")
+                await statements.execute("ROLLBACK")
                 raise
-            await run(self._conn, "COMMIT")
+            await statements.execute("COMMIT")
 
     async def run_sync(self, fn: Any) -> Any:
         async with self._write_lock:  # the inspector's reads must not join another task's BEGIN
@@ -257,11 +296,11 @@ class SqliteBackend:
         a checkpoint cannot run inside this connection's open transaction.
         """
         async with self._write_lock:
-            await run(self._conn, f"PRAGMA busy_timeout = {int(wait_ms)}")
+            await self._statements.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
             try:
-                row = (await run(self._conn, "PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
+                row = (await self._statements.execute("PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
             finally:
-                await run(self._conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await self._statements.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return (int(row[0]), int(row[1]), int(row[2])) if row else (1, -1, -1)
 
     async def integrity_ok(self) -> bool:
@@ -275,9 +314,9 @@ class SqliteBackend:
         would live outside the file and succeed on a read-only disk.
         """
         version = await self.user_version()
-        async with self.transaction() as conn:
+        async with self.transaction() as statements:
             # PRAGMA takes no parameters; the version is an int SQLite just gave us.
-            await run(conn, f"PRAGMA user_version = {int(version)}")
+            await statements.execute(f"PRAGMA user_version = {int(version)}")
 
 
 def _not_a_database(path: Path, error: BaseException | None) -> BaseException:
