@@ -21,6 +21,7 @@ CONFLICT DO NOTHING RETURNING``) so the database says who won.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
@@ -256,6 +257,19 @@ class Transaction:
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return (await self._statements.execute(sql, params)).fetchall()
+
+    async def serialize(self, purpose: str, key: int) -> None:
+        """Make transactions about (``purpose``, ``key``) run one after another, until commit.
+
+        For a check-then-insert that no single statement can express (a count
+        against a limit). SQLite's ``BEGIN IMMEDIATE`` serialises every write
+        transaction already; PostgreSQL takes a transaction-scoped advisory lock.
+        """
+        if self.dialect == "sqlite":
+            return
+        digest = hashlib.blake2b(f"{purpose}:{key}".encode(), digest_size=8).digest()
+        lock = int.from_bytes(digest, "big", signed=True)
+        await self._statements.execute("SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", (lock,))
 
 
 class Database:

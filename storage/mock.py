@@ -82,6 +82,7 @@ class MockRepository:
         the last slot cannot both get it. Returns the new id, or ``None`` when full.
         """
         async with self._db.transaction() as tx:
+            await tx.serialize("mock-live", guild_id)  # the count and the insert, one at a time
             row = await tx.fetchone(
                 "SELECT COUNT(*) FROM mock_sessions WHERE guild_id = ? AND status != 'ended'",
                 (guild_id,),

@@ -70,6 +70,8 @@ class ReviewRepository:
         if review.source not in SOURCES:
             raise ValueError(f"unknown review source {review.source!r}")
         async with self._db.transaction() as tx:
+            if review.answer_hash is not None:  # the check and the insert, one at a time
+                await tx.serialize("review-answer", review.user_id)
             if review.answer_hash is not None and await tx.fetchone(
                 "SELECT 1 FROM reviews WHERE guild_id IS NOT DISTINCT FROM ? AND user_id = ? "
                 "AND answer_hash = ?",

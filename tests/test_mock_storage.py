@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.clock import FixedClock
@@ -76,6 +77,15 @@ async def test_the_live_limit_is_checked_with_the_insert(db: Database, clock: Fi
     await repo.save(first, ended)
     assert await create(repo, lobby(clock)) is not None
     assert await repo.live_ids() == [second, 3, 4]
+
+
+async def test_concurrent_creates_never_pass_the_live_limit(db: Database, clock: FixedClock) -> None:
+    """On PostgreSQL the creates run on different connections at once: the count and the
+    insert are serialised per guild, so 10 racing creates fill exactly the 2 free slots."""
+    repo = MockRepository(db)
+    made = await asyncio.gather(*(create(repo, lobby(clock)) for _ in range(10)))
+    assert sum(session is not None for session in made) == 2
+    assert len(await repo.live_ids()) == 2
 
 
 async def test_an_announcement_is_claimed_once_with_its_stale_keys(
