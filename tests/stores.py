@@ -9,10 +9,13 @@ secure_delete, the file's bytes, file copies) carry ``@pytest.mark.sqlite_only``
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any
 
 from storage.db import Database
 
@@ -53,3 +56,26 @@ async def open_store(engine: str, tmp_path: os.PathLike[str] | str) -> AsyncIter
             yield database
         finally:
             await database.close()
+
+
+@asynccontextmanager
+async def env_database(env: dict[str, str]) -> AsyncIterator[Database]:
+    """The database a bot environment (``bot_env``) points at, opened by the test itself."""
+    target = env.get("DATABASE_URL") or env["DATABASE_PATH"]
+    database = await Database.open(target, schema=env.get("DATABASE_SCHEMA"))
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+def env_row(env: dict[str, str], sql: str, params: tuple[object, ...] = ()) -> Any:
+    """One row of the bot's database, read on a connection of its own, from sync code
+    (``wait_until`` probes): in a thread with its own event loop, so the loop the bot
+    runs on is never re-entered."""
+    async def read() -> Any:
+        async with env_database(env) as database:
+            return await database.fetchone(sql, params)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
