@@ -85,11 +85,18 @@ def cmd_invite(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_NOT_FOR_POSTGRES = ("error: `{command}` copies the SQLite file; with DATABASE_URL set, use pg_dump / "
+                     "pg_restore (README, Migrations)")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the database while the bot keeps running."""
     from storage.backup import BackupError, backup
 
     settings = _settings(require_token=False)
+    if settings.database_url:
+        print(_NOT_FOR_POSTGRES.format(command="backup"), file=sys.stderr)
+        return EXIT_CONFIG
     try:
         copy = backup(settings.database_path, Path(args.file))
     except BackupError as error:
@@ -106,6 +113,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.db import discover_migrations
 
     settings = _settings(require_token=False)
+    if settings.database_url:
+        print(_NOT_FOR_POSTGRES.format(command="restore"), file=sys.stderr)
+        return EXIT_CONFIG
     database = settings.database_path
     keep_as = database.with_name(f"{database.name}.before-restore-{_stamp()}")
     try:

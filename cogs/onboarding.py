@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.daily.timing import upcoming_post
 from bot.discord_io import require_guild, send
@@ -171,7 +172,7 @@ class Onboarding(commands.Cog):
         try:
             version = await self.bot.database.schema_version()
             await self.bot.database.check_writable()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, SQLAlchemyError) as error:
             log.error("doctor: database check failed: %s", error)
             return DoctorLine(False, f"Database: {database_problem_text(error)}", hint)
         return DoctorLine(version == latest, f"Database: writable, schema {version}/{latest}",

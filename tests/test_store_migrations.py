@@ -241,3 +241,12 @@ def test_doctor_reports_the_postgresql_revision(tmp_path):
         asyncio.run(drop(schema))
     line = next(line for line in result.stdout.splitlines() if "database" in line.lower())
     assert f"schema {LATEST}/{LATEST}" in line and "PostgreSQL" in line, result.stdout
+
+
+def test_backup_with_postgresql_points_at_pg_dump(tmp_path):
+    result = run_cli("backup", str(tmp_path / "copy.db"), cwd=tmp_path,
+                     DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: `backup` copies the SQLite file; with DATABASE_URL set, use pg_dump / pg_restore "
+        "(README, Migrations)"]
