@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.db import CoreStatements, DatabaseUnreachableError, Params, Result, Row, run
+from storage.db import DatabaseUnreachableError
 from storage.schema import (
     Migration,
     SchemaTooNewError,
@@ -30,6 +30,7 @@ from storage.schema import (
     too_new_message,
     upgrade,
 )
+from storage.statements import CoreStatements, Params, Result, Row, run
 
 CONNECT_TIMEOUT_SECONDS = 5
 

@@ -47,7 +47,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.db import Params, Result, Row
 from storage.retry import BUSY_TIMEOUT_MS, primary_code, retry_locked
 from storage.schema import (
     Migration,
@@ -58,6 +57,7 @@ from storage.schema import (
     too_new_message,
     upgrade,
 )
+from storage.statements import Params, Result, Row
 
 _MARKER_TABLE = "command_sync"  # created by migration 0001 and never dropped
 _SHARED = "bar_raiser_shared"  # execution option of the one shared (autocommit) connection
