@@ -140,7 +140,9 @@ class Database:
     # -- statements -----------------------------------------------------------
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write statement and commit; returns lastrowid for an INSERT on SQLite, else rowcount."""
+        """Run one write statement and commit; the rowcount (an INSERT's lastrowid on SQLite only,
+        kept for old callers: for a new id on both engines use ``execute_returning`` with
+        ``RETURNING``)."""
         result: Result = await self._backend.write(sql, params)
         inserted = sql.lstrip()[:6].upper() == "INSERT"
         if inserted and self.dialect == "sqlite":
