@@ -12,6 +12,7 @@ NOTHING RETURNING``), whose answer says which process won.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.db import DatabaseUnreachableError
 from storage.schema import (
@@ -58,6 +59,10 @@ class PostgresBackend:
         self.url = url
         self.schema = schema
         self.path: Path | None = None
+        self._closed = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def describe(self) -> str:
         shown = safe_url(self.url)
@@ -82,25 +87,49 @@ class PostgresBackend:
         return backend
 
     async def close(self) -> None:
+        """Refuse new statements, wait for the ones in flight (as SQLite's writer lock does), close.
+
+        ``dispose`` closes only idle pooled connections: a task still writing would
+        otherwise keep its connection, and its locks, past the close.
+        """
+        self._closed = True
+        await self._idle.wait()
         await self.engine.dispose()
 
+    @asynccontextmanager
+    async def _connection(self, *, begin: bool) -> AsyncIterator[AsyncConnection]:
+        if self._closed:
+            raise ValueError("Connection closed")
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            if begin:
+                async with self.engine.begin() as conn:
+                    yield conn
+            else:
+                async with self.engine.connect() as conn:
+                    yield conn
+                    await conn.rollback()
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
     async def read(self, sql: str, params: Params) -> list[Row]:
-        async with self.engine.connect() as conn:
-            rows = (await run(conn, sql, params)).fetchall()
-            await conn.rollback()
-            return rows
+        async with self._connection(begin=False) as conn:
+            return (await run(conn, sql, params)).fetchall()
 
     async def write(self, sql: str, params: Params) -> Result:
-        async with self.engine.begin() as conn:
+        async with self._connection(begin=True) as conn:
             return await run(conn, sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[CoreStatements]:
-        async with self.engine.begin() as conn:
+        async with self._connection(begin=True) as conn:
             yield CoreStatements(conn)
 
     async def run_sync(self, fn: Any) -> Any:
-        async with self.engine.connect() as conn:
+        async with self._connection(begin=False) as conn:
             return await conn.run_sync(fn)
 
     async def schema_version(self) -> int:

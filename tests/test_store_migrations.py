@@ -3,6 +3,7 @@ dropped in, databases newer than the code, and ``migrate-store`` into PostgreSQL
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 from contextlib import closing
@@ -250,3 +251,24 @@ def test_backup_with_postgresql_points_at_pg_dump(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "error: `backup` copies the SQLite file; with DATABASE_URL set, use pg_dump / pg_restore "
         "(README, Migrations)"]
+
+
+async def test_close_waits_for_the_transaction_in_flight_then_refuses(db):
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with db.transaction() as tx:
+            inside.set()
+            await release.wait()
+            await tx.execute("INSERT INTO command_sync (scope, fingerprint, synced_at) "
+                             "VALUES ('late', 'f', 'x')")
+
+    task = asyncio.create_task(writer())
+    await inside.wait()
+    closing = asyncio.create_task(db.close())
+    await asyncio.sleep(0)  # let close start waiting
+    assert not closing.done()
+    release.set()
+    await asyncio.gather(task, closing)
+    with pytest.raises(ValueError, match="Connection closed"):
+        await db.fetchone("SELECT 1")
