@@ -153,7 +153,7 @@ class BarRaiser(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if self.settings.uses_standin:
             await self._use_configured_gateway()
-        self.db = await Database.open(self.settings.database_path)
+        self.db = await Database.open(self.settings.database, schema=self.settings.database_schema)
         await self.db.migrate()
         self.scheduler.add_listener(self._job_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start()

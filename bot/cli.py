@@ -1,4 +1,4 @@
-"""``python -m bot [run|doctor|invite|backup|restore|check|preview|bench|playground|--version]``.
+"""``python -m bot [run|doctor|invite|backup|restore|migrate-store|check|preview|bench|playground|…]``.
 
 Configuration problems print one line naming the setting and exit 2, never a
 traceback. Subcommands of other features register themselves through a
@@ -21,14 +21,14 @@ from bot.content import ContentError
 from bot.errors import ConfigError
 from bot.logs import configure_logging
 from bot.startup import StartupError, one_line
-from storage.db import NotBarRaiserDatabaseError, SchemaTooNewError
+from storage.db import DatabaseUnreachableError, NotBarRaiserDatabaseError, SchemaTooNewError
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_CONFIG = 2
 
 # Feature modules that add subcommands; each exposes register(subparsers).
-FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview")
+FEATURE_COMMANDS: tuple[str, ...] = ("bot.review.cli", "bot.daily.preview", "bot.migrate_store")
 
 
 def setup_logging(settings: Settings) -> None:
@@ -88,11 +88,18 @@ def cmd_invite(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_NOT_FOR_POSTGRES = ("error: `{command}` copies the SQLite file; with DATABASE_URL set, use pg_dump / "
+                     "pg_restore (README, Migrations)")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the database while the bot keeps running."""
     from storage.backup import BackupError, backup
 
     settings = _settings(require_token=False)
+    if settings.database_url:
+        print(_NOT_FOR_POSTGRES.format(command="backup"), file=sys.stderr)
+        return EXIT_CONFIG
     try:
         copy = backup(settings.database_path, Path(args.file))
     except BackupError as error:
@@ -109,6 +116,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.db import discover_migrations
 
     settings = _settings(require_token=False)
+    if settings.database_url:
+        print(_NOT_FOR_POSTGRES.format(command="restore"), file=sys.stderr)
+        return EXIT_CONFIG
     database = settings.database_path
     keep_as = database.with_name(f"{database.name}.before-restore-{_stamp()}")
     try:
@@ -205,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         print(f"error: {one_line(error.problems)}", file=sys.stderr)
         return EXIT_CONFIG
-    except (StartupError, SchemaTooNewError, NotBarRaiserDatabaseError) as error:
+    except (StartupError, SchemaTooNewError, NotBarRaiserDatabaseError, DatabaseUnreachableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except sqlite3.Error as error:

@@ -34,6 +34,10 @@ class Settings:
 
     discord_token: str | None = field(default=None, repr=False)
     database_path: Path = Path("data/bar-raiser.db")
+    # PostgreSQL instead of the SQLite file (postgresql+asyncpg://user@host:5432/db).
+    database_url: str | None = field(default=None, repr=False)
+    # A schema inside that database (search_path); None: the server's default (public).
+    database_schema: str | None = None
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     log_format: str = "text"
@@ -48,6 +52,21 @@ class Settings:
     # None: one process with as many shards as Discord recommends (today's default).
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def database(self) -> Path | str:
+        """What ``storage.db.Database.open`` takes: the PostgreSQL URL if set, else the file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """Where the data lives, for messages (no password)."""
+        if not self.database_url:
+            return str(self.database_path)
+        from storage.postgres import safe_url
+
+        shown = safe_url(self.database_url)
+        return f"{shown} (schema {self.database_schema})" if self.database_schema else shown
 
     @property
     def uses_standin(self) -> bool:
@@ -76,6 +95,8 @@ def load_settings(
     return Settings(
         discord_token=token,
         database_path=Path(get("DATABASE_PATH") or "data/bar-raiser.db"),
+        database_url=_database_url(get("DATABASE_URL")),
+        database_schema=_schema_name(get("DATABASE_SCHEMA")),
         dev_guild_id=_int("DEV_GUILD_ID", get("DEV_GUILD_ID"), minimum=1),
         log_level=_log_level(get("LOG_LEVEL")),
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT"), LOG_FORMATS),
@@ -164,6 +185,27 @@ def _log_level(raw: str | None) -> str:
     if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
     return level
+
+
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _database_url(raw: str | None) -> str | None:
+    """``postgresql+asyncpg://…`` (``postgresql://`` is taken to mean the same)."""
+    if raw is None:
+        return None
+    if raw.startswith("postgresql://") or raw.startswith("postgres://"):
+        raw = "postgresql+asyncpg://" + raw.split("://", 1)[1]
+    if not raw.startswith("postgresql+asyncpg://") or len(raw) <= len("postgresql+asyncpg://"):
+        raise ConfigError("DATABASE_URL must look like postgresql+asyncpg://user@host:5432/database "
+                          f"(unset it to use the SQLite file DATABASE_PATH), got {raw.split('@')[-1]!r}")
+    return raw
+
+
+def _schema_name(raw: str | None) -> str | None:
+    if raw is not None and not _SCHEMA_NAME.match(raw):
+        raise ConfigError(f"DATABASE_SCHEMA must be a lower-case SQL name, got {raw!r}")
+    return raw
 
 
 def _shards(count_raw: str | None, ids_raw: str | None) -> tuple[int | None, tuple[int, ...] | None]:

@@ -101,9 +101,38 @@ def check_content(settings: Settings) -> CheckResult:
                        f"{len(templates)} templates compile")
 
 
+async def check_database_server(settings: Settings) -> CheckResult:
+    """PostgreSQL (DATABASE_URL): reachable, at a known revision, and a write commits."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.db import DatabaseUnreachableError
+
+    latest = len(discover_migrations())
+    where = settings.database_label
+    try:
+        db = await Database.open(settings.database, schema=settings.database_schema)
+    except DatabaseUnreachableError as error:
+        return CheckResult("database", False, str(error))
+    try:
+        version = await db.schema_version()
+        if version > latest:
+            raise SchemaTooNewError(f"schema {version} is newer than this code knows ({latest})")
+        await db.check_writable()
+    except SchemaTooNewError as error:
+        return CheckResult("database", False, f"{where}: {error}")
+    except SQLAlchemyError as error:
+        return CheckResult("database", False, f"{where} is not writable: {str(error).splitlines()[0]}")
+    finally:
+        await db.close()
+    pending = latest - version
+    note = f", {pending} migration(s) applied at next start" if pending else ""
+    return CheckResult("database", True, f"{where} (PostgreSQL) writable, schema {version}/{latest}{note}")
+
+
 async def run_checks(settings: Settings) -> list[CheckResult]:
-    return [check_token(settings), await check_database(settings.database_path),
-            check_content(settings)]
+    database = (await check_database_server(settings) if settings.database_url
+                else await check_database(settings.database_path))
+    return [check_token(settings), database, check_content(settings)]
 
 
 def _writable(path: Path) -> bool:

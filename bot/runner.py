@@ -26,14 +26,20 @@ STOP_GRACE_SECONDS = 1.5
 async def migrate_database(settings: Settings) -> None:
     """Open and migrate the database before touching Discord, so a schema problem fails fast.
 
-    An upgrade that has migrations to apply to an existing database first takes
-    a backup beside it, so a release that goes wrong can be rolled back.
+    On SQLite, an upgrade that has migrations to apply to an existing database first
+    takes a backup beside it, so a release that goes wrong can be rolled back. On
+    PostgreSQL backups are the operator's (``pg_dump``, README); the pending
+    revisions are logged.
     """
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database, schema=settings.database_schema)
     try:
         current = await db.schema_version()
         pending = [m for m in discover_migrations() if m.version > current]
-        if current > 0 and pending:
+        if db.dialect != "sqlite":
+            if current > 0 and pending:
+                log.info("migrating %s from schema %d to %d", db.describe(), current,
+                         pending[-1].version)
+        elif current > 0 and pending:
             keep_as = settings.database_path.with_name(
                 f"{settings.database_path.name}.before-v{pending[-1].version:04d}")
             if not keep_as.exists():

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-import aiosqlite
-
 from bot.daily.models import Attention, ChannelKind, PostKind, PostRecord, Schedule
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 
 _SELECT_SCHEDULES = (
     "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
@@ -23,7 +21,7 @@ _SELECT_POSTS = (
 _POST_KEY = " WHERE guild_id = ? AND epoch = ? AND cohort_day = ?"
 
 
-def _schedule(row: aiosqlite.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     return Schedule(
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
@@ -41,7 +39,7 @@ def _schedule(row: aiosqlite.Row) -> Schedule:
     )
 
 
-def _post(row: aiosqlite.Row) -> PostRecord:
+def _post(row: Row) -> PostRecord:
     return PostRecord(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -83,11 +81,12 @@ class DailyRepository:
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "channel_kind = excluded.channel_kind, "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
-            "epoch = epoch + (start_date != excluded.start_date), "
-            "paused_days = CASE WHEN start_date != excluded.start_date THEN 0 "
-            "ELSE paused_days END, "
-            "paused_at_day = CASE WHEN start_date != excluded.start_date THEN NULL "
-            "ELSE paused_at_day END, "
+            "epoch = daily_schedules.epoch + CASE WHEN daily_schedules.start_date != excluded.start_date "
+            "THEN 1 ELSE 0 END, "
+            "paused_days = CASE WHEN daily_schedules.start_date != excluded.start_date THEN 0 "
+            "ELSE daily_schedules.paused_days END, "
+            "paused_at_day = CASE WHEN daily_schedules.start_date != excluded.start_date THEN NULL "
+            "ELSE daily_schedules.paused_at_day END, "
             "start_date = excluded.start_date, attention = NULL, attention_detail = NULL, "
             "attention_since = NULL, updated_at = excluded.updated_at",
             (
@@ -156,8 +155,8 @@ class DailyRepository:
     ) -> None:
         """Record a problem; ``attention_since`` keeps the first time this same problem was seen."""
         await self._db.execute(
-            "UPDATE daily_schedules SET attention_since = CASE WHEN attention IS ? "
-            "AND attention_detail IS ? THEN attention_since ELSE ? END, "
+            "UPDATE daily_schedules SET attention_since = CASE WHEN attention IS NOT DISTINCT FROM ? "
+            "AND attention_detail IS NOT DISTINCT FROM ? THEN attention_since ELSE ? END, "
             "attention = ?, attention_detail = ?, updated_at = ? WHERE guild_id = ?",
             (attention.value, detail, to_db(now), attention.value, detail, to_db(now), guild_id),
         )

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.mock.model import (
     CastVote,
     EndReason,
@@ -29,7 +27,7 @@ from bot.mock.model import (
     Vote,
 )
 from bot.outbox.model import Envelope
-from storage.db import Database, Transaction, from_db, to_db
+from storage.db import Database, Row, Transaction, from_db, to_db
 from storage.mock_people import MockPeopleRepository
 from storage.outbox import enqueue_in
 
@@ -89,6 +87,7 @@ class MockRepository(MockPeopleRepository):
         the last slot cannot both get it. Returns the new id, or ``None`` when full.
         """
         async with self._db.transaction() as tx:
+            await tx.serialize("mock-live", guild_id)  # the count and the insert, one at a time
             row = await tx.fetchone(
                 "SELECT COUNT(*) FROM mock_sessions WHERE guild_id = ? AND status != 'ended'",
                 (guild_id,),
@@ -98,12 +97,12 @@ class MockRepository(MockPeopleRepository):
             cursor = await tx.execute(
                 "INSERT INTO mock_sessions (guild_id, channel_id, question_id, length_minutes, "
                 "minute_seconds, host_user_id, status, created_at, last_activity_at, mode, "
-                "voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING session_id",
                 (guild_id, channel_id, question_id, length_minutes, state.minute_seconds,
                  state.host_user_id, state.status.value, to_db(state.created_at),
                  to_db(state.last_activity_at), state.mode.value, voice_channel_id),
             )
-            session_id = int(cursor.lastrowid or 0)
+            session_id = int(cursor.fetchall()[0][0])
             await tx.executemany(
                 "INSERT INTO mock_phases (session_id, phase_index, phase_id, planned_minutes, "
                 "minutes) VALUES (?, ?, ?, ?, ?)",
@@ -156,7 +155,7 @@ class MockRepository(MockPeopleRepository):
         )
         return [(row[0], row[1]) for row in rows]
 
-    async def _load(self, row: aiosqlite.Row | None) -> MockSession | None:
+    async def _load(self, row: Row | None) -> MockSession | None:
         """The session in ``row`` with its phases, participants and claimed announcements."""
         if row is None:
             return None
@@ -239,15 +238,15 @@ class MockRepository(MockPeopleRepository):
         """
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (session_id, keys[0], to_db(now)),
             )
             if cursor.rowcount != 1:
                 return False
             await tx.executemany(
-                "INSERT OR IGNORE INTO mock_announcements (session_id, key, claimed_at) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO mock_announcements (session_id, key, claimed_at) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(session_id, key, to_db(now)) for key in keys[1:]],
             )
             await enqueue_in(tx, envelopes, now)
@@ -263,9 +262,9 @@ class MockRepository(MockPeopleRepository):
         # A transaction for the cursor: an ignored INSERT still reports the last rowid.
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT OR IGNORE INTO mock_transcript (session_id, phase_index, author_user_id, "
+                "INSERT INTO mock_transcript (session_id, phase_index, author_user_id, "
                 "source, message_id, text, created_at) SELECT ?, ?, ?, ?, ?, ?, ? "
-                "WHERE " + _STILL_IN,
+                "WHERE " + _STILL_IN + " ON CONFLICT DO NOTHING",
                 (session_id, entry.phase_index, entry.author_user_id, source, message_id,
                  entry.text, to_db(entry.created_at), session_id, entry.author_user_id),
             )
@@ -383,9 +382,9 @@ async def _write_participants(
 
 
 def _session(
-    row: aiosqlite.Row,
-    phases: Sequence[aiosqlite.Row],
-    people: Sequence[aiosqlite.Row],
+    row: Row,
+    phases: Sequence[Row],
+    people: Sequence[Row],
     sent: frozenset[str],
 ) -> MockSession:
     state = MockState(

@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.mock.model import Mode
 from bot.mock.model_booking import Booking, BookingStatus, Seat, SeatHolder
 from bot.outbox.model import Envelope
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 from storage.outbox import enqueue_in
 
 _SELECT = (
@@ -96,7 +94,7 @@ class MockBookingRepository:
             "status = 'scheduled' ORDER BY booking_id", (user_id,))
         return [row[0] for row in rows]
 
-    async def _load(self, row: aiosqlite.Row | None) -> Booking | None:
+    async def _load(self, row: Row | None) -> Booking | None:
         if row is None:
             return None
         seats = await self._db.fetchall(

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bot.outbox.model import Action, Envelope, OutboxRow, State, dump_payload, load_payload
-from storage.db import Database, Transaction, from_db, to_db
+from storage.db import Database, Row, Transaction, from_db, to_db
 
 _SELECT = (
     "SELECT post_id, key, kind, action, guild_id, channel_id, payload, nonce, state, attempts, "
-    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at, "
-    "(SELECT group_concat(m.user_id) FROM outbox_mentions m WHERE m.post_id = outbox.post_id) "
-    "AS mentions FROM outbox"
+    "next_attempt_at, attempted_at, last_error, message_id, created_at, done_at FROM outbox"
 )
 _MENTION = (
     "INSERT INTO outbox_mentions (post_id, user_id) SELECT post_id, ? FROM outbox WHERE key = ? "
@@ -22,12 +18,12 @@ _MENTION = (
 )
 _FORGET_MENTIONS = "DELETE FROM outbox_mentions WHERE post_id = ?"
 _INSERT = (
-    "INSERT OR IGNORE INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (key, kind, action, guild_id, channel_id, payload, nonce, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 
 
-def _row(row: aiosqlite.Row) -> OutboxRow:
+def _row(row: Row, mentions: tuple[int, ...] = ()) -> OutboxRow:
     return OutboxRow(
         post_id=row["post_id"],
         key=row["key"],
@@ -45,7 +41,7 @@ def _row(row: aiosqlite.Row) -> OutboxRow:
         message_id=row["message_id"],
         created_at=from_db(row["created_at"]),
         done_at=from_db(row["done_at"]) if row["done_at"] else None,
-        mentions=tuple(int(u) for u in str(row["mentions"]).split(",")) if row["mentions"] else (),
+        mentions=mentions,
     )
 
 
@@ -75,9 +71,23 @@ class OutboxRepository:
         async with self._db.transaction() as tx:
             await enqueue_in(tx, envelopes, now)
 
+    async def _rows(self, where: str, params: Sequence[object]) -> list[OutboxRow]:
+        """Rows with the users each may ping (a second read: no portable string aggregate)."""
+        rows = await self._db.fetchall(f"{_SELECT} {where}", params)
+        if not rows:
+            return []
+        ids = [row["post_id"] for row in rows]
+        marks = ", ".join("?" for _ in ids)  # only "?" marks are formatted into the SQL
+        query = ("SELECT post_id, user_id FROM outbox_mentions "  # noqa: S608
+                 f"WHERE post_id IN ({marks}) ORDER BY post_id, user_id")
+        mentions: dict[int, list[int]] = {}
+        for found in await self._db.fetchall(query, ids):
+            mentions.setdefault(found["post_id"], []).append(found["user_id"])
+        return [_row(row, tuple(mentions.get(row["post_id"], ()))) for row in rows]
+
     async def by_key(self, key: str) -> OutboxRow | None:
-        rows = await self._db.fetchall(f"{_SELECT} WHERE key = ?", (key,))
-        return _row(rows[0]) if rows else None
+        rows = await self._rows("WHERE key = ?", (key,))
+        return rows[0] if rows else None
 
     async def head(self, channel_id: int) -> OutboxRow | None:
         """The oldest pending post of a channel: posts in one channel go out in order.
@@ -87,11 +97,9 @@ class OutboxRepository:
         while another task's write waits for a lock (SQLite would then answer
         SQLITE_BUSY without waiting).
         """
-        rows = await self._db.fetchall(
-            f"{_SELECT} WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1",
-            (channel_id,),
-        )
-        return _row(rows[0]) if rows else None
+        rows = await self._rows(
+            "WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1", (channel_id,))
+        return rows[0] if rows else None
 
     async def pending_channels(self) -> list[tuple[int, int | None, datetime]]:
         """Every channel with pending posts: its server (None for DMs) and when its head is due."""
@@ -139,12 +147,11 @@ class OutboxRepository:
 
     async def troubles(self, guild_id: int, kind_prefix: str = "", limit: int = 5) -> list[OutboxRow]:
         """Posts of a guild that are impossible or have failed at least once, newest first."""
-        rows = await self._db.fetchall(
-            f"{_SELECT} WHERE guild_id = ? AND kind LIKE ? ESCAPE '\\' AND (state = 'impossible' "
+        return await self._rows(
+            "WHERE guild_id = ? AND kind LIKE ? ESCAPE '\\' AND (state = 'impossible' "
             "OR (state = 'pending' AND attempts > 0)) ORDER BY post_id DESC LIMIT ?",
             (guild_id, _like_prefix(kind_prefix), limit),
         )
-        return [_row(r) for r in rows]
 
     async def counts(self) -> dict[State, int]:
         rows = await self._db.fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")

@@ -10,14 +10,14 @@ that names members is the member's only if it names *them*: the walk never
 follows a foreign key into a table with user columns, so the host of a round
 does not get (or delete) the other participants' answers, notes and scores.
 
-What a delete leaves on disk matters as much as what a query finds. The
-connection runs with ``secure_delete`` (storage/db.py), so deleted cells and
+What a delete leaves on disk matters as much as what a query finds. On SQLite the
+connection runs with ``secure_delete`` (storage/sqlite.py), so deleted cells and
 freed pages are zeroed; text other members stored that mentions the member is
 scrubbed (``scrub_mentions``); and the WAL, which still holds the old pages, is
 checkpointed and truncated. ``tests/e2e/test_privacy_e2e.py`` reads the bytes.
 
 Table and column names are interpolated into SQL, which is safe only because
-they come from ``sqlite_master`` and are quoted; the member id is always a
+they come from the schema itself (``storage.introspect``) and are quoted; the member id is always a
 bound parameter.
 """
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.db import Database, Transaction
+from storage.introspect import Table, read_schema
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +65,10 @@ class Selection:
 async def user_columns(db: Database) -> dict[str, tuple[str, ...]]:
     """Every table with a column naming a member, and those columns."""
     found: dict[str, tuple[str, ...]] = {}
-    for table in await _tables(db):
-        rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
-        columns = tuple(row["name"] for row in rows if is_user_column(row["name"]))
+    for table in (await read_schema(db)).values():
+        columns = tuple(c.name for c in table.columns if is_user_column(c.name))
         if columns:
-            found[table] = columns
+            found[table.name] = columns
     return found
 
 
@@ -159,11 +159,10 @@ async def wipe_wal(db: Database) -> bool:
 async def text_columns(db: Database) -> dict[str, tuple[str, ...]]:
     """Every table's TEXT columns (where a mention of a member could be written)."""
     found: dict[str, tuple[str, ...]] = {}
-    for table in await _tables(db):
-        rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
-        columns = tuple(r["name"] for r in rows if "TEXT" in (r["type"] or "").upper())
+    for table in (await read_schema(db)).values():
+        columns = tuple(c.name for c in table.columns if "TEXT" in c.type)
         if columns:
-            found[table] = columns
+            found[table.name] = columns
     return found
 
 
@@ -182,7 +181,7 @@ async def scrub_mentions(
             target = quote(column)
             sql = (
                 f"UPDATE {quote(table)} SET {target} = "  # noqa: S608
-                f"replace(replace({target}, ?, ?), ?, ?) WHERE instr({target}, ?) > 0"
+                f"replace(replace({target}, ?, ?), ?, ?) WHERE {target} LIKE '%' || ? || '%'"
             )
             cursor = await tx.execute(sql, (
                 f"<@!{user_id}>", FORMER_MEMBER, f"<@{user_id}>", FORMER_MEMBER, f"{user_id}>",
@@ -193,11 +192,7 @@ async def scrub_mentions(
 
 
 async def _tables(db: Database) -> list[str]:
-    rows = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    )
-    return [row["name"] for row in rows]
+    return sorted(await read_schema(db))
 
 
 async def _children(
@@ -209,10 +204,11 @@ async def _children(
     the member were selected by name already, and the others belong to someone else.
     """
     found: dict[str, Selection] = {}
-    for table in await _tables(db):
+    tables = await read_schema(db)
+    for table in sorted(tables):
         if table in skip:
             continue
-        for parent, source, target in await _foreign_keys(db, table):
+        for parent, source, target in _foreign_keys(tables, table):
             if parent not in parents or parent == table:
                 continue
             selection = parents[parent]
@@ -229,25 +225,14 @@ def _in_parent(source: list[str], parent: str, target: list[str], parent_where: 
     return f"({columns}) IN (SELECT {keys} FROM {quote(parent)} WHERE {parent_where})"  # noqa: S608
 
 
-async def _foreign_keys(db: Database, table: str) -> list[tuple[str, list[str], list[str]]]:
+def _foreign_keys(tables: dict[str, Table], table: str) -> list[tuple[str, list[str], list[str]]]:
     """(parent table, child columns, parent columns) for each foreign key of ``table``."""
-    rows = await db.fetchall(f"PRAGMA foreign_key_list({quote(table)})")
-    keys: dict[int, tuple[str, list[str], list[str | None]]] = {}
-    for row in sorted(rows, key=lambda r: (r["id"], r["seq"])):
-        _, source, target = keys.setdefault(row["id"], (row["table"], [], []))
-        source.append(row["from"])
-        target.append(row["to"])
     resolved = []
-    for parent, source, target in keys.values():
-        columns = [t for t in target if t] or await _primary_key(db, parent)
-        resolved.append((parent, source, columns))
+    for key in tables[table].foreign_keys:
+        parent = tables.get(key.parent)
+        columns = list(key.parent_columns) or (list(parent.primary_key) if parent else [])
+        resolved.append((key.parent, list(key.columns), columns))
     return resolved
-
-
-async def _primary_key(db: Database, table: str) -> list[str]:
-    rows = await db.fetchall(f"PRAGMA table_info({quote(table)})")
-    keyed = sorted((row["pk"], row["name"]) for row in rows if row["pk"])
-    return [name for _, name in keyed] or ["rowid"]
 
 
 def _merge(existing: Selection | None, new: Selection) -> Selection:

@@ -70,15 +70,18 @@ class ReviewRepository:
         if review.source not in SOURCES:
             raise ValueError(f"unknown review source {review.source!r}")
         async with self._db.transaction() as tx:
+            if review.answer_hash is not None:  # the check and the insert, one at a time
+                await tx.serialize("review-answer", review.user_id)
             if review.answer_hash is not None and await tx.fetchone(
-                "SELECT 1 FROM reviews WHERE guild_id IS ? AND user_id = ? AND answer_hash = ?",
+                "SELECT 1 FROM reviews WHERE guild_id IS NOT DISTINCT FROM ? AND user_id = ? "
+                "AND answer_hash = ?",
                 (review.guild_id, review.user_id, review.answer_hash),
             ):
                 return None
             cursor = await tx.execute(
                 "INSERT INTO reviews (guild_id, user_id, source, prompt_id, phase, score, "
                 "failure_count, message_id, created_at, local_date, answer_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (review.guild_id, review.user_id, review.source, review.prompt_id, review.phase,
                  review.score, review.failure_count, review.message_id, to_db(now),
                  review.local_date.isoformat() if review.local_date else None,
@@ -86,7 +89,7 @@ class ReviewRepository:
             )
             if cursor.rowcount == 0:
                 return None
-            review_id = int(cursor.lastrowid or 0)
+            review_id = int(cursor.fetchall()[0][0])
             await tx.executemany(
                 "INSERT INTO review_labels (review_id, label, value, weak) VALUES (?, ?, ?, ?)",
                 [(review_id, label, int(bool(value)), int(bool(value) and label in review.weak))

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real migrated SQLite database per test and a frozen clock."""
+"""Shared fixtures: a real migrated database per test (SQLite, and PostgreSQL when
+``TEST_DATABASE_URL`` is set: tests/stores.py) and a frozen clock."""
 
 from __future__ import annotations
 
@@ -9,17 +10,19 @@ import pytest
 
 from bot.clock import FixedClock
 from storage.db import Database
+from tests.stores import ENGINES, open_store
 
 # A valid-looking token: base64("123456789012345678") . timestamp . hmac
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
-@pytest.fixture
-async def db(tmp_path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "test.db")
-    await database.migrate()
-    yield database
-    await database.close()
+@pytest.fixture(params=ENGINES)
+async def db(request, tmp_path) -> AsyncIterator[Database]:
+    """A migrated, empty database: one run per engine (``db[sqlite]``, ``db[postgresql]``)."""
+    if request.param != "sqlite" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("about SQLite itself (marked sqlite_only)")
+    async with open_store(request.param, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture

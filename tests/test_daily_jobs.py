@@ -139,6 +139,7 @@ async def test_the_startup_benchmark_arms_every_guild_and_posts_nothing() -> Non
     assert "40 guilds" in timing.line()
 
 
+@pytest.mark.sqlite_only  # a full SQLite file (tests/storage_fill.py)
 async def test_a_post_due_while_storage_is_full_is_retried_today_and_reported(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock, db: Database
 ) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from storage.db import Database, SchemaTooNewError, discover_migrations, from_db, to_db
 from storage.guilds import CommandSyncRepository, GuildRepository
+from tests.stores import open_again
 
 
 async def test_migrates_from_empty_to_latest(tmp_path):
@@ -118,7 +119,7 @@ async def test_of_processes_claiming_a_new_command_set_exactly_one_syncs(db, clo
 
     repo = CommandSyncRepository(db)
     await repo.record("global", "old", clock.now())
-    others = [await Database.open(db.path) for _ in range(2)]  # as other processes would
+    others = [await open_again(db) for _ in range(2)]  # as other processes would
     try:
         repos = [repo, *(CommandSyncRepository(other) for other in others)]
         results = await asyncio.gather(*(r.claim("global", "new", clock.now()) for r in repos))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.clock import FixedClock
@@ -17,6 +18,7 @@ from bot.mock.model import (
     Vote,
 )
 from storage.db import Database
+from storage.introspect import read_schema
 from storage.mock import MockRepository
 from tests.test_mock_support import CANDIDATE, HOST, INTERVIEWER, RAISER, lobby, minutes
 
@@ -77,6 +79,15 @@ async def test_the_live_limit_is_checked_with_the_insert(db: Database, clock: Fi
     assert [session_id for session_id, _guild in await repo.live_ids()] == [second, 3, 4]
 
 
+async def test_concurrent_creates_never_pass_the_live_limit(db: Database, clock: FixedClock) -> None:
+    """On PostgreSQL the creates run on different connections at once: the count and the
+    insert are serialised per guild, so 10 racing creates fill exactly the 2 free slots."""
+    repo = MockRepository(db)
+    made = await asyncio.gather(*(create(repo, lobby(clock)) for _ in range(10)))
+    assert sum(session is not None for session in made) == 2
+    assert len(await repo.live_ids()) == 2
+
+
 async def test_an_announcement_is_claimed_once_with_its_stale_keys(
     db: Database, clock: FixedClock
 ) -> None:
@@ -114,10 +125,8 @@ async def test_transcript_notes_scores_and_votes(db: Database, clock: FixedClock
 
 
 async def test_every_user_column_ends_in_user_id(db: Database) -> None:
-    rows = await db.fetchall(
-        "SELECT m.name AS tbl, p.name AS col FROM sqlite_master m "
-        "JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name LIKE 'mock_%'"
-    )
+    rows = [{"tbl": name, "col": column.name} for name, table in (await read_schema(db)).items()
+            if name.startswith("mock_") for column in table.columns]
     people = [r["col"] for r in rows if "user" in r["col"] or r["col"] in ("host", "author")]
     assert people and all(col.endswith("user_id") for col in people)
     assert "role" in {r["col"] for r in rows if r["tbl"] == "mock_participants"}

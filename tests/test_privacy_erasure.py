@@ -90,6 +90,7 @@ async def filled(db: Database, content: Content, clock: FixedClock) -> MockServi
     return service
 
 
+@pytest.mark.sqlite_only
 async def test_a_delete_leaves_no_byte_of_the_member_in_the_file_or_its_wal(
     db: Database, content: Content, clock: FixedClock
 ) -> None:
@@ -220,10 +221,10 @@ async def test_a_record_waiting_on_a_delete_in_progress_is_refused(
 async def test_export_never_follows_a_key_into_rows_naming_other_members(
     db: Database, clock: FixedClock
 ) -> None:
-    await db.execute("CREATE TABLE clubs (id INTEGER PRIMARY KEY, owner_user_id INTEGER)")
-    await db.execute("CREATE TABLE club_posts (club_id INTEGER REFERENCES clubs (id), "
-                     "author_user_id INTEGER, text TEXT)")
-    await db.execute("CREATE TABLE club_rules (club_id INTEGER REFERENCES clubs (id), rule TEXT)")
+    await db.execute("CREATE TABLE clubs (id BIGINT PRIMARY KEY, owner_user_id BIGINT)")
+    await db.execute("CREATE TABLE club_posts (club_id BIGINT REFERENCES clubs (id), "
+                     "author_user_id BIGINT, text TEXT)")
+    await db.execute("CREATE TABLE club_rules (club_id BIGINT REFERENCES clubs (id), rule TEXT)")
     await db.execute("INSERT INTO clubs VALUES (1, ?)", (HOST,))
     await db.execute("INSERT INTO club_posts VALUES (1, ?, 'mine'), (1, ?, 'theirs')",
                      (HOST, CAND))
@@ -233,6 +234,7 @@ async def test_export_never_follows_a_key_into_rows_naming_other_members(
     assert tables["club_rules"] == [{"club_id": 1, "rule": "be kind"}]
 
 
+@pytest.mark.sqlite_only
 async def test_a_reader_elsewhere_keeps_the_wal_and_the_summary_says_so(
     db: Database, content: Content, clock: FixedClock
 ) -> None:

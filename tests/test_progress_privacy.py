@@ -7,6 +7,7 @@ from bot.clock import FixedClock
 from bot.progress.model import CardState
 from bot.progress.privacy import PrivacyService
 from storage.db import Database
+from storage.introspect import read_schema
 from storage.privacy import is_user_column, quote, user_columns
 from storage.progress import Answer, CardRepository, Preferences, ProgressRepository
 from tests.test_progress_support import (
@@ -26,11 +27,8 @@ MEMBER, OTHER = 11, 12
 async def rows_naming(db: Database, user_id: int) -> dict[str, int]:
     """Rows per table in which any user column holds ``user_id``, discovered from the schema."""
     found = {}
-    tables = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    for table in (row["name"] for row in tables):
-        columns = [c["name"] for c in await db.fetchall(f"PRAGMA table_info({quote(table)})")]
+    for table, info in (await read_schema(db)).items():
+        columns = [c.name for c in info.columns]
         for column in filter(is_user_column, columns):
             row = await db.fetchone(
                 f"SELECT COUNT(*) FROM {quote(table)} WHERE {quote(column)} = ?", (user_id,)

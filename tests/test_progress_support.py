@@ -91,9 +91,10 @@ async def add_review(
 ) -> int:
     """One stored review with per-item results (``weak``: met on weak evidence), on the
     local day of ``at`` in the test guild's zone; returns its id."""
-    review_id = await db.execute(
+    [(review_id,)] = await db.execute_returning(
         "INSERT INTO reviews (guild_id, user_id, source, prompt_id, phase, score, "
-        "failure_count, created_at, local_date) VALUES (?, ?, 'check', ?, NULL, ?, 0, ?, ?)",
+        "failure_count, created_at, local_date) VALUES (?, ?, 'check', ?, NULL, ?, 0, ?, ?) "
+        "RETURNING id",
         (guild_id, user_id, prompt_id, sum(met.values()), to_db(at),
          at.astimezone(ZoneInfo(ZONE)).date().isoformat()),
     )
@@ -110,10 +111,10 @@ async def add_mock(
     guild_id: int = GUILD,
 ) -> int:
     """A mock session with participants by role; ``started`` None for one that never ran."""
-    session_id = await db.execute(
+    [(session_id,)] = await db.execute_returning(
         "INSERT INTO mock_sessions (guild_id, channel_id, question_id, length_minutes, "
         "minute_seconds, host_user_id, status, created_at, last_activity_at, started_at) "
-        "VALUES (?, ?, 'shopping_cart', 45, 60, ?, 'ended', ?, ?, ?)",
+        "VALUES (?, ?, 'shopping_cart', 45, 60, ?, 'ended', ?, ?, ?) RETURNING session_id",
         (guild_id, CHANNEL, host, to_db(NOW), to_db(NOW), to_db(started) if started else None),
     )
     await db.executemany(

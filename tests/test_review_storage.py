@@ -80,6 +80,7 @@ async def test_reviews_per_member_per_day(db: Database) -> None:
     assert per_day == {(NOW - timedelta(days=1)).date(): 3, NOW.date(): 2}
 
 
+@pytest.mark.sqlite_only
 async def test_progress_queries_use_the_member_index(db: Database) -> None:
     plan = await db.fetchall(
         "EXPLAIN QUERY PLAN SELECT l.label, SUM(l.value) FROM reviews r "

@@ -11,6 +11,8 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.clock import Clock
 from bot.doctor import database_problem_text, filesystem_problem
 from bot.onboarding.doctor import (
@@ -115,15 +117,15 @@ class OnboardingService:
 
     async def database_line(self) -> DoctorLine:
         latest = len(discover_migrations())
-        path = self._db.path
-        if str(path) != ":memory:":
+        path = self._db.path  # None on PostgreSQL: no file to check
+        if path is not None and str(path) != ":memory:":
             problem = await asyncio.to_thread(filesystem_problem, path)
             if problem:
                 return DoctorLine(False, f"Database: {problem}", OPERATOR_HINT)
         try:
             version = await self._db.schema_version()
             await self._db.check_writable()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, SQLAlchemyError) as error:
             log.error("doctor: database check failed: %s", error)
             return DoctorLine(False, f"Database: {database_problem_text(error)}", OPERATOR_HINT)
         return DoctorLine(version == latest, f"Database: writable, schema {version}/{latest}",

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import aiosqlite
-
 from bot.progress.model import (
     CHECKLIST_ITEMS,
     ItemTally,
@@ -21,7 +19,7 @@ from bot.progress.model import (
     Participation,
     tallies_from_counts,
 )
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 from storage.reviews import ReviewRepository
 
 
@@ -108,7 +106,7 @@ class ActivityReader:
             "SELECT p.user_id, s.started_at FROM mock_sessions s "
             "JOIN mock_participants p ON p.session_id = s.session_id "
             "WHERE s.guild_id = ? AND s.started_at IS NOT NULL AND s.started_at >= ? "
-            "AND p.role IN ('candidate', 'interviewer') AND (? IS NULL OR p.user_id = ?) "
+            "AND p.role IN ('candidate', 'interviewer') AND (CAST(? AS BIGINT) IS NULL OR p.user_id = ?) "
             "ORDER BY s.started_at",
             (guild_id, to_db(since) if since else "", user_id, user_id),
         )
@@ -194,18 +192,18 @@ class ActivityReader:
         return list(members.values())
 
 
-def _count(row: aiosqlite.Row | None) -> int:
+def _count(row: Row | None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
 # Answers count by local date, reviews and mocks by instant.
 _PARTICIPATION = """
 SELECT COUNT(DISTINCT user_id) AS members,
-       COALESCE(SUM(kind = 'answer'), 0) AS answers,
-       COALESCE(SUM(kind = 'review'), 0) AS reviews,
+       COALESCE(SUM(CASE WHEN kind = 'answer' THEN 1 ELSE 0 END), 0) AS answers,
+       COALESCE(SUM(CASE WHEN kind = 'review' THEN 1 ELSE 0 END), 0) AS reviews,
        COUNT(DISTINCT session_id) AS mocks
 FROM (
-    SELECT user_id, 'review' AS kind, NULL AS session_id FROM reviews
+    SELECT user_id, 'review' AS kind, CAST(NULL AS BIGINT) AS session_id FROM reviews
      WHERE guild_id = ? AND created_at >= ? AND created_at < ?
     UNION ALL
     SELECT user_id, 'answer', NULL FROM progress_answers
@@ -214,7 +212,7 @@ FROM (
     SELECT p.user_id, 'mock', s.session_id FROM mock_sessions s
       JOIN mock_participants p ON p.session_id = s.session_id
      WHERE s.guild_id = ? AND s.started_at >= ? AND s.started_at < ?
-)
+) AS activity
 """
 
 # One row per member and kind of activity (per role for mocks); points are

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.progress.model import CHECKLIST_ITEMS, CardState, GradedReview
-from storage.db import Database, from_db, to_db
+from storage.db import Database, Row, from_db, to_db
 
 
-def _card(row: aiosqlite.Row) -> CardState:
+def _card(row: Row) -> CardState:
     return CardState(
         item=row["item"], state=row["state"], step=row["step"], stability=row["stability"],
         difficulty=row["difficulty"], due_at=from_db(row["due_at"]),
@@ -44,7 +42,7 @@ class CardRepository:
             "ORDER BY id LIMIT ?) ORDER BY r.id",
             (after, limit),
         )
-        heads: dict[int, aiosqlite.Row] = {}
+        heads: dict[int, Row] = {}
         met: dict[int, dict[str, bool]] = {}
         weak: dict[int, set[str]] = {}
         for row in rows:

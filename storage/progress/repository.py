@@ -151,7 +151,7 @@ class ProgressRepository:
         neither loses nor repeats a reminder)."""
         changed = await self._db.execute(
             "UPDATE progress_preferences SET next_remind_at = ? WHERE guild_id = ? "
-            "AND user_id = ? AND reminders = 1 AND next_remind_at IS ?",
+            "AND user_id = ? AND reminders = 1 AND next_remind_at IS NOT DISTINCT FROM ?",
             (to_db(following), guild_id, user_id, to_db(seen) if seen else None),
         )
         return changed == 1

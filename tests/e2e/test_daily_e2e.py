@@ -25,8 +25,8 @@ from standin import permissions as perms
 from standin.errors import StandInUsageError
 from standin.permissions import Overwrite
 from storage.daily import DailyRepository
-from storage.db import Database
 from storage.guilds import GuildRepository
+from tests.stores import env_database
 
 THREAD_ROUTE = "/channels/{channel_id}/messages/{message_id}/threads"
 JOB_EVENTS = EVENT_JOB_ADDED | EVENT_JOB_REMOVED | EVENT_JOB_MODIFIED | EVENT_JOB_EXECUTED
@@ -207,12 +207,11 @@ async def test_sigkill_mid_post_then_restart_posts_exactly_once(
 ) -> None:
     guild, channel, _, _ = study_world(standin)
     today = datetime.now(UTC).date()
-    db = await Database.open(bot_env["DATABASE_PATH"])
-    await db.migrate()
-    # 00:00 UTC has always passed today, so startup catch-up posts day 1 at once.
-    await DailyRepository(db).save_schedule(
-        Schedule(guild.id, channel, time(0, 0), "UTC", today), datetime.now(UTC))
-    await db.close()
+    async with env_database(bot_env) as db:
+        await db.migrate()
+        # 00:00 UTC has always passed today, so startup catch-up posts day 1 at once.
+        await DailyRepository(db).save_schedule(
+            Schedule(guild.id, channel, time(0, 0), "UTC", today), datetime.now(UTC))
 
     # The first process hangs in its thread call (held longer than it lives), so it dies
     # with the message sent and no thread: the half-done post the restart must finish.

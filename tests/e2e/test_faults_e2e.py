@@ -109,6 +109,8 @@ async def test_sigkill_then_restart_on_the_same_database_starts_cleanly(
     assert error_lines(second.output()) <= error_lines(first.output()), "the kill left damage"
     assert len(welcomes(standin, general)) == 1
     assert len(standin.command_syncs) == 1
+    if "DATABASE_URL" in bot_env:
+        return  # the server keeps its own pages whole; the restart above is the check
     db = sqlite3.connect(bot_env["DATABASE_PATH"])
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

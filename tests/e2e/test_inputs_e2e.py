@@ -94,6 +94,7 @@ async def test_unicode_digits_in_mock_minutes_get_a_clear_message(
     assert "whole numbers" in reply["content"]
 
 
+@pytest.mark.sqlite_only  # SQLite locking between processes
 async def test_writes_queued_behind_open_reads_wait_for_another_processs_lock(
     standin, bot_env, run_bot
 ):

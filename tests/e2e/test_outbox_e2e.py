@@ -7,8 +7,9 @@ members end up seeing.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.clock import FixedClock
 from bot.daily.jobs import job_id
@@ -16,11 +17,13 @@ from bot.mock.timers import job_id as job_id_of_round
 from standin import harness
 from standin import permissions as perms
 from storage.daily import DailyRepository
+from storage.db import Row
 from storage.mock import MockRepository
 from tests.e2e.test_daily_e2e import day_posts, next_run, reply_to, study_world, text_of, until_jobs
 from tests.e2e.test_mock_e2e import click, embeds, open_round
 from tests.e2e.test_onboarding_e2e import welcome_posts
 from tests.storage_fill import fill_daily_posts_until_full, free
+from tests.stores import env_row
 
 MESSAGES = "/channels/{}/messages"
 SLOW_ROUND = "60"  # one session minute is a real minute: nothing moves unless a test moves it
@@ -39,17 +42,12 @@ async def running_round(standin):
     return guild, thread, (host, cand, ivy, bea)
 
 
-def db_row(env: dict[str, str], sql: str, params: tuple[object, ...]) -> sqlite3.Row | None:
-    """One row of the bot's database file, read by a second connection."""
-    db = sqlite3.connect(env["DATABASE_PATH"])
-    db.row_factory = sqlite3.Row
-    try:
-        return db.execute(sql, params).fetchone()
-    finally:
-        db.close()
+def db_row(env: dict[str, str], sql: str, params: tuple[object, ...]) -> Row | None:
+    """One row of the bot's database, read by a second connection (either engine)."""
+    return env_row(env, sql, params)
 
 
-def outbox_row(env: dict[str, str], key_like: str, state: str) -> sqlite3.Row | None:
+def outbox_row(env: dict[str, str], key_like: str, state: str) -> Row | None:
     return db_row(env, "SELECT * FROM outbox WHERE key LIKE ? AND state = ?", (key_like, state))
 
 
@@ -178,6 +176,7 @@ async def test_an_ambiguous_502_on_the_daily_post_gives_exactly_one_post(
     assert record.completed and record.message_id == int(day_posts(standin, channel, 1)[0]["id"])
 
 
+@pytest.mark.sqlite_only  # a full SQLite file
 async def test_a_daily_post_due_on_a_full_disk_waits_says_so_and_posts_once_space_returns(
     standin, bot_env, run_bot
 ):

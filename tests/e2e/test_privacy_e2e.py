@@ -14,6 +14,8 @@ import struct
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.e2e.test_mock_e2e import click, custom_ids, embeds, open_round
 from tests.test_progress_privacy import rows_naming
 
@@ -70,6 +72,7 @@ async def ended_round(standin: Any, general: int, host: int, cand: int, ivy: int
     return thread
 
 
+@pytest.mark.sqlite_only  # the bytes of the SQLite file
 async def test_a_deleted_interviewer_leaves_no_byte_on_disk(standin, bot_env, run_bot):
     """Item 13: the note sat in the other candidate's stored scorecard and in the WAL."""
     guild = standin.add_guild("Study group")

@@ -77,6 +77,7 @@ def truncated(path: Path) -> None:
 
 @pytest.mark.parametrize("damage", [random_bytes, text_file, foreign_sqlite, truncated],
                          ids=["random-bytes", "text-file", "foreign-sqlite", "truncated"])
+@pytest.mark.sqlite_only  # DATABASE_PATH files
 def test_a_database_path_that_is_not_bar_raisers_is_refused(
     bot_env, tmp_path, damage: Callable[[Path], None]
 ):

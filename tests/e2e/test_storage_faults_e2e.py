@@ -26,6 +26,7 @@ async def fill_guild_settings_until_full(db) -> None:
     raise AssertionError("the database never filled up")
 
 
+@pytest.mark.sqlite_only  # a full SQLite file
 async def test_full_disk_gives_a_clear_message_and_no_corruption(standin, bot_env, run_bot, caplog):
     guild = standin.add_guild("Study group")
     admin = guild.add_member("admin", permissions=perms.MANAGE_GUILD)
@@ -46,6 +47,7 @@ async def test_full_disk_gives_a_clear_message_and_no_corruption(standin, bot_en
     assert row is None  # nothing half-saved
 
 
+@pytest.mark.sqlite_only  # SQLite locking between processes
 async def test_a_lock_held_by_another_process_delays_a_write_instead_of_losing_it(
     standin, bot_env, run_bot
 ):

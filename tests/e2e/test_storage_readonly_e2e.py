@@ -73,6 +73,7 @@ def doctor_database_line(reply: dict[str, Any]) -> str:
     return next(line for line in description.splitlines() if "Database" in line)
 
 
+@pytest.mark.sqlite_only  # a read-only SQLite file
 async def test_a_read_only_database_gives_a_clear_message_and_doctor_sees_it(
     standin, bot_env, run_bot, tmp_path
 ):
