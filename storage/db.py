@@ -65,12 +65,6 @@ class Transaction:
         self._statements = statements
 
     @property
-    def schema(self) -> str | None:
-        """The PostgreSQL schema this database lives in (None: the default, or SQLite)."""
-        schema = getattr(self._backend, "schema", None)
-        return str(schema) if schema else None
-
-    @property
     def dialect(self) -> str:
         return self._statements.dialect
 
@@ -122,6 +116,12 @@ class Database:
         from storage.sqlite import SqliteBackend
 
         return cls(await SqliteBackend.open(Path(target)))
+
+    @property
+    def schema(self) -> str | None:
+        """The PostgreSQL schema this database lives in (None: the default, or SQLite)."""
+        schema = getattr(self._backend, "schema", None)
+        return str(schema) if schema else None
 
     @property
     def dialect(self) -> str:
