@@ -15,6 +15,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("review-p99", "review p99, 6,000-char answer", "< 1 ms", "", review.measure_p99),
     Figure("progress", "progress and leaderboard queries, 100,000 reviews, 1,000 members",
            "< 50 ms", "", progress.measure),
+    Figure("progress-pg", "the same progress queries on PostgreSQL", "< 50 ms", "",
+           progress.measure_postgres),
     Figure("ack", "interaction ack, 200 simultaneous /check submits", "p99 ≤ 1.25× reference, < 3 s",
            "a reference bot that only replies ok, same burst, same stand-in; Discord's 3 s",
            ack.measure),

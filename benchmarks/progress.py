@@ -7,7 +7,9 @@ query's p95 against the target and checks every query on its own.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import uuid
 from typing import Any
 
 from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
@@ -31,7 +33,33 @@ async def _timings(config: RunConfig) -> dict[str, Any]:
 
 
 async def measure(config: RunConfig) -> Measurement:
-    timings = await _timings(config)
+    return _measurement(await _timings(config))
+
+
+async def measure_postgres(config: RunConfig) -> Measurement:
+    """The same queries on PostgreSQL (``BENCH_DATABASE_URL``, else ``TEST_DATABASE_URL``),
+    in a schema of its own that is dropped afterwards."""
+    from benchmarks.progress_queries import measure_async
+    from storage.db import Database
+
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        raise NotMeasuredError("set BENCH_DATABASE_URL=postgresql+asyncpg://… to measure it")
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    admin = await Database.open(url)
+    try:
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        try:
+            return _measurement(await measure_async(
+                members=config.size(1_000, 50), reviews=config.size(100_000, 2_000),
+                repeats=config.size(20, 3), path=url, schema=schema))
+        finally:
+            await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        await admin.close()
+
+
+def _measurement(timings: dict[str, Any]) -> Measurement:
     target = Target("<", TARGET_MS, " ms")
     checks = tuple(Check(f"{label} p95", timings[key]["p95"], target) for key, label in QUERIES.items())
     slowest = max(QUERIES, key=lambda key: timings[key]["p95"])

@@ -41,10 +41,12 @@ def measure(
 
 
 async def measure_async(
-    members: int = 1_000, reviews: int = 100_000, repeats: int = 20, path: Path | None = None
+    members: int = 1_000, reviews: int = 100_000, repeats: int = 20,
+    path: Path | str | None = None, schema: str | None = None,
 ) -> dict[str, Any]:
+    """``path`` is a SQLite file or a PostgreSQL URL (then ``schema`` is an empty schema)."""
     with tempfile.TemporaryDirectory(prefix="progress-bench-") as folder:
-        db = await Database.open(path or Path(folder) / "bench.db")
+        db = await Database.open(path or Path(folder) / "bench.db", schema=schema)
         try:
             await db.migrate()
             content = load_content()
