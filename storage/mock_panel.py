@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from bot.mock.model_panel import Tick
 from storage.db import Database, to_db
 
-# As in storage/mock.py: a tick lands only while its scorer is on the round's roster,
+# As in storage/mock_record.py: a tick lands only while its scorer is on the round's roster,
 # checked in the same statement, so nothing names a member after /privacy delete.
 RERUN_STALE = timedelta(minutes=5)
 _STILL_IN = "EXISTS (SELECT 1 FROM mock_participants WHERE session_id = ? AND user_id = ?)"

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.mock.model import Decision, Vote
 from storage.db import Database, from_db, to_db
 
-# Same guard as storage.mock: a decision lands only while both people are on the roster.
+# Same guard as storage.mock_record: a decision lands only while both people are on the roster.
 _STILL_IN = "EXISTS (SELECT 1 FROM mock_participants WHERE session_id = ? AND user_id = ?)"
 
 

@@ -1,4 +1,5 @@
-"""/mock commands, lobby and scorecard components, and the thread announcer.
+"""/mock: the cog, its round controls and gateway events (mixins: ``_people``, ``_booking``,
+``_records``, ``_components``).
 
 Thin by design: each handler finds the round, makes one service call and
 renders one template. Refusals are ``BotError`` from the service; for slash
@@ -9,8 +10,6 @@ does the same.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,9 +18,8 @@ from discord.ext import commands
 
 from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
-from bot.mock import roles
 from bot.mock.journal import MockJournal
-from bot.mock.model import MockSession, Role, Status, Vote
+from bot.mock.model import MockSession
 from bot.mock.posts import status_variables
 from bot.mock.scorecard import engine_reviewer
 from bot.mock.service import MockConfig, MockService
@@ -31,12 +29,13 @@ from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
 from cogs.mock._booking import BookingCommands
+from cogs.mock._components import ComponentHandlers
 from cogs.mock._people import PeopleCommands
+from cogs.mock._records import RecordCommands
 from cogs.mock._views import (
     ANSWER_FORM,
     ANSWER_FORM_TEMPLATE,
     DYNAMIC_ITEMS,
-    answer_form_id,
     lobby_view,
 )
 from cogs.mock._voice import VoiceControls
@@ -50,7 +49,8 @@ THREAD_NAME_LIMIT = 100
 
 
 @app_commands.guild_only()
-class MockCog(PeopleCommands, BookingCommands, commands.GroupCog, group_name="mock", name="Mock",
+class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers,
+              commands.GroupCog, group_name="mock", name="Mock",
               group_description="Group mock interviews with time boxes and a scorecard"):
     def __init__(self, bot: BarRaiser) -> None:
         self.bot = bot
@@ -217,130 +217,6 @@ class MockCog(PeopleCommands, BookingCommands, commands.GroupCog, group_name="mo
         variables = status_variables(self.bot.content, session, self.bot.clock.now(), undelivered)
         await send(interaction, self._render("mock/status.md.j2", **variables))
 
-    # -- records ---------------------------------------------------------------------------
-
-    @app_commands.command(name="note", description="A note: private feedback for the candidate, "
-                                                   "or public on the scorecard")
-    @app_commands.describe(text="What you noticed (interviewers and bar raiser)",
-                           visibility="private (default): only the candidate reads it; "
-                                      "public: on the scorecard")
-    @app_commands.choices(visibility=[app_commands.Choice(name="private", value="private"),
-                                      app_commands.Choice(name="public", value="public")])
-    async def note(self, interaction: Interaction, text: app_commands.Range[str, 1, 1000],
-                   visibility: str = "private") -> None:
-        session = await self._here(interaction)
-        public = visibility == "public"
-        await self.journal.add_note(session.session_id, interaction.user.id, text, public=public)
-        await send(interaction, self._reply("noted_public" if public else "noted"))
-
-    @app_commands.command(name="answer", description="Submit your answer for this phase")
-    async def answer(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
-        roles.require_candidate(session.state, interaction.user.id)
-        await self.bot.forms.open(interaction, ANSWER_FORM, answer_form_id(session.session_id))
-
-    async def on_answer_form(self, interaction: Interaction, match: re.Match[str],
-                             values: Mapping[str, str]) -> None:
-        """The candidate's answer, by the round id in the form's custom_id (restart-proof)."""
-        session_id = int(match["session"])
-        text = values.get(ANSWER_FORM.answer_id, "")
-
-        async def work() -> None:
-            index = await self.journal.submit_answer(session_id, interaction.user.id, text)
-            phase_name = self.bot.content.rubric.phases[index].name
-            await send(interaction, self._render(
-                "mock/answer.md.j2", user_id=interaction.user.id, phase_name=phase_name,
-                text=text), ephemeral=False)
-        await self._guard(interaction, work)
-
-    @app_commands.command(name="export", description="The round as a Markdown file")
-    async def export(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        file = await self.export_file(interaction, session)
-        await send(interaction, self._reply("export"), file=file)
-
-    # -- components ------------------------------------------------------------------------
-
-    async def _guard(self, interaction: Interaction, work: Callable[[], Awaitable[None]]) -> None:
-        """Run a component handler; a ``BotError`` becomes an ephemeral reply."""
-        try:
-            await work()
-        except BotError as error:
-            await send(interaction, RenderedMessage(error.user_message))
-
-    async def _own_session(self, interaction: Interaction, session_id: int) -> MockSession:
-        session = await self.service.in_thread(interaction.channel_id or 0)
-        if session.session_id != session_id:
-            raise BotError("This button belongs to another round.")
-        return session
-
-    async def on_join(self, interaction: Interaction, session_id: int, role: Role) -> None:
-        async def work() -> None:
-            await self._own_session(interaction, session_id)
-            try:
-                session = await self.service.join(session_id, interaction.user.id, role)
-            except roles.ConfirmLeavingCandidate:
-                await self.ask_to_switch(interaction, session_id, role)
-                return
-            await self._refresh_lobby(interaction, session)
-            self.seat_in_thread(session.thread_id, interaction.user.id)
-        await self._guard(interaction, work)
-
-    async def on_action(self, interaction: Interaction, session_id: int, action: str) -> None:
-        async def work() -> None:
-            session = await self._own_session(interaction, session_id)
-            user_id = interaction.user.id
-            if action != "pair" and session.state.role_of(user_id) is None \
-                    and user_id != session.state.host_user_id:
-                raise BotError("Join the round first with one of the lobby buttons.")
-            if action == "leave":
-                session = await self.service.leave(session_id, user_id)
-            elif action == "start":
-                session = await self.service.start(session_id, user_id)
-            else:
-                session = await self.service.pair_mode(
-                    session_id, user_id, not session.state.pair_mode
-                )
-            await self._refresh_lobby(interaction, session)
-        await self._guard(interaction, work)
-
-    async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
-        await interaction.response.edit_message(**await self.lobby_message(session))
-
-    async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:
-        async def work() -> None:
-            await self._own_session(interaction, session_id)
-            counts = await self.journal.vote(session_id, interaction.user.id, vote)
-            if not await self._refresh_card(interaction, session_id):
-                text = " · ".join(f"{v.value.replace('_', ' ')} {n}" for v, n in counts.items())
-                await send(interaction, self._reply("vote_saved", tally=text))
-        await self._guard(interaction, work)
-
-    async def on_scores(self, interaction: Interaction, session_id: int,
-                        values: list[str]) -> None:
-        async def work() -> None:
-            await self._own_session(interaction, session_id)
-            picks = self.journal.read_picks(values)
-            await self.journal.score_many(session_id, interaction.user.id, picks)
-            if not await self._refresh_card(interaction, session_id):
-                await send(interaction, self._reply("scores_saved"))
-        await self._guard(interaction, work)
-
-    async def _refresh_card(self, interaction: Interaction, session_id: int) -> bool:
-        """Re-render a single-candidate scorecard in place (the live tally); False otherwise."""
-        session = await self.service.in_thread(interaction.channel_id or 0)
-        cards = await self.service.scorecards(session)
-        if session.state.status is not Status.ENDED or len(cards) != 1:
-            return False
-        rendered = self._render(
-            "mock/scorecard.md.j2", question=self.bot.content.question(session.question_id),
-            session_id=session_id, card=cards[0],
-            end_reason=(session.state.end_reason.value if session.state.end_reason else "ended"),
-        )
-        await interaction.response.edit_message(**rendered_to_kwargs(rendered))
-        return True
-
     # -- gateway events --------------------------------------------------------------------
 
     @commands.Cog.listener()
@@ -355,4 +231,3 @@ class MockCog(PeopleCommands, BookingCommands, commands.GroupCog, group_name="mo
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
         await self.service.thread_deleted(payload.thread_id)
-
