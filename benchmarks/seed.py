@@ -118,7 +118,8 @@ def mock_service(db: Database, clock: Clock, minute_seconds: float, *, announcer
     """A ``MockService`` on ``db`` with the shipped content; NotMeasured if mock is missing."""
     try:
         from bot.content import load_content
-        from bot.mock.service import MockConfig, MockService
+        from bot.mock.ports import MockConfig
+        from bot.mock.service import MockService
         from storage.mock import MockRepository
     except ImportError as error:
         raise NotMeasuredError(f"the mock feature is not importable ({error})") from None

@@ -15,9 +15,10 @@ from bot.mock import machine
 from bot.mock.export import readable
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
+from bot.mock.ports import MockConfig
 from bot.mock.posts import Post
 from bot.mock.scorecard import AutoReview
-from bot.mock.service import MockConfig, MockService
+from bot.mock.service import MockService
 from bot.outbox.model import Envelope
 from bot.render import Renderer
 from storage.db import Database

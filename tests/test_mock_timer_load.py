@@ -19,8 +19,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import SystemClock
 from bot.content import load_content
 from bot.mock.model import MockSession, Role
+from bot.mock.ports import MockConfig
 from bot.mock.posts import Post
-from bot.mock.service import MockConfig, MockService
+from bot.mock.service import MockService
 from bot.mock.timeline import Kind
 from bot.mock.timers import SchedulerTimers
 from bot.outbox.model import Envelope

@@ -250,8 +250,9 @@ def test_the_voice_lobby_names_its_channel_and_suggestion() -> None:
 
 
 async def _voice_round(db: Database):
+    from bot.mock.ports import MockConfig
     from bot.mock.rerun import MockReruns
-    from bot.mock.service import MockConfig, MockService
+    from bot.mock.service import MockService
     from tests.test_mock_service import Limits, Thread, Timers
 
     clock = FixedClock(T0)

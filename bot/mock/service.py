@@ -1,8 +1,8 @@
 """The mock-round service: load a round, apply one transition, save, announce, re-arm.
 
-It speaks plain Python. Discord is behind two small ports the cog implements:
-``Announcer`` (turn a post into an outbox envelope; the outbox delivers it) and
-``Timers`` (wake ``tick(session_id)`` at an instant; see ``timers.py``). Every
+It speaks plain Python. Discord is behind small ports the cog implements
+(``bot.mock.ports``): ``Announcer`` (turn a post into an outbox envelope; the outbox
+delivers it) and ``Timers`` (wake ``tick(session_id)`` at an instant; see ``timers.py``). Every
 operation on a round runs under that round's lock, so a button press and a
 timer firing at the same moment are applied one after the other.
 """
@@ -13,22 +13,21 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
 from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock import machine, roles
-from bot.mock.model import MockSession, MockState, Mode, Role, Status, TranscriptEntry
+from bot.mock.model import MockSession, MockState, Mode, Role, Status
 from bot.mock.notify import PINGING_KINDS
 from bot.mock.plan import plan_minutes
-from bot.mock.posts import Post, lobby_post, posts_for
+from bot.mock.ports import Announcer, GuildLimits, MockConfig, PanelCards, Timers
+from bot.mock.posts import lobby_post, posts_for
 from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
 from bot.mock.timeline import Announcement, Kind, settle
-from bot.outbox.model import Envelope
 from bot.sharding import Ownership
 from bot.text import echo
 from storage.db import Database
@@ -38,50 +37,6 @@ from storage.mock import MockRepository, StaleRound
 log = logging.getLogger(__name__)
 
 Transition = Callable[[MockState, datetime], MockState]
-
-
-class Announcer(Protocol):
-    """The cog's side of announcing: render into the outbox, never touching Discord here."""
-
-    async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
-        """The outbox envelope for ``post`` (a scorecard is rendered and stored first);
-        None when the round has no thread."""
-
-    def closing(self, session: MockSession, key: str) -> Envelope | None:
-        """The envelope that closes the lobby and archives the thread after the scorecard."""
-
-    def kick(self) -> None:
-        """Start delivering what was just enqueued, in the background."""
-
-
-class Timers(Protocol):
-    def arm(self, session_id: int, at: datetime) -> None: ...
-
-    def cancel(self, session_id: int) -> None: ...
-
-
-class PanelCards(Protocol):
-    """A voice round's panel ticks laid onto its scorecards (``bot.mock.panel.MockPanel``)."""
-
-    async def with_panel(self, session: MockSession, cards: list[Scorecard],
-                         transcript: list[TranscriptEntry]) -> list[Scorecard]: ...
-
-
-class GuildLimit(Protocol):
-    @property
-    def mock_max_sessions(self) -> int | None: ...
-
-
-class GuildLimits(Protocol):
-    """Per-guild settings (``storage.guilds.GuildRepository`` satisfies it)."""
-
-    async def settings(self, guild_id: int) -> GuildLimit: ...
-
-
-@dataclass(frozen=True)
-class MockConfig:
-    minute_seconds: float = 60.0
-    max_per_guild: int = 10
 
 
 class MockService:

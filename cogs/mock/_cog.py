@@ -20,9 +20,10 @@ from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession
+from bot.mock.ports import MockConfig
 from bot.mock.posts import status_variables
 from bot.mock.scorecard import engine_reviewer
-from bot.mock.service import MockConfig, MockService
+from bot.mock.service import MockService
 from bot.mock.timers import SchedulerTimers
 from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
 from bot.render import RenderedMessage
