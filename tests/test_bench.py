@@ -187,7 +187,7 @@ def test_exit_code_ignores_not_measured() -> None:
 def test_list_names_every_figure_of_the_issue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert names == ["review-throughput", "review-p99", "progress", "ack", "fanout", "timers",
+    assert names == ["review-throughput", "review-p99", "progress", "progress-pg", "ack", "fanout", "timers",
                      "restart", "memory"]
 
 
