@@ -21,8 +21,8 @@ from bot.daily.models import ChannelKind, Schedule
 from standin import StandIn, harness
 from standin import permissions as perms
 from storage.daily import DailyRepository
-from storage.db import Database
 from tests.e2e.test_daily_e2e import reply_to, text_of, until_jobs
+from tests.stores import env_database
 
 MESSAGE_CONTENT = 1 << 15
 FORUM_BOT = perms.BOT_DEFAULT | perms.MANAGE_CHANNELS
@@ -222,12 +222,11 @@ async def test_sigkill_between_forum_post_and_its_tags_repeats_nothing(
     guild = standin.add_guild("Study group", bot_permissions=FORUM_BOT)
     forum = guild.add_forum_channel("daily-answers")
     today = datetime.now(UTC).date()
-    db = await Database.open(bot_env["DATABASE_PATH"])
-    await db.migrate()
-    await DailyRepository(db).save_schedule(
-        Schedule(guild.id, forum, time(0, 0), "UTC", today, channel_kind=ChannelKind.FORUM),
-        datetime.now(UTC))
-    await db.close()
+    async with env_database(bot_env) as db:  # SQLite or PostgreSQL, as the bot will use
+        await db.migrate()
+        await DailyRepository(db).save_schedule(
+            Schedule(guild.id, forum, time(0, 0), "UTC", today, channel_kind=ChannelKind.FORUM),
+            datetime.now(UTC))
 
     # The first process hangs in its tag call, so it dies with the post made and untagged.
     standin.delay_next("PATCH", FORUM_PATCH.replace("{channel_id}", str(forum)), seconds=4)
