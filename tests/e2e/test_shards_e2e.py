@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
+
+import pytest
 
 from bot.daily.models import Schedule
 from standin import harness
 from standin.gateway import shard_of
 from storage.daily import DailyRepository
-from storage.db import Database
+from tests.stores import ENGINES, TEST_DATABASE_URL, env_database, fresh_schema
 
 
 async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp_path,
@@ -38,21 +41,29 @@ async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp
     assert sorted(i["shard"] for i in standin.gateway.identifies) == [[0, 2], [1, 2]]
 
 
-GUILDS_PER_SHARD = 20
+GUILDS_PER_SHARD = 100  # 200 servers due in the same minute
 
 
-async def _schedule_due_now(database_path, guilds) -> None:
+@pytest.fixture(params=ENGINES)
+async def shared_store(request, tmp_path) -> AsyncIterator[dict[str, str]]:
+    """The store every process shares: one SQLite file, or one PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield {"DATABASE_PATH": str(tmp_path / "shared.db")}
+        return
+    async with fresh_schema() as schema:
+        yield {"DATABASE_PATH": str(tmp_path / "unused.db"), "DATABASE_URL": TEST_DATABASE_URL,
+               "DATABASE_SCHEMA": schema}
+
+
+async def _schedule_due_now(env: dict[str, str], guilds) -> None:
     """Every server's daily prompt fell due at 00:00 UTC today: start-up catch-up posts it."""
     today = datetime.now(UTC).date()
-    db = await Database.open(database_path)
-    try:
+    async with env_database(env) as db:
         await db.migrate()
         repo = DailyRepository(db)
         for guild, channel in guilds:
             await repo.save_schedule(Schedule(guild.id, channel, time(0, 0), "UTC", today),
                                      datetime.now(UTC))
-    finally:
-        await db.close()
 
 
 def _day_one_posts(standin, channel_id: int) -> list[dict]:
@@ -60,7 +71,7 @@ def _day_one_posts(standin, channel_id: int) -> list[dict]:
             if m.get("embeds") and m["embeds"][0].get("title", "").startswith("Day 1 · ")]
 
 
-async def _fan_out(make_standin, tmp_path, start_bot_process, shard_ids: dict[str, str]):
+async def _fan_out(make_standin, store, start_bot_process, shard_ids: dict[str, str]):
     """``GUILDS_PER_SHARD`` servers on each of 2 shards, all due at once, and one process per
     entry of ``shard_ids`` started at the catch-up moment; returns the stand-in, the servers
     and each process's log once every server has its post and all processes have stopped."""
@@ -70,9 +81,8 @@ async def _fan_out(make_standin, tmp_path, start_bot_process, shard_ids: dict[st
         for number in range(GUILDS_PER_SHARD):
             guild = standin.add_guild(f"group-{shard}-{number}", on_shard=(shard, 2))
             servers.append((guild, guild.add_text_channel("design")))
-    database = tmp_path / "shared.db"
-    await _schedule_due_now(database, servers)
-    env = harness.bot_env(standin, database, SHARD_COUNT="2")
+    env = harness.bot_env(standin, store["DATABASE_PATH"], SHARD_COUNT="2") | store
+    await _schedule_due_now(env, servers)
     processes = {name: await start_bot_process({**env, "SHARD_IDS": ids}, name=name)
                  for name, ids in shard_ids.items()}
     try:
@@ -80,7 +90,7 @@ async def _fan_out(make_standin, tmp_path, start_bot_process, shard_ids: dict[st
             lambda: all(len(_day_one_posts(standin, channel)) >= 1
                         and _day_one_posts(standin, channel)[0].get("thread")
                         for _, channel in servers),
-            timeout=60, what="every server's day-1 post and thread")
+            timeout=120, what="every server's day-1 post and thread")
         for process in processes.values():
             await standin.wait_until(lambda p=process: "daily catch-up:" in p.output(),
                                      timeout=30, what="catch-up finished")
@@ -94,9 +104,9 @@ async def _fan_out(make_standin, tmp_path, start_bot_process, shard_ids: dict[st
 
 
 async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limit(
-        make_standin, tmp_path, start_bot_process):
+        make_standin, shared_store, start_bot_process):
     """Each process arms and posts only its own servers, paced to its half of the limit."""
-    standin, logs = await _fan_out(make_standin, tmp_path, start_bot_process,
+    standin, logs = await _fan_out(make_standin, shared_store, start_bot_process,
                                    {"shard0": "0", "shard1": "1"})
     for name, log in logs.items():
         assert (f"armed {GUILDS_PER_SHARD} daily jobs; {GUILDS_PER_SHARD} belong to other "
@@ -106,8 +116,8 @@ async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limi
     assert rate_limited == [], [(r.method, r.path) for r in rate_limited[:5]]
 
 
-async def test_a_duplicate_shard_process_repeats_no_post(make_standin, tmp_path,
+async def test_a_duplicate_shard_process_repeats_no_post(make_standin, shared_store,
                                                          start_bot_process):
     """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post."""
-    await _fan_out(make_standin, tmp_path, start_bot_process,
+    await _fan_out(make_standin, shared_store, start_bot_process,
                    {"shard0": "0", "shard1": "1", "duplicate": "0"})
