@@ -187,9 +187,9 @@ async def test_two_openers_at_once_open_the_round_once(db, content):
     second, _ = service_for(db, content, clock, discord)  # another process, its own locks
     booking = await booked(first, NOW + timedelta(hours=1))
     assert jobs.armed == {f"booking:{booking.booking_id}:open": NOW + timedelta(hours=1)}
-    await first.take(booking.booking_id, CAND, Seat.CANDIDATE)
+    await first.seats.take(booking.booking_id, CAND, Seat.CANDIDATE)
     with pytest.raises(BotError, match="candidate seat is taken"):
-        await first.take(booking.booking_id, IVY, Seat.CANDIDATE)
+        await first.seats.take(booking.booking_id, IVY, Seat.CANDIDATE)
 
     await first.open_due(booking.booking_id)  # early: nothing happens, the job is re-armed
     assert discord.threads == [] and (await first.get(booking.booking_id)).status.value == \
@@ -214,7 +214,7 @@ async def test_two_openers_at_once_open_the_round_once(db, content):
     sessions = await db.fetchone("SELECT COUNT(*) FROM mock_sessions")
     assert sessions[0] == 1
     with pytest.raises(BotError, match="Seats are fixed"):
-        await first.take(booking.booking_id, IVY, Seat.INTERVIEWER)
+        await first.seats.take(booking.booking_id, IVY, Seat.INTERVIEWER)
 
 
 async def test_a_crash_mid_opening_is_finished_at_start_up_not_repeated(db, content):
@@ -222,7 +222,7 @@ async def test_a_crash_mid_opening_is_finished_at_start_up_not_repeated(db, cont
     discord = FakeDiscord(Renderer(), interested_users=[IRIS])
     before, _ = service_for(db, content, clock, discord)
     booking = await booked(before, NOW + timedelta(minutes=30))
-    await before.take(booking.booking_id, CAND, Seat.CANDIDATE)
+    await before.seats.take(booking.booking_id, CAND, Seat.CANDIDATE)
     clock.set(NOW + timedelta(minutes=31))
     # The process claimed the opening and died before creating anything.
     assert await before.repo.claim_open(booking.booking_id, clock.now())
@@ -269,7 +269,7 @@ async def test_only_the_host_cancels_and_a_cancelled_booking_never_opens(db, con
     assert discord.threads == [] and (await service.get(booking.booking_id)).status.value == \
         "cancelled"
     with pytest.raises(BotError, match="cancelled"):
-        await service.take(booking.booking_id, CAND, Seat.CANDIDATE)
+        await service.seats.take(booking.booking_id, CAND, Seat.CANDIDATE)
 
 
 async def test_a_host_erasing_their_data_cancels_their_waiting_bookings(db, content):
@@ -291,18 +291,18 @@ async def test_interested_joins_the_waitlist_once_and_leaves_it_again(db, conten
     clock = FixedClock(NOW)
     service, _ = service_for(db, content, clock, FakeDiscord(Renderer()))
     booking = await booked(service, NOW + timedelta(hours=1))
-    await service.take(booking.booking_id, CAND, Seat.CANDIDATE)
-    await service.interested(777, CAND, True)  # already seated: stays candidate
-    await service.interested(777, IRIS, True)
-    await service.interested(777, IRIS, True)
+    await service.seats.take(booking.booking_id, CAND, Seat.CANDIDATE)
+    await service.seats.interested(777, CAND, True)  # already seated: stays candidate
+    await service.seats.interested(777, IRIS, True)
+    await service.seats.interested(777, IRIS, True)
     current = await service.get(booking.booking_id)
     assert [h.user_id for h in current.waitlist] == [IRIS]
     assert current.seat_of(CAND).seat is Seat.CANDIDATE
-    await service.interested(777, IRIS, False)
-    await service.interested(777, CAND, False)  # un-pressing never costs a seat
+    await service.seats.interested(777, IRIS, False)
+    await service.seats.interested(777, CAND, False)  # un-pressing never costs a seat
     current = await service.get(booking.booking_id)
     assert current.waitlist == () and current.seat_of(CAND).seat is Seat.CANDIDATE
-    await service.interested(12345, IRIS, True)  # someone else's event: ignored
+    await service.seats.interested(12345, IRIS, True)  # someone else's event: ignored
 
 
 # -- permissions ---------------------------------------------------------------------------

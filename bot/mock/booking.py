@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.erasure import HandedOn
 from bot.errors import BotError
 from bot.mock.booking_ports import BookingDiscord, EventStatus, ServerZones
+from bot.mock.booking_seats import BookingLocks, BookingSeats, closed_reason
 from bot.mock.model import MockSession, Mode, Status
 from bot.mock.model_booking import PANEL_SEATS, Booking, BookingStatus, Seat
 from bot.mock.service import MockService
@@ -30,7 +31,7 @@ from bot.scheduling import Scheduling
 from bot.text import echo
 from storage.daily import DailyRepository
 from storage.db import Database
-from storage.mock_booking import MockBookingRepository, SeatTaken
+from storage.mock_booking import MockBookingRepository
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class BookingService:
         self.owns = owns  # this process's servers (SHARD_IDS): it alone times their bookings
         self.scheduling, self.discord, self.zones = scheduling, discord, zones
         self.minute_seconds = minute_seconds
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = BookingLocks()
+        self.seats = BookingSeats(repo, clock, discord, self._locks)
 
     # -- booking ---------------------------------------------------------------------------
 
@@ -125,41 +127,6 @@ class BookingService:
             raise BotError("That booking no longer exists.")
         return booking
 
-    # -- seats -----------------------------------------------------------------------------
-
-    async def take(self, booking_id: int, user_id: int, seat: Seat) -> Booking:
-        async with self._lock(booking_id):
-            try:
-                taken = await self.repo.take_seat(booking_id, user_id, seat, self.clock.now())
-            except SeatTaken:
-                raise BotError(f"The {_seat_name(seat)} seat is taken. Take another seat or "
-                               "join the waitlist: a seat nobody confirms 5 minutes after "
-                               "the start goes to the waitlist.") from None
-            if not taken:
-                raise BotError(_closed(await self._get(booking_id)))
-            return await self._get(booking_id)
-
-    async def leave(self, booking_id: int, user_id: int) -> Booking:
-        async with self._lock(booking_id):
-            booking = await self._get(booking_id)
-            if booking.seat_of(user_id) is None:
-                raise BotError("You haven't signed up for this round.")
-            if not await self.repo.leave(booking_id, user_id):
-                raise BotError(_closed(booking))
-            return await self._get(booking_id)
-
-    async def here(self, booking_id: int, user_id: int) -> Booking:
-        async with self._lock(booking_id):
-            booking = await self._get(booking_id)
-            holder = booking.seat_of(user_id)
-            if holder is None or holder.seat.role is None:
-                raise BotError("Only members holding a seat check in; the waitlist is told "
-                               "here if a seat frees up.")
-            if booking.checked_at is not None:
-                raise BotError("The check-in has closed; your seat is yours.")
-            await self.repo.here(booking_id, user_id, self.clock.now())
-            return await self._get(booking_id)
-
     async def cancel(self, booking_id: int, user_id: int, *, can_manage: bool) -> Booking:
         async with self._lock(booking_id):
             booking = await self._get(booking_id)
@@ -167,7 +134,7 @@ class BookingService:
                 raise BotError("Only the member who booked this round (or someone with Manage "
                                "Events) can cancel it.")
             if not await self.repo.finish(booking_id, BookingStatus.CANCELLED, ("scheduled",)):
-                raise BotError(_closed(booking))
+                raise BotError(closed_reason(booking))
             self.scheduling.cancel_all(f"{JOB_PREFIX}{booking_id}:")
             booking = await self._get(booking_id)
         await self.discord.set_event_status(booking, EventStatus.CANCELED)
@@ -183,29 +150,6 @@ class BookingService:
             except BotError:
                 log.info("booking %s changed while its host left", booking_id)
         return []
-
-    async def interested(self, event_id: int, user_id: int, added: bool) -> None:
-        """A member pressed (or un-pressed) "Interested" on a booking's event."""
-        booking = await self.repo.by_event(event_id)
-        if booking is None:
-            return
-        async with self._lock(booking.booking_id):
-            if added:
-                changed = await self.repo.add_interested(
-                    booking.booking_id, [user_id], self.clock.now()) > 0
-            else:
-                changed = await self.repo.remove_interested(booking.booking_id, user_id)
-            booking = await self._get(booking.booking_id)
-        if changed:
-            await self.discord.refresh_signup(booking)
-
-    async def sync_interested(self, booking: Booking) -> Booking:
-        """Catch up with "Interested" presses the gateway didn't bring (the bot was down,
-        or discord.py didn't know the member): Discord's list is the truth."""
-        users = await self.discord.interested(booking)
-        if users:
-            await self.repo.add_interested(booking.booking_id, users, self.clock.now())
-        return await self._get(booking.booking_id)
 
     # -- the opening -----------------------------------------------------------------------
 
@@ -238,7 +182,7 @@ class BookingService:
                 if now < booking.starts_at:
                     self._arm(booking)
                     return
-                booking = await self.sync_interested(booking)
+                booking = await self.seats.sync_interested(booking)
                 if not await self.repo.claim_open(booking_id, now):
                     return
                 booking = await self._get(booking_id)
@@ -351,7 +295,7 @@ class BookingService:
                 if self.clock.now() < booking.check_in_deadline:
                     self._arm(booking)
                     return
-                booking = await self.sync_interested(booking)
+                booking = await self.seats.sync_interested(booking)
                 session = await self.mock.repo.get(booking.session_id or 0)
                 lobby = session is not None and session.state.status is Status.LOBBY
                 moves = plan_check_in(booking) if lobby else []
@@ -424,14 +368,4 @@ class BookingService:
         return self.scheduling.cancel_all(JOB_PREFIX)
 
     def _lock(self, booking_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(booking_id, asyncio.Lock())
-
-
-def _seat_name(seat: Seat) -> str:
-    return seat.value.replace("_", " ")
-
-
-def _closed(booking: Booking) -> str:
-    if booking.status is BookingStatus.CANCELLED:
-        return "This booking was cancelled."
-    return "Seats are fixed now that the round has opened; see its thread."
+        return self._locks.of(booking_id)

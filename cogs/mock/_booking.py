@@ -176,7 +176,7 @@ class BookingCommands:
     async def on_booking_seat(self, interaction: Interaction, booking_id: int,
                               seat: Seat) -> None:
         async def work() -> None:
-            booking = await self.booking.take(booking_id, interaction.user.id, seat)
+            booking = await self.booking.seats.take(booking_id, interaction.user.id, seat)
             await interaction.response.edit_message(**self.booking_discord.signup_kwargs(booking))
         await run_component(interaction, work())
 
@@ -185,12 +185,12 @@ class BookingCommands:
         async def work() -> None:
             user_id = interaction.user.id
             if action == "here":
-                booking = await self.booking.here(booking_id, user_id)
+                booking = await self.booking.seats.here(booking_id, user_id)
                 await send(interaction, self.bot.renderer.render(
                     "mock/booking_reply.md.j2", what="here", booking=booking))
                 return
             if action == "leave":
-                booking = await self.booking.leave(booking_id, user_id)
+                booking = await self.booking.seats.leave(booking_id, user_id)
             else:
                 manage = interaction.permissions.manage_events
                 booking = await self.booking.cancel(booking_id, user_id, can_manage=manage)
@@ -214,5 +214,5 @@ class BookingCommands:
         user_id = int(body.get("user_id", 0))
         if not user_id or (self.bot.user is not None and user_id == self.bot.user.id):
             return
-        await self.booking.interested(int(body.get("guild_scheduled_event_id", 0)), user_id,
+        await self.booking.seats.interested(int(body.get("guild_scheduled_event_id", 0)), user_id,
                                       kind == "GUILD_SCHEDULED_EVENT_USER_ADD")
