@@ -90,10 +90,6 @@ def make_engine(path: Path) -> AsyncEngine:
     return engine
 
 
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Row:
-    return Row(values, tuple(column[0] for column in cursor.description))
-
-
 class DriverStatements:
     """Statements straight on the aiosqlite connection that SQLAlchemy opened."""
 
@@ -151,7 +147,9 @@ class SqliteBackend:
             driver = (await conn.get_raw_connection()).driver_connection
             if driver is None:
                 raise RuntimeError("SQLAlchemy gave no aiosqlite connection")
-            driver.row_factory = _row
+            # sqlite3's own row (C): row[0], row["name"], keys(), as ``storage.statements.Row``
+            # offers on PostgreSQL, at a third of the cost of a Python row per read.
+            driver.row_factory = sqlite3.Row
             backend = cls(engine, conn, path, driver)
             # Before WAL mode, the one write here: someone else's file stays untouched.
             await backend.verify_bar_raiser()

@@ -9,6 +9,7 @@ answer ``row["col"]`` and ``row[0]``. SQLite's own statement path
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,21 +23,37 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 Params = Sequence[Any] | dict[str, Any]
 
 
+@functools.lru_cache(maxsize=1024)
+def _positions(keys: tuple[str, ...]) -> dict[str, int]:
+    """Column name → position, built once per column list (the first of duplicate names
+    wins, as in sqlite3.Row). Never mutated: every row of a result shares it."""
+    positions: dict[str, int] = {}
+    for n, key in enumerate(keys):
+        positions.setdefault(key, n)
+    return positions
+
+
 class Row(tuple[Any, ...]):
-    """A result row: ``row[0]``, ``row["name"]``, ``row.keys()`` and ``dict(row)``."""
+    """A result row: ``row[0]``, ``row["name"]``, ``row.keys()`` and ``dict(row)``.
+
+    A name is one dict lookup (the progress leaderboard reads 16 columns of thousands of
+    rows per call; a scan of the column names per read made it several times slower).
+    """
 
     _keys: tuple[str, ...]
+    _positions: dict[str, int]
 
     def __new__(cls, values: Iterable[Any], keys: tuple[str, ...]) -> Row:
         row = super().__new__(cls, values)
         row._keys = keys
+        row._positions = _positions(keys)
         return row
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
-                return tuple.__getitem__(self, self._keys.index(key))
-            except ValueError:
+                return tuple.__getitem__(self, self._positions[key])
+            except KeyError:
                 raise IndexError(f"no column named {key!r}") from None
         return tuple.__getitem__(self, key)
 

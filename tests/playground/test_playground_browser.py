@@ -110,7 +110,9 @@ async def test_a_whole_study_group_flow_through_the_page(playground: Playground,
     await scorecard.first.wait_for(timeout=60_000)
     phases = await page.locator("#messages .embed-title", has_text="Phase").all_inner_texts()
     assert [p.split(" · ")[0] for p in phases] == [f"Phase {i}/5" for i in range(1, 6)]
-    await scorecard.first.scroll_into_view_if_needed()
+    # The round's last edits (the lobby marked ended, the archive) re-render the message list
+    # while the scorecard arrives: scroll in the page, not through Playwright's stability wait.
+    await scorecard.first.evaluate("element => element.scrollIntoView({block: 'center'})")
     await shot(page, tmp_path, "4b-mock-scorecard")
     await act_as(page, "Ada")
     await run_command(page, "mock export")
