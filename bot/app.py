@@ -128,8 +128,10 @@ class BarRaiser(commands.AutoShardedBot):
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         self.outbox_sender = DiscordSender(self)
         self._outbox: Outbox | None = None  # needs the open database: see ``outbox``
-        if settings.uses_standin:
+        if settings.custom_api_base:
             # REST calls go to the configured base from the very first request (login).
+            # discord.py reads the base only from this class attribute (its webhook adapter,
+            # which carries interaction responses, too), so there is no per-client setting.
             discord.http.Route.BASE = settings.discord_api_base
 
     @property
@@ -151,7 +153,7 @@ class BarRaiser(commands.AutoShardedBot):
         return self._outbox
 
     async def setup_hook(self) -> None:
-        if self.settings.uses_standin:
+        if self.settings.custom_api_base:
             await self._use_configured_gateway()
         self.db = await Database.open(self.settings.database, schema=self.settings.database_schema)
         await self.db.migrate()

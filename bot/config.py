@@ -69,8 +69,12 @@ class Settings:
         return f"{shown} (schema {self.database_schema})" if self.database_schema else shown
 
     @property
-    def uses_standin(self) -> bool:
-        """True when REST and gateway go somewhere other than Discord itself."""
+    def custom_api_base(self) -> bool:
+        """True when REST and gateway go to a Discord-compatible API other than Discord's own.
+
+        That is a REST proxy in front of Discord on a large deployment, or the local stand-in;
+        the bot treats both alike, through ``DISCORD_API_BASE`` and ``GET /gateway/bot``.
+        """
         return self.discord_api_base != DISCORD_API_DEFAULT
 
 

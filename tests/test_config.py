@@ -14,7 +14,7 @@ def settings(**env: str):
 def test_defaults():
     s = settings()
     assert s.database_path == Path("data/bar-raiser.db")
-    assert s.discord_api_base == DISCORD_API_DEFAULT and not s.uses_standin
+    assert s.discord_api_base == DISCORD_API_DEFAULT and not s.custom_api_base
     assert s.metrics_port is None and s.dev_guild_id is None
     assert s.mock_minute_seconds == 60.0 and s.mock_max_per_guild == 10
     assert s.message_content_intent is False and s.log_level == "INFO"
@@ -68,7 +68,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path):
 
 def test_standin_base_is_normalised():
     s = settings(DISCORD_API_BASE="http://127.0.0.1:9999/api/v10/")
-    assert s.discord_api_base == "http://127.0.0.1:9999/api/v10" and s.uses_standin
+    assert s.discord_api_base == "http://127.0.0.1:9999/api/v10" and s.custom_api_base
 
 
 def test_application_id_from_token():
