@@ -1,68 +1,13 @@
-"""Daily schedules and the exactly-once claim rows of each cohort day's post."""
+"""Daily schedules and the exactly-once claim rows of each cohort day's post (their SQL; the
+SELECTs and row decoders are in ``storage.daily_rows``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
-from bot.daily.models import Attention, ChannelKind, PostKind, PostRecord, Schedule
-from storage.db import Database, Row, from_db, to_db
-
-_SELECT_SCHEDULES = (
-    "SELECT guild_id, channel_id, post_time, timezone, start_date, epoch, paused_days, "
-    "paused_at_day, attention, attention_detail, attention_since, ping_role_id, channel_kind "
-    "FROM daily_schedules"
-)
-_SELECT_POSTS = (
-    "SELECT id, guild_id, epoch, cohort_day, local_date, kind, channel_id, claimed_at, "
-    "message_id, thread_id, opener_sent, completed_at, attempts, last_error, channel_kind, "
-    "tags_done, tags_note, count_shown, count_edited_at, roll_call_at, roll_call_message_id "
-    "FROM daily_posts"
-)
-_POST_KEY = " WHERE guild_id = ? AND epoch = ? AND cohort_day = ?"
-
-
-def _schedule(row: Row) -> Schedule:
-    return Schedule(
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        post_time=time.fromisoformat(row["post_time"]),
-        timezone=row["timezone"],
-        start_date=date.fromisoformat(row["start_date"]),
-        epoch=row["epoch"],
-        paused_days=row["paused_days"],
-        paused_at_day=row["paused_at_day"],
-        attention=Attention(row["attention"]) if row["attention"] else None,
-        attention_detail=row["attention_detail"],
-        attention_since=from_db(row["attention_since"]) if row["attention_since"] else None,
-        ping_role_id=row["ping_role_id"],
-        channel_kind=ChannelKind(row["channel_kind"]),
-    )
-
-
-def _post(row: Row) -> PostRecord:
-    return PostRecord(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        epoch=row["epoch"],
-        cohort_day=row["cohort_day"],
-        local_date=date.fromisoformat(row["local_date"]),
-        kind=PostKind(row["kind"]),
-        channel_id=row["channel_id"],
-        claimed_at=from_db(row["claimed_at"]),
-        message_id=row["message_id"],
-        thread_id=row["thread_id"],
-        opener_sent=bool(row["opener_sent"]),
-        completed_at=from_db(row["completed_at"]) if row["completed_at"] else None,
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        channel_kind=ChannelKind(row["channel_kind"]),
-        tags_done=bool(row["tags_done"]),
-        tags_note=row["tags_note"],
-        count_shown=row["count_shown"],
-        count_edited_at=from_db(row["count_edited_at"]) if row["count_edited_at"] else None,
-        roll_call_at=from_db(row["roll_call_at"]) if row["roll_call_at"] else None,
-        roll_call_message_id=row["roll_call_message_id"],
-    )
+from bot.daily.models import Attention, PostKind, PostRecord, Schedule
+from storage.daily_rows import POST_KEY, SELECT_POSTS, SELECT_SCHEDULES, post_from, schedule_from
+from storage.db import Database, to_db
 
 
 class DailyRepository:
@@ -103,15 +48,15 @@ class DailyRepository:
 
     async def schedule(self, guild_id: int) -> Schedule | None:
         row = await self._db.fetchone(
-            _SELECT_SCHEDULES + " WHERE guild_id = ?", (guild_id,)
+            SELECT_SCHEDULES + " WHERE guild_id = ?", (guild_id,)
         )
-        return _schedule(row) if row else None
+        return schedule_from(row) if row else None
 
     async def all_schedules(self) -> list[Schedule]:
         rows = await self._db.fetchall(
-            _SELECT_SCHEDULES + " ORDER BY guild_id"
+            SELECT_SCHEDULES + " ORDER BY guild_id"
         )
-        return [_schedule(row) for row in rows]
+        return [schedule_from(row) for row in rows]
 
     async def set_ping_role(self, guild_id: int, role_id: int | None, now: datetime) -> None:
         await self._db.execute(
@@ -205,26 +150,26 @@ class DailyRepository:
                  schedule.epoch, day),
             )
             row = await tx.fetchone(
-                _SELECT_POSTS + _POST_KEY, (schedule.guild_id, schedule.epoch, day)
+                SELECT_POSTS + POST_KEY, (schedule.guild_id, schedule.epoch, day)
             )
         assert row is not None  # noqa: S101 - inserted or already there, inside one transaction
-        return _post(row)
+        return post_from(row)
 
     async def post(self, guild_id: int, epoch: int, day: int) -> PostRecord | None:
-        row = await self._db.fetchone(_SELECT_POSTS + _POST_KEY, (guild_id, epoch, day))
-        return _post(row) if row else None
+        row = await self._db.fetchone(SELECT_POSTS + POST_KEY, (guild_id, epoch, day))
+        return post_from(row) if row else None
 
     async def last_post(self, guild_id: int) -> PostRecord | None:
         row = await self._db.fetchone(
-            _SELECT_POSTS + " WHERE guild_id = ? ORDER BY claimed_at DESC, id DESC LIMIT 1",
+            SELECT_POSTS + " WHERE guild_id = ? ORDER BY claimed_at DESC, id DESC LIMIT 1",
             (guild_id,),
         )
-        return _post(row) if row else None
+        return post_from(row) if row else None
 
     async def post_by_thread(self, thread_id: int) -> PostRecord | None:
         """The daily post whose discussion thread this is, if any (for auto-review, progress)."""
-        row = await self._db.fetchone(_SELECT_POSTS + " WHERE thread_id = ?", (thread_id,))
-        return _post(row) if row else None
+        row = await self._db.fetchone(SELECT_POSTS + " WHERE thread_id = ?", (thread_id,))
+        return post_from(row) if row else None
 
     async def record_message(self, post_id: int, message_id: int) -> None:
         await self._db.execute(
@@ -261,26 +206,26 @@ class DailyRepository:
         )
 
     async def post_by_id(self, post_id: int) -> PostRecord | None:
-        row = await self._db.fetchone(_SELECT_POSTS + " WHERE id = ?", (post_id,))
-        return _post(row) if row else None
+        row = await self._db.fetchone(SELECT_POSTS + " WHERE id = ?", (post_id,))
+        return post_from(row) if row else None
 
     async def posts_awaiting_roll_call(self, since: date) -> list[PostRecord]:
         """Finished posts with a thread, from local date ``since`` on, whose end-of-day
         list is not done yet (each guild's own day decides when it is due)."""
         rows = await self._db.fetchall(
-            _SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "
+            SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "
             "AND roll_call_at IS NULL AND local_date >= ? ORDER BY id", (since.isoformat(),),
         )
-        return [_post(row) for row in rows]
+        return [post_from(row) for row in rows]
 
     async def posts_with_stale_count(self, since: date) -> list[PostRecord]:
         """Recent posts whose shown answer count is behind the answers recorded."""
         rows = await self._db.fetchall(
-            _SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "  # noqa: S608 - constants only
+            SELECT_POSTS + " WHERE completed_at IS NOT NULL AND thread_id IS NOT NULL "  # noqa: S608 - constants only
             "AND local_date >= ? AND count_shown < (SELECT COUNT(*) FROM daily_answers a "
             "WHERE a.thread_id = daily_posts.thread_id) ORDER BY id", (since.isoformat(),),
         )
-        return [_post(row) for row in rows]
+        return [post_from(row) for row in rows]
 
     async def answers(self, thread_id: int) -> list[tuple[int, int]]:
         """(user_id, message_id) of each member's first answer in a daily thread, in order."""

@@ -6,13 +6,14 @@ facade runs them through SQLAlchemy 2 async Core (``text()``) on aiosqlite or
 asyncpg, and hands back ``Row`` objects that answer both ``row["col"]`` and
 ``row[0]`` (``storage.statements``). Everything engine-specific lives beside it:
 
-- ``storage.sqlite``: the SQLite connection and its locking rules, and the
-  SQLite-only maintenance (checkpoint, integrity check, write probe, file checks);
+- ``storage.sqlite``: the SQLite backend: its connection and locking rules
+  (``storage.sqlite_connection``), and the SQLite-only maintenance (checkpoint,
+  integrity check, write probe, file checks: ``storage.sqlite_file``);
 - ``storage.schema``: the migrations (Alembic revisions made from the numbered SQL
   files in storage/migrations) and the schema revision.
 
 SQLite: one connection per process, and the locking semantics described in
-``storage.sqlite`` (one writer lock, ``BEGIN IMMEDIATE``, reads run to completion,
+``storage.sqlite_connection`` (one writer lock, ``BEGIN IMMEDIATE``, reads run to completion,
 ``storage.retry``). PostgreSQL: a connection pool; every statement outside a
 transaction commits on its own, a transaction is one pooled connection, and
 claims are single atomic statements (``UPDATE … RETURNING``, ``INSERT … ON
@@ -166,7 +167,7 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        """Run a read to completion (see ``storage.sqlite`` for why that matters on SQLite)."""
+        """Run a read to completion (see ``storage.sqlite_connection`` for why that matters on SQLite)."""
         rows: list[Row] = await self._backend.read(sql, params)
         return rows
 
@@ -220,6 +221,6 @@ class Database:
         await self._backend.verify_bar_raiser()
 
     async def checkpoint(self, wait_ms: int = 500) -> tuple[int, int, int]:
-        """SQLite: copy the WAL into the file and truncate it (see ``storage.sqlite``); else a no-op."""
+        """SQLite: copy the WAL into the file and truncate it (see ``storage.sqlite_file``); else a no-op."""
         done: tuple[int, int, int] = await self._backend.checkpoint(wait_ms)
         return done

@@ -11,7 +11,7 @@ follows a foreign key into a table with user columns, so the host of a round
 does not get (or delete) the other participants' answers, notes and scores.
 
 What a delete leaves on disk matters as much as what a query finds. On SQLite the
-connection runs with ``secure_delete`` (storage/sqlite.py), so deleted cells and
+connection runs with ``secure_delete`` (storage/sqlite_connection.py), so deleted cells and
 freed pages are zeroed; text other members stored that mentions the member is
 scrubbed (``scrub_mentions``); and the WAL, which still holds the old pages, is
 checkpointed and truncated. ``tests/e2e/test_privacy_e2e.py`` reads the bytes.

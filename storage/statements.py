@@ -4,7 +4,7 @@ The one place SQL text meets SQLAlchemy: ``statement()`` turns ``?`` placeholder
 into ``:p0, :p1, …`` for ``text()`` (a colon inside a string literal is escaped), and
 ``run`` executes one statement to the end and returns a ``Result`` whose ``Row``s
 answer ``row["col"]`` and ``row[0]``. SQLite's own statement path
-(``storage.sqlite.DriverStatements``) returns the same ``Row`` and ``Result``.
+(``storage.sqlite_connection.DriverStatements``) returns the same ``Row`` and ``Result``.
 """
 
 from __future__ import annotations

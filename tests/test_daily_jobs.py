@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -47,6 +47,17 @@ def service(db: Database, clock: FixedClock, content: Content) -> DailyService:
                         FakePoster(FakeDiscord()))
 
 
+async def armed(
+    service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock, at: str = "09:00",
+    zone: str = "Europe/London", observe: Callable[[str], None] | None = None,
+) -> DailyJobs:
+    """Guild 1 posting at ``at`` in ``zone`` from 1 March 2026, its job armed by a rebuild."""
+    await service.configure(1, 11, at, zone, "2026-03-01")
+    jobs = DailyJobs(Scheduling(scheduler), service, clock, observe=observe)
+    await jobs.rebuild()
+    return jobs
+
+
 async def test_rebuild_arms_one_job_per_active_schedule_with_exact_next_runs(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
@@ -67,9 +78,7 @@ async def test_rebuild_arms_one_job_per_active_schedule_with_exact_next_runs(
 async def test_rebuild_drops_jobs_of_schedules_that_are_gone(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
-    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(Scheduling(scheduler), service, clock)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock)
     await service.forget_guild(1)
     assert await jobs.rebuild() == 0
     assert scheduler.get_jobs() == []
@@ -78,9 +87,7 @@ async def test_rebuild_drops_jobs_of_schedules_that_are_gone(
 async def test_rebuild_of_a_changed_schedule_replaces_its_job_in_place(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
-    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(Scheduling(scheduler), service, clock)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock)
     jobs.arm(await service.configure(1, 11, "18:30", "Europe/London"))
     assert len(scheduler.get_jobs()) == 1
     assert jobs.next_run(1) == datetime(2026, 3, 7, 18, 30, tzinfo=UTC)
@@ -89,10 +96,8 @@ async def test_rebuild_of_a_changed_schedule_replaces_its_job_in_place(
 async def test_firing_posts_and_re_arms_for_the_next_local_day(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
-    await service.configure(1, 11, "02:30", "America/New_York", "2026-03-01")
     runs: list[str] = []
-    jobs = DailyJobs(Scheduling(scheduler), service, clock, observe=runs.append)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock, "02:30", "America/New_York", observe=runs.append)
     armed_for = jobs.next_run(1)
     clock.set(armed_for)
     job = scheduler.get_job(job_id(1))
@@ -106,9 +111,7 @@ async def test_firing_posts_and_re_arms_for_the_next_local_day(
 async def test_a_fire_that_comes_early_does_not_re_arm_for_the_same_instant(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
-    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(Scheduling(scheduler), service, clock)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock)
     armed_for = jobs.next_run(1)
     clock.set(armed_for - timedelta(milliseconds=5))
     await jobs.fire(1, armed_for)
@@ -119,9 +122,7 @@ async def test_a_fire_that_comes_early_does_not_re_arm_for_the_same_instant(
 async def test_stopped_schedules_are_disarmed_and_leaving_removes_the_job(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock
 ) -> None:
-    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
-    jobs = DailyJobs(Scheduling(scheduler), service, clock)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock)
     assert jobs.arm(await service.pause(1)) is None
     assert scheduler.get_jobs() == []
     assert jobs.arm(await service.resume(1)) == datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
@@ -143,10 +144,8 @@ async def test_the_startup_benchmark_arms_every_guild_and_posts_nothing() -> Non
 async def test_a_post_due_while_storage_is_full_is_retried_today_and_reported(
     service: DailyService, scheduler: AsyncIOScheduler, clock: FixedClock, db: Database
 ) -> None:
-    await service.configure(1, 11, "09:00", "Europe/London", "2026-03-01")
     runs: list[str] = []
-    jobs = DailyJobs(Scheduling(scheduler), service, clock, observe=runs.append)
-    await jobs.rebuild()
+    jobs = await armed(service, scheduler, clock, observe=runs.append)
     armed_for = jobs.next_run(1)
     clock.set(armed_for)
     await fill_daily_posts_until_full(db, 1)

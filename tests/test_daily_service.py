@@ -131,6 +131,18 @@ async def configured(service: DailyService, guild: int = GUILD, channel: int = C
     await service.configure(guild, channel, "09:00", "Europe/London", start)
 
 
+async def failing_at_post_time(
+    make_service, clock: FixedClock, discord: FakeDiscord, failures: list[Exception], **kwargs
+) -> DailyService:
+    """A configured guild at its post time, whose next sends fail with ``failures`` in order."""
+    poster = FakePoster(discord)
+    service = make_service(poster, **kwargs)
+    await configured(service)
+    clock.set(POST_TIME)
+    poster.failures = failures
+    return service
+
+
 def assert_posted_once(discord: FakeDiscord, day: int, on: date) -> None:
     marker = f"Day {day} · {on.isoformat()}"
     posts = [(i, m) for i, m in discord.messages[CHANNEL] if marker in m.as_text()]
@@ -199,11 +211,8 @@ async def test_catch_up_posts_the_same_local_day_but_never_back_fills(
 async def test_transient_failures_retry_with_backoff_and_resume(
     make_service, clock: FixedClock, discord: FakeDiscord, sleeps: list[float]
 ) -> None:
-    poster = FakePoster(discord)
-    service = make_service(poster)
-    await configured(service)
-    clock.set(POST_TIME)
-    poster.failures = [TransientPostError("503"), TransientPostError("429")]
+    service = await failing_at_post_time(
+        make_service, clock, discord, [TransientPostError("503"), TransientPostError("429")])
     [result] = await service.run_due()
     assert result.outcome is Outcome.POSTED
     assert sleeps == [5.0, 10.0]
@@ -213,11 +222,9 @@ async def test_transient_failures_retry_with_backoff_and_resume(
 async def test_transient_failures_give_up_after_the_policy(
     make_service, clock: FixedClock, discord: FakeDiscord, sleeps: list[float]
 ) -> None:
-    poster = FakePoster(discord)
-    service = make_service(poster, retry=RetryPolicy(attempts=3, base_seconds=1, cap_seconds=2))
-    await configured(service)
-    clock.set(POST_TIME)
-    poster.failures = [TransientPostError("502")] * 5
+    service = await failing_at_post_time(
+        make_service, clock, discord, [TransientPostError("502")] * 5,
+        retry=RetryPolicy(attempts=3, base_seconds=1, cap_seconds=2))
     [result] = await service.run_due()
     assert result.outcome is Outcome.FAILED
     assert "502" in result.record.last_error
@@ -229,11 +236,8 @@ async def test_transient_failures_give_up_after_the_policy(
 async def test_lost_permission_needs_attention_and_is_not_retried(
     make_service, clock: FixedClock, discord: FakeDiscord, sleeps: list[float]
 ) -> None:
-    poster = FakePoster(discord)
-    service = make_service(poster)
-    await configured(service)
-    clock.set(POST_TIME)
-    poster.failures = [MissingPermissionsError(["Create Public Threads"])]
+    service = await failing_at_post_time(
+        make_service, clock, discord, [MissingPermissionsError(["Create Public Threads"])])
     [result] = await service.run_due()
     assert result.outcome is Outcome.FAILED and sleeps == []
     schedule = await service.require(GUILD)
@@ -249,11 +253,7 @@ async def test_lost_permission_needs_attention_and_is_not_retried(
 async def test_a_deleted_channel_stops_the_schedule_until_setup(
     make_service, clock: FixedClock, discord: FakeDiscord
 ) -> None:
-    poster = FakePoster(discord)
-    service = make_service(poster)
-    await configured(service)
-    clock.set(POST_TIME)
-    poster.failures = [ChannelGoneError("404")]
+    service = await failing_at_post_time(make_service, clock, discord, [ChannelGoneError("404")])
     await service.run_due()
     assert (await service.require(GUILD)).stopped
     assert await service.run_due() == []
@@ -395,11 +395,7 @@ async def test_graduation_day_posts_without_a_thread(
 async def test_a_replacement_channel_gets_the_day_the_deleted_one_never_did(
     make_service, clock: FixedClock, discord: FakeDiscord
 ) -> None:
-    poster = FakePoster(discord)
-    service = make_service(poster)
-    await configured(service)
-    clock.set(POST_TIME)
-    poster.failures = [ChannelGoneError("404")]
+    service = await failing_at_post_time(make_service, clock, discord, [ChannelGoneError("404")])
     [failed] = await service.run_due()
     assert failed.outcome is Outcome.FAILED
     await service.configure(GUILD, 200, "09:00", "Europe/London")

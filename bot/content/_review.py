@@ -80,16 +80,26 @@ class LabelOrder:
         return self.checklist + self.failure_modes
 
 
+_UNREADABLE = object()  # what ``_read_yaml`` returns for a file it could not read
+
+
+def _read_yaml(path: Path, file_problems: Problems, problems: Problems) -> object:
+    """A review file's YAML; for an unreadable one, ``_UNREADABLE``, with the reason recorded
+    in ``file_problems`` and handed to ``problems`` (the file's caller has nothing to add)."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        file_problems.add("", f"not readable YAML: {error}")
+        problems.messages.extend(file_problems.messages)
+        return _UNREADABLE
+
+
 def read_labels(directory: Path, rules: Mapping[str, ReviewRule], problems: Problems) -> LabelOrder:
     """The label list, checked against the rule files: each listed label has a file of the
     same group, and each rule file is listed once."""
     file_problems = Problems(f"review/{LABELS_FILE}")
-    path = directory / LABELS_FILE
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
-    except (OSError, yaml.YAMLError) as error:
-        file_problems.add("", f"not readable YAML: {error}")
-        problems.messages.extend(file_problems.messages)
+    data = _read_yaml(directory / LABELS_FILE, file_problems, problems)
+    if data is _UNREADABLE:
         return LabelOrder()
     root = Entry(data, "", file_problems)
     groups: dict[str, tuple[str, ...]] = {}
@@ -159,11 +169,8 @@ def read_relevance(directory: Path, problems: Problems) -> Relevance:
     if not path.is_file():
         return Relevance()
     file_problems = Problems(f"review/{RELEVANCE_FILE}")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
-    except (OSError, yaml.YAMLError) as error:
-        file_problems.add("", f"not readable YAML: {error}")
-        problems.messages.extend(file_problems.messages)
+    data = _read_yaml(path, file_problems, problems)
+    if data is _UNREADABLE:
         return Relevance()
     relevance = parse_relevance(data, file_problems)
     problems.messages.extend(file_problems.messages)
@@ -182,11 +189,8 @@ def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRul
         if path.name in (RELEVANCE_FILE, LABELS_FILE):
             continue
         file_problems = Problems(f"review/{path.name}")
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
-        except (OSError, yaml.YAMLError) as error:
-            file_problems.add("", f"not readable YAML: {error}")
-            problems.messages.extend(file_problems.messages)
+        data = _read_yaml(path, file_problems, problems)
+        if data is _UNREADABLE:
             continue
         rule = parse_rule(data, file_problems)
         if rule.label and rule.label != path.stem:

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TypedDict
 
 from bot.clock import Clock
 from bot.daily.cohort import DayPlan, local_date
@@ -71,6 +72,15 @@ class PostResult:
     guild_id: int
     outcome: Outcome
     record: PostRecord
+
+
+class Tuning(TypedDict, total=False):
+    """``Delivery``'s optional knobs, so ``DailyService`` passes them on without restating them."""
+
+    retry: RetryPolicy | None
+    sleep: Callable[[float], Awaitable[None]]
+    max_concurrent_posts: int
+    observe: Callable[[PostResult], None] | None
 
 
 class Delivery:

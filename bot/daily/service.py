@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.content import Content
@@ -22,7 +23,7 @@ from bot.daily.cohort import (
     paused_days_after_resume,
     plan_for_day,
 )
-from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy
+from bot.daily.delivery import Delivery, Outcome, PostResult, RetryPolicy, Tuning
 from bot.daily.messages import DailyMessages
 from bot.daily.models import Attention, ChannelKind, PostRecord, Schedule, zone
 from bot.daily.poster import Poster
@@ -61,19 +62,12 @@ class DailyService:
         renderer: Renderer,
         clock: Clock,
         poster: Poster,
-        *,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        max_concurrent_posts: int = 16,
-        observe: Callable[[PostResult], None] | None = None,
+        **tuning: Unpack[Tuning],
     ) -> None:
         self._repo = repo
         self._content = content
         self._clock = clock
-        self._delivery = Delivery(
-            repo, DailyMessages(renderer, content), clock, poster, retry=retry, sleep=sleep,
-            max_concurrent_posts=max_concurrent_posts, observe=observe,
-        )
+        self._delivery = Delivery(repo, DailyMessages(renderer, content), clock, poster, **tuning)
 
     @classmethod
     def from_database(cls, db: Database, content: Content, renderer: Renderer, clock: Clock,
