@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.review.document import Document, Sentence
 from bot.review.number_words import spell_digits
 from bot.review.numbers import Quantity, is_restated, prompt_values, quantities
 from bot.review.rules import RuleSet, default_rules
 from bot.review.stance import quoted_span
-from bot.review.text import Document, Sentence, parse
+from bot.review.text import parse
 
 # Digits, or number words the quantity reader knows ("four nines", "a second behind"); two
 # regexes because one mixing "\d" with words cannot skip ahead to candidate characters.

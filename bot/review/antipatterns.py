@@ -16,6 +16,7 @@ from collections.abc import Callable
 from bot.review.analysis import Analysis
 from bot.review.checklist import has_live_alarms
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
+from bot.review.document import Sentence
 from bot.review.people import team_will_handle
 from bot.review.rules import lazy_regex
 from bot.review.stance import (
@@ -23,7 +24,6 @@ from bot.review.stance import (
     is_retracted,
     is_warning,
 )
-from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
 

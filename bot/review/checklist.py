@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from bot.review.analysis import Analysis
 from bot.review.customer import customer_first
 from bot.review.deferral import deferred_monitoring
+from bot.review.document import Sentence
 from bot.review.failures import failure_planning
 from bot.review.ownership import team_ownership
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims
-from bot.review.text import Sentence
 
 Detector = Callable[[Analysis], Sentence | None]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
+from bot.review.document import Document, Sentence
 from bot.review.model import MODE_IDS
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
-from bot.review.text import Document, Sentence
 
 _ACTOR = lazy_words("customer_first", "actor")
 _FIRST_PERSON = lazy_words("customer_first", "first_person")

@@ -17,6 +17,7 @@ from bot.content import Question, Rubric
 from bot.review import antipatterns, checklist
 from bot.review.analysis import Analysis
 from bot.review.coaching import next_push, question_tip
+from bot.review.document import Document, Sentence
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
@@ -26,7 +27,7 @@ from bot.review.model import (
     Review,
 )
 from bot.review.rules import CompiledRule, RuleSet, default_rules
-from bot.review.text import MAX_CHARS, Document, Sentence
+from bot.review.text import MAX_CHARS
 
 EVIDENCE_LIMIT = 280
 _LEADING_MARKS = "*_`># "

@@ -12,9 +12,9 @@ import re
 
 from bot.review.analysis import Analysis
 from bot.review.customer import person_subject
+from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims, is_negated
-from bot.review.text import Sentence
 
 
 def _usable(sentence: Sentence) -> bool:

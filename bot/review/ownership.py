@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
+from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
 from bot.review.rules import RuleSet, default_rules, lazy
 from bot.review.stance import claims
-from bot.review.text import Sentence
 
 _LABEL = "team_ownership"
 

@@ -14,9 +14,9 @@ import re
 
 from bot.review.analysis import Analysis
 from bot.review.deferral import deferred_monitoring
+from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims, is_claim, is_negated
-from bot.review.text import Sentence
 
 # "wrong timetables are left to school admins spotting them", "it's up to the supervisor
 # to notice": the work is handed to people by the sentence itself, like "rely on".

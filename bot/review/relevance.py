@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.content._review import Relevance
-from bot.review.text import Document
+from bot.review.document import Document
 
 _WORD = re.compile(r"[a-z0-9]+")
 

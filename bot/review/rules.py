@@ -29,10 +29,10 @@ from bot.content._review import (
     read_labels,
     read_relevance,
 )
+from bot.review.document import Document, Sentence
 from bot.review.patterns import WordPattern, words
 from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
-from bot.review.text import Document, Sentence
 
 RULES_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "prompts" / "review"
 _CLAIM_BREAK = re.compile(r";|\. |\bbut\b|\bwhile\b|\bwhereas\b")

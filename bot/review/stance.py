@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from enum import Enum
 
+from bot.review.document import Document, Finder, Sentence
 from bot.review.patterns import word_start, words
-from bot.review.text import Document, Finder, Sentence
 
 
 class Stance(Enum):

@@ -1,24 +1,18 @@
 """Turning a pasted answer into sentences the detectors can judge one at a time.
 
-Detectors never look at raw text: they look at ``Sentence`` objects that already
-know whether they are a question, part of a keyword-stuffed line, inside a code
-block, and which section heading they sit under ("**Customer side**", "Ops:").
-All sentences are joined with newlines into ``Document.low`` so that each
-detector can run one compiled regex over the whole answer (fast) and map every
-hit back to its sentence with a binary search; no regex can match across
-sentences because none of them matches a newline.
+Detectors never look at raw text: they look at ``Sentence`` objects (bot/review/document.py)
+that already know whether they are a question, part of a keyword-stuffed line, inside a
+code block, and which section heading they sit under ("**Customer side**", "Ops:"). No
+regex can match across sentences because ``Document.low`` joins them with newlines and
+none of the patterns matches a newline.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
 
-from bot.review.patterns import Scan
+from bot.review.document import Document, Sentence
 
 MAX_CHARS = 20_000
 """Longer answers are cut here (with a notice): a review stays well under 2 ms."""
@@ -37,104 +31,6 @@ _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"')*_\]]*\s+(?=\S)")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
 _QUESTION_TRAILERS = " \"')*_🙏🤔"
-_WORD = re.compile(r"[A-Za-z]{2,}")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-class Finder(Protocol):
-    """A compiled ``re.Pattern`` or a ``patterns.WordPattern``."""
-
-    def finditer(self, text: str, /) -> Iterator[re.Match[str]]: ...
-
-
-class Sentence(NamedTuple):
-    """One sentence (or bullet, or code line) of the answer, with its reading context.
-
-    A NamedTuple rather than a frozen dataclass: a review builds dozens of these,
-    and tuple construction is several times cheaper.
-    """
-
-    text: str
-    low: str
-    start: int
-    line: int
-    question: bool
-    stuffing: bool
-    code: bool
-    context: str
-    """Lowercased section heading and inline label ("customer side | alarms")."""
-
-
-@dataclass(frozen=True)
-class Document:
-    """The normalised answer split into sentences, plus a lowercase search buffer."""
-
-    text: str
-    sentences: tuple[Sentence, ...]
-    low: str
-    starts: tuple[int, ...]
-    truncated: bool
-    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Per-answer data computed once on first use (the one-pass scan of ``low``)."""
-
-    def matches(self, pattern: Finder) -> Iterator[re.Match[str]]:
-        """Every match of ``pattern`` in ``low``, as ``pattern.finditer(low)`` yields them;
-        a word pattern's come from the one pass that reads ``low`` for all of them."""
-        if not hasattr(pattern, "scan_id"):
-            return pattern.finditer(self.low)
-        return self._scan().matches(pattern)  # type: ignore[arg-type]
-
-    def _scan(self) -> Scan:
-        scan = self.derived.get("scan")
-        if scan is None:
-            scan = self.derived["scan"] = Scan(self.low)
-        return scan
-
-    def has(self, pattern: Finder, sentence: Sentence) -> bool:
-        """Whether ``pattern.search(sentence.low)`` finds something, read from the one pass."""
-        if not hasattr(pattern, "scan_id"):
-            return pattern.search(sentence.low) is not None  # type: ignore[attr-defined]
-        end = sentence.start + len(sentence.low)
-        return self._scan().first(pattern, sentence.start, end) is not None  # type: ignore[arg-type]
-
-    def sentence_at(self, offset: int) -> Sentence:
-        """The sentence containing ``offset`` of ``low``."""
-        return self.sentences[bisect_right(self.starts, offset) - 1]
-
-    def index_at(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) - 1
-
-    def next_in_line(self, sentence: Sentence) -> Sentence | None:
-        """The sentence after ``sentence`` when it is on the same line."""
-        index = self.index_at(sentence.start) + 1
-        if index < len(self.sentences) and self.sentences[index].line == sentence.line:
-            return self.sentences[index]
-        return None
-
-    def sentences_matching(self, pattern: Finder) -> Iterator[Sentence]:
-        """Each sentence with at least one match of ``pattern``, in order, once (lazily)."""
-        last = -1
-        for match in self.matches(pattern):
-            index = self.index_at(match.start())
-            if index != last:
-                yield self.sentences[index]
-                last = index
-
-    def has_words(self) -> bool:
-        return _WORD.search(self.text) is not None
-
-    def mostly_non_latin(self) -> bool:
-        """True for answers written mainly in a script the detectors cannot read."""
-        if self.text.isascii():
-            return False
-        if len(self.text) - len(self.text.encode("ascii", "ignore")) <= 20:
-            return False  # 20 non-ASCII characters or fewer: cheaper than finding them
-        foreign = sum(1 for char in _NON_ASCII.findall(self.text) if char.isalpha())
-        return foreign > 20 and len(_LATIN_LETTER.findall(self.text)) < foreign
-
-    def only_code(self) -> bool:
-        return bool(self.sentences) and all(s.code for s in self.sentences)
 
 
 def normalize(raw: str) -> tuple[str, bool]:
