@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.content import load_content
 from bot.errors import BotError
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
 from bot.mock.model import (
     IDLE_MINUTES,
     IDLE_WARNING_MINUTES,
@@ -62,7 +62,7 @@ def test_a_voice_round_never_pauses_for_a_quiet_thread(clock: FixedClock) -> Non
     state, keys = post_due(state, clock)
     assert state.status is Status.RUNNING and not state.idle_paused
     assert not [k for k in keys if k.startswith("idle")]
-    assert machine.idle_deadline(state) is None and machine.idle_warning_at(state) is None
+    assert deadlines.idle_deadline(state) is None and deadlines.idle_warning_at(state) is None
     clock.advance(minutes(30))
     state, keys = post_due(state, clock)
     assert state.status is Status.ENDED and "scorecard" in keys

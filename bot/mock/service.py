@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
 from bot.mock.model import MockSession, MockState, Mode, Role, Status
 from bot.mock.notify import PINGING_KINDS
 from bot.mock.plan import plan_minutes
@@ -202,7 +202,7 @@ class MockService:
     ) -> MockSession:
         """End the current phase; with ``seen`` (the round as the member's command found
         it), only if the phase running then is still the one running."""
-        expected = None if seen is None else machine.advance(seen, self.clock.now()).current_index()
+        expected = None if seen is None else deadlines.advance(seen, self.clock.now()).current_index()
         return await self.apply(
             session_id, lambda s, now: machine.next_phase(s, user_id, now, expected)
         )
@@ -248,7 +248,7 @@ class MockService:
     async def tick(self, session_id: int) -> None:
         """Timer callback: catch the round up with the clock. Safe to call any time."""
         try:
-            await self.apply(session_id, machine.advance)
+            await self.apply(session_id, deadlines.advance)
         except BotError:
             log.info("mock session %s vanished before its timer fired", session_id)
 
