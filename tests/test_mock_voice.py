@@ -261,7 +261,7 @@ async def _voice_round(db: Database):
                           announcer=thread, timers=Timers(), limits=Limits())
     repo = MockPanelRepository(db)
     panel, reruns = MockPanel(service, repo), MockReruns(service, repo)
-    service.panel = panel
+    service.cards.panel = panel
     session = await service.open(guild_id=10, channel_id=20, host_user_id=HOST,
                                  question_id="shopping_cart", length=45, minutes=None,
                                  voice_channel_id=77)
@@ -291,7 +291,7 @@ async def test_panel_ticks_are_checked_and_land_on_the_scorecard(db: Database) -
     session = await service.repo.get(sid)
     assert session is not None and session.state.status is Status.RUNNING
     session = await service.end(sid, HOST, can_manage_threads=False)
-    [card] = await service.scorecards(session)
+    [card] = await service.cards.of(session)
     assert card.panel is not None and card.panel.panel_user_ids == (INTERVIEWER, RAISER)
     assert [line.ticks for line in card.panel.phases[0].lines] == [1, 0, 1]
     scorecard = next(text for text in thread.texts if "# Scorecard" in text)

@@ -273,7 +273,7 @@ class BookingService:
                     log.info("booking %s: %s stays out: %s", booking.booking_id,
                              holder.user_id, error.user_message)
         if session.state.participants != before and session.lobby_message_id is not None:
-            await self.mock.refresh_lobby(session)  # through the outbox, like every lobby edit
+            await self.mock.effects.refresh_lobby(session)  # through the outbox, like every lobby edit
         return session
 
     # -- the check-in ----------------------------------------------------------------------

@@ -107,7 +107,7 @@ class ComponentHandlers:
     async def _refresh_card(self, interaction: Interaction, session_id: int) -> bool:
         """Re-render a single-candidate scorecard in place (the live tally); False otherwise."""
         session = await self.service.in_thread(interaction.channel_id or 0)
-        cards = await self.service.scorecards(session)
+        cards = await self.service.cards.of(session)
         if session.state.status is not Status.ENDED or len(cards) != 1:
             return False
         rendered = self._render(

@@ -102,7 +102,7 @@ class PeopleCommands:
             label = ROLE_LABELS[role][0].removeprefix("Join as ").lower()
             await interaction.response.edit_message(
                 content=self._reply("switched", role=label).content, view=None)
-            await self.service.refresh_lobby(session)
+            await self.service.effects.refresh_lobby(session)
         await self._guard(interaction, work)
 
     # -- scoring ---------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class PeopleCommands:
         outbox; a card not delivered yet is left to its own post."""
         session = await self.service.in_thread(session.thread_id or 0)
         now = self.bot.clock.now()
-        for i, card in enumerate(await self.service.scorecards(session)):
+        for i, card in enumerate(await self.service.cards.of(session)):
             posted = await self.bot.outbox.repo.by_key(
                 f"mock:{session.session_id}:scorecard:{i}")
             if posted is None or posted.message_id is None:

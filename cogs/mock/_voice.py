@@ -40,7 +40,7 @@ class VoiceControls:
         self.bot, self.cog = bot, cog
         self.panel = MockPanel.from_database(cog.service, bot.database)
         self.reruns = MockReruns.from_database(cog.service, bot.database)
-        cog.service.panel = self.panel
+        cog.service.cards.panel = self.panel
         bot.outbox_sender.add_view(PHASE_VIEW, self._phase_view)
         bot.outbox_sender.add_view(CONTINUE_VIEW, lambda spec: continue_view(int(spec["session_id"])))
 
