@@ -58,7 +58,7 @@ class BookingCommands:
         self.booking_discord = DiscordBooking(self.bot)
         self.booking = BookingService.from_database(
             self.bot.database, self.service, self.bot.clock, self.bot.scheduling,
-            self.booking_discord, self.bot.settings.mock_minute_seconds, self.bot.ownership.owns)
+            self.booking_discord, self.bot.settings.mock_minute_seconds)
 
     async def _booking_load(self) -> None:
         self.bot.add_dynamic_items(*BOOKING_ITEMS)
