@@ -70,7 +70,7 @@ class BookingOpening:
                                      f"booking:{booking_id}:opened", seated, booking=booking,
                                      seated=booking.seated, waitlist=booking.waitlist,
                                      check_in_by=booking.check_in_deadline)
-            if await self.repo.mark_open(booking_id, [post], self.clock.now()):
+            if await self.repo.end_opening(booking_id, BookingStatus.OPEN, [post], self.clock.now()):
                 self.discord.kick()
             booking = await existing(self.repo, booking_id)
         await self.discord.set_event_status(booking, EventStatus.ACTIVE)
@@ -100,6 +100,7 @@ class BookingOpening:
         post = self.discord.post(booking, booking.channel_id, "mock/booking_failed.md.j2",
                                  f"booking:{booking.booking_id}:failed", [],
                                  booking=booking, reason=reason)
-        if await self.repo.give_up(booking.booking_id, [post], self.clock.now()):
+        if await self.repo.end_opening(booking.booking_id, BookingStatus.CANCELLED, [post],
+                                       self.clock.now()):
             self.discord.kick()
             await self.discord.set_event_status(booking, EventStatus.CANCELED)
