@@ -2,7 +2,7 @@
 
 Every decision that must happen once is a conditional UPDATE whose row count says
 who won: opening a booking (``claim_open``), marking it open with its announcement
-(``mark_open``), the no-show check with its promotions (``check_in``). Posts decided
+(``end_opening``), the no-show check with its promotions (``check_in``). Posts decided
 by a claim are enqueued in the claim's transaction (``storage.outbox.enqueue_in``).
 """
 
@@ -204,25 +204,14 @@ class MockBookingRepository:
                 "session_id IS NULL", (session_id, booking_id))
             return cursor.rowcount == 1
 
-    async def mark_open(self, booking_id: int, envelopes: Sequence[Envelope],
-                        now: datetime) -> bool:
-        """opening → open, with the opening announcement enqueued in the same transaction."""
+    async def end_opening(self, booking_id: int, status: BookingStatus,
+                          envelopes: Sequence[Envelope], now: datetime) -> bool:
+        """opening → ``status`` (open: the round opened; cancelled: it could not), once,
+        with its announcement enqueued in the same transaction."""
         async with self._db.transaction() as tx:
             cursor = await tx.execute(
-                "UPDATE mock_bookings SET status = 'open' WHERE booking_id = ? AND "
-                "status = 'opening'", (booking_id,))
-            if cursor.rowcount != 1:
-                return False
-            await enqueue_in(tx, envelopes, now)
-            return True
-
-    async def give_up(self, booking_id: int, envelopes: Sequence[Envelope],
-                      now: datetime) -> bool:
-        """opening → cancelled (the round could not open), with the notice enqueued."""
-        async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE mock_bookings SET status = 'cancelled' WHERE booking_id = ? AND "
-                "status = 'opening'", (booking_id,))
+                "UPDATE mock_bookings SET status = ? WHERE booking_id = ? AND "
+                "status = 'opening'", (status.value, booking_id))
             if cursor.rowcount != 1:
                 return False
             await enqueue_in(tx, envelopes, now)

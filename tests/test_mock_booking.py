@@ -4,21 +4,26 @@ service on real SQLite (exactly-once opening, re-drive after a crash, promotions
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import FixedClock
 from bot.content import Content, load_content
 from bot.errors import BotError
-from bot.mock.booking import BookingService, EventStatus, plan_check_in
+from bot.mock.booking import BookingService, EventStatus
+from bot.mock.booking_checkin import plan_check_in
 from bot.mock.model import MockSession, Mode, Role
 from bot.mock.model_booking import Booking, BookingStatus, Seat, SeatHolder
 from bot.mock.when import parse_when
 from bot.outbox.model import Envelope
 from bot.render import Renderer
+from bot.scheduling import Scheduling
+from bot.sharding import Ownership, shard_of
 from storage.db import Database
 from storage.mock_booking import MockBookingRepository
 from storage.outbox import OutboxRepository
@@ -142,17 +147,28 @@ class FakeDiscord:
 
 
 class Jobs:
-    def __init__(self) -> None:
-        self.armed: dict[str, datetime] = {}
+    """The real scheduling adapter over a paused scheduler: jobs are inspected, never fired
+    by time (``BookingService`` arms and rebuilds through ``Scheduling`` like the bot)."""
 
-    def once(self, job_id, when, func, *args, misfire_grace, overlapping=1) -> None:
-        self.armed[job_id] = when
+    def __init__(self, ownership: Ownership | None = None) -> None:
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduler.start(paused=True)
+        self.scheduling = Scheduling(self.scheduler, ownership)
+        STARTED.append(self.scheduler)
 
-    def cancel_all(self, prefix: str) -> int:
-        gone = [j for j in self.armed if j.startswith(prefix)]
-        for job_id in gone:
-            del self.armed[job_id]
-        return len(gone)
+    @property
+    def armed(self) -> dict[str, datetime]:
+        return {job.id: job.trigger.run_date for job in self.scheduler.get_jobs()}
+
+
+STARTED: list[AsyncIOScheduler] = []
+
+
+@pytest.fixture(autouse=True)
+async def _stop_schedulers() -> AsyncIterator[None]:
+    yield
+    while STARTED:
+        STARTED.pop().shutdown(wait=False)
 
 
 class NoZone:
@@ -165,11 +181,11 @@ def content() -> Content:
     return load_content()
 
 
-def service_for(db: Database, content: Content, clock: FixedClock,
-                discord: FakeDiscord) -> tuple[BookingService, Jobs]:
+def service_for(db: Database, content: Content, clock: FixedClock, discord: FakeDiscord,
+                ownership: Ownership | None = None) -> tuple[BookingService, Jobs]:
     mock = build(db, content, clock, Thread(Renderer()), Timers())
-    jobs = Jobs()
-    return BookingService(MockBookingRepository(db), mock, clock, jobs, discord,  # type: ignore[arg-type]
+    jobs = Jobs(ownership)
+    return BookingService(MockBookingRepository(db), mock, clock, jobs.scheduling, discord,
                           NoZone(), 60.0), jobs
 
 
@@ -253,6 +269,28 @@ async def test_a_crash_mid_opening_is_finished_at_start_up_not_repeated(db, cont
                     f"booking:{booking.booking_id}:promoted",
                     f"mock:{session.session_id}:lobby:{clock.now().isoformat()}"]
     assert any("takes the **candidate** seat" in text for text in discord.texts)
+
+
+async def test_start_up_leaves_another_shards_bookings_to_it(db, content):
+    """One ownership rule for durable jobs: ``Scheduling.rebuild`` arms only this process's
+    servers, and the re-drive of a claimed opening asks the same rule."""
+    clock = FixedClock(NOW)
+    discord = FakeDiscord(Renderer())
+    booker, _ = service_for(db, content, clock, discord)
+    waiting = await booked(booker, NOW + timedelta(hours=1))
+    claimed = await booked(booker, NOW + timedelta(minutes=30))
+    clock.set(NOW + timedelta(minutes=31))
+    assert await booker.repo.claim_open(claimed.booking_id, clock.now())
+    elsewhere = Ownership(shard_count=2, shard_ids=(1 - shard_of(GUILD, 2),))
+
+    other, jobs = service_for(db, content, clock, discord, elsewhere)
+    assert await other.resume_all() == 0
+    assert jobs.armed == {} and jobs.scheduling.skipped_unowned == 1
+    assert (await other.get(claimed.booking_id)).status is BookingStatus.OPENING
+    owner, jobs = service_for(db, content, clock, discord, Ownership(2, (shard_of(GUILD, 2),)))
+    assert await owner.resume_all() == 2
+    assert (await owner.get(claimed.booking_id)).status is BookingStatus.OPEN
+    assert f"booking:{waiting.booking_id}:open" in jobs.armed
 
 
 async def test_only_the_host_cancels_and_a_cancelled_booking_never_opens(db, content):

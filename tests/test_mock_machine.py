@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.errors import BotError
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
 from bot.mock.model import EndReason, Role, Status
 from tests.test_mock_support import (
     CANDIDATE,
@@ -108,7 +108,7 @@ def test_controls_before_start_and_after_end_explain_themselves(clock: FixedCloc
 def test_deadlines_passing_close_phases_at_their_deadlines(clock: FixedClock) -> None:
     state = running(clock)
     clock.advance(minutes(16))
-    state = machine.advance(state, clock.now())
+    state = deadlines.advance(state, clock.now())
     assert state.current_index() == 2
     assert [slot.ended_at for slot in state.phases[:2]] == [T0 + minutes(5), T0 + minutes(15)]
     assert state.time_left(clock.now()) == minutes(14)
@@ -146,7 +146,7 @@ def test_pause_freezes_time_and_resume_shifts_every_future_deadline(clock: Fixed
     clock.advance(minutes(3))
     state = machine.pause(state, HOST, clock.now())
     clock.advance(minutes(20))
-    assert machine.advance(state, clock.now()).current_index() == 0
+    assert deadlines.advance(state, clock.now()).current_index() == 0
     assert state.time_left(clock.now()) == minutes(2)
     state = machine.resume(state, INTERVIEWER, clock.now())
     assert state.time_left(clock.now()) == minutes(2)
@@ -249,7 +249,7 @@ def test_last_deadline_passing_completes_the_round_at_that_deadline(clock: Fixed
         clock.advance(minutes(5))
         state = machine.record_activity(state, clock.now())
     clock.advance(minutes(3))
-    state = machine.advance(state, clock.now())
+    state = deadlines.advance(state, clock.now())
     assert state.status is Status.ENDED and state.ended_at == T0 + minutes(45)
 
 
@@ -259,7 +259,7 @@ def test_last_deadline_passing_completes_the_round_at_that_deadline(clock: Fixed
 def test_idle_round_pauses_at_the_instant_it_went_idle(clock: FixedClock) -> None:
     state = running(clock, (30, 30, 30, 30, 30))
     clock.advance(minutes(45))
-    state = machine.advance(state, clock.now())
+    state = deadlines.advance(state, clock.now())
     assert state.status is Status.PAUSED and state.idle_paused
     assert state.paused_at == T0 + minutes(30)
     assert state.current_index() == 1  # phase 1 ended at 30, before the idle pause
@@ -268,7 +268,7 @@ def test_idle_round_pauses_at_the_instant_it_went_idle(clock: FixedClock) -> Non
 def test_paused_a_day_ends_as_abandoned(clock: FixedClock) -> None:
     state = machine.pause(running(clock), HOST, clock.now())
     clock.advance(timedelta(hours=24))
-    state = machine.advance(state, clock.now())
+    state = deadlines.advance(state, clock.now())
     assert state.status is Status.ENDED and state.end_reason is EndReason.ABANDONED
     assert state.ended_at == T0 + timedelta(hours=24)
 
@@ -276,6 +276,6 @@ def test_paused_a_day_ends_as_abandoned(clock: FixedClock) -> None:
 def test_a_lobby_left_for_a_day_is_abandoned(clock: FixedClock) -> None:
     state = lobby(clock)
     clock.advance(timedelta(hours=23))
-    assert machine.advance(state, clock.now()).status is Status.LOBBY
+    assert deadlines.advance(state, clock.now()).status is Status.LOBBY
     clock.advance(timedelta(hours=1))
-    assert machine.advance(state, clock.now()).end_reason is EndReason.ABANDONED
+    assert deadlines.advance(state, clock.now()).end_reason is EndReason.ABANDONED

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import FixedClock
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
 from bot.mock.model import MockState, Role
 from bot.mock.timeline import settle
 
@@ -41,7 +41,7 @@ def running(clock: FixedClock, box: tuple[int, ...] = GUIDE_MINUTES) -> MockStat
 
 def post_due(state: MockState, clock: FixedClock) -> tuple[MockState, list[str]]:
     """Do what the service does: advance, claim every due announcement, return their keys."""
-    state = machine.advance(state, clock.now())
+    state = deadlines.advance(state, clock.now())
     settled = settle(state, clock.now())
     keys = [a.key for a in settled.announcements]
     claimed: Iterable[str] = (key for a in settled.announcements for key in a.claims)

@@ -10,7 +10,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.content import load_content
 from bot.errors import BotError
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
 from bot.mock.model import (
     IDLE_MINUTES,
     IDLE_WARNING_MINUTES,
@@ -62,7 +62,7 @@ def test_a_voice_round_never_pauses_for_a_quiet_thread(clock: FixedClock) -> Non
     state, keys = post_due(state, clock)
     assert state.status is Status.RUNNING and not state.idle_paused
     assert not [k for k in keys if k.startswith("idle")]
-    assert machine.idle_deadline(state) is None and machine.idle_warning_at(state) is None
+    assert deadlines.idle_deadline(state) is None and deadlines.idle_warning_at(state) is None
     clock.advance(minutes(30))
     state, keys = post_due(state, clock)
     assert state.status is Status.ENDED and "scorecard" in keys
@@ -261,7 +261,7 @@ async def _voice_round(db: Database):
                           announcer=thread, timers=Timers(), limits=Limits())
     repo = MockPanelRepository(db)
     panel, reruns = MockPanel(service, repo), MockReruns(service, repo)
-    service.panel = panel
+    service.cards.panel = panel
     session = await service.open(guild_id=10, channel_id=20, host_user_id=HOST,
                                  question_id="shopping_cart", length=45, minutes=None,
                                  voice_channel_id=77)
@@ -291,7 +291,7 @@ async def test_panel_ticks_are_checked_and_land_on_the_scorecard(db: Database) -
     session = await service.repo.get(sid)
     assert session is not None and session.state.status is Status.RUNNING
     session = await service.end(sid, HOST, can_manage_threads=False)
-    [card] = await service.scorecards(session)
+    [card] = await service.cards.of(session)
     assert card.panel is not None and card.panel.panel_user_ids == (INTERVIEWER, RAISER)
     assert [line.ticks for line in card.panel.phases[0].lines] == [1, 0, 1]
     scorecard = next(text for text in thread.texts if "# Scorecard" in text)

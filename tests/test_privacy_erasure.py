@@ -63,7 +63,7 @@ async def cast_round(service: MockService, cand: int, ivy: int, answer: str, not
     await journal.score(sid, ivy, "customer_first", True)
     if end:
         await service.end(sid, HOST, can_manage_threads=False)
-        await service.scorecard_posted(sid, cand)
+        await service.cards.posted(sid, cand)
     return sid
 
 

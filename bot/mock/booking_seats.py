@@ -36,12 +36,6 @@ class BookingSeats:
     def _lock(self, booking_id: int) -> asyncio.Lock:
         return self._locks.of(booking_id)
 
-    async def _get(self, booking_id: int) -> Booking:
-        booking = await self.repo.get(booking_id)
-        if booking is None:
-            raise BotError("That booking no longer exists.")
-        return booking
-
     async def take(self, booking_id: int, user_id: int, seat: Seat) -> Booking:
         async with self._lock(booking_id):
             try:
@@ -51,21 +45,21 @@ class BookingSeats:
                                "join the waitlist: a seat nobody confirms 5 minutes after "
                                "the start goes to the waitlist.") from None
             if not taken:
-                raise BotError(closed_reason(await self._get(booking_id)))
-            return await self._get(booking_id)
+                raise BotError(closed_reason(await existing(self.repo, booking_id)))
+            return await existing(self.repo, booking_id)
 
     async def leave(self, booking_id: int, user_id: int) -> Booking:
         async with self._lock(booking_id):
-            booking = await self._get(booking_id)
+            booking = await existing(self.repo, booking_id)
             if booking.seat_of(user_id) is None:
                 raise BotError("You haven't signed up for this round.")
             if not await self.repo.leave(booking_id, user_id):
                 raise BotError(closed_reason(booking))
-            return await self._get(booking_id)
+            return await existing(self.repo, booking_id)
 
     async def here(self, booking_id: int, user_id: int) -> Booking:
         async with self._lock(booking_id):
-            booking = await self._get(booking_id)
+            booking = await existing(self.repo, booking_id)
             holder = booking.seat_of(user_id)
             if holder is None or holder.seat.role is None:
                 raise BotError("Only members holding a seat check in; the waitlist is told "
@@ -73,7 +67,7 @@ class BookingSeats:
             if booking.checked_at is not None:
                 raise BotError("The check-in has closed; your seat is yours.")
             await self.repo.here(booking_id, user_id, self.clock.now())
-            return await self._get(booking_id)
+            return await existing(self.repo, booking_id)
 
     async def interested(self, event_id: int, user_id: int, added: bool) -> None:
         """A member pressed (or un-pressed) "Interested" on a booking's event."""
@@ -86,7 +80,7 @@ class BookingSeats:
                     booking.booking_id, [user_id], self.clock.now()) > 0
             else:
                 changed = await self.repo.remove_interested(booking.booking_id, user_id)
-            booking = await self._get(booking.booking_id)
+            booking = await existing(self.repo, booking.booking_id)
         if changed:
             await self.discord.refresh_signup(booking)
 
@@ -96,7 +90,15 @@ class BookingSeats:
         users = await self.discord.interested(booking)
         if users:
             await self.repo.add_interested(booking.booking_id, users, self.clock.now())
-        return await self._get(booking.booking_id)
+        return await existing(self.repo, booking.booking_id)
+
+
+async def existing(repo: MockBookingRepository, booking_id: int) -> Booking:
+    """The booking, or the ``BotError`` a member hears when it is gone."""
+    booking = await repo.get(booking_id)
+    if booking is None:
+        raise BotError("That booking no longer exists.")
+    return booking
 
 
 def seat_name(seat: Seat) -> str:

@@ -29,7 +29,7 @@ def one_line(reason: str) -> str:
 
 
 class MockDecisions:
-    """Record the call; the scorecard reads it back (``MockService.scorecards``)."""
+    """Record the call; the scorecard reads it back (``Scorecards.of``)."""
 
     def __init__(self, service: MockService) -> None:
         self.service = service

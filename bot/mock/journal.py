@@ -155,7 +155,7 @@ class MockJournal:
             scores=tuple(await self.repo.scores(session_id)),
             votes=tuple(await self.repo.votes(session_id)),
             decisions=tuple(await self.repo.decisions(session_id)),
-            scorecards=tuple(await self.service.scorecards(session)),
+            scorecards=tuple(await self.service.cards.of(session)),
         )
 
     async def private_feedback(self, session_id: int, user_id: int) -> tuple[Note, ...]:

@@ -1,15 +1,15 @@
 """Who plays which role in a mock round, and who hosts it.
 
 Pure functions over ``MockState`` like the rest of the state machine (``machine.py``
-keeps the clock). The rules: roles are chosen in the lobby and fixed once the round
-starts (nobody joins or switches after Start, so a candidate cannot turn bar raiser,
-score the other candidate and turn back); pair mode is exactly two candidates; a
-leaving host hands the role to the longest-standing participant; the candidate leaves
-their seat for another role only after confirming.
+keeps the phases, ``deadlines.py`` the passage of time). The rules: roles are chosen in
+the lobby and fixed once the round starts (nobody joins or switches after Start, so a
+candidate cannot turn bar raiser, score the other candidate and turn back); pair mode is
+exactly two candidates; a leaving host hands the role to the longest-standing
+participant; the candidate leaves their seat for another role only after confirming.
 
 The guards at the end say who may do what with a round (answer, note, score, vote,
-decide, read private feedback): each rule exists here once, and the journal, the
-decision and the cog call it.
+decide, read private feedback, drive the clock): each rule exists here once, and the
+machine, the journal, the decision and the cog call it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import deadlines
 from bot.mock.model import PAIR_CANDIDATES, EndReason, MockState, Participant, Role, Status
 
 PANEL = (Role.INTERVIEWER, Role.BAR_RAISER)
@@ -47,8 +47,8 @@ def join(
     candidate switching to another role raises ``ConfirmLeavingCandidate`` unless
     ``confirmed``.
     """
-    state = machine.touch(machine.advance(state, now), now)
-    machine.refuse_if_ended(state)
+    state = deadlines.touch(deadlines.advance(state, now), now)
+    refuse_if_ended(state)
     if state.role_of(user_id) is role:
         return state
     if state.status is not Status.LOBBY:
@@ -81,7 +81,7 @@ def leave(state: MockState, user_id: int, now: datetime) -> MockState:
 
     Leaving after the start is final: roles are fixed, so there is no way back in.
     """
-    state = machine.touch(machine.advance(state, now), now)
+    state = deadlines.touch(deadlines.advance(state, now), now)
     remaining = tuple(p for p in state.participants if p.user_id != user_id)
     if len(remaining) == len(state.participants):
         return state
@@ -100,15 +100,15 @@ def depart(state: MockState, user_id: int, now: datetime) -> MockState:
     """
     state = leave(state, user_id, now)
     if state.host_user_id == user_id and state.status is not Status.ENDED:
-        return machine.finish(state, now, EndReason.ENDED)
+        return deadlines.finish(state, now, EndReason.ENDED)
     return state
 
 
 def set_pair_mode(state: MockState, user_id: int, enabled: bool, now: datetime) -> MockState:
     """Let the host allow (or stop allowing) a second candidate, before the start."""
-    state = machine.touch(machine.advance(state, now), now)
-    machine.refuse_if_ended(state)
-    machine.require_host(state, user_id, "change pair mode")
+    state = deadlines.touch(deadlines.advance(state, now), now)
+    refuse_if_ended(state)
+    require_host(state, user_id, "change pair mode")
     if state.status is not Status.LOBBY:
         raise BotError("Pair mode is fixed once the round starts, like every role.")
     if not enabled and len(state.users_with(Role.CANDIDATE)) > 1:
@@ -165,10 +165,26 @@ def seat_rotated(state: MockState, previous: MockState, now: datetime) -> MockSt
         seated[person.user_id] = role
     seated.setdefault(state.host_user_id, Role.OBSERVER)
     people = tuple(Participant(user_id, role, now) for user_id, role in seated.items())
-    return replace(machine.touch(state, now), participants=people, pair_mode=False)
+    return replace(deadlines.touch(state, now), participants=people, pair_mode=False)
 
 
 # -- who may do what -------------------------------------------------------------------------
+def refuse_if_ended(state: MockState) -> None:
+    """Nobody does anything with an ended round."""
+    if state.status is Status.ENDED:
+        raise BotError("This round has ended. Start a new one with `/mock start`.")
+
+
+def require_host(state: MockState, user_id: int, action: str) -> None:
+    if user_id != state.host_user_id:
+        raise BotError(f"Only the host can {action}.")
+
+
+def require_controller(state: MockState, user_id: int, action: str) -> None:
+    """The round's clock (next, pause, resume, extend) is the host's or an interviewer's."""
+    if user_id != state.host_user_id and state.role_of(user_id) is not Role.INTERVIEWER:
+        raise BotError(f"Only the host or an interviewer can {action}.")
+
 
 
 def require_candidate(state: MockState, user_id: int) -> None:

@@ -2,7 +2,9 @@
 
 It speaks plain Python. Discord is behind small ports the cog implements
 (``bot.mock.ports``): ``Announcer`` (turn a post into an outbox envelope; the outbox
-delivers it) and ``Timers`` (wake ``tick(session_id)`` at an instant; see ``timers.py``). Every
+delivers it) and ``Timers`` (wake ``tick(session_id)`` at an instant; see ``timers.py``),
+both used by ``RoundEffects`` (``effects.py``), which announces and re-arms after each
+transition; ``Scorecards`` (``cards.py``) rebuilds a round's scorecards. Every
 operation on a round runs under that round's lock, so a button press and a
 timer firing at the same moment are applied one after the other.
 """
@@ -20,14 +22,13 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError
-from bot.mock import machine, roles
+from bot.mock import deadlines, machine, roles
+from bot.mock.cards import Scorecards
+from bot.mock.effects import RoundEffects
 from bot.mock.model import MockSession, MockState, Mode, Role, Status
-from bot.mock.notify import PINGING_KINDS
 from bot.mock.plan import plan_minutes
 from bot.mock.ports import Announcer, GuildLimits, MockConfig, PanelCards, Timers
-from bot.mock.posts import lobby_post, posts_for
-from bot.mock.scorecard import AutoReviewer, Scorecard, build_scorecard
-from bot.mock.timeline import Announcement, Kind, settle
+from bot.mock.scorecard import AutoReviewer
 from bot.sharding import Ownership
 from bot.text import echo
 from storage.db import Database
@@ -62,11 +63,10 @@ class MockService:
         self.content = content
         self.clock = clock
         self.config = config
-        self.announcer = announcer
-        self.timers = timers
         self.limits = limits
-        self.reviewer = reviewer
-        self.panel = panel
+        self.cards = Scorecards(repo, content, clock, reviewer=reviewer, panel=panel)
+        self.effects = RoundEffects(repo, content, clock, announcer=announcer, timers=timers,
+                                    cards=self.cards)
         self._rng = rng or random.Random()  # noqa: S311 - picks a study question, not a secret
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -174,7 +174,7 @@ class MockService:
                         "The round changed at that same moment; check `/mock status` and "
                         "try again."
                     ) from error
-            settled = await self._settle(replace(session, state=state), now)
+            settled = await self.effects.settle(replace(session, state=state), now)
         if settled.state.status is Status.ENDED:
             self._locks.pop(session_id, None)  # nothing times an ended round any more
         return settled
@@ -202,7 +202,7 @@ class MockService:
     ) -> MockSession:
         """End the current phase; with ``seen`` (the round as the member's command found
         it), only if the phase running then is still the one running."""
-        expected = None if seen is None else machine.advance(seen, self.clock.now()).current_index()
+        expected = None if seen is None else deadlines.advance(seen, self.clock.now()).current_index()
         return await self.apply(
             session_id, lambda s, now: machine.next_phase(s, user_id, now, expected)
         )
@@ -235,7 +235,7 @@ class MockService:
             hosted: list[bool] = []
             session = await self.apply(session_id, _departing(user_id, hosted))
             if session.state.status is not Status.ENDED:
-                await self.refresh_lobby(session)  # the roster (and maybe the host) changed
+                await self.effects.refresh_lobby(session)  # the roster (and maybe the host) changed
             if not any(hosted):
                 continue
             if session.state.status is Status.ENDED:
@@ -248,7 +248,7 @@ class MockService:
     async def tick(self, session_id: int) -> None:
         """Timer callback: catch the round up with the clock. Safe to call any time."""
         try:
-            await self.apply(session_id, machine.advance)
+            await self.apply(session_id, deadlines.advance)
         except BotError:
             log.info("mock session %s vanished before its timer fired", session_id)
 
@@ -258,7 +258,10 @@ class MockService:
         if session is None or session.state.status is Status.ENDED:
             return
         async with self._lock(session.session_id):
-            await self._end_without_thread(session, self.clock.now())
+            log.info("mock session %s: thread is gone, ending the round", session.session_id)
+            state = machine.thread_deleted(session.state, self.clock.now())
+            await self.repo.save(session.session_id, state)
+            self.effects.disarm(session.session_id)  # nothing is announced in a missing thread
 
     async def resume_all(self) -> int:
         """At startup: catch up every live round of this process's servers and re-arm its
@@ -268,99 +271,6 @@ class MockService:
         for session_id in ids:
             await self.tick(session_id)
         return len(ids)
-
-    # -- effects -----------------------------------------------------------------------------
-
-    async def _settle(self, session: MockSession, now: datetime) -> MockSession:
-        """Claim what is due together with its outbox rows, then arm the next timer.
-
-        The claim and the rows are one transaction, and delivery happens in the
-        background: a slow or failing Discord delays a post, never loses it, and
-        never holds up the round (or the command that moved it).
-        """
-        session_id = session.session_id
-        settled = settle(session.state, now)
-        claimed: set[str] = set()
-        quiet = await self._quiet(session, settled.announcements)
-        for announcement in settled.announcements:
-            scorecards = (
-                await self.scorecards(session) if announcement.kind is Kind.SCORECARD else []
-            )
-            base = f"mock:{session_id}:{announcement.claims[0]}"
-            envelopes = [
-                envelope
-                for i, post in enumerate(
-                    posts_for(self.content, session, announcement, scorecards, quiet)
-                )
-                if (envelope := await self.announcer.prepare(session, post, f"{base}:{i}"))
-            ]
-            if announcement.kind in (Kind.SCORECARD, Kind.CANCELLED):
-                closing = self.announcer.closing(session, f"{base}:archive")
-                envelopes += [closing] if closing else []
-            if await self.repo.claim(session_id, announcement.claims, now, envelopes):
-                claimed.update(announcement.claims)
-        if claimed:
-            self.announcer.kick()
-        if settled.wake_at is None:
-            self.timers.cancel(session_id)
-        else:
-            self.timers.arm(session_id, settled.wake_at)
-        return replace(session, state=replace(session.state, sent=session.state.sent | claimed))
-
-    async def _quiet(self, session: MockSession, due: tuple[Announcement, ...]) -> frozenset[int]:
-        """Participants who turned mock pings off, looked up only when a post pings."""
-        if not any(a.kind in PINGING_KINDS for a in due):
-            return frozenset()
-        people = (p.user_id for p in session.state.participants)
-        return await self.repo.quiet_among(session.guild_id, people)
-
-    async def refresh_lobby(self, session: MockSession) -> None:
-        """Edit the lobby message to the round as it stands (after a host handover that no
-        lobby button made), through the outbox like every post of a round."""
-        now = self.clock.now()
-        key = f"lobby:{now.isoformat()}"
-        post = lobby_post(self.content, session)
-        envelope = await self.announcer.prepare(session, post, f"mock:{session.session_id}:{key}")
-        if envelope is not None and await self.repo.claim(session.session_id, [key], now,
-                                                          [envelope]):
-            self.announcer.kick()
-
-    async def _end_without_thread(self, session: MockSession, now: datetime) -> MockSession:
-        """The thread vanished while the bot was away: end the round (caller holds the lock)."""
-        log.info("mock session %s: thread is gone, ending the round", session.session_id)
-        state = machine.thread_deleted(session.state, now)
-        await self.repo.save(session.session_id, state)
-        self.timers.cancel(session.session_id)
-        return replace(session, state=state)
-
-    async def scorecards(self, session: MockSession) -> list[Scorecard]:
-        """One scorecard per candidate, from everything stored so far."""
-        sid = session.session_id
-        transcript = await self.repo.transcript(sid)
-        notes, scores, votes = (
-            await self.repo.notes(sid), await self.repo.scores(sid), await self.repo.votes(sid)
-        )
-        decisions = await self.repo.decisions(sid)
-        candidates = session.state.users_with(Role.CANDIDATE) or tuple(
-            dict.fromkeys(e.author_user_id for e in transcript)
-        )
-        cards = [
-            build_scorecard(
-                rubric=self.content.rubric, state=session.state,
-                question_id=session.question_id, candidate_user_id=user_id,
-                transcript=transcript, notes=notes, scores=scores, votes=votes,
-                reviewer=self.reviewer, decisions=decisions,
-            )
-            for user_id in candidates
-        ]
-        if self.panel is not None and session.state.mode is Mode.VOICE:
-            cards = await self.panel.with_panel(session, cards, transcript)
-        return cards
-
-    async def scorecard_posted(self, session_id: int, candidate_user_id: int) -> None:
-        """Remember the scorecard went out; its content is rebuilt from the round's rows
-        (``scorecards``), never kept as text that would outlive a member's erasure."""
-        await self.repo.mark_scorecard_posted(session_id, candidate_user_id, self.clock.now())
 
     def _lock(self, session_id: int) -> asyncio.Lock:
         return self._locks.setdefault(session_id, asyncio.Lock())

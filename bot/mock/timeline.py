@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.mock.machine import abandon_deadline, idle_deadline, idle_warning_at
+from bot.mock.deadlines import abandon_deadline, idle_deadline, idle_warning_at
 from bot.mock.model import WARNING_MINUTES, MockState, PhaseSlot, Status
 
 

@@ -47,7 +47,7 @@ class ThreadAnnouncer:
             payload["view"] = {"name": SCORECARD_VIEW, "session_id": session.session_id}
             # Recorded as it is queued: the outbox now owns delivering it, and the text
             # itself is rebuilt from the round's rows whenever it is shown again.
-            await self.cog.service.scorecard_posted(session.session_id, card.candidate_user_id)
+            await self.cog.service.cards.posted(session.session_id, card.candidate_user_id)
         return Envelope(key, f"mock_{post.kind.value}", session.thread_id, session.guild_id,
                         payload, mentions=post.mentions)
 

@@ -58,7 +58,7 @@ class BookingCommands:
         self.booking_discord = DiscordBooking(self.bot)
         self.booking = BookingService.from_database(
             self.bot.database, self.service, self.bot.clock, self.bot.scheduling,
-            self.booking_discord, self.bot.settings.mock_minute_seconds, self.bot.ownership.owns)
+            self.booking_discord, self.bot.settings.mock_minute_seconds)
 
     async def _booking_load(self) -> None:
         self.bot.add_dynamic_items(*BOOKING_ITEMS)
@@ -173,23 +173,20 @@ class BookingCommands:
 
     # -- buttons ---------------------------------------------------------------------------
 
-    async def on_booking_seat(self, interaction: Interaction, booking_id: int,
-                              seat: Seat) -> None:
-        async def work() -> None:
-            booking = await self.booking.seats.take(booking_id, interaction.user.id, seat)
-            await interaction.response.edit_message(**self.booking_discord.signup_kwargs(booking))
-        await run_component(interaction, work())
-
-    async def on_booking_action(self, interaction: Interaction, booking_id: int,
-                                action: str) -> None:
+    async def on_booking_press(self, interaction: Interaction, booking_id: int,
+                               press: str) -> None:
+        """A sign-up button (``seat:<seat>``, ``leave``, ``cancel``) or "I'm here"."""
         async def work() -> None:
             user_id = interaction.user.id
-            if action == "here":
+            if press == "here":
                 booking = await self.booking.seats.here(booking_id, user_id)
                 await send(interaction, self.bot.renderer.render(
                     "mock/booking_reply.md.j2", what="here", booking=booking))
                 return
-            if action == "leave":
+            if press.startswith("seat:"):
+                seat = Seat(press.removeprefix("seat:"))
+                booking = await self.booking.seats.take(booking_id, user_id, seat)
+            elif press == "leave":
                 booking = await self.booking.seats.leave(booking_id, user_id)
             else:
                 manage = interaction.permissions.manage_events

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.mock.model_booking import Seat
+from cogs.mock._handlers import mock_cog
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -19,61 +20,44 @@ SEAT_LABELS = {
     Seat.BAR_RAISER: ("Bar raiser", discord.ButtonStyle.primary),
     Seat.WAITLIST: ("Waitlist", discord.ButtonStyle.secondary),
 }
-ACTION_LABELS = {
+PRESS_LABELS = {
+    **{f"seat:{seat.value}": label for seat, label in SEAT_LABELS.items()},
     "leave": ("Leave", discord.ButtonStyle.secondary),
     "cancel": ("Cancel booking", discord.ButtonStyle.danger),
     "here": ("I'm here", discord.ButtonStyle.success),
 }
+"""Every button of a booking by what its custom_id says after the booking id."""
 
 
 class BookingHandlers(Protocol):
-    async def on_booking_seat(self, interaction: discord.Interaction, booking_id: int,
-                              seat: Seat) -> None: ...
-
-    async def on_booking_action(self, interaction: discord.Interaction, booking_id: int,
-                                action: str) -> None: ...
+    async def on_booking_press(self, interaction: discord.Interaction, booking_id: int,
+                               press: str) -> None: ...
 
 
-def _handlers(interaction: discord.Interaction[BarRaiser]) -> BookingHandlers:
-    cog: Any = interaction.client.get_cog("Mock")
-    return cog
+class BookingButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"mockbook:(?P<booking>\d+):(?P<press>seat:[a-z_]+|leave|cancel|here)"):
+    """``mockbook:<booking id>:<press>``: a seat (``seat:<seat>``), Leave, Cancel or I'm here.
 
+    The custom_ids are those the seat and action buttons always had, so sign-up messages
+    posted before a restart (or before this class) keep working."""
 
-class SeatButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                 template=r"mockbook:(?P<booking>\d+):seat:(?P<seat>[a-z_]+)"):
-    def __init__(self, booking_id: int, seat: Seat) -> None:
-        label, style = SEAT_LABELS[seat]
+    def __init__(self, booking_id: int, press: str) -> None:
+        label, style = PRESS_LABELS[press]
         super().__init__(discord.ui.Button(
-            label=label, style=style, custom_id=f"mockbook:{booking_id}:seat:{seat.value}"))
-        self.booking_id, self.seat = booking_id, seat
+            label=label, style=style, custom_id=f"mockbook:{booking_id}:{press}"))
+        self.booking_id, self.press = booking_id, press
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: Any) -> SeatButton:
-        return cls(int(match["booking"]), Seat(match["seat"]))
+                             match: Any) -> BookingButton:
+        return cls(int(match["booking"]), match["press"])
 
     async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await _handlers(interaction).on_booking_seat(interaction, self.booking_id, self.seat)
+        handlers: BookingHandlers = mock_cog(interaction)
+        await handlers.on_booking_press(interaction, self.booking_id, self.press)
 
 
-class BookingActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                          template=r"mockbook:(?P<booking>\d+):(?P<action>leave|cancel|here)"):
-    def __init__(self, booking_id: int, action: str) -> None:
-        label, style = ACTION_LABELS[action]
-        super().__init__(discord.ui.Button(
-            label=label, style=style, custom_id=f"mockbook:{booking_id}:{action}"))
-        self.booking_id, self.action = booking_id, action
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: Any) -> BookingActionButton:
-        return cls(int(match["booking"]), match["action"])
-
-    async def callback(self, interaction: discord.Interaction[BarRaiser]) -> None:
-        await _handlers(interaction).on_booking_action(interaction, self.booking_id, self.action)
-
-
-BOOKING_ITEMS = (SeatButton, BookingActionButton)
+BOOKING_ITEMS = (BookingButton,)
 
 
 def signup_view(booking_id: int, *, open_for_seats: bool) -> discord.ui.View | None:
@@ -81,14 +65,13 @@ def signup_view(booking_id: int, *, open_for_seats: bool) -> discord.ui.View | N
     if not open_for_seats:
         return None
     view = discord.ui.View(timeout=None)
-    for seat in SEAT_LABELS:
-        view.add_item(SeatButton(booking_id, seat))
-    view.add_item(BookingActionButton(booking_id, "leave"))
-    view.add_item(BookingActionButton(booking_id, "cancel"))
+    for press in PRESS_LABELS:
+        if press != "here":
+            view.add_item(BookingButton(booking_id, press))
     return view
 
 
 def check_in_view(booking_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(BookingActionButton(booking_id, "here"))
+    view.add_item(BookingButton(booking_id, "here"))
     return view

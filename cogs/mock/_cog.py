@@ -3,7 +3,7 @@
 
 Thin by design: each handler finds the round, makes one service call and
 renders one template. Refusals are ``BotError`` from the service; for slash
-commands the tree's error boundary answers them, for components ``_guard``
+commands the tree's error boundary answers them, for components ``replies.guard``
 does the same.
 """
 
@@ -19,26 +19,20 @@ from discord.ext import commands
 from bot.discord_io import rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
 from bot.mock.journal import MockJournal
-from bot.mock.model import MockSession
 from bot.mock.ports import MockConfig
 from bot.mock.posts import status_variables
 from bot.mock.scorecard import engine_reviewer
 from bot.mock.service import MockService
 from bot.mock.timers import SchedulerTimers
 from bot.outbox.model import ChannelGoneError, OutboxRow, PostError
-from bot.render import RenderedMessage
 from bot.review import Reviewer
 from cogs.mock._announcer import ThreadAnnouncer
 from cogs.mock._booking import BookingCommands
 from cogs.mock._components import ComponentHandlers
 from cogs.mock._people import PeopleCommands
-from cogs.mock._records import RecordCommands
-from cogs.mock._views import (
-    ANSWER_FORM,
-    ANSWER_FORM_TEMPLATE,
-    DYNAMIC_ITEMS,
-    lobby_view,
-)
+from cogs.mock._records import ANSWER_FORM, ANSWER_FORM_TEMPLATE, RecordCommands
+from cogs.mock._replies import RoundReplies
+from cogs.mock._views import DYNAMIC_ITEMS, lobby_view
 from cogs.mock._voice import VoiceControls
 
 if TYPE_CHECKING:
@@ -64,6 +58,7 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
             ownership=bot.ownership,
         )
         self.journal = MockJournal(self.service)
+        self.replies = RoundReplies(bot, self.service)
         self.voice = VoiceControls(bot, self)  # voice rounds, idle Continue, Run it back
         self._booking_init()
 
@@ -96,16 +91,6 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
 
     async def _tick(self, session_id: int) -> None:
         await self.service.tick(session_id)
-
-    def _render(self, template: str, **variables: object) -> RenderedMessage:
-        return self.bot.renderer.render(template, **variables)
-
-    def _reply(self, what: str, **variables: object) -> RenderedMessage:
-        defaults: dict[str, object] = {"left_minutes": None, "ends_at": None}
-        return self._render("mock/reply.md.j2", what=what, **(defaults | variables))
-
-    async def _here(self, interaction: Interaction) -> MockSession:
-        return await self.service.in_thread(interaction.channel_id or 0)
 
     # -- /mock start -----------------------------------------------------------------------
 
@@ -146,12 +131,12 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
             raise BotError("I couldn't create a thread here. An organiser's `/doctor` shows which "
                            "permission is missing.") from error
         session = await self.service.attach(session.session_id, thread.id)
-        lobby = self._render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
+        lobby = self.replies.render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
         message = await thread.send(**rendered_to_kwargs(lobby),
                                     view=lobby_view(session.session_id,
                                                     self.bot.content.rubric.checklist))
         await self.service.set_lobby_message(session.session_id, message.id)
-        await send(interaction, self._reply("ready", thread_id=thread.id))
+        await send(interaction, self.replies.reply("ready", thread_id=thread.id))
         self.seat_in_thread(thread.id, interaction.user.id)
         await self.invite(session, message)
 
@@ -169,54 +154,54 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
 
     @app_commands.command(name="next", description="End the current phase now")
     async def next_phase(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         # The phase this press found running: a second press sent with it ends nothing more.
         await self.service.next(session.session_id, interaction.user.id, session.state)
-        await send(interaction, self._reply("next", user_id=interaction.user.id), ephemeral=False)
+        await send(interaction, self.replies.reply("next", user_id=interaction.user.id), ephemeral=False)
 
     @app_commands.command(name="pause", description="Pause the clock")
     async def pause(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         session = await self.service.pause(session.session_id, interaction.user.id)
         left = session.state.time_left(self.bot.clock.now())
         left_minutes = round(left.total_seconds() / session.state.minute_seconds, 1) if left else None
-        await send(interaction, self._reply("paused", user_id=interaction.user.id,
+        await send(interaction, self.replies.reply("paused", user_id=interaction.user.id,
                                             left_minutes=left_minutes), ephemeral=False)
 
     @app_commands.command(name="resume", description="Restart the clock")
     async def resume(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         await self.service.resume(session.session_id, interaction.user.id)
-        await send(interaction, self._reply("resumed", user_id=interaction.user.id),
+        await send(interaction, self.replies.reply("resumed", user_id=interaction.user.id),
                    ephemeral=False)
 
     @app_commands.command(name="extend", description="Give the current phase more time")
     @app_commands.describe(minutes="Extra minutes (1-10)")
     async def extend(self, interaction: Interaction,
                      minutes: app_commands.Range[int, 1, 10]) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         session = await self.service.extend(session.session_id, interaction.user.id, minutes)
         index = session.state.current_index()
         ends_at = session.state.phases[index].deadline if index is not None else None
-        await send(interaction, self._reply("extended", user_id=interaction.user.id,
+        await send(interaction, self.replies.reply("extended", user_id=interaction.user.id,
                                             minutes=minutes, ends_at=ends_at), ephemeral=False)
 
     @app_commands.command(name="end", description="End the round and post the scorecard")
     async def end(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         member = interaction.user
         manage = isinstance(member, discord.Member) and interaction.permissions.manage_threads
         await interaction.response.defer(ephemeral=True, thinking=True)
         ended = await self.service.end(session.session_id, member.id, can_manage_threads=manage)
-        await send(interaction, self._reply("ended" if ended.state.started_at else "cancelled"))
+        await send(interaction, self.replies.reply("ended" if ended.state.started_at else "cancelled"))
 
     @app_commands.command(name="status", description="Phase, time left and who is who")
     async def status(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         undelivered = [row for row in await self.bot.outbox.troubles(session.guild_id, "mock_")
                        if row.channel_id == session.thread_id]
         variables = status_variables(self.bot.content, session, self.bot.clock.now(), undelivered)
-        await send(interaction, self._render("mock/status.md.j2", **variables))
+        await send(interaction, self.replies.render("mock/status.md.j2", **variables))
 
     # -- gateway events --------------------------------------------------------------------
 

@@ -20,16 +20,16 @@ from bot.mock.decision import CALL_LABELS, REASON_MAX_CHARS, MockDecisions
 from bot.mock.export import people_in, readable
 from bot.mock.model import MockSession, Role, Status, Vote
 from bot.outbox.model import Envelope, message_to_json
-from bot.render import RenderedMessage
 from cogs.mock._announcer import SCORECARD_VIEW
-from cogs.mock._views import ROLE_LABELS, lobby_view, scoring_view, switch_view
+from cogs.mock._scoring_views import scoring_view
+from cogs.mock._views import ROLE_LABELS, lobby_view, switch_view
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
 
     from bot.app import BarRaiser
     from bot.mock.journal import MockJournal
     from bot.mock.service import MockService
+    from cogs.mock._replies import RoundReplies
     from cogs.mock._voice import VoiceControls
 
 log = logging.getLogger(__name__)
@@ -43,15 +43,7 @@ class PeopleCommands:
     service: MockService
     journal: MockJournal
     voice: VoiceControls
-
-    if TYPE_CHECKING:
-        def _render(self, template: str, **variables: object) -> RenderedMessage: ...
-        def _reply(self, what: str, **variables: object) -> RenderedMessage: ...
-        async def _here(self, interaction: Interaction) -> MockSession: ...
-        async def _guard(self, interaction: Interaction,
-                         work: Callable[[], Awaitable[None]]) -> None: ...
-        async def _own_session(self, interaction: Interaction,
-                               session_id: int) -> MockSession: ...
+    replies: RoundReplies
 
     # -- seats and invitations -------------------------------------------------------------
 
@@ -71,7 +63,7 @@ class PeopleCommands:
     async def invite(self, session: MockSession, lobby: discord.Message) -> None:
         """Post the lobby's link where ``/mock start`` was run (pinging nobody)."""
         question = self.bot.content.question(session.question_id)
-        rendered = self._render("mock/invite.md.j2", host_user_id=session.state.host_user_id,
+        rendered = self.replies.render("mock/invite.md.j2", host_user_id=session.state.host_user_id,
                                 question=question, length=session.length_minutes,
                                 lobby_url=lobby.jump_url)
         await self.bot.outbox.enqueue(Envelope(
@@ -81,7 +73,7 @@ class PeopleCommands:
 
     async def lobby_message(self, session: MockSession) -> dict[str, Any]:
         """The lobby's content and controls as the round stands (for an edit)."""
-        lobby = self._render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
+        lobby = self.replies.render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
         view = lobby_view(session.session_id, self.bot.content.rubric.checklist,
                           session.state.status)
         return rendered_to_kwargs(lobby) | {"view": view}
@@ -90,44 +82,44 @@ class PeopleCommands:
 
     async def ask_to_switch(self, interaction: Interaction, session_id: int, role: Role) -> None:
         label = ROLE_LABELS[role][0].removeprefix("Join as ").lower()
-        await send(interaction, self._reply("switch_confirm", role=label),
+        await send(interaction, self.replies.reply("switch_confirm", role=label),
                    view=switch_view(session_id, role))
 
     async def on_switch(self, interaction: Interaction, session_id: int, role: Role) -> None:
         """The candidate confirmed: leave the seat for ``role``, then refresh the lobby."""
         async def work() -> None:
-            await self._own_session(interaction, session_id)
+            await self.replies.own_session(interaction, session_id)
             session = await self.service.join(session_id, interaction.user.id, role,
                                               confirmed=True)
             label = ROLE_LABELS[role][0].removeprefix("Join as ").lower()
             await interaction.response.edit_message(
-                content=self._reply("switched", role=label).content, view=None)
-            await self.service.refresh_lobby(session)
-        await self._guard(interaction, work)
+                content=self.replies.reply("switched", role=label).content, view=None)
+            await self.service.effects.refresh_lobby(session)
+        await self.replies.guard(interaction, work)
 
     # -- scoring ---------------------------------------------------------------------------
 
     async def on_scoring(self, interaction: Interaction, session_id: int) -> None:
         """**Score the checklist**: the presser's own panel, their current picks preset."""
         async def work() -> None:
-            await self._own_session(interaction, session_id)
+            await self.replies.own_session(interaction, session_id)
             current = await self.journal.my_scores(session_id, interaction.user.id)
-            await send(interaction, self._reply("scoring"), view=scoring_view(
+            await send(interaction, self.replies.reply("scoring"), view=scoring_view(
                 session_id, self.bot.content.rubric.checklist, current))
-        await self._guard(interaction, work)
+        await self.replies.guard(interaction, work)
 
     async def on_item_score(self, interaction: Interaction, session_id: int, item_id: str,
                             values: list[str]) -> None:
         """One item scored in the panel: the new pick replaces the old one."""
         async def work() -> None:
-            session = await self._own_session(interaction, session_id)
+            session = await self.replies.own_session(interaction, session_id)
             await self.journal.score(session_id, interaction.user.id, item_id, values == ["1"])
             current = await self.journal.my_scores(session_id, interaction.user.id)
             await interaction.response.edit_message(view=scoring_view(
                 session_id, self.bot.content.rubric.checklist, current))
             if session.state.status is Status.ENDED:
                 await self.refresh_scorecards(session)
-        await self._guard(interaction, work)
+        await self.replies.guard(interaction, work)
 
     # -- pings -----------------------------------------------------------------------------
 
@@ -139,20 +131,20 @@ class PeopleCommands:
         guild = require_guild(interaction)
         await self.service.repo.set_quiet(guild.id, interaction.user.id, state == "off",
                                           self.bot.clock.now())
-        await send(interaction, self._reply(f"pings_{state}"))
+        await send(interaction, self.replies.reply(f"pings_{state}"))
 
     # -- private feedback and the decision -------------------------------------------------
 
     async def on_feedback(self, interaction: Interaction, session_id: int) -> None:
         """**My feedback**: the private notes, ephemerally, to the candidate only."""
         async def work() -> None:
-            session = await self._own_session(interaction, session_id)
+            session = await self.replies.own_session(interaction, session_id)
             notes = await self.journal.private_feedback(session_id, interaction.user.id)
-            await send(interaction, self._render(
+            await send(interaction, self.replies.render(
                 "mock/feedback.md.j2", notes=notes, phases=self.bot.content.rubric.phases,
                 question=self.bot.content.question(session.question_id),
                 session_id=session_id))
-        await self._guard(interaction, work)
+        await self.replies.guard(interaction, work)
 
     @app_commands.command(name="decide", description="Bar raiser: record the final call")
     @app_commands.describe(call="Your final call on the candidate",
@@ -161,11 +153,11 @@ class PeopleCommands:
                                 for vote, label in CALL_LABELS.items()])
     async def decide(self, interaction: Interaction, call: str,
                      reason: app_commands.Range[str, 1, REASON_MAX_CHARS]) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         vote = Vote(call)
         await MockDecisions(self.service).decide(session.session_id, interaction.user.id,
                                                  vote, reason)
-        await send(interaction, self._reply("decided", user_id=interaction.user.id,
+        await send(interaction, self.replies.reply("decided", user_id=interaction.user.id,
                                             call=CALL_LABELS[vote]), ephemeral=False)
         if session.state.status is Status.ENDED:
             await self.refresh_scorecards(session)
@@ -175,12 +167,12 @@ class PeopleCommands:
         outbox; a card not delivered yet is left to its own post."""
         session = await self.service.in_thread(session.thread_id or 0)
         now = self.bot.clock.now()
-        for i, card in enumerate(await self.service.scorecards(session)):
+        for i, card in enumerate(await self.service.cards.of(session)):
             posted = await self.bot.outbox.repo.by_key(
                 f"mock:{session.session_id}:scorecard:{i}")
             if posted is None or posted.message_id is None:
                 continue
-            rendered = self._render(
+            rendered = self.replies.render(
                 "mock/scorecard.md.j2", question=self.bot.content.question(session.question_id),
                 session_id=session.session_id, card=card,
                 end_reason=(session.state.end_reason.value if session.state.end_reason

@@ -13,19 +13,34 @@ import discord
 from discord import app_commands
 
 from bot.discord_io import send
+from bot.forms import AnswerForm
 from bot.mock import roles
-from cogs.mock._views import ANSWER_FORM, answer_form_id
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
 
     from bot.app import BarRaiser
     from bot.mock.journal import MockJournal
     from bot.mock.model import MockSession
     from bot.mock.service import MockService
-    from bot.render import RenderedMessage
+    from cogs.mock._replies import RoundReplies
 
 Interaction = discord.Interaction["BarRaiser"]
+
+ANSWER_MAX_CHARS = 4000
+ANSWER_FORM = AnswerForm(
+    title="Your answer for this phase",
+    answer_id="mock:answer:text",
+    answer_label="Answer",
+    placeholder="Numbers, components, trade-offs: what you would say to the interviewer",
+    max_length=ANSWER_MAX_CHARS,
+)
+# ``/mock answer`` works without the Message Content intent; the round id rides in the
+# form's custom_id, so a submit after a restart still reaches the right round.
+ANSWER_FORM_TEMPLATE = r"form:mock-answer:(?P<session>\d+)"
+
+
+def answer_form_id(session_id: int) -> str:
+    return f"form:mock-answer:{session_id}"
 
 
 class RecordCommands:
@@ -34,13 +49,9 @@ class RecordCommands:
     bot: BarRaiser
     service: MockService
     journal: MockJournal
+    replies: RoundReplies
 
-    if TYPE_CHECKING:
-        def _render(self, template: str, **variables: object) -> RenderedMessage: ...
-        def _reply(self, what: str, **variables: object) -> RenderedMessage: ...
-        async def _here(self, interaction: Interaction) -> MockSession: ...
-        async def _guard(self, interaction: Interaction,
-                         work: Callable[[], Awaitable[None]]) -> None: ...
+    if TYPE_CHECKING:  # in ``_people.py``, with the rest of the readable export
         async def export_file(self, interaction: Interaction,
                               session: MockSession) -> discord.File: ...
 
@@ -53,14 +64,14 @@ class RecordCommands:
                                       app_commands.Choice(name="public", value="public")])
     async def note(self, interaction: Interaction, text: app_commands.Range[str, 1, 1000],
                    visibility: str = "private") -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         public = visibility == "public"
         await self.journal.add_note(session.session_id, interaction.user.id, text, public=public)
-        await send(interaction, self._reply("noted_public" if public else "noted"))
+        await send(interaction, self.replies.reply("noted_public" if public else "noted"))
 
     @app_commands.command(name="answer", description="Submit your answer for this phase")
     async def answer(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         roles.require_candidate(session.state, interaction.user.id)
         await self.bot.forms.open(interaction, ANSWER_FORM, answer_form_id(session.session_id))
 
@@ -73,14 +84,14 @@ class RecordCommands:
         async def work() -> None:
             index = await self.journal.submit_answer(session_id, interaction.user.id, text)
             phase_name = self.bot.content.rubric.phases[index].name
-            await send(interaction, self._render(
+            await send(interaction, self.replies.render(
                 "mock/answer.md.j2", user_id=interaction.user.id, phase_name=phase_name,
                 text=text), ephemeral=False)
-        await self._guard(interaction, work)
+        await self.replies.guard(interaction, work)
 
     @app_commands.command(name="export", description="The round as a Markdown file")
     async def export(self, interaction: Interaction) -> None:
-        session = await self._here(interaction)
+        session = await self.replies.here(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         file = await self.export_file(interaction, session)
-        await send(interaction, self._reply("export"), file=file)
+        await send(interaction, self.replies.reply("export"), file=file)

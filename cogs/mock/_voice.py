@@ -22,7 +22,8 @@ from bot.mock.posts import Post, lobby_variables
 from bot.mock.rerun import MockReruns
 from bot.mock.timeline import Kind
 from cogs.mock._panel_views import PANEL_ITEMS, TickSelect, add_rerun, continue_view
-from cogs.mock._views import ScoreSelect, lobby_view
+from cogs.mock._scoring_views import ScoreSelect
+from cogs.mock._views import lobby_view
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -40,7 +41,7 @@ class VoiceControls:
         self.bot, self.cog = bot, cog
         self.panel = MockPanel.from_database(cog.service, bot.database)
         self.reruns = MockReruns.from_database(cog.service, bot.database)
-        cog.service.panel = self.panel
+        cog.service.cards.panel = self.panel
         bot.outbox_sender.add_view(PHASE_VIEW, self._phase_view)
         bot.outbox_sender.add_view(CONTINUE_VIEW, lambda spec: continue_view(int(spec["session_id"])))
 
@@ -93,33 +94,33 @@ class VoiceControls:
     async def on_ticks(self, interaction: Interaction, session_id: int, phase_index: int,
                        values: list[str]) -> None:
         async def work() -> None:
-            await self.cog._own_session(interaction, session_id)
+            await self.cog.replies.own_session(interaction, session_id)
             chosen = await self.panel.tick(session_id, interaction.user.id, phase_index, values)
             phase = self.bot.content.rubric.phases[phase_index]
             names = [d.name for d in phase.deliverables]
             await send(interaction, self._reply(
                 "ticked", phase=phase.name, ticked=[names[i] for i in chosen],
                 missing=[n for i, n in enumerate(names) if i not in chosen]))
-        await self.cog._guard(interaction, work)
+        await self.cog.replies.guard(interaction, work)
 
     async def on_continue(self, interaction: Interaction, session_id: int) -> None:
         async def work() -> None:
-            await self.cog._own_session(interaction, session_id)
+            await self.cog.replies.own_session(interaction, session_id)
             await self.cog.service.apply(
                 session_id, lambda s, now: machine.keep_going(s, interaction.user.id, now))
             done = self._reply("continued", user_id=interaction.user.id)
             await interaction.response.edit_message(**rendered_to_kwargs(done), view=None)
-        await self.cog._guard(interaction, work)
+        await self.cog.replies.guard(interaction, work)
 
     async def on_rerun(self, interaction: Interaction, session_id: int, same_question: bool) -> None:
         async def work() -> None:
-            await self.cog._own_session(interaction, session_id)
+            await self.cog.replies.own_session(interaction, session_id)
             session = await self.reruns.run_back(session_id, interaction.user.id, same_question)
             await interaction.response.defer(thinking=True)
             thread = await self._open_thread(session_id, session)
             await send(interaction, self._reply("rerun", user_id=interaction.user.id,
                                                 thread_id=thread.id), ephemeral=False)
-        await self.cog._guard(interaction, work)
+        await self.cog.replies.guard(interaction, work)
 
     async def _open_thread(self, previous_id: int, session: MockSession) -> discord.Thread:
         """The next round's thread and lobby, in the channel the last round started from."""

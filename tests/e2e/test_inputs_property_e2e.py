@@ -238,7 +238,7 @@ async def test_any_text_in_any_form_field_gets_a_clear_bounded_reply(
 
 
 async def test_form_field_ids_are_what_the_forms_declare():
-    from cogs.mock._views import ANSWER_FORM
+    from cogs.mock._records import ANSWER_FORM
     from cogs.review import CHECK_FORM
 
     declared = {("check", f) for f in CHECK_FORM.limits()} | {
