@@ -1,4 +1,4 @@
-"""200 rounds at once on the real scheduler, clock and SQLite: every announcement once, in order.
+"""200 rounds at once on the real scheduler, clock and SQLite: nothing announced twice, nothing lost.
 
 This is the load run behind the "phase ends fire within 1 s at p99" target. It
 asserts only correctness; the lateness it measures is logged (``-o log_cli=true``)
@@ -40,10 +40,15 @@ class LatenessRecorder:
     clock: SystemClock
     lateness: list[float] = field(default_factory=list)
     kinds: Counter[tuple[int, str, object]] = field(default_factory=Counter)
+    announced: Counter[tuple[int, str]] = field(default_factory=Counter)  # by claim key
+    folded: dict[int, list[object]] = field(default_factory=dict)  # catch-ups: phases missed
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
         self.kinds[(session.session_id, post.kind.value, post.variables.get("number"))] += 1
+        self.announced[(session.session_id, key)] += 1
+        if post.kind is Kind.CATCH_UP:
+            self.folded.setdefault(session.session_id, []).extend(post.variables["missed"])
         if post.kind is Kind.PHASE and post.variables["number"] != 1:
             index = int(str(post.variables["number"])) - 2
             deadline = session.state.phases[index].deadline
@@ -91,11 +96,23 @@ async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
     finally:
         scheduler.shutdown(wait=False)
         await db.close()
-    per_round = Counter(kind for (_, kind, _), count in recorder.kinds.items()
-                        for _ in range(count))
-    assert per_round == {"brief": ROUNDS, "lobby": ROUNDS, "phase": 5 * ROUNDS, "probe": 5 * ROUNDS,
-                         "warning": 5 * ROUNDS, "scorecard": ROUNDS}
-    assert all(count == 1 for count in recorder.kinds.values())
+    assert [key for key, count in recorder.announced.items() if count > 1] == []  # none twice
+    per_round = Counter(kind for (_, kind, _) in recorder.kinds)
+    assert {kind: per_round[kind] for kind in ("brief", "lobby", "scorecard")} == {
+        "brief": ROUNDS, "lobby": ROUNDS, "scorecard": ROUNDS}
+    # A phase start, probe or warning goes out on time or, when its phase is already over (a busy
+    # machine runs the rounds late), is folded into a catch-up that names its phase; the
+    # claims keep either from happening twice. So nothing is lost, whatever the load.
+    phases = [phase.name for phase in load_content().rubric.phases]
+    for session_id in ids:
+        folded = recorder.folded.get(session_id, [])
+        assert len(folded) == len(set(folded))  # a phase is caught up at most once
+        for number, name in enumerate(phases, start=1):
+            for kind in ("phase", "probe", "warning"):
+                posted = (session_id, kind, number) in recorder.kinds
+                assert posted or name in folded, (session_id, kind, number)
+    log.warning("mock timer load: folded into catch-ups %d phase starts, %d probes, %d warnings",
+                *(5 * ROUNDS - per_round[kind] for kind in ("phase", "probe", "warning")))
     late = sorted(recorder.lateness)
     log.warning(
         "mock timer lateness over %d phase ends: p50 %.3f s, p99 %.3f s, max %.3f s",
