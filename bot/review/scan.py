@@ -103,12 +103,13 @@ class _Index:
 
 
 def _gate(alternatives: list[str]) -> re.Pattern[str]:
-    """One regex whose matches end just past each position where some alternative matches.
+    """One regex whose group 1 starts at each position where some alternative matches.
 
     It consumes, possessively (no backtracking), runs of characters that cannot start a
     match, whole words where no word alternative matches at the word start, and
-    special characters where no special alternative matches; group 1 is the first
-    character of the next position where something does (unset at the end of the text).
+    special characters where no special alternative matches, then takes the word (or
+    the one special character) where something does; group 1 is unset at the end of the
+    text. Words are only ever entered at their start, so no word-boundary test is needed.
     The gate is exact: every position it reports has a match and it misses none, because
     it asks the same alternatives (an alternation matches where any of its branches does).
     """
@@ -116,11 +117,10 @@ def _gate(alternatives: list[str]) -> re.Pattern[str]:
     special = [a for a in alternatives if a[0] not in ASCII_ALNUM]
     firsts = "".join(sorted({re.escape(a[1] if a[0] == "\\" else a[0]) for a in special}))
     skips = [f"[^a-z0-9{firsts}]++"]
-    skips.append(f"(?!(?<![a-z0-9])(?:{words(*word).regex.pattern}))[a-z0-9]++" if word
-                 else "[a-z0-9]++")
+    skips.append(f"(?!(?:{words(*word).regex.pattern}))[a-z0-9]++" if word else "[a-z0-9]++")
     if special:
         skips.append(f"(?!(?:{words(*special).regex.pattern}))[{firsts}]")
-    return re.compile(f"(?:{'|'.join(skips)})*+(?:([\\s\\S])|\\Z)")
+    return re.compile(f"(?:{'|'.join(skips)})*+(?:([a-z0-9]++|[\\s\\S])|\\Z)")
 
 
 _INDEX: list[_Index] = []
