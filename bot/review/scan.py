@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from bot.review.patterns import ASCII_ALNUM, SPECIAL, WordPattern, words
 
@@ -30,6 +30,14 @@ def _register(pattern: WordPattern) -> int:
         _INDEX.clear()
         pattern.scan_id = len(_REGISTRY) - 1
     return pattern.scan_id
+
+
+def prepare(patterns: Iterable[WordPattern]) -> None:
+    """Register ``patterns`` and build the tables now (at rule-load time): registering
+    one later rebuilds every table, on the next review."""
+    for pattern in patterns:
+        _register(pattern)
+    _index()
 
 
 def literal_prefix(alternative: str) -> str | None:
