@@ -30,6 +30,7 @@ _QUOTED_UI = lazy_regex("customer_first", "quoted_ui")
 _DIGIT = lazy_regex("customer_first", "digit")
 _AGENT_SUBJECT = lazy_regex("customer_first", "agent_subject")
 _ACTS = lazy_regex("customer_first", "acts")
+_SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")
 MACHINE_NOUNS = frozenset((
     "server", "worker", "consumer", "producer", "broker", "router", "scheduler", "container",
     "handler", "reader", "writer", "buffer", "controller", "logger", "tracker", "crawler",
@@ -105,7 +106,7 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     if _CUSTOMER_CONTEXT.search(sentence.context):
         if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
             return True
-        if doc.has(_SURFACE, sentence) and re.search(r"\bp\d{2,3}\b|time to|success rate|ratio", low):
+        if doc.has(_SURFACE, sentence) and _SURFACE_MEASURE.search(low):
             return True
         if felt and (concrete or _DIGIT.search(low)):
             return True

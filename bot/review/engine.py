@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from bot.content import Question, Rubric
-from bot.review import antipatterns, checklist
+from bot.review import antipatterns, checklist, scan
 from bot.review.analysis import Analysis
 from bot.review.coaching import next_push, question_tip
 from bot.review.document import Document, Sentence
@@ -26,7 +26,7 @@ from bot.review.model import (
     ItemResult,
     Review,
 )
-from bot.review.rules import CompiledRule, RuleSet, default_rules
+from bot.review.rules import CompiledRule, RuleSet, default_rules, word_patterns
 from bot.review.text import MAX_CHARS
 
 EVIDENCE_LIMIT = 280
@@ -58,7 +58,9 @@ def _generic(rule: CompiledRule) -> Callable[[Analysis], Sentence | None]:
 
 @lru_cache(maxsize=8)
 def detectors(rules: RuleSet) -> Mapping[str, Callable[[Analysis], Sentence | None]]:
-    """One detector per label of ``rules``: its shape code, or the generic matcher."""
+    """One detector per label of ``rules``: its shape code, or the generic matcher.
+    Built once per rule set, which is when the one-pass scan learns every word pattern."""
+    scan.prepare(word_patterns(rules))
     return {label: SHAPES.get(label) or _generic(rules.rule(label)) for label in rules.labels}
 
 

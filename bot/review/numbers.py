@@ -74,6 +74,7 @@ _POPULATION_CUTOFF = re.compile(
 )
 # "doesn't matter if it's 1x or 100x": growth waved away, not an estimate
 _GROWTH_EITHER_WAY = re.compile(r"\s?x or \d|\d\s?x or\s*$")
+_COMPARED = re.compile(r"[<>≤≥]=?\s*~?$")
 _APPROX_CUE = re.compile(r"(?:~|≈|about|around|roughly|assume[sd]?|say|peak|avg|average|maybe|of)\s*$")
 _PERCENT_GOOD = re.compile(
     r"availab|uptime|durab|\bsla\b|\bslo\b|success|error|5xx|4xx|fail|hit (?:ratio|rate)|cache hit"
@@ -191,7 +192,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
             return True
         if _PERCENT_SETTING.search(low):
             return False
-        if re.search(r"[<>≤≥]=?\s*~?$", before):
+        if _COMPARED.search(before):
             return True
         return _PERCENT_GOOD.search(low) is not None
     if kind == "growth":

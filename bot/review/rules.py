@@ -162,6 +162,9 @@ class RuleSet:
     def rule(self, label: str) -> CompiledRule:
         return self._compiled[label]
 
+    def compiled(self) -> tuple[CompiledRule, ...]:
+        return tuple(self._compiled.values())
+
     def items(self, label: str, name: str) -> tuple[str, ...]:
         return self.specs[label].lists[name]
 
@@ -223,6 +226,10 @@ def default_rules() -> RuleSet:
     return load_rules()
 
 
+_DECLARED: list[_Lazy] = []
+"""Every pattern the label modules declared, in declaration order (see ``word_patterns``)."""
+
+
 class _Lazy:
     """A pattern built from the rule files on first use (``default_rules()``).
 
@@ -238,6 +245,7 @@ class _Lazy:
 
     def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
         self._build = build
+        _DECLARED.append(self)
 
     def __getattr__(self, attribute: str) -> object:
         if attribute.startswith("__") or attribute == "_build":
@@ -247,6 +255,22 @@ class _Lazy:
             if hasattr(compiled, copied):
                 setattr(self, copied, getattr(compiled, copied))
         return getattr(compiled, attribute)
+
+
+def word_patterns(rules: RuleSet) -> list[WordPattern]:
+    """The word patterns detectors may ask a document about: the rules' cues and
+    answer-wide scopes, and every word list the label modules declared. The one-pass
+    scan registers them all before the first review (``scan.prepare``), so its tables
+    are built once, at load, instead of once more each time a review first asks for one."""
+    found: list[WordPattern] = []
+    for rule in rules.compiled():
+        found.extend(p for p in (rule.cues, rule.unless.get("answer"), rule.requires.get("answer"))
+                     if isinstance(p, WordPattern))
+    for declared in _DECLARED:
+        declared.search  # noqa: B018  (builds it: a word pattern's attributes are copied in)
+        if "alternatives" in vars(declared):
+            found.append(declared)  # type: ignore[arg-type]
+    return found
 
 
 CompiledT = TypeVar("CompiledT", WordPattern, "re.Pattern[str]")

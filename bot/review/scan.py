@@ -1,10 +1,12 @@
 """The one-pass scan: every registered word pattern's matches in a text, read once.
 
 Every word pattern's alternatives begin with a literal prefix ("customer" in
-"customers?\\b", "fail" in "fail(?:s|ed)"). The scan visits each word start of the
-text once (and each occurrence of a non-word first character such as "'" or ">"),
-looks its first three characters up in one table built from all registered patterns,
-and tries only the alternatives whose prefix agrees with them, in their list order.
+"customers?\\b", "fail" in "fail(?:s|ed)"). All alternatives of all registered patterns
+are compiled into one gate regex that the regex engine runs over the text once: it
+skips, in C, every word start and every non-word character (such as "'" or ">") where
+no alternative of any pattern matches, and stops only where one does. Only there does
+Python look up the first three characters in one table built from all registered
+patterns and try the alternatives whose prefix agrees with them, in their list order.
 Per pattern the matches are kept non-overlapping, as ``finditer`` keeps them, so a
 pattern's matches are the ones its own scan would find, for every pattern at once.
 """
@@ -13,12 +15,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from bot.review.patterns import ASCII_ALNUM, SPECIAL, WordPattern
+from bot.review.patterns import ASCII_ALNUM, SPECIAL, WordPattern, words
 
 _KEY = 3
-_WORD_RUN = re.compile(r"[a-z0-9]+")
 _REGISTRY: list[WordPattern] = []
 Entries = tuple[tuple[int, tuple[str, ...], re.Pattern[str]], ...]
 
@@ -29,6 +30,14 @@ def _register(pattern: WordPattern) -> int:
         _INDEX.clear()
         pattern.scan_id = len(_REGISTRY) - 1
     return pattern.scan_id
+
+
+def prepare(patterns: Iterable[WordPattern]) -> None:
+    """Register ``patterns`` and build the tables now (at rule-load time): registering
+    one later rebuilds every table, on the next review."""
+    for pattern in patterns:
+        _register(pattern)
+    _index()
 
 
 def literal_prefix(alternative: str) -> str | None:
@@ -74,7 +83,8 @@ class _Index:
         prefixed: list[tuple[int, list[tuple[str, str]]]] = []
         for pattern in patterns:
             pairs = [(literal_prefix(a), a) for a in pattern.alternatives]
-            if any(prefix is None for prefix, _ in pairs):
+            # a capturing group could clash with another pattern's in the gate: own scan
+            if pattern.regex.groups or any(prefix is None for prefix, _ in pairs):
                 self.unindexed.add(pattern.scan_id)
                 continue
             prefixed.append((pattern.scan_id, pairs))  # type: ignore[arg-type]
@@ -94,18 +104,31 @@ class _Index:
                     found.append((scan_id, prefixes, regex))
             return tuple(found)
 
-        def gated(key: str) -> tuple[tuple[str, ...], Entries]:
-            found = entries(key)  # every prefix under the key first: most positions stop there
-            return tuple(sorted({p for _, prefixes, _ in found for p in prefixes})), found
+        self.d3 = {key: entries(key) for key in keys3}
+        self.d2 = {key: entries(key) for key in keys2}
+        self.d1 = {key: entries(key) for key in keys1}
+        self.gate = _gate([a for _, pairs in prefixed for _, a in pairs])
 
-        self.d3 = {key: gated(key) for key in keys3}
-        self.d2 = {key: gated(key) for key in keys2}
-        self.d1 = {key: gated(key) for key in keys1}
-        # a prefix that starts with a non-word character can match anywhere it occurs
-        special = sorted({p for _, pairs in prefixed for p, _ in pairs if p[0] not in ASCII_ALNUM},
-                         key=len)
-        self.special = tuple(p for i, p in enumerate(special)
-                             if not any(p.startswith(shorter) for shorter in special[:i]))
+
+def _gate(alternatives: list[str]) -> re.Pattern[str]:
+    """One regex whose group 1 starts at each position where some alternative matches.
+
+    It consumes, possessively (no backtracking), runs of characters that cannot start a
+    match, whole words where no word alternative matches at the word start, and
+    special characters where no special alternative matches, then takes the word (or
+    the one special character) where something does; group 1 is unset at the end of the
+    text. Words are only ever entered at their start, so no word-boundary test is needed.
+    The gate is exact: every position it reports has a match and it misses none, because
+    it asks the same alternatives (an alternation matches where any of its branches does).
+    """
+    word = [a for a in alternatives if a[0] in ASCII_ALNUM]
+    special = [a for a in alternatives if a[0] not in ASCII_ALNUM]
+    firsts = "".join(sorted({re.escape(a[1] if a[0] == "\\" else a[0]) for a in special}))
+    skips = [f"[^a-z0-9{firsts}]++"]
+    skips.append(f"(?!(?:{words(*word).regex.pattern}))[a-z0-9]++" if word else "[a-z0-9]++")
+    if special:
+        skips.append(f"(?!(?:{words(*special).regex.pattern}))[{firsts}]")
+    return re.compile(f"(?:{'|'.join(skips)})*+(?:([a-z0-9]++|[\\s\\S])|\\Z)")
 
 
 _INDEX: list[_Index] = []
@@ -120,49 +143,35 @@ def _index() -> _Index:
 class Scan:
     """Every registered word pattern's matches in one text, from one pass over it.
 
-    The pass is lazy: it reads the text a stretch of lines at a time, only as far as some
-    detector has asked, so a detector that stops at its first good sentence stops the
-    reading too (as its own ``finditer`` would have stopped).
+    The pass runs on the first question a detector asks of the document; almost every
+    review reads the whole text for some pattern, so reading it all at once costs
+    nothing extra and keeps the scan a single regex run.
     """
 
-    __slots__ = ("_ends", "_extra", "_starts", "hits", "index", "scanned", "text")
-
-    _STRETCH = 400
-    """Characters read per step, rounded up to the end of a line (no match spans lines)."""
+    __slots__ = ("_extra", "_starts", "hits", "index", "text")
 
     def __init__(self, text: str) -> None:
         index = self.index = _index()
         self.text = text
-        self.scanned = 0
         self.hits: list[list[re.Match[str]]] = [[] for _ in range(index.size)]
-        self._ends = [0] * index.size
         self._extra: dict[int, list[re.Match[str]]] = {}
         self._starts: dict[int, list[int]] = {}
+        self._read()
 
-    def _advance(self, until: int) -> None:
-        """Read on to the end of the line holding ``until`` (at least one stretch)."""
-        text, begin = self.text, self.scanned
-        stop = text.find("\n", max(until, begin + self._STRETCH))
-        stop = len(text) if stop < 0 else stop + 1
-        self.scanned = stop
-        index, hits, ends = self.index, self.hits, self._ends
+    def _read(self) -> None:
+        """Try, at each position the gate reports, the patterns whose prefixes agree there."""
+        text, index, hits = self.text, self.index, self.hits
         d3, d2, d1 = index.d3, index.d2, index.d1
-        positions = [m.start() for m in _WORD_RUN.finditer(text, begin, stop)]
-        extra = [i for prefix in index.special if text.find(prefix, begin, stop) >= 0
-                 for i in _occurrences(text, prefix, begin, stop)]
-        if extra:
-            positions = sorted(positions + extra)
-        for start in positions:
-            entry = d3.get(text[start : start + _KEY])
-            if entry is None:
-                entry = d2.get(text[start : start + 2])
-                if entry is None:
-                    entry = d1.get(text[start])
-                    if entry is None:
-                        continue
-            gate, entries = entry
-            if not text.startswith(gate, start):
-                continue
+        ends = [0] * index.size
+        for found in index.gate.finditer(text):
+            start = found.start(1)
+            if start < 0:
+                continue  # the end of the text
+            entries = d3.get(text[start : start + _KEY])
+            if entries is None:
+                entries = d2.get(text[start : start + 2])
+                if entries is None:
+                    entries = d1.get(text[start], ())
             for scan_id, prefixes, regex in entries:
                 if start >= ends[scan_id] and text.startswith(prefixes, start):
                     match = regex.match(text, start)
@@ -174,8 +183,11 @@ class Scan:
         scan_id = _register(pattern)
         return scan_id < self.index.size and scan_id not in self.index.unindexed
 
-    def _fallback(self, pattern: WordPattern) -> list[re.Match[str]]:
-        """Registered after this scan's tables were built, or not indexable: its own scan."""
+    def _found(self, pattern: WordPattern) -> list[re.Match[str]]:
+        """``pattern``'s matches: from the pass, or, when it was registered after this
+        scan's tables were built or is not indexable, from its own scan."""
+        if self._indexed(pattern):
+            return self.hits[pattern.scan_id]
         found = self._extra.get(pattern.scan_id)
         if found is None:
             found = self._extra[pattern.scan_id] = list(pattern.finditer(self.text))
@@ -183,35 +195,13 @@ class Scan:
 
     def matches(self, pattern: WordPattern) -> Iterator[re.Match[str]]:
         """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields them."""
-        if not self._indexed(pattern):
-            yield from self._fallback(pattern)
-            return
-        hits, length, taken = self.hits[pattern.scan_id], len(self.text), 0
-        while True:
-            while taken < len(hits):
-                yield hits[taken]
-                taken += 1
-            if self.scanned >= length:
-                return
-            self._advance(self.scanned)
+        return iter(self._found(pattern))
 
     def first(self, pattern: WordPattern, start: int, end: int) -> re.Match[str] | None:
         """The first of ``pattern``'s matches that starts in ``[start, end)``."""
-        if not self._indexed(pattern):
-            found = self._fallback(pattern)
-        else:
-            if self.scanned < end:
-                self._advance(end)
-            found = self.hits[pattern.scan_id]
-        starts = self._starts.setdefault(pattern.scan_id, [])
-        if len(starts) < len(found):
-            starts.extend(m.start() for m in found[len(starts) :])
+        found = self._found(pattern)
+        starts = self._starts.get(pattern.scan_id)
+        if starts is None or len(starts) < len(found):
+            starts = self._starts[pattern.scan_id] = [m.start() for m in found]
         index = bisect_left(starts, start)
         return found[index] if index < len(starts) and starts[index] < end else None
-
-
-def _occurrences(text: str, literal: str, begin: int, stop: int) -> Iterator[int]:
-    index = text.find(literal, begin, stop)
-    while index >= 0:
-        yield index
-        index = text.find(literal, index + 1, stop)

@@ -151,6 +151,7 @@ _CHECK_MARKS = re.compile(r"[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
 _HASHTAG = re.compile(r"#\w+")
 _LIST_SPLIT = re.compile(r"[,/|+&✅☑✔✓🟢💯🔥⭐]")
 _LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
+_NOT_ITEM_TEXT = re.compile(r"[^\w%. -]")
 _BUZZ = re.compile(
     r"(?:customer[- ]?(?:obsession|first|focus(?:ed)?|centric)|working backwards|numbers?"
     r"|qps|rps|storage|p\d{2,3}|nines|9s|99(?:\.9+)?%?|latency|low latency|cost|costs"
@@ -207,7 +208,7 @@ def is_stuffing(line: str) -> bool:
 
 def _clean_item(item: str) -> str:
     item = _LABEL_PREFIX.sub("", item.strip())
-    return re.sub(r"[^\w%. -]", "", item).strip(" .-")
+    return _NOT_ITEM_TEXT.sub("", item).strip(" .-")
 
 
 def _is_buzz(item: str) -> bool:
