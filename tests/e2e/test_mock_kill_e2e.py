@@ -8,7 +8,10 @@ import time
 from standin import harness
 from tests.e2e.test_mock_e2e import click, embeds, open_round, texts
 
-MINUTE = 1.0  # seconds per session minute: phase 1 (4 min) lasts 4 s
+MINUTE = 1.0  # seconds per session minute
+# Phase 1 must outlast the restarts inside it, however busy the machine (a restart took
+# 3-5 s at load 6, two of them plus a terminate about 18 s), or its deadline passes while
+# the bot is down and phase 2 is folded into a catch-up instead of being posted on time.
 
 
 def phase_end(message: dict) -> int:
@@ -26,12 +29,12 @@ async def test_sigkill_mid_phase_resumes_with_the_right_time_left(
     first = await start_bot_process(env, name="first")
     try:
         await standin.wait_until(lambda: "ready as" in first.output(), timeout=30, what="ready")
-        thread, lobby = await open_round(standin, host, general, "4,3,3,3,3")
+        thread, lobby = await open_round(standin, host, general, "15,3,3,3,3")
         await click(standin, cand, lobby, ":join:candidate")
         await click(standin, host, lobby, ":start")
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
     finally:
-        await first.kill()  # SIGKILL one second or so into a 4-second phase
+        await first.kill()  # SIGKILL a second or so into a 15-second phase
     deadline = phase_end(embeds(standin, thread, "Phase 1/5")[0])
     async with run_bot(env):
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=20,
@@ -75,8 +78,8 @@ async def test_a_killed_shard_process_resumes_its_own_round_and_the_other_never_
     try:
         other = await start("0", "shard0")
         owner = await start("1", "shard1")
-        # Phase 1 lasts long enough for the other process to restart within it.
-        thread, lobby = await open_round(standin, host, general, "15,3,3,3,3")
+        # Phase 1 lasts long enough for both processes to restart within it.
+        thread, lobby = await open_round(standin, host, general, "30,3,3,3,3")
         await click(standin, cand, lobby, ":join:candidate")
         await click(standin, host, lobby, ":start")
         await standin.wait_until(lambda: embeds(standin, thread, "Phase 1/5"), what="phase 1")
@@ -88,7 +91,7 @@ async def test_a_killed_shard_process_resumes_its_own_round_and_the_other_never_
         assert not embeds(standin, thread, "Phase 2/5"), "phase 1 ended before the kill"
         deadline = phase_end(embeds(standin, thread, "Phase 1/5")[0])
         restarted = await start("1", "shard1-again")
-        await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=30,
+        await standin.wait_until(lambda: embeds(standin, thread, "Phase 2/5"), timeout=60,
                                  what="phase 2 after the restart")
         posted_at = time.time()
         await standin.slash(host, thread, "mock end", {}).wait_message()
