@@ -6,7 +6,17 @@ ones that start the bot against the stand-in (tens of seconds each).
 
 from __future__ import annotations
 
-from benchmarks import ack, fanout, fanout_shards, memory, progress, restart, review, timers
+from benchmarks import (
+    ack,
+    fanout,
+    fanout_shards,
+    memory,
+    progress,
+    restart,
+    restart_shard,
+    review,
+    timers,
+)
 from benchmarks.model import Figure
 
 FIGURES: tuple[Figure, ...] = (
@@ -29,5 +39,7 @@ FIGURES: tuple[Figure, ...] = (
            "the deadline", timers.measure),
     Figure("restart", "restart with 1,000 guilds and 200 live sessions", "< 3 s after READY",
            "", restart.measure),
+    Figure("restart-shard", "one of two shard processes on PostgreSQL SIGKILLed and restarted, "
+           "1,000 servers, 200 live sessions", "READY → resumed < 3 s", "", restart_shard.measure),
     Figure("memory", "resident memory, 1,000 guilds idle", "< 150 MB", "", memory.measure),
 )
