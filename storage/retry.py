@@ -152,8 +152,6 @@ async def retry_transient(operation: Callable[[], Awaitable[T]], what: str,
         delay = min(delay * 2, _RETRY_MAX_DELAY)
 
 
-retry_locked = retry_transient  # the name storage.sqlite imports (another change renames it there)
-
 
 async def retry_uncommitted(begin: Callable[[], AbstractAsyncContextManager[S]],
                             work: Callable[[S], Awaitable[T]], what: str) -> T:
