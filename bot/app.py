@@ -237,14 +237,13 @@ class BarRaiser(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         self.metrics.gateway_latency.set_function(lambda: self.latency if self.latency < 1e9 else 0.0)
         repo = GuildRepository(self.database)
-        for guild in self.guilds:
-            await repo.joined(guild.id, guild.name, self.clock.now())
+        await repo.joined([(guild.id, guild.name) for guild in self.guilds], self.clock.now())
         self.metrics.guilds.set(len(self.guilds))
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
         self.ready_event.set()
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
-        await GuildRepository(self.database).joined(guild.id, guild.name, self.clock.now())
+        await GuildRepository(self.database).joined([(guild.id, guild.name)], self.clock.now())
         self.metrics.guilds.set(len(self.guilds))
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
