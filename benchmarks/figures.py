@@ -6,7 +6,17 @@ ones that start the bot against the stand-in (tens of seconds each).
 
 from __future__ import annotations
 
-from benchmarks import ack, fanout, memory, progress, restart, review, timers
+from benchmarks import (
+    ack,
+    fanout,
+    fanout_shards,
+    memory,
+    progress,
+    restart,
+    restart_shard,
+    review,
+    timers,
+)
 from benchmarks.model import Figure
 
 FIGURES: tuple[Figure, ...] = (
@@ -22,9 +32,14 @@ FIGURES: tuple[Figure, ...] = (
            ack.measure),
     Figure("fanout", "daily fan-out, 1,000 guilds due in one minute, 50 req/s global",
            "≥ 90% of the limit, 0 duplicates, 0 misses", "50 requests/s", fanout.measure),
+    Figure("fanout-pg", "daily fan-out, 200 servers due at once, two shard processes on PostgreSQL",
+           "≥ 90% of the limit, 0 duplicates, 0 misses, 0 global 429s", "50 requests/s",
+           fanout_shards.measure),
     Figure("timers", "mock timers, 200 concurrent sessions", "p99 ≤ 1 s after deadline",
            "the deadline", timers.measure),
     Figure("restart", "restart with 1,000 guilds and 200 live sessions", "< 3 s after READY",
            "", restart.measure),
+    Figure("restart-shard", "one of two shard processes on PostgreSQL SIGKILLed and restarted, "
+           "1,000 servers, 200 live sessions", "READY → resumed < 3 s", "", restart_shard.measure),
     Figure("memory", "resident memory, 1,000 guilds idle", "< 150 MB", "", memory.measure),
 )

@@ -7,9 +7,7 @@ query's p95 against the target and checks every query on its own.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from typing import Any
 
 from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
@@ -39,24 +37,14 @@ async def measure(config: RunConfig) -> Measurement:
 async def measure_postgres(config: RunConfig) -> Measurement:
     """The same queries on PostgreSQL (``BENCH_DATABASE_URL``, else ``TEST_DATABASE_URL``),
     in a schema of its own that is dropped afterwards."""
+    from benchmarks.fleet import database_url, fresh_schema
     from benchmarks.progress_queries import measure_async
-    from storage.db import Database
 
-    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        raise NotMeasuredError("set BENCH_DATABASE_URL=postgresql+asyncpg://… to measure it")
-    schema = "bench_" + uuid.uuid4().hex[:12]
-    admin = await Database.open(url)
-    try:
-        await admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            return _measurement(await measure_async(
-                members=config.size(1_000, 50), reviews=config.size(100_000, 2_000),
-                repeats=config.size(20, 3), path=url, schema=schema))
-        finally:
-            await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-    finally:
-        await admin.close()
+    url = database_url()
+    async with fresh_schema(url) as schema:
+        return _measurement(await measure_async(
+            members=config.size(1_000, 50), reviews=config.size(100_000, 2_000),
+            repeats=config.size(20, 3), path=url, schema=schema))
 
 
 def _measurement(timings: dict[str, Any]) -> Measurement:

@@ -87,6 +87,8 @@ def database_problem_text(error: BaseException) -> str:
         return "can't be written: the file or filesystem is read-only"
     if problem == "locked":
         return "is locked by another process for longer than the busy timeout"
+    if problem == "unreachable":
+        return "can't be reached: the connection to the server was lost"
     return "is not writable"
 
 

@@ -91,6 +91,6 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         return (f"I couldn't save that: the database can't be written (the disk or file is "
                 f"read-only). Nothing was half-saved; the bot's operator should run "
                 f"`python -m bot doctor` (ref `{ref}`)."), ref
-    if problem == "locked":
+    if problem in ("locked", "unreachable"):
         return f"The bot's database is busy right now; try again in a few seconds (ref `{ref}`).", ref
     return f"Something went wrong on my side (ref `{ref}`). It has been logged.", ref

@@ -23,14 +23,15 @@ CONFLICT DO NOTHING RETURNING``) so the database says who won.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.retry import retry_uncommitted
 from storage.schema import (  # re-exported: the migrations' public names live here too
     DatabaseUnreachableError,
     Migration,
@@ -46,6 +47,8 @@ __all__ = [
     "from_db", "to_db",
 ]
 
+T = TypeVar("T")
+
 
 def to_db(instant: datetime) -> str:
     """Encode an aware instant as ISO-8601 UTC text that sorts like time does."""
@@ -55,8 +58,15 @@ def to_db(instant: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    """Decode what ``to_db`` wrote back into an aware UTC datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Decode what ``to_db`` wrote back into an aware UTC datetime.
+
+    ``fromisoformat`` (C) reads the trailing ``Z`` as UTC since Python 3.11 and is about
+    twenty times faster than ``strptime``, which showed in /progress (thousands of instants).
+    """
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None or instant.utcoffset():
+        raise ValueError(f"not an instant written by to_db: {text!r}")
+    return instant.astimezone(UTC)
 
 
 class Transaction:
@@ -159,8 +169,8 @@ class Database:
         return result.fetchall()
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self.transaction() as tx:
-            await tx.executemany(sql, rows)
+        batch = list(rows)
+        await self.run_transaction(lambda tx: tx.executemany(sql, batch), "executemany")
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -180,6 +190,14 @@ class Database:
         """
         async with self._backend.transaction() as statements:
             yield Transaction(statements)
+
+    async def run_transaction(self, work: Callable[[Transaction], Awaitable[T]],
+                              what: str = "a transaction") -> T:
+        """``await work(tx)`` in one transaction, re-run whole after a transient failure that
+        came before COMMIT (a lost server connection, a locked file): ``work`` must do
+        nothing but statements on ``tx``. Prefer it to ``transaction()`` where that holds.
+        """
+        return await retry_uncommitted(self.transaction, work, what)
 
     # -- schema ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.onboarding.model import GuildSettings
@@ -21,8 +22,12 @@ class GuildRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def joined(self, guild_id: int, name: str, now: datetime) -> None:
-        await self._db.execute(_JOINED, (guild_id, name, to_db(now)))
+    async def joined(self, guilds: Iterable[tuple[int, str]], now: datetime) -> None:
+        """Record the bot as present in ``guilds`` (id, name): one transaction for all of them,
+        since READY brings every server of the shard at once and a write per server kept
+        a restarted process from its timers for seconds."""
+        at = to_db(now)
+        await self._db.executemany(_JOINED, [(guild_id, name, at) for guild_id, name in guilds])
 
     async def left(self, guild_id: int, now: datetime) -> None:
         await self._db.execute(

@@ -2,9 +2,18 @@
 
 Every statement outside a transaction runs on a pooled connection and commits;
 a transaction is one pooled connection under READ COMMITTED. Concurrency is the
-server's business: no writer lock, no retry. Exactly-once is kept by single
-atomic statements (``UPDATE … WHERE … RETURNING``, ``INSERT … ON CONFLICT DO
-NOTHING RETURNING``), whose answer says which process won.
+server's business: no writer lock. Exactly-once is kept by single atomic
+statements (``UPDATE … WHERE … RETURNING``, ``INSERT … ON CONFLICT DO NOTHING
+RETURNING``), whose answer says which process won.
+
+A lost connection (server restart, ``pg_terminate_backend``, a reset) is retried
+under the one storage retry policy (``storage.retry``): reads are re-run, and a
+write is a transaction re-run whole while its COMMIT was never sent. Instead of
+pinging every connection at checkout (``pool_pre_ping``: one more round trip per
+read), the failure itself is the signal: SQLAlchemy discards the dead connection,
+and the pool replaces every connection older than it. A ``transaction()`` block
+can't be re-run, so its opening pings: a dead pooled connection is found there,
+where a retry is still safe.
 
 ``schema`` (tests: one fresh schema per test) becomes the connections'
 ``search_path``, so unqualified table names resolve there.
@@ -14,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.retry import retry_transient, retry_uncommitted
 from storage.schema import (
     DatabaseUnreachableError,
     Migration,
@@ -40,7 +50,7 @@ def make_engine(url: str, schema: str | None = None) -> AsyncEngine:
     connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT_SECONDS}
     if schema:
         connect_args["server_settings"] = {"search_path": schema}
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    return create_async_engine(url, connect_args=connect_args)
 
 
 def safe_url(url: str) -> str:
@@ -56,6 +66,10 @@ class PostgresBackend:
 
     def __init__(self, engine: AsyncEngine, url: str, schema: str | None) -> None:
         self.engine = engine
+        # Reads and schema inspection outside a transaction run in autocommit: no BEGIN and
+        # ROLLBACK round trips around every read (on a busy machine each one costs a scheduling
+        # slot of the server process; /progress makes eleven reads).
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.url = url
         self.schema = schema
         self.path: Path | None = None
@@ -97,39 +111,60 @@ class PostgresBackend:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def _connection(self, *, begin: bool) -> AsyncIterator[AsyncConnection]:
+    async def _tracked(self) -> AsyncIterator[None]:
+        """Counts the work in flight, so ``close`` can wait for it."""
         if self._closed:
             raise ValueError("Connection closed")
         self._in_flight += 1
         self._idle.clear()
         try:
-            if begin:
-                async with self.engine.begin() as conn:
-                    yield conn
-            else:
-                async with self.engine.connect() as conn:
-                    yield conn
-                    await conn.rollback()
+            yield
         finally:
             self._in_flight -= 1
             if self._in_flight == 0:
                 self._idle.set()
 
     async def read(self, sql: str, params: Params) -> list[Row]:
-        async with self._connection(begin=False) as conn:
-            return (await run(conn, sql, params)).fetchall()
+        async def once() -> list[Row]:
+            async with self._autocommit.connect() as conn:
+                return (await run(conn, sql, params)).fetchall()
+
+        async with self._tracked():
+            return await retry_transient(once, "a read")
 
     async def write(self, sql: str, params: Params) -> Result:
-        async with self._connection(begin=True) as conn:
-            return await run(conn, sql, params)
+        """In a transaction of its own (not autocommit), so a connection lost before COMMIT
+        is known not to have written anything and the statement can run again."""
+        async with self._tracked():
+            return await retry_uncommitted(self._begin, lambda s: s.execute(sql, params), "a write")
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[CoreStatements]:
+        async with self.engine.connect() as conn, conn.begin():
+            yield CoreStatements(conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[CoreStatements]:
-        async with self._connection(begin=True) as conn:
-            yield CoreStatements(conn)
+        async with self._tracked():
+            conn, opened = await retry_transient(self._open_pinged, "BEGIN")
+            async with opened:
+                yield CoreStatements(conn)
+
+    async def _open_pinged(self) -> tuple[AsyncConnection, AsyncExitStack]:
+        """A pooled connection in a transaction whose BEGIN went out with a ping: a dead
+        connection fails here, where a retry is safe, not inside the caller's block."""
+        opened = AsyncExitStack()
+        try:
+            conn = await opened.enter_async_context(self.engine.connect())
+            await opened.enter_async_context(conn.begin())
+            await conn.exec_driver_sql("SELECT 1")
+        except BaseException:
+            await opened.aclose()
+            raise
+        return conn, opened
 
     async def run_sync(self, fn: Any) -> Any:
-        async with self._connection(begin=False) as conn:
+        async with self._tracked(), self._autocommit.connect() as conn:
             return await conn.run_sync(fn)
 
     async def schema_version(self) -> int:

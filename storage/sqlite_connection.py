@@ -44,7 +44,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from storage.retry import BUSY_TIMEOUT_MS, retry_locked
+from storage.retry import BUSY_TIMEOUT_MS, retry_transient
 from storage.statements import Params, Result, Row
 
 _SHARED = "bar_raiser_shared"  # execution option of the one shared (autocommit) connection
@@ -137,12 +137,12 @@ class SqliteConnection:
 
     async def read(self, sql: str, params: Params = ()) -> list[Row]:
         self._open()
-        return await retry_locked(lambda: self.statements.fetchall(sql, params), "a read")
+        return await retry_transient(lambda: self.statements.fetchall(sql, params), "a read")
 
     async def write(self, sql: str, params: Params = ()) -> Result:
         self._open()
         async with self.lock:
-            return await retry_locked(lambda: self.statements.execute(sql, params), "a write")
+            return await retry_transient(lambda: self.statements.execute(sql, params), "a write")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[DriverStatements]:
@@ -155,7 +155,7 @@ class SqliteConnection:
         self._open()
         statements = self.statements
         async with self.lock:
-            await retry_locked(lambda: statements.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
+            await retry_transient(lambda: statements.execute("BEGIN IMMEDIATE"), "BEGIN IMMEDIATE")
             try:
                 yield statements
             except BaseException:

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.exc import DBAPIError
@@ -23,31 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 Params = Sequence[Any] | dict[str, Any]
 
 
-@functools.lru_cache(maxsize=1024)
-def _positions(keys: tuple[str, ...]) -> dict[str, int]:
-    """Column name → position, built once per column list (the first of duplicate names
-    wins, as in sqlite3.Row). Never mutated: every row of a result shares it."""
-    positions: dict[str, int] = {}
-    for n, key in enumerate(keys):
-        positions.setdefault(key, n)
-    return positions
-
-
 class Row(tuple[Any, ...]):
     """A result row: ``row[0]``, ``row["name"]``, ``row.keys()`` and ``dict(row)``.
 
     A name is one dict lookup (the progress leaderboard reads 16 columns of thousands of
     rows per call; a scan of the column names per read made it several times slower).
+    The names live on a class made once per column list (``row_type``), so a row is a
+    bare tuple with no per-row dict: building thousands of them stays cheap.
     """
 
-    _keys: tuple[str, ...]
-    _positions: dict[str, int]
-
-    def __new__(cls, values: Iterable[Any], keys: tuple[str, ...]) -> Row:
-        row = super().__new__(cls, values)
-        row._keys = keys
-        row._positions = _positions(keys)
-        return row
+    __slots__ = ()
+    _keys: ClassVar[tuple[str, ...]] = ()
+    _positions: ClassVar[dict[str, int]] = {}
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
@@ -59,6 +46,16 @@ class Row(tuple[Any, ...]):
 
     def keys(self) -> tuple[str, ...]:
         return self._keys
+
+
+@functools.lru_cache(maxsize=1024)
+def row_type(keys: tuple[str, ...]) -> type[Row]:
+    """The ``Row`` class of one column list (the first of duplicate names wins, as in
+    sqlite3.Row); ``row_type(keys)(values)`` is a row."""
+    positions: dict[str, int] = {}
+    for n, key in enumerate(keys):
+        positions.setdefault(key, n)
+    return type("Row", (Row,), {"__slots__": (), "_keys": keys, "_positions": positions})
 
 
 class Result:
@@ -159,11 +156,9 @@ async def run(conn: AsyncConnection, sql: str, params: Params = ()) -> Result:
         raise failure
     rows: list[Row] = []
     if result.returns_rows:
-        keys = tuple(result.keys())
-        if conn.dialect.name == "sqlite":
-            rows = [Row(values, keys) for values in result.fetchall()]
-        else:
-            rows = [Row(map(_plain, values), keys) for values in result.fetchall()]
+        make = row_type(tuple(result.keys()))
+        rows = [make(values) if Decimal not in map(type, values) else make(map(_plain, values))
+                for values in result.fetchall()]
         rowcount = len(rows)
     else:
         rowcount = result.rowcount

@@ -3,7 +3,8 @@
 Every test that takes the ``db`` fixture (tests/conftest.py) runs on SQLite and,
 when ``TEST_DATABASE_URL`` names a PostgreSQL server, on PostgreSQL too: each
 PostgreSQL run gets its own schema (``CREATE SCHEMA`` + ``search_path``), dropped
-afterwards, so tests never see each other's rows. Tests about SQLite itself (WAL,
+afterwards, so tests never see each other's rows (``benchmarks.fleet``, shared with the
+bench's PostgreSQL figures, makes and opens those stores). Tests about SQLite itself (WAL,
 secure_delete, the file's bytes, file copies) carry ``@pytest.mark.sqlite_only``.
 """
 
@@ -11,31 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
+from benchmarks.fleet import env_database, fresh_schema
 from storage.db import Database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ENGINES = ["sqlite", "postgresql"] if TEST_DATABASE_URL else ["sqlite"]
-
-
-@asynccontextmanager
-async def fresh_schema() -> AsyncIterator[str]:
-    """A new, empty schema on the test server; dropped with everything in it afterwards."""
-    schema = "t_" + uuid.uuid4().hex[:16]
-    admin = await Database.open(TEST_DATABASE_URL)
-    try:
-        await admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            yield schema
-        finally:
-            await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-    finally:
-        await admin.close()
 
 
 @asynccontextmanager
@@ -49,7 +35,7 @@ async def open_store(engine: str, tmp_path: os.PathLike[str] | str) -> AsyncIter
         finally:
             await database.close()
         return
-    async with fresh_schema() as schema:
+    async with fresh_schema(TEST_DATABASE_URL) as schema:
         database = await Database.open(TEST_DATABASE_URL, schema=schema)
         try:
             await database.migrate()
@@ -63,17 +49,6 @@ async def open_again(database: Database) -> Database:
     if database.path is not None:
         return await Database.open(database.path)
     return await Database.open(TEST_DATABASE_URL, schema=database.schema)
-
-
-@asynccontextmanager
-async def env_database(env: dict[str, str]) -> AsyncIterator[Database]:
-    """The database a bot environment (``bot_env``) points at, opened by the test itself."""
-    target = env.get("DATABASE_URL") or env["DATABASE_PATH"]
-    database = await Database.open(target, schema=env.get("DATABASE_SCHEMA"))
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def env_row(env: dict[str, str], sql: str, params: tuple[object, ...] = ()) -> Any:

@@ -187,8 +187,8 @@ def test_exit_code_ignores_not_measured() -> None:
 def test_list_names_every_figure_of_the_issue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert names == ["review-throughput", "review-p99", "progress", "progress-pg", "ack", "fanout", "timers",
-                     "restart", "memory"]
+    assert names == ["review-throughput", "review-p99", "progress", "progress-pg", "ack", "fanout",
+                     "fanout-pg", "timers", "restart", "restart-shard", "memory"]
 
 
 def test_bot_bench_forwards_its_arguments_to_the_benchmarks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import DISCORD_GLOBAL_PER_SECOND, HEADROOM, RequestBudget
+from bot.budget import DISCORD_GLOBAL_PER_SECOND, HEADROOM, SLACK, RequestBudget
 from bot.sharding import Ownership
 
 
@@ -14,6 +14,25 @@ def test_calls_are_spaced_by_the_rate_in_call_order_without_a_burst() -> None:
     # An idle stretch gives no saved-up burst: the next call goes at once, the one after waits.
     assert budget.delay_for(200.0) == 0.0
     assert budget.delay_for(200.0) == pytest.approx(0.1)
+
+
+def test_calls_held_up_together_still_go_one_interval_apart() -> None:
+    """A stalled event loop wakes three calls at once, long after their slots: they go
+    out spaced, not as a burst; a call that wakes a little late is not held back."""
+    budget = RequestBudget(10)
+    slots = [100.0 + budget.delay_for(100.0) for _ in range(3)]  # 100.0, 100.1, 100.2
+    woke = 100.5
+    assert budget.wait_for(slots[0], woke) <= 0
+    budget.went(woke)
+    assert budget.wait_for(slots[1], woke) == pytest.approx(0.1 - SLACK)
+    assert budget.wait_for(slots[2], woke) == pytest.approx(0.1 - SLACK)
+    budget.went(woke + 0.1 - SLACK)
+    assert budget.wait_for(slots[2], woke + 0.1 - SLACK) == pytest.approx(0.1 - SLACK)
+    # On schedule, a wake-up within SLACK of its slot does not delay the next call.
+    steady = RequestBudget(10)
+    first, second = (200.0 + steady.delay_for(200.0) for _ in range(2))
+    steady.went(first + SLACK)
+    assert steady.wait_for(second, second) <= 0
 
 
 @pytest.mark.parametrize(("ownership", "share"), [

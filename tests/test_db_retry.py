@@ -76,3 +76,24 @@ def test_storage_problems_are_classified_by_sqlite_error_code(tmp_path):
     assert storage_problem(sqlite3.OperationalError("database or disk is full")) == "full"
     assert storage_problem(ValueError("x")) is None
 
+
+
+def test_postgresql_failures_are_classified_like_sqlite_ones() -> None:
+    """One classification for both engines, read through the error's causes."""
+    from asyncpg import exceptions as pg
+
+    from bot.daily.jobs import describe_failure
+
+    assert storage_problem(pg.DiskFullError("no space left")) == "full"
+    assert storage_problem(pg.ReadOnlySQLTransactionError("read-only")) == "readonly"
+    terminated = pg.AdminShutdownError("terminating connection due to administrator command")
+    assert storage_problem(terminated) == "unreachable"
+    try:
+        try:
+            raise terminated
+        except pg.AdminShutdownError as cause:
+            raise RuntimeError("the daily post could not be recorded") from cause
+    except RuntimeError as wrapped:
+        assert describe_failure(wrapped) == "the database server can't be reached"
+    assert describe_failure(sqlite3.OperationalError("database or disk is full")) == (
+        "the bot's storage is full, so the post can't be recorded")

@@ -185,7 +185,7 @@ async def test_migrate_store_copies_every_table_and_refuses_a_second_copy(tmp_pa
     path = tmp_path / "bot.db"
     legacy_migrate(path, 11)
     fill(path, 11)
-    async with fresh_schema() as schema:
+    async with fresh_schema(TEST_DATABASE_URL) as schema:
         assert await migrate_store(path, TEST_DATABASE_URL, schema) == 0
         out = capsys.readouterr().out
         assert "MISMATCH" not in out and "copied " in out

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.clock import Clock
 from bot.daily.delivery import Outcome
 from bot.daily.models import Schedule
@@ -23,6 +25,7 @@ from bot.daily.service import DailyService
 from bot.daily.timing import next_post_at
 from bot.outbox.model import Backoff
 from bot.scheduling import OneShot, Scheduling
+from storage.retry import storage_problem
 
 log = logging.getLogger(__name__)
 
@@ -168,22 +171,22 @@ class DailyJobs:
 def describe_failure(error: BaseException) -> str:
     """What an organiser reads in ``/daily status`` while the post waits.
 
-    SQLite rolls a transaction back itself on a full disk, so the error that
-    surfaces can be the failed ROLLBACK; the cause is further down the chain.
+    The storage failure is classified in one place, for both engines
+    (``storage_problem`` reads through the error's causes: SQLite rolls a
+    transaction back itself on a full disk, so what surfaces can be the failed
+    ROLLBACK).
     """
-    chain: list[BaseException] = []
-    cause: BaseException | None = error
-    while cause is not None and cause not in chain:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    text = " ".join(str(e) for e in chain if isinstance(e, sqlite3.Error))
-    if text:
-        if "full" in text:
-            return "the bot's storage is full, so the post can't be recorded"
-        if "readonly" in text or "read-only" in text:
-            return "the database can't be written (read-only)"
-        if "locked" in text or "busy" in text:
-            return "the database is busy"
-    if isinstance(error, OSError | sqlite3.Error):
+    problem = storage_problem(error)
+    if problem in STORAGE_FAILURES:
+        return STORAGE_FAILURES[problem]
+    if isinstance(error, OSError | sqlite3.Error | DBAPIError):
         return f"the database can't be written ({type(error).__name__})"
     return f"an unexpected error ({type(error).__name__})"
+
+
+STORAGE_FAILURES = {
+    "full": "the bot's storage is full, so the post can't be recorded",
+    "readonly": "the database can't be written (read-only)",
+    "locked": "the database is busy",
+    "unreachable": "the database server can't be reached",
+}

@@ -28,5 +28,5 @@ async def bot_env(request, tmp_path: Path, standin: StandIn) -> AsyncIterator[di
         return
     if request.node.get_closest_marker("sqlite_only"):
         pytest.skip("about the SQLite file itself (marked sqlite_only)")
-    async with fresh_schema() as schema:
+    async with fresh_schema(TEST_DATABASE_URL) as schema:
         yield env | {"DATABASE_URL": TEST_DATABASE_URL, "DATABASE_SCHEMA": schema}

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.daily.models import Schedule
+from benchmarks import fleet
 from standin import harness
 from standin.gateway import shard_of
-from storage.daily import DailyRepository
-from tests.stores import ENGINES, TEST_DATABASE_URL, env_database, fresh_schema
+from tests.stores import ENGINES, TEST_DATABASE_URL
 
 
 async def test_each_shard_process_answers_only_its_own_servers(make_standin, tmp_path,
@@ -47,66 +45,30 @@ GUILDS_PER_SHARD = 100  # 200 servers due in the same minute
 @pytest.fixture(params=ENGINES)
 async def shared_store(request, tmp_path) -> AsyncIterator[dict[str, str]]:
     """The store every process shares: one SQLite file, or one PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield {"DATABASE_PATH": str(tmp_path / "shared.db")}
-        return
-    async with fresh_schema() as schema:
-        yield {"DATABASE_PATH": str(tmp_path / "unused.db"), "DATABASE_URL": TEST_DATABASE_URL,
-               "DATABASE_SCHEMA": schema}
+    url = TEST_DATABASE_URL if request.param == "postgresql" else None
+    async with fleet.shared_store(tmp_path, url) as store:
+        yield store
 
 
-async def _schedule_due_now(env: dict[str, str], guilds) -> None:
-    """Every server's daily prompt fell due at 00:00 UTC today: start-up catch-up posts it."""
-    today = datetime.now(UTC).date()
-    async with env_database(env) as db:
-        await db.migrate()
-        repo = DailyRepository(db)
-        for guild, channel in guilds:
-            await repo.save_schedule(Schedule(guild.id, channel, time(0, 0), "UTC", today),
-                                     datetime.now(UTC))
-
-
-def _day_one_posts(standin, channel_id: int) -> list[dict]:
-    return [m for m in standin.channel_messages(channel_id)
-            if m.get("embeds") and m["embeds"][0].get("title", "").startswith("Day 1 · ")]
-
-
-async def _fan_out(make_standin, store, start_bot_process, shard_ids: dict[str, str]):
+async def _fan_out(make_standin, store, tmp_path, shard_ids: dict[str, str]):
     """``GUILDS_PER_SHARD`` servers on each of 2 shards, all due at once, and one process per
-    entry of ``shard_ids`` started at the catch-up moment; returns the stand-in, the servers
-    and each process's log once every server has its post and all processes have stopped."""
+    entry of ``shard_ids`` started at the catch-up moment; returns the stand-in and each
+    process's log once every server has exactly one post and one thread opener."""
     standin = await make_standin(shards=2)
-    servers = []
-    for shard in (0, 1):
-        for number in range(GUILDS_PER_SHARD):
-            guild = standin.add_guild(f"group-{shard}-{number}", on_shard=(shard, 2))
-            servers.append((guild, guild.add_text_channel("design")))
+    servers = fleet.spread_servers(standin, GUILDS_PER_SHARD)
     env = harness.bot_env(standin, store["DATABASE_PATH"], SHARD_COUNT="2") | store
-    await _schedule_due_now(env, servers)
-    processes = {name: await start_bot_process({**env, "SHARD_IDS": ids}, name=name)
-                 for name, ids in shard_ids.items()}
-    try:
-        await standin.wait_until(
-            lambda: all(len(_day_one_posts(standin, channel)) >= 1
-                        and _day_one_posts(standin, channel)[0].get("thread")
-                        for _, channel in servers),
-            timeout=120, what="every server's day-1 post and thread")
-        for process in processes.values():
-            await standin.wait_until(lambda p=process: "daily catch-up:" in p.output(),
-                                     timeout=30, what="catch-up finished")
-    finally:
-        codes = [await process.terminate(grace=20) for process in processes.values()]
-    assert codes == [0] * len(processes)
+    await fleet.schedule_daily(env, servers)
+    run = await fleet.fan_out(standin, env, servers, shard_ids, tmp_path)
     for _, channel in servers:
-        [post] = _day_one_posts(standin, channel)  # exactly one, duplicate shard or not
+        [post] = fleet.day_one_posts(standin, channel)  # exactly one, duplicate shard or not
         assert len(standin.channel_messages(int(post["id"]))) == 1  # one thread opener
-    return standin, {name: process.output() for name, process in processes.items()}
+    return standin, run.logs
 
 
 async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limit(
-        make_standin, shared_store, start_bot_process):
+        make_standin, shared_store, tmp_path):
     """Each process arms and posts only its own servers, paced to its half of the limit."""
-    standin, logs = await _fan_out(make_standin, shared_store, start_bot_process,
+    standin, logs = await _fan_out(make_standin, shared_store, tmp_path,
                                    {"shard0": "0", "shard1": "1"})
     for name, log in logs.items():
         assert (f"armed {GUILDS_PER_SHARD} daily jobs; {GUILDS_PER_SHARD} belong to other "
@@ -116,8 +78,7 @@ async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limi
     assert rate_limited == [], [(r.method, r.path) for r in rate_limited[:5]]
 
 
-async def test_a_duplicate_shard_process_repeats_no_post(make_standin, shared_store,
-                                                         start_bot_process):
+async def test_a_duplicate_shard_process_repeats_no_post(make_standin, shared_store, tmp_path):
     """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post."""
-    await _fan_out(make_standin, shared_store, start_bot_process,
+    await _fan_out(make_standin, shared_store, tmp_path,
                    {"shard0": "0", "shard1": "1", "duplicate": "0"})

@@ -34,7 +34,7 @@ async def test_a_bot_moved_to_postgresql_keeps_its_servers_setup(standin, run_bo
             "channel": channel, "time": "09:00", "timezone": "Europe/Berlin"})
         await standin.wait_until(lambda: welcomes(standin, general), what="the welcome")
     before = file_counts(path)
-    async with fresh_schema() as schema:
+    async with fresh_schema(TEST_DATABASE_URL) as schema:
         assert await migrate_store(path, TEST_DATABASE_URL, schema) == 0
         report = capsys.readouterr().out
         assert "MISMATCH" not in report and f"{before['daily_schedules']} →" in report
