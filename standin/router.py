@@ -178,6 +178,10 @@ class Router:
                        headers: dict[str, str]) -> tuple[int, Any]:
         if route.authenticated and request.headers.get("Authorization") != f"Bot {self.token}":
             raise unauthorized()
+        if route.authenticated:
+            # Counted on arrival, as Discord counts it: a request that is then slow to be
+            # served (a ``delay`` fault) does not land in a later one-second window.
+            self.limiter.check_global()
         ambiguous: Fault | None = None
         for fault in self.faults.take(request.method, route.template, call.record.path):
             if fault.kind == "delay":
@@ -188,8 +192,6 @@ class Router:
                 return _failure(fault.status)
             elif fault.kind == "ambiguous":
                 ambiguous = fault
-        if route.authenticated:
-            self.limiter.check_global()
         major = next((str(call.params[k]) for k in _MAJOR if k in call.params), "")
         headers.update(self.limiter.check_bucket(route.template, major))
         answer = await route.handler(call)

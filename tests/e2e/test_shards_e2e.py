@@ -82,3 +82,43 @@ async def test_a_duplicate_shard_process_repeats_no_post(make_standin, shared_st
     """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post."""
     await _fan_out(make_standin, shared_store, tmp_path,
                    {"shard0": "0", "shard1": "1", "duplicate": "0"})
+
+
+THREAD_FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
+
+
+async def test_a_shard_process_killed_mid_fan_out_finishes_after_a_restart_without_repeats(
+        make_standin, shared_store, tmp_path):
+    """SIGKILL shard 0's process while its posts go out, with some thread calls held in flight
+    (Discord still carries out what it received), and restart it: every server ends with
+    exactly one post and one thread opener, and nothing is rate limited globally."""
+    standin = await make_standin(shards=2)
+    servers = fleet.spread_servers(standin, GUILDS_PER_SHARD)
+    env = harness.bot_env(standin, shared_store["DATABASE_PATH"], SHARD_COUNT="2") | shared_store
+    await fleet.schedule_daily(env, servers)
+    mine = [channel for guild, channel in servers if shard_of(guild.id, 2) == 0]
+
+    def posted() -> int:
+        return sum(1 for channel in mine if fleet.day_one_posts(standin, channel))
+
+    standin.delay_next("POST", THREAD_FROM_MESSAGE, seconds=4, times=6)
+    processes = await fleet.start_shards(env, {"shard0": "0", "shard1": "1"}, tmp_path)
+    try:
+        await standin.wait_until(lambda: posted() >= GUILDS_PER_SHARD // 4, timeout=120,
+                                 what="a quarter of shard 0's posts")
+        await processes["shard0"].kill()
+        posted_at_kill = posted()
+        processes["shard0-again"] = (await fleet.start_shards(env, {"shard0-again": "0"},
+                                                              tmp_path))["shard0-again"]
+        await standin.wait_until(lambda: fleet.all_posted(standin, servers), timeout=180,
+                                 what="every server's day-1 post, thread and opener")
+    finally:
+        codes = [await process.terminate(grace=20) for name, process in processes.items()
+                 if name != "shard0"]
+    assert codes == [0, 0]
+    assert posted_at_kill < GUILDS_PER_SHARD, "shard 0 had finished before the kill"
+    for _, channel in servers:
+        [post] = fleet.day_one_posts(standin, channel)
+        assert len(standin.channel_messages(int(post["id"]))) == 1  # one thread opener
+    rate_limited = [r for r in standin.requests() if r.status == 429]
+    assert rate_limited == [], [(r.method, r.path) for r in rate_limited[:5]]
