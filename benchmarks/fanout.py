@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time as clock
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from benchmarks.model import Check, Measurement, NotMeasuredError, RunConfig, Target
 from benchmarks.seed import Placement, migrated, seed_daily, seed_welcomed
@@ -107,12 +108,19 @@ async def one_run(config: RunConfig, guilds: int, lead: float) -> FanoutRun:
         return analyse(standin.router.records, channels, due_at)
 
 
-async def measure(config: RunConfig) -> Measurement:
-    guilds, lead = config.size(1_000, 20), float(config.size(20, 8))
-    async def run() -> FanoutRun:
-        return await one_run(config, guilds, lead)
+class ShareOfLimit(Protocol):
+    """What a fan-out run reports for its figure."""
 
-    runs = await repeat(run, warmups=0, repetitions=config.repetitions)
+    @property
+    def rate(self) -> float: ...
+    duplicates: int
+    misses: int
+
+
+def share_of_limit(runs: Sequence[ShareOfLimit], details: dict[str, Any],
+                   *more: Check) -> Measurement:
+    """A fan-out's figure: the median rate as a share of the global limit, with no post
+    twice and none missing in any run (plus ``more`` checks)."""
     rates = [r.rate for r in runs]
     value = median(rates)
     return Measurement(
@@ -120,9 +128,18 @@ async def measure(config: RunConfig) -> Measurement:
         reference_label="of the global limit", ratio=value / GLOBAL_LIMIT,
         checks=(Check("share of the limit", value / GLOBAL_LIMIT, Target(">=", MIN_SHARE, "×")),
                 Check("duplicates", max(r.duplicates for r in runs), Target("==", 0)),
-                Check("misses", max(r.misses for r in runs), Target("==", 0))),
-        details=_details(guilds, runs),
+                Check("misses", max(r.misses for r in runs), Target("==", 0)), *more),
+        details=details,
     )
+
+
+async def measure(config: RunConfig) -> Measurement:
+    guilds, lead = config.size(1_000, 20), float(config.size(20, 8))
+    async def run() -> FanoutRun:
+        return await one_run(config, guilds, lead)
+
+    runs = await repeat(run, warmups=0, repetitions=config.repetitions)
+    return share_of_limit(runs, _details(guilds, runs))
 
 
 def _details(guilds: int, runs: list[FanoutRun]) -> dict[str, Any]:

@@ -27,9 +27,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from benchmarks import fleet
-from benchmarks.fanout import GLOBAL_LIMIT, MIN_SHARE, POST_ROUTE
+from benchmarks.fanout import GLOBAL_LIMIT, POST_ROUTE, share_of_limit
 from benchmarks.model import Check, Measurement, RunConfig, Target
-from benchmarks.stats import median, repeat
+from benchmarks.stats import repeat
 from benchmarks.world import running_standin
 
 if TYPE_CHECKING:
@@ -137,15 +137,7 @@ async def measure(config: RunConfig) -> Measurement:
         return await one_run(config, per_shard, url, lead)
 
     runs = await repeat(run, warmups=0, repetitions=config.repetitions)
-    rates = [r.rate for r in runs]
-    value = median(rates)
-    return Measurement(
-        value=value, unit="req/s", samples=tuple(rates), reference=GLOBAL_LIMIT,
-        reference_label="of the global limit", ratio=value / GLOBAL_LIMIT,
-        checks=(Check("share of the limit", value / GLOBAL_LIMIT, Target(">=", MIN_SHARE, "×")),
-                Check("duplicates", max(r.duplicates for r in runs), Target("==", 0)),
-                Check("misses", max(r.misses for r in runs), Target("==", 0)),
-                Check("global 429s", max(r.global_429 for r in runs), Target("==", 0))),
-        details={"servers": per_shard * SHARDS, "processes": SHARDS,
-                 "runs": [asdict(r) | {"rate": r.rate} for r in runs]},
-    )
+    return share_of_limit(
+        runs, {"servers": per_shard * SHARDS, "processes": SHARDS,
+               "runs": [asdict(r) | {"rate": r.rate} for r in runs]},
+        Check("global 429s", max(r.global_429 for r in runs), Target("==", 0)))
