@@ -8,6 +8,7 @@ syncs application commands only when they changed since the last sync.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import json
@@ -35,6 +36,7 @@ from bot.metrics import Metrics
 from bot.outbox.model import OutboxRow, PostError
 from bot.outbox.sender import DiscordSender, SchedulerWaker
 from bot.outbox.service import Outbox
+from bot.presence import Presence
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.scheduling import Scheduling
 from bot.sharding import Ownership
@@ -129,6 +131,8 @@ class BarRaiser(commands.AutoShardedBot):
         self.db: Database | None = None  # opened in setup_hook, inside the running loop
         self.outbox_sender = DiscordSender(self)
         self._outbox: Outbox | None = None  # needs the open database: see ``outbox``
+        self.presence: Presence | None = None  # shard processes only, once the database is open
+        self._presence_beat: asyncio.Task[None] | None = None
         if settings.custom_api_base:
             # REST calls go to the configured base from the very first request (login).
             # discord.py reads the base only from this class attribute (its webhook adapter,
@@ -158,6 +162,8 @@ class BarRaiser(commands.AutoShardedBot):
             await self._use_configured_gateway()
         self.db = await Database.open(self.settings.database, schema=self.settings.database_schema)
         await self.db.migrate()
+        if self.settings.shard_count:
+            await self._join_shard_presence(self.db)
         self.scheduler.add_listener(self._job_finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.start()
         for name in extension_names():
@@ -171,6 +177,12 @@ class BarRaiser(commands.AutoShardedBot):
         # busy 2-core machine those walks (~130,000 objects, 100-250 ms) were the slowest
         # tenth of /leaderboard and /progress.
         gc.freeze()
+
+    async def _join_shard_presence(self, db: Database) -> None:
+        """Pace REST calls to this process's share of the live shard processes (bot.presence)."""
+        self.presence = Presence.from_database(db, self.clock, self.ownership, self.budget)
+        await self.presence.join()
+        self._presence_beat = self.tasks.spawn(self.presence.run(), name="shard presence")
 
     async def _count_post(self, row: OutboxRow, error: PostError | None) -> None:
         outcome = "ok" if error is None else "impossible"
@@ -271,10 +283,15 @@ class BarRaiser(commands.AutoShardedBot):
             self.scheduler.shutdown(wait=False)
         if self._outbox is not None:
             self._outbox.stop()  # posts in flight finish below; pending rows wait for the restart
+        if self._presence_beat is not None:
+            self._presence_beat.cancel()  # beats forever: nothing for the grace below to wait on
         # Work started after ready gets time to finish; a bot that never became
         # ready (bad intents, network) has nothing worth waiting for.
         await self.tasks.close(grace_seconds=IN_FLIGHT_GRACE_SECONDS if self.ready_event.is_set() else 0.0)
         await super().close()
         if self.db is not None:
+            if self.presence is not None:
+                with contextlib.suppress(Exception):  # the row goes stale in seconds anyway
+                    await self.presence.leave()
             await self.db.close()
             self.db = None

@@ -39,6 +39,16 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def rate_for(ownership: Ownership, shards_held: int = 0) -> float:
+    """Requests per second for a process running ``ownership`` while the live processes hold
+    ``shards_held`` shards between them, a shard held by two processes counted twice.
+
+    Never more than the process's fixed share (its shards of ``shard_count``): a shard
+    process that has not started yet still has its part of the limit kept for it."""
+    holders = max(ownership.shard_count, shards_held)
+    return DISCORD_GLOBAL_PER_SECOND * HEADROOM * len(ownership.shard_ids) / holders
+
+
 class RequestBudget:
     """Spaces this process's REST calls at least ``1 / per_second`` apart."""
 
@@ -51,10 +61,22 @@ class RequestBudget:
         self._not_before = 0.0
 
     @classmethod
-    def share_of(cls, ownership: Ownership) -> RequestBudget:
+    def share_of(cls, ownership: Ownership, shards_held: int = 0) -> RequestBudget:
         """The share of the global limit that belongs to a process running ``ownership``."""
-        share = len(ownership.shard_ids) / ownership.shard_count
-        return cls(DISCORD_GLOBAL_PER_SECOND * HEADROOM * share)
+        return cls(rate_for(ownership, shards_held))
+
+    def set_rate(self, per_second: float) -> None:
+        """Pace later calls at ``per_second`` (the share changed: a process came or went)."""
+        if per_second <= 0:
+            raise ValueError("a request budget needs a positive rate")
+        self.per_second = per_second
+        self._interval = 1.0 / per_second
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for ``seconds``: a process that just announced itself waits until the
+        others have seen it and slowed down, so their old rates and its new one never add up."""
+        loop = asyncio.get_running_loop()
+        self._not_before = max(self._not_before, loop.time() + seconds)
 
     async def acquire(self) -> None:
         """Wait for this call's slot, and until one interval (less ``SLACK``) after the last

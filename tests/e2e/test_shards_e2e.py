@@ -79,9 +79,14 @@ async def test_two_shard_processes_split_the_daily_fan_out_under_the_global_limi
 
 
 async def test_a_duplicate_shard_process_repeats_no_post(make_standin, shared_store, tmp_path):
-    """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post."""
-    await _fan_out(make_standin, shared_store, tmp_path,
-                   {"shard0": "0", "shard1": "1", "duplicate": "0"})
+    """Two processes holding shard 0 at once (a hand-off) both fire: the claims keep one post,
+    and the three pace to a third of the limit each (bot.presence), so none is rate limited
+    globally (with fixed halves the two shard-0 processes sent shard 0's half twice: 369)."""
+    standin, logs = await _fan_out(make_standin, shared_store, tmp_path,
+                                   {"shard0": "0", "shard1": "1", "duplicate": "0"})
+    rate_limited = [r for r in standin.requests() if r.status == 429]
+    assert rate_limited == [], [(r.method, r.path) for r in rate_limited[:5]]
+    assert all("REST budget 15.8 requests/s" in log for log in logs.values()), logs
 
 
 THREAD_FROM_MESSAGE = "/channels/{channel_id}/messages/{message_id}/threads"
