@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 # A stop (SIGTERM) ends within 5 s (see bot.runner): in-flight work gets 3 s. What is cut
 # short is durable anyway: posts live in the database and are re-driven at start.
+PRESENCE_LEAVE_SECONDS = 1.0  # shutdown must stay quick even with the database away
 IN_FLIGHT_GRACE_SECONDS = 3.0
 
 
@@ -291,7 +292,9 @@ class BarRaiser(commands.AutoShardedBot):
         await super().close()
         if self.db is not None:
             if self.presence is not None:
-                with contextlib.suppress(Exception):  # the row goes stale in seconds anyway
-                    await self.presence.leave()
+                # Best effort, and brief: the row goes stale in seconds anyway.
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(PRESENCE_LEAVE_SECONDS):
+                        await self.presence.leave()
             await self.db.close()
             self.db = None
