@@ -158,8 +158,10 @@ class PostgresBackend:
             conn = await opened.enter_async_context(self.engine.connect())
             await opened.enter_async_context(conn.begin())
             await conn.exec_driver_sql("SELECT 1")
-        except BaseException:
-            await opened.aclose()
+        except BaseException as error:
+            # Unwind with the error, so the transaction is rolled back, never committed: a
+            # COMMIT on the dead connection would raise in place of the error the retry reads.
+            await opened.__aexit__(type(error), error, error.__traceback__)
             raise
         return conn, opened
 

@@ -94,3 +94,24 @@ async def test_a_lost_connection_is_classified_once_for_every_caller(pg: Databas
     assert is_connection_lost(error)
     assert storage_problem(error) == "unreachable"
     assert describe_failure(error) == "the database server can't be reached"
+
+
+async def test_a_transaction_whose_pooled_connection_died_while_idle_begins_on_a_new_one(
+        pg: Database):
+    """The ping sent with BEGIN finds the dead connection; the transaction is rolled back (a
+    COMMIT there raised PendingRollbackError instead of the lost connection) and retried."""
+    async with pg.transaction() as tx:  # leaves a connection idle in the transaction pool
+        await tx.execute("INSERT INTO probe (x) VALUES (1)")
+    admin = await Database.open(TEST_DATABASE_URL)
+    try:
+        ended = await admin.fetchall(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND datname = current_database() "
+            "AND query NOT LIKE '%pg_stat_activity%' AND backend_type = 'client backend' "
+            "AND state = 'idle' AND application_name = ''")
+    finally:
+        await admin.close()
+    assert ended
+    async with pg.transaction() as tx:
+        await tx.execute("INSERT INTO probe (x) VALUES (2)")
+    assert [r[0] for r in await pg.fetchall("SELECT x FROM probe ORDER BY x")] == [1, 2]
