@@ -63,19 +63,24 @@ async def test_a_whole_transaction_is_rerun_when_its_connection_dies_before_comm
     assert [tuple(r) for r in await pg.fetchall("SELECT x FROM probe")] == [(2,)]
 
 
-async def test_pooled_connections_killed_while_idle_are_replaced(pg: Database):
-    """Every backend of the pool terminated between uses (a server restart): the next read,
-    write and transaction block each find a live connection."""
-    await pg.fetchone("SELECT 1")
+async def _terminate_idle_backends() -> list:
+    """End every idle client backend of the test database (a server restart, for the pool)."""
     admin = await Database.open(TEST_DATABASE_URL)
     try:
-        ended = await admin.fetchall(
+        return await admin.fetchall(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE pid <> pg_backend_pid() AND datname = current_database() "
             "AND query NOT LIKE '%pg_stat_activity%' AND backend_type = 'client backend' "
             "AND state = 'idle' AND application_name = ''")
     finally:
         await admin.close()
+
+
+async def test_pooled_connections_killed_while_idle_are_replaced(pg: Database):
+    """Every backend of the pool terminated between uses (a server restart): the next read,
+    write and transaction block each find a live connection."""
+    await pg.fetchone("SELECT 1")
+    ended = await _terminate_idle_backends()
     assert ended  # the pooled connection was among them
     assert (await pg.fetchone("SELECT 41 + 1"))[0] == 42
     await pg.execute("INSERT INTO probe (x) VALUES (7)")
@@ -102,15 +107,7 @@ async def test_a_transaction_whose_pooled_connection_died_while_idle_begins_on_a
     COMMIT there raised PendingRollbackError instead of the lost connection) and retried."""
     async with pg.transaction() as tx:  # leaves a connection idle in the transaction pool
         await tx.execute("INSERT INTO probe (x) VALUES (1)")
-    admin = await Database.open(TEST_DATABASE_URL)
-    try:
-        ended = await admin.fetchall(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE pid <> pg_backend_pid() AND datname = current_database() "
-            "AND query NOT LIKE '%pg_stat_activity%' AND backend_type = 'client backend' "
-            "AND state = 'idle' AND application_name = ''")
-    finally:
-        await admin.close()
+    ended = await _terminate_idle_backends()
     assert ended
     async with pg.transaction() as tx:
         await tx.execute("INSERT INTO probe (x) VALUES (2)")
