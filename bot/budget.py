@@ -53,17 +53,14 @@ class RequestBudget:
     """Spaces this process's REST calls at least ``1 / per_second`` apart."""
 
     def __init__(self, per_second: float) -> None:
-        if per_second <= 0:
-            raise ValueError("a request budget needs a positive rate")
-        self.per_second = per_second
-        self._interval = 1.0 / per_second
+        self.set_rate(per_second)
         self._next_slot = 0.0
         self._not_before = 0.0
 
     @classmethod
-    def share_of(cls, ownership: Ownership, shards_held: int = 0) -> RequestBudget:
-        """The share of the global limit that belongs to a process running ``ownership``."""
-        return cls(rate_for(ownership, shards_held))
+    def share_of(cls, ownership: Ownership) -> RequestBudget:
+        """The fixed share of the global limit of a process running ``ownership``."""
+        return cls(rate_for(ownership))
 
     def set_rate(self, per_second: float) -> None:
         """Pace later calls at ``per_second`` (the share changed: a process came or went)."""
