@@ -89,15 +89,16 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
     assert {s.label: round(s.f1, 2) for s in report.scores if s.f1 < weakest} == {}
 
 
-# classes4_unseen (80 answers, 10 per failure class) and adversarial4_unseen (30) were written
+# classes4 (80 answers, 10 per failure class) and adversarial4_unseen (30) were written
 # from the labelling guide alone by an annotator who never read the rules, and labelled again
 # blind by a second one: 1,098 of 1,100 labels agreed; the two that differed were settled to
 # customer_first=1 (c4u-041, a4u-030). Measured once on the rules as they stand: 31 wrong of
 # 800 (items 0.828, modes 0.876) and 14 wrong of 300 (items 0.579, modes 1.000). A third round
 # of class rules, studied on the round-2 sets, scored 32 and 14 on them and was not kept.
+# The fourth round studied classes4's errors, so it is tune data now (classes4_round3_tune).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
-                             ("classes4_unseen.jsonl", 31), ("adversarial4_unseen.jsonl", 14)]
+                             ("adversarial4_unseen.jsonl", 14)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -112,12 +113,12 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # before the class changes 38 wrong of 600 and 12 of 150, after them 3 and 0.
 # classes3_round2_tune / adversarial3_round2_tune (the second round's unseen halves): measured
 # once unseen at 57 wrong of 600 and 11 of 150, then studied in a third round, so they are tune
-# data now.
+# data now. classes4_round3_tune: measured once unseen at 31 wrong of 800, then studied.
 TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tune.jsonl": 3,
-              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 57,
-              "adversarial3_round2_tune.jsonl": 11}
-UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "classes4_unseen.jsonl",
-          "adversarial4_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 53,
+              "adversarial3_round2_tune.jsonl": 11, "classes4_round3_tune.jsonl": 28}
+UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
+          "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))

@@ -90,9 +90,9 @@ def _digits(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
 
 
-# "under a second", "less than a minute": a strict bound of one unit, said with "a"
+# "under a second", "less than a minute", "within a minute": a bound of one unit, said with "a"
 _ONE_UNIT = re.compile(
-    r"\b(under|below|less than|faster than) an? "
+    r"\b(under|below|less than|faster than|within) an? "
     r"(second|minute|hour|millisecond|day)\b"
 )
 _UNIT_NAMES = (" a second", " a minute", " an hour", " a millisecond", " a day")

@@ -192,7 +192,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
             return True
         if _PERCENT_SETTING.search(low):
             return False
-        if _COMPARED.search(before):
+        if _COMPARED.search(before) or _alarm_threshold(low, match.start(), before):
             return True
         return _PERCENT_GOOD.search(low) is not None
     if kind == "growth":
@@ -216,8 +216,26 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     return True
 
 
+# "page if it's over 5 s for 3 min", "alarm when lag passes 2 min": an alarm's threshold
+_THRESHOLD_BEFORE = re.compile(
+    r"(?:over|above|exceeds?|exceeding|passes|more than|longer than|[>≥])\W*(?:~|≈|about)?\s*$"
+)
+_PAGING_BEFORE = re.compile(r"\b(?:alarms?|alerts?|paged|paging|page (?:if|when|on-?call)|pages"
+                            r" (?:the |our )?(?:[\w-]+ )?on-?call)\b")
+
+
+def _alarm_threshold(low: str, start: int, before: str) -> bool:
+    """The threshold of "page if <quantity> > N" (GUIDE 2.2 counts it as a target): the
+    alarm comes first, so "stuck for > 15 min …, and alarms if …" is not one."""
+    if _THRESHOLD_BEFORE.search(before) is None:
+        return False
+    return _PAGING_BEFORE.search(low, max(0, start - 80), start) is not None
+
+
 def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
     """A latency, freshness or recovery target, not a window, wait or bake time."""
+    if _alarm_threshold(low, match.start(), before):
+        return True
     wider = max(0, match.start() - 90)
     if before.endswith("within ") and _HEALTH_WINDOW.search(low, wider, match.start()):
         return False
