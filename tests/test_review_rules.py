@@ -244,6 +244,15 @@ def test_placeholders_count_for_nothing_with_or_without_a_prompt() -> None:
     assert real["team_ownership"] is not None
 
 
+def test_template_slots_count_for_nothing() -> None:
+    template = ("[TEAM] owns [SERVICE] and its on-call.\n"
+                "- If {dependency} fails, we fall back within <SECONDS> seconds.")
+    found = detect(template, "Design a chat service.")[0].evidence
+    assert found["team_ownership"] is None and found["failure_planning"] is None
+    filled = detect("[Gateway] The chat team owns the gateway and its on-call.", None)[0].evidence
+    assert filled["team_ownership"] is not None  # a bracketed label that is not a slot
+
+
 def test_a_pasted_example_is_recognised_in_the_plural_too() -> None:
     answer = "Dashboards of p99 redirect latency and 5xx rates per region."
     assert detect(answer, "Design a chat service.")[0].evidence["operations_ready"] is None
