@@ -19,8 +19,8 @@ DEV = Path(__file__).resolve().parents[2] / "shared" / "rubric-eval" / "dev.json
 GOLDEN = FIXTURES / "golden_outputs.json"
 GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "adversarial3_round2_tune", "blind", "blind2", "classes_tune", "classes_unseen",
-                "classes3_tune", "classes3_round2_tune", "classes4_round3_tune", "eval_small",
-                "extra")
+                "classes3_tune", "classes3_round2_tune", "classes4_round3_tune", "classes5_unseen",
+                "adversarial5_unseen", "mixed5_unseen", "eval_small", "extra")
 
 
 def cases() -> Iterator[tuple[str, str, str | None]]:
