@@ -40,7 +40,10 @@ class WordPattern:
         """The first match ``finditer`` would yield, without building a generator: detectors
         call this dozens of times per answer on single sentences, where that overhead shows."""
         end = len(text) if endpos is None else endpos
-        for match in self.regex.finditer(text, pos, end):
+        first = self.regex.search(text, pos, end)
+        if first is None or _starts_word(text, first.start()):
+            return first  # finditer's first match: no generator needed for the usual answer
+        for match in self.regex.finditer(text, pos, end):  # the first starts inside a word
             if _starts_word(text, match.start()):
                 return match
         return None
