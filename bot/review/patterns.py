@@ -40,7 +40,10 @@ class WordPattern:
         """The first match ``finditer`` would yield, without building a generator: detectors
         call this dozens of times per answer on single sentences, where that overhead shows."""
         end = len(text) if endpos is None else endpos
-        for match in self.regex.finditer(text, pos, end):
+        first = self.regex.search(text, pos, end)
+        if first is None or _starts_word(text, first.start()):
+            return first  # finditer's first match: no generator needed for the usual answer
+        for match in self.regex.finditer(text, pos, end):  # the first starts inside a word
             if _starts_word(text, match.start()):
                 return match
         return None
@@ -119,6 +122,23 @@ def word_start(word: str) -> str:
     letter checks the same word boundary, so the matches are the same.
     """
     return f"{word[0]}(?<!\\w{word[0]}){word[1:]}"
+
+
+def word_regex(alternatives: str, tail: str = "") -> re.Pattern[str]:
+    """``\\b(?:alternatives)tail`` written to skip ahead: the same matches, faster.
+
+    Each alternative must start with a letter. They are grouped by that letter, and each
+    group opens with it and a look-behind for the word boundary (as ``word_start`` does),
+    so the engine jumps to those letters instead of trying every position. At one position
+    only one group can match, and order within a group is kept: the match is the same.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives.split("|"):
+        if not alternative[:1].isalpha():
+            raise ValueError(f"alternative must start with a letter: {alternative!r}")
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    branches = (f"{head}(?<!\\w{head})(?:{'|'.join(rests)})" for head, rests in groups.items())
+    return re.compile(f"(?:{'|'.join(branches)}){tail}")
 
 
 def expand(heads: str, tail: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from bot.content._review import Relevance
 from bot.review.document import Document
+from bot.review.prefilter import Prefiltered
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -50,8 +51,10 @@ class RelevanceCheck:
                 anchor = max(sorted(words), key=len)
                 self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
         self._generic = frozenset(relevance.generic_words)
-        # one regex each: joined, the letter-first placeholder could not skip ahead
-        self._placeholders = tuple(re.compile(p) for p in relevance.placeholders)
+        # one regex each: joined, the letter-first placeholder could not skip ahead; each
+        # first tests for the literals its matches need ("rivia" for "[Tt]rivia"): a pattern
+        # that opens with \b cannot skip ahead, and is run only where it may match
+        self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)

@@ -21,7 +21,7 @@ from bot.review.patterns import ASCII_ALNUM, SPECIAL, WordPattern, words
 
 _KEY = 3
 _REGISTRY: list[WordPattern] = []
-Entries = tuple[tuple[int, tuple[str, ...], re.Pattern[str]], ...]
+Entries = tuple[tuple[int, tuple[str, ...] | None, re.Pattern[str]], ...]
 
 
 def _register(pattern: WordPattern) -> int:
@@ -98,10 +98,12 @@ class _Index:
                 chosen = [(p, a) for p, a in pairs
                           if (p[:_KEY] == key if len(p) >= len(key) else key.startswith(p))]
                 if chosen:
-                    # the prefixes are tested first: a C string test is cheaper than a regex try
+                    # the prefixes are tested first: a C string test is cheaper than a regex try,
+                    # and needless when the key the text agreed with already holds each one
                     prefixes = tuple(sorted({p for p, _ in chosen}))
+                    spelled = all(key.startswith(p) for p in prefixes)
                     regex = re.compile("|".join(f"(?:{a})" for _, a in chosen))
-                    found.append((scan_id, prefixes, regex))
+                    found.append((scan_id, None if spelled else prefixes, regex))
             return tuple(found)
 
         self.d3 = {key: entries(key) for key in keys3}
@@ -173,24 +175,25 @@ class Scan:
                 if entries is None:
                     entries = d1.get(text[start], ())
             for scan_id, prefixes, regex in entries:
-                if start >= ends[scan_id] and text.startswith(prefixes, start):
+                # prefixes is None when the key found already spells every prefix out
+                if start >= ends[scan_id] and (prefixes is None or text.startswith(prefixes, start)):
                     match = regex.match(text, start)
                     if match is not None:
                         hits[scan_id].append(match)
                         ends[scan_id] = match.end()
 
-    def _indexed(self, pattern: WordPattern) -> bool:
-        scan_id = _register(pattern)
-        return scan_id < self.index.size and scan_id not in self.index.unindexed
-
     def _found(self, pattern: WordPattern) -> list[re.Match[str]]:
         """``pattern``'s matches: from the pass, or, when it was registered after this
         scan's tables were built or is not indexable, from its own scan."""
-        if self._indexed(pattern):
-            return self.hits[pattern.scan_id]
-        found = self._extra.get(pattern.scan_id)
+        scan_id = pattern.scan_id
+        if scan_id < 0:
+            scan_id = _register(pattern)
+        index = self.index
+        if scan_id < index.size and scan_id not in index.unindexed:
+            return self.hits[scan_id]
+        found = self._extra.get(scan_id)
         if found is None:
-            found = self._extra[pattern.scan_id] = list(pattern.finditer(self.text))
+            found = self._extra[scan_id] = list(pattern.finditer(self.text))
         return found
 
     def matches(self, pattern: WordPattern) -> Iterator[re.Match[str]]:
@@ -200,6 +203,8 @@ class Scan:
     def first(self, pattern: WordPattern, start: int, end: int) -> re.Match[str] | None:
         """The first of ``pattern``'s matches that starts in ``[start, end)``."""
         found = self._found(pattern)
+        if not found:
+            return None  # most patterns asked about a sentence match nowhere in the answer
         starts = self._starts.get(pattern.scan_id)
         if starts is None or len(starts) < len(found):
             starts = self._starts[pattern.scan_id] = [m.start() for m in found]

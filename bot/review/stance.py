@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from enum import Enum
 
 from bot.review.document import Document, Finder, Sentence
-from bot.review.patterns import word_start, words
+from bot.review.patterns import word_regex, word_start, words
 
 
 class Stance(Enum):
@@ -27,19 +27,20 @@ class Stance(Enum):
 
 _CLAUSE_WORDS = ("but", "however", "though", "so", "then")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\],—–]| - |" + "|".join(word_start(w) + r"\b" for w in _CLAUSE_WORDS))
-_NEGATION = re.compile(
-    r"\b(?:no|not|never|nobody|no one|won't|wont|wouldn't|wouldnt|don't|dont|doesn't|doesnt"
+# \b(?:...)\b, written letter-first (patterns.word_regex) so the engine skips ahead
+_NEGATION = word_regex(
+    r"no|not|never|nobody|no one|won't|wont|wouldn't|wouldnt|don't|dont|doesn't|doesnt"
     r"|didn't|didnt|isn't|isnt|aren't|arent|can't|cant|cannot"
     r"|shouldn't|nothing|neither|nor|nope|nah|no need for|zero|was going to|was gonna"
-    r"|tempted to|first instinct|considered|thought about)\b"
+    r"|tempted to|first instinct|considered|thought about", r"\b"
 )
 # Verbs and prepositions that reject only what directly follows them ("skip k8s",
 # "instead of EKS"), not a phrase further along ("skip the posts if it's exceeded").
-_NEAR_REJECTION = re.compile(
-    r"\b(?:without|avoid\w*|skip\w*|ditch\w*|against|instead of|rather than|unlike)\b"
+_NEAR_REJECTION = word_regex(
+    r"without|avoid\w*|skip\w*|ditch\w*|against|instead of|rather than|unlike", r"\b"
 )
-_SUBORDINATOR = re.compile(r"\b(?:if|when|whenever|unless|because|while|once|since)\b")
-_ADJACENT_REJECTION = re.compile(r"\b(?:over|vs\.?|versus|or)\s*$")
+_SUBORDINATOR = word_regex(r"if|when|whenever|unless|because|while|once|since", r"\b")
+_ADJACENT_REJECTION = word_regex(r"over|vs\.?|versus|or", r"\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
 _SINGLE_QUOTED = re.compile(r"'(?<![a-z0-9]')[^'\n]{1,160}'(?![a-z0-9])")  # quote-first: fast
 _WARNING = words(
@@ -61,8 +62,10 @@ _RETRACTION = words(
 def clause_before(low: str, start: int) -> str:
     """The text of the clause that precedes position ``start`` in ``low``."""
     prefix = low[max(0, start - 80) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(prefix))
-    return prefix[breaks[-1].end() :] if breaks else prefix
+    last = None
+    for last in _CLAUSE_BREAK.finditer(prefix):  # noqa: B007  (only the last break counts)
+        pass
+    return prefix[last.end() :] if last is not None else prefix
 
 
 def clause_after(low: str, end: int) -> str:
@@ -75,8 +78,10 @@ def is_negated(low: str, start: int, words: int = 6) -> bool:
     """A negation cue within the last ``words`` words of the same clause."""
     before = clause_before(low, start).split()
     window = " ".join(before[-words:])
-    cues = list(_NEGATION.finditer(window))
-    if cues and not _SUBORDINATOR.search(window, cues[-1].end()):
+    cue = None
+    for cue in _NEGATION.finditer(window):  # noqa: B007  (only the last cue counts)
+        pass
+    if cue is not None and not _SUBORDINATOR.search(window, cue.end()):
         return True  # "never loses time if the connection drops": the 'if' ends its scope
     if _NEAR_REJECTION.search(" ".join(before[-3:])):
         return True

@@ -54,6 +54,8 @@ def parse(raw: str) -> Document:
     """Split an answer into sentences with their stance-relevant context."""
     text, truncated = normalize(raw)
     sentences: list[Sentence] = []
+    lows: list[str] = []
+    starts: list[int] = []
     offset = 0
     heading = ""
     in_code = False
@@ -78,13 +80,14 @@ def parse(raw: str) -> Document:
         context = f"{heading} | {label}" if label else heading
         for piece in pieces:
             low = piece.lower()
-            question = not in_code and piece.rstrip(_QUESTION_TRAILERS).endswith("?")
+            # "?" in piece: most sentences hold none, and then none can end with one
+            question = not in_code and "?" in piece and piece.rstrip(_QUESTION_TRAILERS).endswith("?")
             # Positional arguments, in field order: half the cost of keywords for a NamedTuple.
             sentences.append(Sentence(piece, low, offset, number, question, stuffed, in_code, context))
+            lows.append(low)
+            starts.append(offset)
             offset += len(low) + 1
-    low = "\n".join(s.low for s in sentences)
-    starts = tuple(s.start for s in sentences)
-    return Document(text, tuple(sentences), low, starts, truncated)
+    return Document(text, tuple(sentences), "\n".join(lows), tuple(starts), truncated)
 
 
 def _may_be_bullet(stripped: str) -> bool:
@@ -95,7 +98,9 @@ def _may_be_bullet(stripped: str) -> bool:
 def _split_sentences(line: str) -> list[str]:
     """Sentences of one line; the end punctuation stays with its sentence."""
     if _SENTENCE_END.search(line) is None:  # most lines hold one sentence: no loop needed
-        return _bounded(line) if line else []
+        if len(line) <= MAX_SENTENCE:
+            return [line] if line else []
+        return _bounded(line)
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
@@ -127,6 +132,8 @@ def _heading(stripped: str) -> str | None:
     """The heading text when a line is a heading: '# X', '**X**', or a short 'X:' line."""
     if stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**")):
         return _HEADING_MARKS.sub("", stripped).strip(" :*").lower()
+    if stripped[-1] not in ":*":
+        return None  # stripped text ending in neither cannot end in ':' once '*' are off
     bare = stripped.rstrip("*").rstrip()
     if bare.endswith(":") and len(bare) <= 70 and len(bare.split()) <= 9:
         return _HEADING_MARKS.sub("", bare).strip(" :*").lower()
@@ -135,6 +142,8 @@ def _heading(stripped: str) -> str | None:
 
 def _inline_label(body: str) -> str:
     """'Customer view' in 'Customer view: a paying customer …' (short prefixes only)."""
+    if ":" not in body:
+        return ""
     head, colon, rest = body[:72].partition(":")
     if not colon or rest.startswith("//"):
         return ""
