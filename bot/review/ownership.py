@@ -44,7 +44,9 @@ def _named_team(rules: RuleSet) -> WordPattern:
     return words(
         rf"teams? (?:with|has|have|each with) (?:its|their) own {duty}",
         rf"team's (?:own )?{duty}",
-        r"teams? (?:runs|operates|maintains|builds|carries|holds)\b",
+        # "the feed crew of six runs fan-out and storage": a team-like noun, named, runs a part
+        *(rf"{noun} (?:of (?:[\w-]+ ){{1,2}}?)?(?:runs|operates|maintains|builds|carries|holds)\b"
+          for noun in ("teams?", *rules.items(_LABEL, "named_owner_nouns"))),
         rf"teams?\b[^\n.;]{{0,40}}?\b{duty}\b",
         *(rf"{noun}\b[^\n.;]{{0,60}}?\b{_either(rules, 'own_verbs')}\b"
           for noun in rules.items(_LABEL, "named_owner_nouns")),
@@ -61,10 +63,21 @@ def _duty_then_team(rules: RuleSet) -> WordPattern:
     )
 
 
+def _owned_by(rules: RuleSet) -> WordPattern:
+    """"owned by", "belongs to" …, to be checked for a proper name after it."""
+    return words(*rules.items(_LABEL, "owned_by"))
+
+
 _OWNERSHIP = lazy(_ownership)
 _NAMED_TEAM = lazy(_named_team)
 _DUTY_THEN_TEAM = lazy(_duty_then_team)
+_OWNED_BY = lazy(_owned_by)
 _NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
+# "Owned by Observability Infra", "belongs to payments core, who also own the tooling": a
+# group named by its own name rather than a team noun
+_PROPER_NAME = re.compile(r" (?:the )?(?!(?:The|A|An|Our|We|I|It|This|That)\b)[A-Z][\w&-]*(?: [A-Z][\w&-]*)*")
+_WHO_OWN = re.compile(r" (?:the )?[\w-]+(?: [\w-]+){0,2},? who (?:also )?(?:owns?|runs?|builds?|operates?|"
+                      r"carr(?:y|ies)|holds?)\b")
 
 
 def _named(name: str | None, generic: frozenset[str]) -> bool:
@@ -84,5 +97,16 @@ def team_ownership(analysis: Analysis) -> Sentence | None:
             return sentence
     for sentence, match in claims(analysis.doc, _DUTY_THEN_TEAM):
         if _named(next((g for g in match.groups() if g), None), generic):
+            return sentence
+    return _owned_by_a_name(analysis)
+
+
+def _owned_by_a_name(analysis: Analysis) -> Sentence | None:
+    """"Owned by <Proper Name>" or "belongs to <name>, who own …": the owner is named."""
+    for sentence, match in claims(analysis.doc, _OWNED_BY):
+        end = match.end() - sentence.start
+        if len(sentence.text) == len(sentence.low) and _PROPER_NAME.match(sentence.text, end):
+            return sentence
+        if _WHO_OWN.match(sentence.low, end):
             return sentence
     return None
