@@ -79,7 +79,7 @@ def _word_level(analysis: Analysis) -> Sentence | None:
         text = match.group(0)
         if _CUSTOMER_CONSEQUENCE.search(sentence.low, max(0, start - 16), start):
             continue  # "… or they'd notice it on every request": the customer, reacting
-        if text.startswith(("rely on", "left to", "up to", "whoever")):
+        if text.startswith(("rely on", "left to", "up to", "whoever", "someone", "somebody")):
             pass  # the match names the people relied on
         elif text.startswith("we "):
             if not _WE_HANDLING.search(sentence.low):
