@@ -194,6 +194,8 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
             return False
         if _COMPARED.search(before) or _alarm_threshold(low, match.start(), before):
             return True
+        if _PERCENT_GATE.search(before):
+            return False  # "overlap must be at least 70%", "a drop of more than 50%": a gate
         return _PERCENT_GOOD.search(low) is not None
     if kind == "growth":
         if _GROWTH_EITHER_WAY.match(low, match.end()) or _GROWTH_EITHER_WAY.search(before):
@@ -218,10 +220,14 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
 
 # "page if it's over 5 s for 3 min", "alarm when lag passes 2 min": an alarm's threshold
 _THRESHOLD_BEFORE = re.compile(
-    r"(?:over|above|exceeds?|exceeding|passes|more than|longer than|[>≥])\W*(?:~|≈|about)?\s*$"
+    r"(?:over|above|exceeds?|exceeding|passes|more than|longer than|\bat|[>≥])\W*(?:~|≈|about)?\s*$"
 )
-_PAGING_BEFORE = re.compile(r"\b(?:alarms?|alerts?|paged|paging|page (?:if|when|on-?call)|pages"
+_PAGING_BEFORE = re.compile(r"\b(?:alarm(?:s|ed)?|alert(?:s|ed)?|paged|paging|page (?:if|when|on-?call)|pages"
                             r" (?:the |our )?(?:[\w-]+ )?on-?call)\b")
+
+
+# a percentage a rule or a validation gate is set at, said in words (an alarm's is a target)
+_PERCENT_GATE = re.compile(r"(?:at least|at most|more than|less than|fewer than|±|\+/-)\s*~?$")
 
 
 def _alarm_threshold(low: str, start: int, before: str) -> bool:
