@@ -244,6 +244,12 @@ def test_placeholders_count_for_nothing_with_or_without_a_prompt() -> None:
     assert real["team_ownership"] is not None
 
 
+def test_a_pasted_examples_topics_match_at_a_word_start() -> None:
+    pasted = "Add-to-cart returns in < 100 ms p99."
+    assert detect(pasted, "Design a key-value datastore.")[0].evidence["numbers_always"] is None
+    assert detect(pasted, "Design an online store.")[0].evidence["numbers_always"] is not None
+
+
 def test_template_slots_count_for_nothing() -> None:
     template = ("[TEAM] owns [SERVICE] and its on-call.\n"
                 "- If {dependency} fails, we fall back within <SECONDS> seconds.")

@@ -33,7 +33,12 @@ _LONGER_BY = 1.4  # a sentence much longer than the example says more than the e
 @dataclass(frozen=True)
 class _Example:
     words: frozenset[str]
-    about: tuple[str, ...]
+    about: re.Pattern[str] | None
+    """The systems it is about, each matched at a word start ("store", not "datastore")."""
+
+
+def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, about)) + ")") if about else None
 
 
 class RelevanceCheck:
@@ -49,7 +54,7 @@ class RelevanceCheck:
                 if len(words) < 4:
                     continue
                 anchor = max(sorted(words), key=len)
-                self._by_anchor.setdefault(anchor, []).append(_Example(words, pasted.about))
+                self._by_anchor.setdefault(anchor, []).append(_Example(words, _topics(pasted.about)))
         self._generic = frozenset(relevance.generic_words)
         # one regex each: joined, the letter-first placeholder could not skip ahead; each
         # first tests for the literals its matches need ("rivia" for "[Tt]rivia"): a pattern
@@ -97,6 +102,6 @@ class RelevanceCheck:
                     continue
                 if len(example.words & words) < _MATCH_SHARE * len(example.words):
                     continue
-                if not example.about or not any(topic in prompt for topic in example.about):
+                if example.about is None or example.about.search(prompt) is None:
                     return True
         return False
