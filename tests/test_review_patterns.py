@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.review import (
+    alarms,
     antipatterns,
     checklist,
     customer,
@@ -22,7 +23,7 @@ from bot.review.patterns import WordPattern, word_start, words
 from bot.review.rules import _Lazy, default_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
-MODULES = (antipatterns, checklist, customer, deferral, failures, ownership, people, stance)
+MODULES = (alarms, antipatterns, checklist, customer, deferral, failures, ownership, people, stance)
 def _word_patterns() -> dict[str, WordPattern]:
     """Every word pattern of the label modules, including those built from the rule files
     on first use (``rules.lazy_words``), and every rule file's cues."""

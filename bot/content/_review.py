@@ -3,7 +3,8 @@
 A rule file is data in the style of Vale's ``existence``/``conditional`` rules and
 proselint's one-list-per-check: the cue phrases that may show the label, the
 exceptions that cancel a cue (by scope: the clause, the sentence, the whole answer),
-the conditions a cue needs, named phrase lists that the label's shape code reads, and
+the conditions a cue needs, named phrase lists that the label's shape code reads, the
+labels whose evidence it gives way to (``yields_to``, bot/content/_yields.py), and
 labelled example sentences that a test runs. ``bot.review.rules`` compiles it; nothing
 here knows what a label means.
 """
@@ -19,6 +20,7 @@ from types import MappingProxyType
 import yaml
 
 from bot.content._reader import ID_PATTERN, Entry, Problems, type_name
+from bot.content._yields import yield_problems
 
 # Where an exception or a condition is looked for, relative to the cue that matched.
 SCOPES = (
@@ -51,7 +53,8 @@ class ReviewRule:
     """One label's rule file, validated; patterns are lowercase regex source text.
 
     ``name``, ``tip`` and ``instead`` are what the review card shows for a label that
-    rubric.yaml does not describe (a label added as data only)."""
+    rubric.yaml does not describe (a label added as data only). ``yields_to`` names the
+    labels whose evidence sentence can never be this label's evidence."""
 
     label: str
     group: str
@@ -63,6 +66,7 @@ class ReviewRule:
     name: str | None = None
     tip: str | None = None
     instead: str | None = None
+    yields_to: tuple[str, ...] = ()
 
 
 LABELS_FILE = "labels.yaml"
@@ -199,6 +203,8 @@ def parse_review_dir(directory: Path, problems: Problems) -> dict[str, ReviewRul
             file_problems.add("label", f"duplicate label {rule.label!r}")
         problems.messages.extend(file_problems.messages)
         rules[rule.label] = rule
+    for label, message in yield_problems(rules):
+        problems.messages.append(f"review/{label}.yaml: {message}")
     if (directory / LABELS_FILE).is_file():
         read_labels(directory, rules, problems)
     else:
@@ -210,6 +216,9 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
     root = Entry(data, "", problems)
     label = root.ident("label", ID_PATTERN)
     group = root.choice("group", GROUPS)
+    yields_to = root.texts("yields_to", minimum=0, limit=64)  # checked against the other files
+    if len(set(yields_to)) != len(yields_to):
+        root.problem("yields_to", "lists a label twice")
     cues = _patterns(root, "cues", literal_first=True, required=False)
     unless = _scoped(root, "unless")
     requires = _scoped(root, "requires")
@@ -234,7 +243,7 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
         root.report("examples: needs at least one example where the label is found")
     root.finish()
     return ReviewRule(label, group, cues, MappingProxyType(unless), MappingProxyType(requires),
-                      MappingProxyType(lists), examples, name, tip, instead)
+                      MappingProxyType(lists), examples, name, tip, instead, yields_to)
 
 
 def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:

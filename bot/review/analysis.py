@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from bot.review.document import Document, Sentence
@@ -34,24 +34,37 @@ def _on_screen(low: str, position: int) -> bool:
     return _SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
 
 
+@dataclass(frozen=True)
+class Firm:
+    """A candidate its label keeps even when a label it yields to quotes the same sentence:
+    "we run it on Kubernetes with canary deploys" commits kubernetes_first and still names
+    a real deploy practice (operations_ready)."""
+
+    sentence: Sentence
+
+
+Detector = Callable[["Analysis"], Iterable[Sentence | Firm]]
+"""A label's shape: the sentences that could be its evidence, best first."""
+
+
 @dataclass
 class Analysis:
     """One answer as the detectors see it.
 
-    ``evidence(label)`` runs a label's detector once and remembers the result, so a
-    detector that depends on another label's verdict reads it from here instead of
-    relying on run order: ``committed(...)`` is the sentences that commit the given
-    anti-patterns, so that a customer mentioned only to justify one ("customers should
-    never see stale data, so everything is strongly consistent") does not also earn
-    ``customer_first`` (GUIDE 2.1). The result is the same whatever order the engine
-    asks for the labels in (tests/test_review_rules.py shuffles it).
+    ``evidence(label)`` settles a label once: the first sentence its detector offers that
+    no label it yields to quotes (``yields_to`` in its rule file: "customers should never
+    see stale data, so everything is strongly consistent" commits perfect_consistency and
+    so is not ``customer_first``, GUIDE 2.1), or that it offers as ``Firm``. Those labels
+    are settled first, on demand, so no detector reads another's verdict and the result
+    is the same whatever order the labels are asked for in (tests/test_review_rules.py
+    shuffles it); the rule files are checked to hold no ring of yields.
     """
 
     doc: Document
     given: frozenset[tuple[str, float]]
-    detectors: Mapping[str, Callable[[Analysis], Sentence | None]] = field(default_factory=dict)
+    detectors: Mapping[str, Detector] = field(default_factory=dict)
+    yields_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _evidence: dict[str, Sentence | None] = field(default_factory=dict)
-    _running: set[str] = field(default_factory=set)
     _quantities: dict[int, tuple[Quantity, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -59,28 +72,40 @@ class Analysis:
         cls,
         answer: str,
         prompt: str | None = None,
-        detectors: Mapping[str, Callable[[Analysis], Sentence | None]] | None = None,
+        detectors: Mapping[str, Detector] | None = None,
         rules: RuleSet | None = None,
     ) -> Analysis:
+        rules = rules or default_rules()
         # sentences that could be pasted under any prompt count for nothing (relevance.py)
-        doc = (rules or default_rules()).relevance.generic(parse(answer), prompt)
-        return cls(doc, prompt_values(prompt), dict(detectors or {}))
+        doc = rules.relevance.generic(parse(answer), prompt)
+        yields_to = {label: spec.yields_to for label, spec in rules.specs.items()}
+        return cls(doc, prompt_values(prompt), dict(detectors or {}), yields_to)
 
     def evidence(self, label: str) -> Sentence | None:
-        """The detector's evidence sentence for ``label`` (computed once)."""
-        if label in self._evidence:
-            return self._evidence[label]
-        if label in self._running:
-            raise RuntimeError(f"detector dependency cycle through {label!r}")
-        self._running.add(label)
-        found = self.detectors[label](self)
-        self._running.discard(label)
-        self._evidence[label] = found
-        return found
+        """The label's evidence sentence, computed once."""
+        if label not in self._evidence:
+            self._evidence[label] = next(self._kept(label), None)
+        return self._evidence[label]
 
-    def committed(self, labels: Iterable[str]) -> set[int]:
-        """Indexes of the sentences that commit any of the anti-patterns ``labels``."""
-        found = (self.evidence(label) for label in labels if label in self.detectors)
+    def _kept(self, label: str) -> Iterator[Sentence]:
+        """The detector's candidates that the label keeps: firm ones, and the rest unless
+        a label it yields to quotes them."""
+        taken = self._taken_for(label)
+        for candidate in self.detectors[label](self):
+            if isinstance(candidate, Firm):
+                yield candidate.sentence
+            elif self.index(candidate) not in taken:
+                yield candidate
+
+    def untaken(self, label: str, sentences: Iterable[Sentence]) -> Iterator[Sentence]:
+        """``sentences`` without those quoted by the labels ``label`` yields to: for a shape
+        that reads sentences besides its candidates ("alarms already in place")."""
+        taken = self._taken_for(label)
+        return (sentence for sentence in sentences if self.index(sentence) not in taken)
+
+    def _taken_for(self, label: str) -> set[int]:
+        """Indexes of the sentences quoted as evidence by the labels ``label`` yields to."""
+        found = (self.evidence(other) for other in self.yields_to.get(label, ()))
         return {self.index(sentence) for sentence in found if sentence is not None}
 
     def index(self, sentence: Sentence) -> int:

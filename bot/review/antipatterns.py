@@ -1,52 +1,48 @@
-"""Detectors for the guide's five common failure modes (GUIDE section 3).
+"""monitor_later (GUIDE 3.4): monitoring, alerting or observability deferred to later.
 
-A failure mode is flagged only when the writer commits it as their own
-position: every match goes through ``stance.claims`` first, so questions,
-quotes, warnings, negations and retractions never count. Each detector then
-checks the one thing that makes its mistake a mistake: Kubernetes without a
-requirement-based reason, unbounded scale with no number attached, strong
-consistency with no boundary anywhere, monitoring deferred, people instead of
-a mechanism.
+A failure mode is flagged only when the writer commits it as their own position:
+questions, quotes, warnings and retractions never count. The other four failure
+modes: kubernetes_first, infinite_scale and perfect_consistency have no code (their
+rule files are read by the generic matcher, rules.CompiledRule, like any label added
+as data); team_will_handle's shape is in people.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 
-from bot.review.analysis import Analysis
-from bot.review.checklist import has_live_alarms
+from bot.review.alarms import live_alarms
+from bot.review.analysis import Analysis, Firm
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.document import Sentence
-from bot.review.people import team_will_handle
 from bot.review.rules import lazy_regex
-from bot.review.stance import (
-    in_quotes,
-    is_retracted,
-    is_warning,
-)
-
-Detector = Callable[[Analysis], Sentence | None]
-
-# kubernetes_first, infinite_scale and perfect_consistency have no code: their rule files
-# are read by the generic matcher (rules.CompiledRule), like any label added as data.
+from bot.review.stance import in_quotes, is_retracted, is_warning
 
 
-def monitor_later(analysis: Analysis) -> Sentence | None:
-    """Monitoring, alerting or observability deferred to a later stage."""
+def monitor_later(analysis: Analysis) -> Iterator[Firm]:
+    """Monitoring, alerting or observability deferred to a later stage. A deferral is
+    firm ("we'll run Kubernetes and add monitoring later" commits both); only the alarms
+    read as already in place yield (monitor_later.yaml's ``yields_to``)."""
     for sentence in analysis.doc.sentences_matching(DEFERRAL):
         if sentence.stuffing or sentence.question or sentence.code:
             continue
         deferral = deferred_monitoring(sentence.low, _answers_monitoring_question(analysis, sentence))
         if deferral is None:
             continue
-        if _SECONDARY_MONITORING.search(sentence.low) and has_live_alarms(analysis):
-            continue
+        if _SECONDARY_MONITORING.search(sentence.low) and _has_live_alarms(analysis):
+            continue  # "tracing can come later" beside alarms already in place
         if in_quotes(sentence.low, deferral.start()) or is_warning(sentence.low):
             continue
         if is_retracted(analysis.doc, sentence, sentence.low.find(deferral.group(0))):
             continue  # "we could add monitoring later... actually no, scratch that"
-        return sentence
-    return None
+        yield Firm(sentence)
+
+
+def _has_live_alarms(analysis: Analysis) -> bool:
+    """An alarm on a named signal in place now, which no failure mode quotes ("someone
+    watches the dashboard" is team_will_handle, not an alarm in place)."""
+    in_place = analysis.untaken("monitor_later", live_alarms(analysis.doc))
+    return next(in_place, None) is not None
 
 
 def _answers_monitoring_question(analysis: Analysis, sentence: Sentence) -> bool:
@@ -59,9 +55,3 @@ def _answers_monitoring_question(analysis: Analysis, sentence: Sentence) -> bool
 
 
 _SECONDARY_MONITORING = lazy_regex("monitor_later", "secondary_monitoring")
-
-
-DETECTORS: dict[str, Detector] = {
-    "monitor_later": monitor_later,
-    "team_will_handle": team_will_handle,
-}

@@ -11,12 +11,13 @@ Only sentences with a person, a surface or a customer heading are examined.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from bot.review.analysis import Analysis
 from bot.review.document import Document, Sentence
-from bot.review.model import MODE_IDS
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
+from bot.review.subjects import person_subject
 
 _ACTOR = lazy_words("customer_first", "actor")
 _FIRST_PERSON = lazy_words("customer_first", "first_person")
@@ -28,35 +29,7 @@ _GATE = lazy_words("customer_first", "gate")
 _INTERNAL = lazy_words("customer_first", "internal")
 _QUOTED_UI = lazy_regex("customer_first", "quoted_ui")
 _DIGIT = lazy_regex("customer_first", "digit")
-_AGENT_SUBJECT = lazy_regex("customer_first", "agent_subject")
-_ACTS = lazy_regex("customer_first", "acts")
 _SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")
-MACHINE_NOUNS = frozenset((
-    "server", "worker", "consumer", "producer", "broker", "router", "scheduler", "container",
-    "handler", "reader", "writer", "buffer", "controller", "logger", "tracker", "crawler",
-    "indexer", "processor", "balancer", "poller", "aggregator", "sweeper", "reconciler",
-    "monitor", "operator", "timer", "cluster", "filter", "mapper", "layer", "tier", "number",
-    "order", "error", "counter", "header", "folder", "parameter", "identifier", "master",
-    "primary", "other", "either", "neither", "after", "never", "over", "under", "rather",
-    "whether", "together", "later", "faster", "slower", "higher", "lower", "better", "for",
-    "per", "major", "minor", "prior", "sensor", "actor", "factor", "vector", "connector",
-    "selector", "executor", "allocator", "validator", "generator", "orchestrator", "adapter",
-))
-
-
-def person_subject(low: str) -> re.Match[str] | None:
-    """A sentence that opens with a person noun ("Pickers get…", "A backer's pledge…"):
-    roles no list can enumerate, told apart from machines by a short stop list."""
-    match = _AGENT_SUBJECT.match(low)
-    if match is None:
-        return None
-    noun = match.group(1).removesuffix("'").removesuffix("'s").removesuffix("s")
-    if low.startswith(" who", match.end()):
-        return match  # "a reader who highlights…": "who" settles it
-    if noun in MACHINE_NOUNS:
-        return None
-    possessive = match.group(1).endswith(("'s", "'"))
-    return match if possessive or _ACTS.match(low, match.end()) else None
 _COUNTED = lazy_regex("customer_first", "counted")
 _JUSTIFIES_CONSISTENCY = lazy_regex("customer_first", "justifies_consistency")
 
@@ -130,17 +103,16 @@ def _could_be_customer(doc: Document, sentence: Sentence, framed: dict[str, bool
     return framed[sentence.context]
 
 
-def customer_first(analysis: Analysis) -> Sentence | None:
-    """Customer impact in concrete terms: what they see, feel or gain."""
+def customer_first(analysis: Analysis) -> Iterator[Sentence]:
+    """Customer impact in concrete terms: what they see, feel or gain. A customer named
+    only to justify a failure mode is not counted: customer_first.yaml yields to them."""
     framed: dict[str, bool] = {}
-    committed = analysis.committed(MODE_IDS)  # a customer named only to justify a mistake
-    for number, sentence in enumerate(analysis.doc.sentences):
+    for sentence in analysis.doc.sentences:
         if sentence.stuffing or sentence.question or sentence.code:
             continue
-        if number in committed or not _could_be_customer(analysis.doc, sentence, framed):
+        if not _could_be_customer(analysis.doc, sentence, framed):
             continue
         if _JUSTIFIES_CONSISTENCY.search(sentence.low):
             continue
         if _is_customer_outcome(analysis, sentence):
-            return sentence
-    return None
+            yield sentence

@@ -8,16 +8,21 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
 from bot.content import Question, Rubric
-from bot.review import antipatterns, checklist, scan
-from bot.review.analysis import Analysis
+from bot.content._yields import settling_order
+from bot.review import scan
+from bot.review.analysis import Analysis, Detector
+from bot.review.antipatterns import monitor_later
+from bot.review.checklist import numbers_always, operations_ready
 from bot.review.coaching import next_push, question_tip
+from bot.review.customer import customer_first
 from bot.review.document import Document, Sentence
+from bot.review.failures import failure_planning
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
     DEFAULT_MODE_NAMES,
@@ -26,6 +31,8 @@ from bot.review.model import (
     ItemResult,
     Review,
 )
+from bot.review.ownership import team_ownership
+from bot.review.people import team_will_handle
 from bot.review.rules import CompiledRule, RuleSet, default_rules, word_patterns
 from bot.review.text import MAX_CHARS
 
@@ -48,32 +55,67 @@ class Detection:
     evidence: Mapping[str, str | None]
 
 
-SHAPES = {**checklist.DETECTORS, **antipatterns.DETECTORS}
+def _offering_one(detector: Callable[[Analysis], Sentence | None]) -> Detector:
+    """A shape that still returns its one best sentence, offered as the only candidate:
+    a label it yields to can take that sentence, and then the label has no evidence (to
+    look further, the shape must offer every candidate, as customer.py does)."""
+
+    def offer(analysis: Analysis) -> Iterator[Sentence]:
+        found = detector(analysis)
+        if found is not None:
+            yield found
+
+    return offer
+
+
+SHAPES: Mapping[str, Detector] = {
+    "customer_first": customer_first,
+    "numbers_always": numbers_always,
+    "failure_planning": _offering_one(failure_planning),
+    "operations_ready": operations_ready,
+    "team_ownership": _offering_one(team_ownership),
+    "monitor_later": monitor_later,
+    "team_will_handle": _offering_one(team_will_handle),
+}
 """The labels whose shape is still code; every other label is its rule file alone."""
 
 
-def _generic(rule: CompiledRule) -> Callable[[Analysis], Sentence | None]:
-    return lambda analysis: rule.first(analysis.doc)
+def _generic(rule: CompiledRule) -> Detector:
+    return lambda analysis: rule.candidates(analysis.doc)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one rule set is run: a detector per label, and the order labels are settled
+    in, each after the labels its rule file yields to (``yields_to``)."""
+
+    detectors: Mapping[str, Detector]
+    order: tuple[str, ...]
 
 
 @lru_cache(maxsize=8)
-def detectors(rules: RuleSet) -> Mapping[str, Callable[[Analysis], Sentence | None]]:
-    """One detector per label of ``rules``: its shape code, or the generic matcher.
-    Built once per rule set, which is when the one-pass scan learns every word pattern."""
+def plan(rules: RuleSet) -> Plan:
+    """The rule set's plan, built once, which is also when the one-pass scan learns every
+    word pattern. A ring of yields (only possible in rules that skipped validation)
+    raises ``YieldCycle`` here, before any answer is read."""
     scan.prepare(word_patterns(rules))
-    return {label: SHAPES.get(label) or _generic(rules.rule(label)) for label in rules.labels}
+    detectors = {label: SHAPES.get(label) or _generic(rules.rule(label)) for label in rules.labels}
+    settled = settling_order({label: rules.specs[label] for label in rules.labels})
+    return Plan(detectors, settled)
 
 
 def detect(
     answer: str, prompt: str | None = None, order: Sequence[str] | None = None,
     rules: RuleSet | None = None,
 ) -> tuple[Detection, Document]:
-    """Run every label's detector. A detector that needs another label's verdict reads it
-    from the analysis, which runs each detector once, so ``order`` never changes the result."""
+    """Run every label's detector, in the plan's order unless ``order`` is given. The
+    analysis settles a label's yielded-to labels before it whatever is asked first, so
+    ``order`` never changes the result (the shuffle test asks in random orders)."""
     rules = rules or default_rules()
-    analysis = Analysis.of(answer, prompt, detectors(rules), rules)
+    run = plan(rules)
+    analysis = Analysis.of(answer, prompt, run.detectors, rules)
     evidence: dict[str, str | None] = {}
-    for label in order or rules.labels:
+    for label in order or run.order:
         sentence = analysis.evidence(label)
         evidence[label] = _quote(sentence.text) if sentence else None
     return Detection({label: evidence[label] for label in rules.labels}), analysis.doc

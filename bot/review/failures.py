@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from bot.review.analysis import Analysis
-from bot.review.customer import person_subject
 from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims, is_negated
+from bot.review.subjects import person_subject
 
 
 def _usable(sentence: Sentence) -> bool:

@@ -14,7 +14,7 @@ a label's rule never reads another label's result.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +69,12 @@ class CompiledRule:
 
     def first(self, doc: Document) -> Sentence | None:
         """The first sentence whose cue is a claim that no exception cancels."""
+        return next(self.candidates(doc), None)
+
+    def candidates(self, doc: Document) -> Iterator[Sentence]:
+        """Every sentence whose cue is a claim that no exception cancels, in order."""
         if self.cues is None:
-            return None
+            return
         answer_exception: bool | None = None
         for sentence, match in claims(doc, self.cues):
             scopes = _Scopes(doc, sentence, match)
@@ -85,8 +89,7 @@ class CompiledRule:
                     answer_exception = _any_claim(doc, self.unless["answer"])
                 if answer_exception:
                     continue
-            return sentence
-        return None
+            yield sentence
 
 
 def _any_claim(doc: Document, pattern: re.Pattern[str] | WordPattern) -> bool:
