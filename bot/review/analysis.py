@@ -47,6 +47,16 @@ Detector = Callable[["Analysis"], Iterable[Sentence | Firm]]
 """A label's shape: the sentences that could be its evidence, best first."""
 
 
+_QUESTION = re.compile(r"[^?.!\n]*\?")
+
+
+def _questions(prompt: str | None) -> str:
+    """The question sentences of ``prompt`` (a design brief has none), lowercased."""
+    if not prompt or "?" not in prompt:
+        return ""
+    return " ".join(m.group(0).strip() for m in _QUESTION.finditer(prompt.lower()))
+
+
 @dataclass
 class Analysis:
     """One answer as the detectors see it.
@@ -64,6 +74,9 @@ class Analysis:
     given: frozenset[tuple[str, float]]
     detectors: Mapping[str, Detector] = field(default_factory=dict)
     yields_to: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prompt_questions: str = ""
+    """The prompt's questions, lowercased ("a node dies; what does the system do?"): what
+    the answer replies to, which a detector may read as the answer's context."""
     _evidence: dict[str, Sentence | None] = field(default_factory=dict)
     _quantities: dict[int, tuple[Quantity, ...]] = field(default_factory=dict)
 
@@ -79,7 +92,7 @@ class Analysis:
         # sentences that could be pasted under any prompt count for nothing (relevance.py)
         doc = rules.relevance.generic(parse(answer), prompt)
         yields_to = {label: spec.yields_to for label, spec in rules.specs.items()}
-        return cls(doc, prompt_values(prompt), dict(detectors or {}), yields_to)
+        return cls(doc, prompt_values(prompt), dict(detectors or {}), yields_to, _questions(prompt))
 
     def evidence(self, label: str) -> Sentence | None:
         """The label's evidence sentence, computed once."""

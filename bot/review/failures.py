@@ -90,7 +90,30 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
         if _conditional_response(sentence, match):
             return sentence
     found = _response_under_failure_heading(analysis)
-    return found if found is not None else _question_then_answer(analysis)
+    if found is None:
+        found = _question_then_answer(analysis)
+    return found if found is not None else _answer_to_the_prompts_failure(analysis)
+
+
+_RECOVERY = lazy_regex("failure_planning", "recovery")
+
+
+def _answer_to_the_prompts_failure(analysis: Analysis) -> Sentence | None:
+    """"A transcoder dies mid-stream; what happens?" answered "the edge re-pins the channel
+    to another transcoder": the question names the failure and the answer the recovery, so
+    the pair is the guide's scenario + response (GUIDE 2.3). Only a recovery counts here
+    (failover, fallback, rebuild, a standby): the looser response words ("retry",
+    "gracefully") need the failure in the answer's own words."""
+    question = analysis.prompt_questions
+    failure = _FAILURE.search(question) if question else None
+    if failure is None or _NOT_A_SYSTEM_FAILURE.search(question):
+        return None
+    for sentence in analysis.doc.sentences:
+        if not _usable(sentence) or sentence.code:
+            continue
+        if _RECOVERY.search(sentence.low) and not _human_response(sentence.low):
+            return sentence
+    return None
 
 
 def _question_then_answer(analysis: Analysis) -> Sentence | None:
