@@ -51,3 +51,21 @@ def test_same_matches_as_the_plain_regex_on_every_fixture_answer() -> None:
     assert texts
     for text in texts:
         assert _ends(fast, text) == _ends(PLAIN, text), text
+
+
+SLOTS = re.compile(r"\[[A-Z][A-Z0-9 _/-]{0,30}\]|\{[A-Za-z][A-Za-z0-9 _-]{0,30}\}|<[A-Z][A-Z0-9 _-]{1,30}>")
+SLOT_TOKENS = ("[", "]", "{", "}", "<", ">", "TEAM", "Team", "team", "Y", "y", "9", " ", "_", "/", "-",
+               "SERVICE", "owns", "p99", "é", "ms", "X" * 31)
+
+
+def test_the_slot_regexes_find_a_slot_where_the_joined_regex_does() -> None:
+    """The template-slot placeholder is three regexes, one per bracket; any of them finds
+    a slot exactly when their alternation does."""
+    sources = default_rules().relevance_data.placeholders
+    split = SLOTS.pattern.split("|")
+    assert set(split) <= set(sources)
+    slots = [re.compile(s) for s in split]
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(SLOT_TOKENS) for _ in range(rng.randint(0, 10)))
+        assert any(s.search(text) for s in slots) == (SLOTS.search(text) is not None), text
