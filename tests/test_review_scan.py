@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.review import customer, failures, scan
-from bot.review.engine import detectors
 from bot.review.patterns import WordPattern
 from bot.review.rules import default_rules, word_patterns
 from bot.review.text import parse
@@ -26,7 +25,7 @@ def lows() -> list[str]:
 
 def test_the_pass_finds_what_each_pattern_finds(lows: list[str]) -> None:
     patterns = word_patterns(default_rules())
-    detectors(default_rules())
+    scan.prepare(patterns)
     for low in lows:
         found = scan.Scan(low)
         for pattern in patterns:
