@@ -11,8 +11,10 @@ import statistics
 import time
 from collections.abc import Callable
 
-from bot.review.engine import Reviewer
-from bot.review.text import MAX_CHARS
+from bot.review import scan
+from bot.review.engine import Reviewer, detect
+from bot.review.rules import default_rules
+from bot.review.text import MAX_CHARS, parse
 
 SAMPLE = """**Cart service**
 Customer side: if I add something on my phone it is in my cart on my laptop, and add-to-cart
@@ -69,6 +71,33 @@ def measure(runs: int = 2_000, reviewer: Reviewer | None = None) -> dict[str, fl
     }
 
 
+def _median_us(call: Callable[[], object], runs: int) -> float:
+    return statistics.median(_timed(call, runs)) * 1e6
+
+
+def stages(length: int = 1_500, runs: int = 1_000) -> dict[str, float]:
+    """Median microseconds of the stages of one review of ``sized(length)``, to see where
+    the time goes: ``detect`` (the whole detection pass) and, each timed on its own,
+    parsing, the relevance check and the one-pass scan; ``detectors`` is what is left
+    of ``detect`` (the detectors, and stages slowed by sharing the CPU's caches)."""
+    reviewer, text = Reviewer(), sized(length)
+    reviewer.review(text)  # loads the rules and registers every word pattern
+    rules = default_rules()
+    doc = parse(text)
+    found = {
+        "review": _median_us(lambda: reviewer.review(text), runs),
+        "detect": _median_us(lambda: detect(text, rules=rules), runs),
+        "parse": _median_us(lambda: parse(text), runs),
+        "relevance": _median_us(lambda: rules.relevance.generic(doc, None), runs),
+        "scan": _median_us(lambda: scan.Scan(doc.low), runs),
+    }
+    found["detectors"] = found["detect"] - found["parse"] - found["relevance"] - found["scan"]
+    return found
+
+
 if __name__ == "__main__":
     for name, value in measure().items():
         print(f"{name:28} {value:12.3f}")
+    for length in (1_500, 6_000):
+        for name, value in stages(length).items():
+            print(f"{f'us_{name}_{length}':28} {value:12.1f}")

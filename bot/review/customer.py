@@ -19,14 +19,14 @@ from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import is_negated
 from bot.review.subjects import person_subject
 
-_ACTOR = lazy_words("customer_first", "actor")
-_FIRST_PERSON = lazy_words("customer_first", "first_person")
+_ACTOR = lazy_words("customer_first", "actor", scanned=False)
+_FIRST_PERSON = lazy_words("customer_first", "first_person", scanned=False)
 _EXPERIENCE = lazy_words("customer_first", "experience")
 _CONCRETE = lazy_words("customer_first", "concrete")
 _CUSTOMER_CONTEXT = lazy_regex("customer_first", "customer_context")
 _SURFACE = lazy_words("customer_first", "surface")
 _GATE = lazy_words("customer_first", "gate")
-_INTERNAL = lazy_words("customer_first", "internal")
+_INTERNAL = lazy_words("customer_first", "internal", scanned=False)
 _QUOTED_UI = lazy_regex("customer_first", "quoted_ui")
 _DIGIT = lazy_regex("customer_first", "digit")
 _SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")

@@ -23,7 +23,7 @@ def _usable(sentence: Sentence) -> bool:
 
 _FAILURE = lazy_words("failure_planning", "failure")
 _NOT_A_SYSTEM_FAILURE = lazy_words("failure_planning", "not_a_system_failure")
-_RESPONSE = lazy_words("failure_planning", "response")
+_RESPONSE = lazy_words("failure_planning", "response", scanned=False)
 _PERCEIVED = lazy_regex("failure_planning", "perceived")
 _TIMEOUT_SETTING = lazy_regex("failure_planning", "timeout_setting")
 

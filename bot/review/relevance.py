@@ -70,8 +70,10 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
+        # the length test is _only_generic's first, made here: most sentences are longer
         if not placeholder and not anchors and not any(
-                self._only_generic(s.low) for s in doc.sentences if not s.stuffing):
+                self._only_generic(s.low) for s in doc.sentences
+                if not s.stuffing and s.low.count(" ") <= _GENERIC_WORDS_AT_MOST):
             return doc
         low_prompt = (prompt or "").lower()
         marked = list(doc.sentences)

@@ -230,7 +230,7 @@ def default_rules() -> RuleSet:
 
 
 _DECLARED: list[_Lazy] = []
-"""Every pattern the label modules declared, in declaration order (see ``word_patterns``)."""
+"""Every pattern the label modules declared for the scan, in declaration order (``word_patterns``)."""
 
 
 class _Lazy:
@@ -246,9 +246,11 @@ class _Lazy:
     _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
                "pattern", "regex", "groups", "scan_id", "split")
 
-    def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]]) -> None:
+    def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]],
+                 scanned: bool = True) -> None:
         self._build = build
-        _DECLARED.append(self)
+        if scanned:
+            _DECLARED.append(self)
 
     def __getattr__(self, attribute: str) -> object:
         if attribute.startswith("__") or attribute == "_build":
@@ -279,9 +281,15 @@ def word_patterns(rules: RuleSet) -> list[WordPattern]:
 CompiledT = TypeVar("CompiledT", WordPattern, "re.Pattern[str]")
 
 
-def lazy_words(label: str, name: str) -> WordPattern:
-    """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use."""
-    return _Lazy(lambda rules: rules.words(label, name))  # type: ignore[return-value]
+def lazy_words(label: str, name: str, *, scanned: bool = True) -> WordPattern:
+    """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use.
+
+    ``scanned=False`` for a list a detector only ever ``search``es in a sentence and never
+    asks the document for (``Document.matches``/``has``): the one-pass scan then does not
+    read every answer for it, which costs a stop (and a Python match attempt) at each of its
+    hits. Asked for by a document after all, it is still found correctly: the scan registers
+    it then and rebuilds its tables once, for the rest of the process."""
+    return _Lazy(lambda rules: rules.words(label, name), scanned)  # type: ignore[return-value]
 
 
 def lazy_regex(label: str, name: str) -> re.Pattern[str]:

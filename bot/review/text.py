@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from bot.review.document import Document, Sentence
+from bot.review.patterns import words
 
 MAX_CHARS = 20_000
 """Longer answers are cut here (with a notice): a review stays well under 2 ms."""
@@ -31,6 +32,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"')*_\]]*\s+(?=\S)")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
 _QUESTION_TRAILERS = " \"')*_🙏🤔"
+_new_tuple = tuple.__new__
 
 
 def normalize(raw: str) -> tuple[str, bool]:
@@ -61,38 +63,42 @@ def parse(raw: str) -> Document:
     in_code = False
     for number, line in enumerate(text.split("\n")):
         stripped = line.strip()
+        if not stripped:
+            continue
         if stripped.startswith(_FENCES):
             in_code = not in_code
-            continue
-        if not stripped:
             continue
         if in_code:
             pieces = _bounded(stripped)
             label = ""
+            stuffed = False
         else:
-            new_heading = _heading(stripped)
-            if new_heading is not None:
-                heading = new_heading
-            body = _BULLET.sub("", stripped) if _may_be_bullet(stripped) else stripped
-            label = _inline_label(body)
+            # the cheap tests each helper opens with, made here: most lines need none of them
+            if stripped[0] == "#" or stripped[-1] in ":*":
+                new_heading = _heading(stripped)
+                if new_heading is not None:
+                    heading = new_heading
+            # a bullet starts "- x", "• x", "1. x", "2) x" or "a) x"
+            if stripped[0] in _BULLET_MARKS or stripped[1:2] in (".", ")") or stripped[2:3] in (".", ")"):
+                body = _BULLET.sub("", stripped)
+            else:
+                body = stripped
+            label = _inline_label(body) if ":" in body else ""
             pieces = _split_sentences(body)
-        stuffed = not in_code and is_stuffing(stripped)
+            stuffed = is_stuffing(stripped)
         context = f"{heading} | {label}" if label else heading
         for piece in pieces:
             low = piece.lower()
             # "?" in piece: most sentences hold none, and then none can end with one
             question = not in_code and "?" in piece and piece.rstrip(_QUESTION_TRAILERS).endswith("?")
-            # Positional arguments, in field order: half the cost of keywords for a NamedTuple.
-            sentences.append(Sentence(piece, low, offset, number, question, stuffed, in_code, context))
+            # tuple.__new__ in field order: a NamedTuple's own __new__ is a Python function
+            # (keywords would cost twice as much again)
+            sentences.append(_new_tuple(Sentence, (piece, low, offset, number, question, stuffed,
+                                                   in_code, context)))
             lows.append(low)
             starts.append(offset)
             offset += len(low) + 1
     return Document(text, tuple(sentences), "\n".join(lows), tuple(starts), truncated)
-
-
-def _may_be_bullet(stripped: str) -> bool:
-    """Cheap pre-check for _BULLET: '- x', '• x', '1. x', '2) x', 'a) x'."""
-    return stripped[0] in _BULLET_MARKS or stripped[1:2] in (".", ")") or stripped[2:3] in (".", ")")
 
 
 def _split_sentences(line: str) -> list[str]:
@@ -156,28 +162,32 @@ def _inline_label(body: str) -> str:
 
 # --- keyword stuffing -------------------------------------------------------------------
 
-_CHECK_MARKS = re.compile(r"[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
+_CHECK_MARK_CHARS = "✅☑✔✓🟢💯🔥⭐"
 _HASHTAG = re.compile(r"#\w+")
-_LIST_SPLIT = re.compile(r"[,/|+&✅☑✔✓🟢💯🔥⭐]")
+_LIST_SPLIT = re.compile(f"[,/|+&{_CHECK_MARK_CHARS}]")
 _LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
 _NOT_ITEM_TEXT = re.compile(r"[^\w%. -]")
-_BUZZ = re.compile(
-    r"(?:customer[- ]?(?:obsession|first|focus(?:ed)?|centric)|working backwards|numbers?"
-    r"|qps|rps|storage|p\d{2,3}|nines|9s|99(?:\.9+)?%?|latency|low latency|cost|costs"
-    r"|frugal(?:ity)?|failures?|failure planning|multi[- ]?(?:az|region)|retries|retry"
-    r"|circuit[- ]?breakers?|dlqs?|failover|fail[- ]?over|bulkheads?|backoff|redundancy"
-    r"|ops|operations|operational excellence|observability|monitoring|logging|logs|alerting"
-    r"|alerts?|alarms?|dashboards?|metrics|tracing|pagerduty|opsgenie|canar(?:y|ies)"
-    r"|runbooks?|on[- ]?call|game ?days?|ownership|owners?|two[- ]pizza(?: teams?)?"
-    r"|you build it,? you run it|mechanisms|scal(?:e|ability|able)|high(?:ly)? availab\w*"
-    r"|availability|reliab\w*|resilien\w*|fault[- ]toleran\w*|self[- ]healing|auto[- ]?scal\w*"
-    r"|caching|cache|sharding|replication|security|secure|fast|cheap|available|sla|slos?"
-    r"|idempoten\w*|consistency|cx|ux|great ux|canar(?:y|ies) (?:deploys?|deployments?|releases?)"
-    r"|chaos(?: engineering| testing)?|blue[- ]green(?: deploys?)?|feature flags?|auto[- ]?rollbacks?"
-    r"|happy (?:users|customers)|day 1|dive deep"
-    r"|bias for action|think big|deliver results|invent and simplify|are right a lot"
-    r"|leadership principles?|lps?|the|all|everything|amazon|boxes|checklist)",
+_BUZZ_WORDS = (
+    "customer[- ]?(?:obsession|first|focus(?:ed)?|centric)", "working backwards", "numbers?", "qps",
+    "rps", "storage", r"p\d{2,3}", "nines", "9s", r"99(?:\.9+)?%?", "latency", "low latency", "cost",
+    "costs", "frugal(?:ity)?", "failures?", "failure planning", "multi[- ]?(?:az|region)", "retries",
+    "retry", "circuit[- ]?breakers?", "dlqs?", "failover", "fail[- ]?over", "bulkheads?", "backoff",
+    "redundancy", "ops", "operations", "operational excellence", "observability", "monitoring",
+    "logging", "logs", "alerting", "alerts?", "alarms?", "dashboards?", "metrics", "tracing",
+    "pagerduty", "opsgenie", "canar(?:y|ies)", "runbooks?", "on[- ]?call", "game ?days?", "ownership",
+    "owners?", "two[- ]pizza(?: teams?)?", "you build it,? you run it", "mechanisms",
+    "scal(?:e|ability|able)", r"high(?:ly)? availab\w*", "availability", r"reliab\w*", r"resilien\w*",
+    r"fault[- ]toleran\w*", "self[- ]healing", r"auto[- ]?scal\w*", "caching", "cache", "sharding",
+    "replication", "security", "secure", "fast", "cheap", "available", "sla", "slos?", r"idempoten\w*",
+    "consistency", "cx", "ux", "great ux", "canar(?:y|ies) (?:deploys?|deployments?|releases?)",
+    "chaos(?: engineering| testing)?", "blue[- ]green(?: deploys?)?", "feature flags?",
+    "auto[- ]?rollbacks?", "happy (?:users|customers)", "day 1", "dive deep", "bias for action",
+    "think big", "deliver results", "invent and simplify", "are right a lot", "leadership principles?",
+    "lps?", "the", "all", "everything", "amazon", "boxes", "checklist",
 )
+_BUZZ = words(*_BUZZ_WORDS).regex
+"""Buzzwords, read only with ``fullmatch``: factored by shared prefixes (``patterns.words``),
+which matches the same whole strings as the plain alternation, 3x faster."""
 
 
 def is_stuffing(line: str) -> bool:
@@ -188,7 +198,7 @@ def is_stuffing(line: str) -> bool:
     a line counts as stuffing when nearly all of its items are generic words that
     could be pasted under any prompt unchanged.
     """
-    ticked = not line.isascii() and _CHECK_MARKS.search(line) is not None
+    ticked = not line.isascii() and _has_check_mark(line)
     if "#" in line:
         hashtags = len(_HASHTAG.findall(line))
         if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
@@ -199,7 +209,12 @@ def is_stuffing(line: str) -> bool:
         # cannot be one, and most prose lines stop here without a regex.
         if separators < 2 or len(line) > 34 * (separators + 1):
             return False
-    items = [item for item in _LIST_SPLIT.split(line.lower().replace(" and ", ",")) if item.strip()]
+    listed = line.lower().replace(" and ", ",")
+    if ticked:
+        pieces = _LIST_SPLIT.split(listed)
+    else:  # no check mark to split at: the ASCII separators, by str methods (cheaper)
+        pieces = listed.replace("/", ",").replace("|", ",").replace("+", ",").replace("&", ",").split(",")
+    items = [item for item in pieces if item.strip()]
     if not items or (not ticked and len(items) < 3):
         return False
     allowed_specific = len(items) * (0.25 if ticked else 0.2)
@@ -213,6 +228,16 @@ def is_stuffing(line: str) -> bool:
             if specific > allowed_specific:
                 return False
     return True
+
+
+def _has_check_mark(line: str) -> bool:
+    """A check mark (optionally with its emoji selector) anywhere in ``line``: one substring
+    test per mark is 4x cheaper than a regex whose class holds characters beyond the BMP
+    (and a loop 3x cheaper than ``any()`` over a generator)."""
+    for mark in _CHECK_MARK_CHARS:  # noqa: SIM110  (see above)
+        if mark in line:
+            return True
+    return False
 
 
 def _clean_item(item: str) -> str:

@@ -1,0 +1,45 @@
+"""The keyword-stuffing check's faster forms (bot.review.text) judge exactly as the plain ones."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+from bot.review import text
+
+FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
+PLAIN_BUZZ = re.compile("|".join(f"(?:{w})" for w in text._BUZZ_WORDS))
+PLAIN_CHECK_MARKS = re.compile("[✅☑✔✓🟢💯🔥⭐]\ufe0f?")
+PLAIN_LIST_SPLIT = re.compile(r"[,/|+&✅☑✔✓🟢💯🔥⭐]")
+PIECES = ("customer", "obsession", "-", " ", "first", "cost", "s", "costs", "p99", "p1000", "99", ".9",
+          "%", "ops", "auto", "scal", "ing", "canary", "canaries", " deploys", "the", "all", "lps",
+          "high", "ly", "availab", "x", "ux", "great", "day 1", "on", "call", "two", "pizza", "é", "✅")
+
+
+def _items() -> list[str]:
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    answers = [json.loads(line)["answer"].lower() for line in lines if line.strip()]
+    found = {word for answer in answers for word in answer.split()}
+    found |= {item.strip() for answer in answers for item in re.split(r"[,\n]", answer)}
+    rng = random.Random(3)
+    found |= {"".join(rng.choice(PIECES) for _ in range(rng.randint(1, 4))) for _ in range(20_000)}
+    return sorted(found)
+
+
+def test_the_factored_buzzwords_fullmatch_what_the_plain_alternation_does() -> None:
+    for item in _items():
+        assert (text._BUZZ.fullmatch(item) is None) == (PLAIN_BUZZ.fullmatch(item) is None), item
+
+
+def test_check_marks_and_list_splits_agree_with_their_regexes() -> None:
+    rng = random.Random(4)
+    for _ in range(5_000):
+        line = "".join(rng.choice((*PIECES, ",", "/", "|", "+", "&", " and ", "☑", "⭐\ufe0f", "→"))
+                       for _ in range(rng.randint(0, 10)))
+        ticked = text._has_check_mark(line)
+        assert ticked == (PLAIN_CHECK_MARKS.search(line) is not None), line
+        if not ticked:
+            ascii_split = line.replace("/", ",").replace("|", ",").replace("+", ",").replace("&", ",")
+            assert ascii_split.split(",") == PLAIN_LIST_SPLIT.split(line), line
