@@ -81,6 +81,8 @@ _PERCENT_GOOD = re.compile(
     r"|accura|miss|loss|drop|conversion|abandon|visible|within|of (?:requests|calls|updates|reads)"
     r"|rebuffer|stall"
 )
+# a percentage a rule or a validation gate is set at, said in words (an alarm's is a target)
+_PERCENT_GATE = re.compile(r"(?:at least|at most|more than|less than|fewer than|±|\+/-)\s*~?$")
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
     r"|roll out|canary|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
@@ -222,12 +224,9 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
 _THRESHOLD_BEFORE = re.compile(
     r"(?:over|above|exceeds?|exceeding|passes|more than|longer than|\bat|[>≥])\W*(?:~|≈|about)?\s*$"
 )
+# Not ``_ALARM_CONTEXT``: a bare "page" there may be a web page; here it must page someone.
 _PAGING_BEFORE = re.compile(r"\b(?:alarm(?:s|ed)?|alert(?:s|ed)?|paged|paging|page (?:if|when|on-?call)|pages"
                             r" (?:the |our )?(?:[\w-]+ )?on-?call)\b")
-
-
-# a percentage a rule or a validation gate is set at, said in words (an alarm's is a target)
-_PERCENT_GATE = re.compile(r"(?:at least|at most|more than|less than|fewer than|±|\+/-)\s*~?$")
 
 
 def _alarm_threshold(low: str, start: int, before: str) -> bool:
