@@ -20,8 +20,8 @@ GOLDEN = FIXTURES / "golden_outputs.json"
 GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "adversarial3_round2_tune", "blind", "blind2", "classes_tune", "classes_unseen",
                 "classes3_tune", "classes3_round2_tune", "classes4_round3_tune", "classes5_unseen",
-                "adversarial5_unseen", "mixed5_unseen", "classes6_unseen", "adversarial6_unseen",
-                "mixed6_unseen", "eval_small", "extra")
+                "adversarial5_unseen", "mixed5_unseen", "classes6_tune", "adversarial6_tune",
+                "mixed6_tune", "eval_small", "extra")
 
 
 def cases() -> Iterator[tuple[str, str, str | None]]:
