@@ -84,11 +84,30 @@ def _named(name: str | None, generic: frozenset[str]) -> bool:
     return name is not None and name not in generic
 
 
+# "team" only: "the group holds its pager" is usually a group the answer has just named
+_TEAM_NOUN = re.compile(r"teams?\b")
+_OWNED_BY_NAME = lazy(lambda rules: re.compile(
+    _either(rules, "owned_by") + r" ((?:[\w/&+-]+ ){0,4})(?:[\w/&+-]+)$"))
+
+
+def _unnamed(low: str, match: re.Match[str], start: int, unnamed: frozenset[str]) -> bool:
+    """"the team owns it", "owned by a strong team": the team has no name (GUIDE 2.5)."""
+    text = match.group(0)
+    if _TEAM_NOUN.match(text):
+        before = _NAME_BEFORE.search(low, 0, start)
+        return before is not None and before.group(1) in unnamed
+    by = _OWNED_BY_NAME.match(text)
+    return by is not None and all(word in unnamed for word in by.group(1).split())
+
+
 def team_ownership(analysis: Analysis) -> Sentence | None:
     """A named team or role that owns, builds or runs the system or its parts."""
     generic = frozenset(default_rules().items(_LABEL, "generic_names"))
-    for sentence, _ in claims(analysis.doc, _OWNERSHIP):
+    unnamed = frozenset(default_rules().items(_LABEL, "unnamed"))
+    for sentence, match in claims(analysis.doc, _OWNERSHIP):
         if "will handle" in sentence.low or "will take care" in sentence.low:
+            continue
+        if _unnamed(sentence.low, match, match.start() - sentence.start, unnamed):
             continue
         return sentence
     for sentence, match in claims(analysis.doc, _NAMED_TEAM):

@@ -184,6 +184,10 @@ _BUZZ_WORDS = (
     "auto[- ]?rollbacks?", "happy (?:users|customers)", "day 1", "dive deep", "bias for action",
     "think big", "deliver results", "invent and simplify", "are right a lot", "leadership principles?",
     "lps?", "the", "all", "everything", "amazon", "boxes", "checklist",
+    # tool names with nothing measured (GUIDE 2.4) and practices named, not applied
+    "cloudwatch", "grafana", "prometheus", "datadog", "splunk", "new relic", "sentry", "kibana",
+    "x-ray", "incident management", "postmortems?", "continuous improvement", "best practices",
+    "exactly[- ]once", "at[- ]least[- ]once", "sagas?", "customer[- ]obsessed",
 )
 _BUZZ = words(*_BUZZ_WORDS).regex
 """Buzzwords, read only with ``fullmatch``: factored by shared prefixes (``patterns.words``),
