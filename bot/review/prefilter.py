@@ -12,7 +12,7 @@ regex's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 from re import _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser
 from typing import Any
 
@@ -46,14 +46,23 @@ def _exact(op: Any, av: Any) -> Set[str] | None:
     if name == "ATOMIC_GROUP":
         return _exact_sequence(av)
     if name == "BRANCH":
-        found: set[str] = set()
-        for branch in av[1]:
-            texts = _exact_sequence(branch)
-            if texts is None:
-                return None
-            found |= texts
-        return found if len(found) <= _MOST else None
+        return _union(av[1], _exact_sequence)
     return None
+
+
+def _union(
+    branches: Iterable[Iterable[tuple[Any, Any]]],
+    texts_of: Callable[[Iterable[tuple[Any, Any]]], Set[str] | None],
+) -> Set[str] | None:
+    """The texts of every branch of an alternation together; None when one branch has none
+    or there are too many to test."""
+    found: set[str] = set()
+    for branch in branches:
+        texts = texts_of(branch)
+        if texts is None:
+            return None
+        found |= texts
+    return found if len(found) <= _MOST else None
 
 
 def _exact_sequence(items: Iterable[tuple[Any, Any]]) -> Set[str] | None:
@@ -94,13 +103,7 @@ def _inner(op: Any, av: Any) -> Set[str] | None:
     if name in _REPEATS:
         return _needed(av[2]) if av[0] >= 1 else None
     if name == "BRANCH":
-        found: set[str] = set()
-        for branch in av[1]:
-            texts = _needed(branch)
-            if texts is None:
-                return None
-            found |= texts
-        return found if len(found) <= _MOST else None
+        return _union(av[1], _needed)
     return None
 
 
