@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import discord
+from discord import app_commands
 
+from bot.content import Content
 from bot.render import EmbedSpec, RenderedMessage
 
 
@@ -125,3 +127,9 @@ async def display_names(guild: discord.Guild, user_ids: Iterable[int]) -> dict[i
         names[user_id] = member.display_name
     return names
 
+
+
+def question_choices(content: Content, typed: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a ``question`` option: title and category shown, the id sent."""
+    return [app_commands.Choice(name=f"{q.title} ({q.category})"[:100], value=q.id)
+            for q in content.questions_matching(typed)]

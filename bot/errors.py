@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from bot.text import echo
+
 
 class BotError(Exception):
     """A failure the user caused or can fix; ``user_message`` is shown to them as is.
@@ -14,6 +18,15 @@ class BotError(Exception):
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+
+
+def require_question(question_id: str, known: Collection[str]) -> str:
+    """``question_id`` if it is one of ``known``; else the one refusal every ``question``
+    option gives (a value typed past the autocomplete, or an id since removed)."""
+    if question_id not in known:
+        raise BotError(f"There is no question `{echo(question_id)}`: pick one from the list "
+                       "`question` offers as you type.")
+    return question_id
 
 
 class ConfigError(Exception):

@@ -22,8 +22,14 @@ from discord.ext import commands
 
 from bot.content import PHASE_IDS
 from bot.daily.answers import AnswerBook
-from bot.discord_io import rendered_to_kwargs, replies_to_other_member, run_component, send
-from bot.errors import BotError
+from bot.discord_io import (
+    question_choices,
+    rendered_to_kwargs,
+    replies_to_other_member,
+    run_component,
+    send,
+)
+from bot.errors import BotError, require_question
 from bot.forms import AnswerForm
 from bot.review import Review, Reviewer
 from bot.review.service import AnswerSource, ReviewService
@@ -50,12 +56,15 @@ CHECK_FORM = AnswerForm(
     placeholder="Paste your design answer: requirements, numbers, failures, ops, owners…",
     max_length=ANSWER_LIMIT,
 )
-# The phase picked on the command travels in the form's custom_id, so a submit after a
-# restart still knows it (``bot.forms``): ``form:check`` or ``form:check:<phase>``.
-CHECK_FORM_TEMPLATE = r"form:check(?::(?P<phase>[a-z_]{1,20}))?"
+# The phase and question picked on the command travel in the form's custom_id, so a
+# submit after a restart still knows them (``bot.forms``): ``form:check``,
+# ``form:check:<phase>``, ``form:check:<phase>:<question>`` (phase may be empty).
+CHECK_FORM_TEMPLATE = r"form:check(?::(?P<phase>[a-z_]{0,20})(?::(?P<question>[a-z][a-z0-9_]{0,70}))?)?"
 
 
-def check_form_id(phase: str | None) -> str:
+def check_form_id(phase: str | None, question_id: str | None = None) -> str:
+    if question_id:
+        return f"form:check:{phase or ''}:{question_id}"
     return f"form:check:{phase}" if phase else "form:check"
 
 
@@ -91,17 +100,16 @@ class ResubmitView(discord.ui.View):
     custom_id holds); after a restart or 15 minutes the button stops answering.
     """
 
-    def __init__(self, cog: ReviewCog, owner_id: int, answer: str, phase: str | None) -> None:
+    def __init__(self, cog: ReviewCog, owner_id: int, answer: str, form_id: str) -> None:
         super().__init__(timeout=RESUBMIT_SECONDS)
-        self.cog, self.owner_id, self.answer, self.phase = cog, owner_id, answer, phase
+        self.cog, self.owner_id, self.answer, self.form_id = cog, owner_id, answer, form_id
 
     @discord.ui.button(label="Edit and resubmit", style=discord.ButtonStyle.primary)
     async def resubmit(
         self, interaction: discord.Interaction[BarRaiser], _: discord.ui.Button[ResubmitView]
     ) -> None:
         self.cog.service.ensure_can_review(interaction.user.id)  # BotError: said, button kept
-        await self.cog.bot.forms.open(interaction, CHECK_FORM, check_form_id(self.phase),
-                                      answer=self.answer)
+        await self.cog.bot.forms.open(interaction, CHECK_FORM, self.form_id, answer=self.answer)
 
     async def on_error(
         self, interaction: discord.Interaction[BarRaiser], error: Exception, _: object
@@ -134,17 +142,30 @@ class ReviewCog(commands.Cog):
         self.bot.forms.unregister(CHECK_FORM_TEMPLATE)
 
     @app_commands.command(name="check", description="Check a design answer against the checklist")
-    @app_commands.describe(phase="The interview phase the answer is for (optional)")
+    @app_commands.describe(
+        phase="The interview phase the answer is for (optional)",
+        question="The question it answers (optional): tips then use its system and probes",
+    )
     @app_commands.choices(phase=PHASE_CHOICES)
     async def check(
         self,
         interaction: discord.Interaction[BarRaiser],
         phase: app_commands.Choice[str] | None = None,
+        question: str | None = None,
     ) -> None:
-        # The rate limit is checked before the form opens, so nobody types an answer
-        # only to be refused; the review itself counts it.
+        # The rate limit and the question are checked before the form opens, so nobody
+        # types an answer only to be refused; the review itself counts the limit.
         self.service.ensure_can_review(interaction.user.id)
-        await self.bot.forms.open(interaction, CHECK_FORM, check_form_id(phase.value if phase else None))
+        if question is not None:
+            require_question(question, self.bot.content.questions)
+        form_id = check_form_id(phase.value if phase else None, question)
+        await self.bot.forms.open(interaction, CHECK_FORM, form_id)
+
+    @check.autocomplete("question")
+    async def question_autocomplete(
+        self, interaction: discord.Interaction[BarRaiser], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return question_choices(self.bot.content, current)
 
     async def on_check_form(self, interaction: discord.Interaction[BarRaiser],
                             match: re.Match[str], values: Mapping[str, str]) -> None:
@@ -153,13 +174,15 @@ class ReviewCog(commands.Cog):
         p99 went from ~310 ms to ~90 ms on a 2-core box: `python -m bot bench --only ack`).
         A refusal after submit keeps the text for "Edit and resubmit"."""
         phase = match["phase"] if match["phase"] in PHASES else None
+        # A question removed from questions.yaml since the form opened: review without it.
+        question = match["question"] if match["question"] in self.bot.content.questions else None
         answer = values.get(CHECK_FORM.answer_id, "")
         origin = AnswerSource(interaction.user.id, interaction.guild_id, "check")
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            review = self.service.review(origin, answer, phase)
+            review = self.service.review(origin, answer, phase, question_id=question)
         except BotError as error:
-            await self.send_refusal(interaction, error.user_message, answer, phase)
+            await self.send_refusal(interaction, error.user_message, answer, match.group(0))
             return
         await self.send_card(interaction, review, source_label=None)
         await self.service.record(origin, review, answer)
@@ -188,10 +211,12 @@ class ReviewCog(commands.Cog):
         await send(interaction, message)
 
     async def send_refusal(
-        self, interaction: discord.Interaction[BarRaiser], reason: str, answer: str, phase: str | None
+        self, interaction: discord.Interaction[BarRaiser], reason: str, answer: str, form_id: str
     ) -> None:
+        """The refusal, with "Edit and resubmit" reopening the same form (same phase and
+        question) with the answer filled in."""
         message = self.bot.renderer.render("review/refused.md.j2", message=reason)
-        await send(interaction, message, view=ResubmitView(self, interaction.user.id, answer, phase))
+        await send(interaction, message, view=ResubmitView(self, interaction.user.id, answer, form_id))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

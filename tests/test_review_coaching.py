@@ -84,3 +84,16 @@ def test_operations_evidence_is_the_monitoring_paragraph_not_a_dlq_aside(reviewe
     )
     ops = next(i for i in reviewer.review(answer).items if i.id == "operations_ready")
     assert ops.met and ops.evidence is not None and ops.evidence.startswith("Dashboards of p99")
+
+
+def test_no_probe_is_given_twice_in_one_review(reviewer: Reviewer) -> None:
+    """"Which metric pages on-call when redirects fail" fits operations and ownership
+    alike; it is given once, and ownership still gets a tip in the question's terms."""
+    review = reviewer.review("We use a cache and a database.", phase="operations",
+                             question="url_shortener")
+    tips = [item.tip or "" for item in review.missing]
+    probes = [p for phase in load_content().question("url_shortener").probes.values() for p in phase]
+    used = [probe for probe in probes for tip in tips if probe in tip]
+    assert used and len(used) == len(set(used))
+    ownership = next(i.tip for i in review.missing if i.id == "team_ownership")
+    assert ownership is not None and "URL Shortener" in ownership

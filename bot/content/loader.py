@@ -54,6 +54,13 @@ class Content:
         """The question with this id; KeyError if there is none."""
         return self.questions[question_id]
 
+    def questions_matching(self, typed: str, limit: int = 25) -> list[Question]:
+        """Questions whose id or title contains ``typed``, by title: what a question
+        option's autocomplete offers (Discord shows at most 25)."""
+        needle = typed.strip().lower()
+        found = [q for q in self.questions.values() if needle in q.id or needle in q.title.lower()]
+        return sorted(found, key=lambda q: q.title)[:limit]
+
     def guide_topics(self) -> list[GuideTopic]:
         """Every ``/guide`` topic: guide.yaml's entries, the rubric's tables, one per
         leadership principle and per interview phase (built once: autocomplete asks often)."""

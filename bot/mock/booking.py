@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.erasure import HandedOn
-from bot.errors import BotError
+from bot.errors import BotError, require_question
 from bot.mock.booking_checkin import BookingCheckIn
 from bot.mock.booking_jobs import BookingJobs
 from bot.mock.booking_opening import BookingOpening
@@ -32,7 +32,6 @@ from bot.mock.model_booking import Booking, BookingStatus
 from bot.mock.service import MockService
 from bot.mock.when import parse_when
 from bot.scheduling import Scheduling
-from bot.text import echo
 from storage.daily import DailyRepository
 from storage.db import Database
 from storage.mock_booking import MockBookingRepository
@@ -86,9 +85,7 @@ class BookingService:
                    host_user_id: int, question_id: str, length: int, minutes: str | None,
                    mode: Mode, starts_at: datetime) -> Booking:
         """Store the booking (the cog then creates its event and sign-up message)."""
-        if question_id not in self.mock.content.questions:
-            raise BotError(f"There is no question `{echo(question_id)}`: pick one from the list "
-                           "`question` offers as you type.")
+        require_question(question_id, self.mock.content.questions)
         booking_id = await self.repo.create(
             guild_id=guild_id, channel_id=channel_id, voice_channel_id=voice_channel_id,
             host_user_id=host_user_id, question_id=question_id, length_minutes=length,

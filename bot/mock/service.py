@@ -21,7 +21,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
-from bot.errors import BotError
+from bot.errors import BotError, require_question
 from bot.mock import deadlines, machine, roles
 from bot.mock.cards import Scorecards
 from bot.mock.effects import RoundEffects
@@ -30,7 +30,6 @@ from bot.mock.plan import plan_minutes
 from bot.mock.ports import Announcer, GuildLimits, MockConfig, PanelCards, Timers
 from bot.mock.scorecard import AutoReviewer
 from bot.sharding import Ownership
-from bot.text import echo
 from storage.db import Database
 from storage.guilds import GuildRepository
 from storage.mock import MockRepository, StaleRound
@@ -133,9 +132,7 @@ class MockService:
     def _pick_question(self, question_id: str | None) -> str:
         if question_id is None:
             return self._rng.choice(sorted(self.content.questions))
-        if question_id not in self.content.questions:
-            raise BotError(f"There is no question `{echo(question_id)}`; pick one from the list.")
-        return question_id
+        return require_question(question_id, self.content.questions)
 
     async def _limit(self, guild_id: int) -> int:
         if self.limits is None:

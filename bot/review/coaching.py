@@ -10,6 +10,7 @@ the probes a bar raiser would ask next for the phase.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from bot.content import Question
 
@@ -35,35 +36,47 @@ def _probes(question: Question, phase: str | None) -> list[str]:
     return [probe for p in order for probe in question.probes.get(p, ())]
 
 
-def _probe_about(label: str, question: Question, phase: str | None) -> str | None:
-    topic = _PROBE_TOPICS.get(label)  # a label added as data has no probe topic: no probe
-    if topic is None:
-        return None
-    return next((p for p in _probes(question, phase) if topic.search(p.lower())), None)
+def question_tips(
+    labels: Iterable[str], question: Question, phase: str | None
+) -> dict[str, str]:
+    """Tips for the missing ``labels``, in the question's own terms.
+
+    Each tip may end with one of the question's probes on its topic, and no probe is
+    given twice in one review ("which metric pages on-call" fits operations and
+    ownership alike: it goes to the first). A label added as data has only its probe,
+    and no tip here when none fits (the rule file's tip is used).
+    """
+    probes = _probes(question, phase)
+    tips: dict[str, str] = {}
+    for label in labels:
+        topic = _PROBE_TOPICS.get(label)
+        probe = next((p for p in probes if topic and topic.search(p.lower())), None)
+        if probe is not None:
+            probes.remove(probe)
+        tip = _tip(label, question, probe)
+        if tip is not None:
+            tips[label] = tip
+    return tips
 
 
-def question_tip(label: str, question: Question, phase: str | None) -> str | None:
-    """A tip for a missing item, in the question's own terms; None if it has nothing."""
+def _tip(label: str, question: Question, probe: str | None) -> str | None:
     title = question.title
+    then = f" {probe}" if probe else ""
     if label == "numbers_always" and question.scale:
         return f"For {title}, start from: {'; '.join(question.scale[:2])}. Derive one more number from them."
     if label == "customer_first":
         line = next((s for s in question.scale if _CUSTOMER_LINE.search(s.lower())), None)
         line = line or (question.non_functional[0] if question.non_functional else None)
-        probe = _probe_about(label, question, phase)
         then = f" Then: {probe}" if probe else ""
         if line:
             return f"Say who feels {title} and how, in numbers: \"{line}\".{then}"
         return f"Name the customer of {title} and one thing they feel.{then}"
-    probe = _probe_about(label, question, phase)
-    if probe is None:
-        return None
     if label == "failure_planning":
-        return f"Pick one part of {title} that fails, and say what the system does about it. {probe}"
+        return f"Pick one part of {title} that fails, and say what the system does about it.{then}"
     if label == "operations_ready":
-        return f"Name the metric that pages for {title}, its threshold, and how you deploy it safely. {probe}"
+        return f"Name the metric that pages for {title}, its threshold, and how you deploy it safely.{then}"
     if label == "team_ownership":
-        return f"Say which team owns which part of {title} and holds its pager. {probe}"
+        return f"Say which team owns which part of {title} and holds its pager.{then}"
     return probe
 
 

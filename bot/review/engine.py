@@ -19,7 +19,7 @@ from bot.review import scan
 from bot.review.analysis import Analysis, Detector
 from bot.review.antipatterns import monitor_later
 from bot.review.checklist import numbers_always, operations_ready
-from bot.review.coaching import next_push, question_tip
+from bot.review.coaching import next_push, question_tips
 from bot.review.customer import customer_first
 from bot.review.document import Document, Sentence
 from bot.review.failures import failure_planning
@@ -162,7 +162,11 @@ class Reviewer:
         detection, doc = detect(text, prompt, rules=rules)
         non_latin = doc.mostly_non_latin()  # both checks below need it; it counts letters
         problem = _problem(doc, non_latin)
-        items = tuple(self._item(label, detection, phase, resolved) for label in rules.checklist)
+        missing = [label for label in rules.checklist if detection.evidence[label] is None]
+        # The question's own system, numbers and probes when it is known (coaching.py).
+        tips = question_tips(missing, resolved, phase) if resolved is not None else {}
+        items = tuple(self._item(label, detection, phase, tips.get(label))
+                      for label in rules.checklist)
         complete = problem is None and all(item.met for item in items)
         return Review(
             items=items,
@@ -172,6 +176,7 @@ class Reviewer:
             notices=_notices(doc, non_latin) if problem is None else (),
             problem=problem,
             next_push=next_push(resolved, phase) if complete else (),
+            question=resolved.title if resolved else None,
         )
 
     def _question(self, question: str | Question | None) -> Question | None:
@@ -180,7 +185,7 @@ class Reviewer:
         return question
 
     def _item(
-        self, label: str, detection: Detection, phase: str | None, question: Question | None
+        self, label: str, detection: Detection, phase: str | None, question_tip: str | None
     ) -> ItemResult:
         evidence = detection.evidence[label]
         entry = _entry(self._rubric.item, label) if self._rubric else None
@@ -188,9 +193,9 @@ class Reviewer:
         name = entry.name if entry else spec.name or DEFAULT_ITEM_NAMES.get(label) or _title(label)
         if evidence is not None:
             return ItemResult(label, name, True, evidence, None)
-        # The question's own system, numbers and probes when it is known (coaching.py);
-        # the rubric's general tip otherwise, or the rule file's for a label added as data.
-        tip = question_tip(label, question, phase) if question is not None else None
+        # The question's tip when there is one; the rubric's general tip otherwise, or
+        # the rule file's for a label added as data.
+        tip = question_tip
         if tip is None:
             tip = entry.tip_for(phase) if entry else spec.tip
         return ItemResult(label, name, False, None, tip)

@@ -85,6 +85,8 @@ class Review:
     problem: str | None = None
     next_push: tuple[str, ...] = ()
     """For an answer that meets every item: what a bar raiser would probe next."""
+    question: str | None = None
+    """The title of the question the answer was checked against, when it was known."""
 
     @property
     def score(self) -> int:

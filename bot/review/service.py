@@ -91,8 +91,12 @@ class ReviewService:
         phase: str | None = None,
         *,
         cooldown_user_id: int | None = None,
+        question_id: str | None = None,
     ) -> Review:
         """Review ``text`` for a member who asked (/check, the context menu), with no I/O.
+
+        With ``question_id`` the review reads the answer against that question: its
+        numbers are the prompt's, not the answer's, and tips use its system and probes.
 
         The cooldown counts against whoever asked, ``cooldown_user_id`` when that is
         someone else (the context menu on another member's message). Cogs reply with
@@ -100,7 +104,7 @@ class ReviewService:
         behind database writes (200 simultaneous checks queue on the one write lock).
         """
         self._refuse_if_waiting(self.cooldown.hit(cooldown_user_id or origin.user_id))
-        return self._reviewer.review(text, phase=phase)
+        return self._reviewer.review(text, phase=phase, question=question_id)
 
     def ensure_can_review(self, user_id: int) -> None:
         """Refuse now (BotError) when the member would be refused a review: /check asks

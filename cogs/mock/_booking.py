@@ -14,14 +14,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import require_guild, run_component, send
-from bot.errors import BotError
+from bot.discord_io import question_choices, require_guild, run_component, send
+from bot.errors import BotError, require_question
 from bot.mock.booking import BookingService
 from bot.mock.model import Mode
 from bot.mock.model_booking import Seat
 from bot.mock.plan import plan_minutes
 from bot.permissions import CREATE_EVENTS, MOCK_CHANNEL_NEEDS, missing_permissions
-from bot.text import echo
 from cogs.mock._booking_discord import DiscordBooking
 from cogs.mock._booking_views import BOOKING_ITEMS
 
@@ -115,9 +114,7 @@ class BookingCommands:
                            "`voice_channel:`, join one before booking, or pick `mode: text`.")
         self._check_booking_permissions(channel, voice if chosen is Mode.VOICE else None)
         starts_at = await self.booking.parse_when(guild.id, when)
-        if question not in self.bot.content.questions:
-            raise BotError(f"There is no question `{echo(question)}`: pick one from the list "
-                           "`question` offers as you type (e.g. `shopping_cart`).")
+        require_question(question, self.bot.content.questions)
         plan_minutes(self.bot.content.rubric.phases, length, minutes)  # refuse a bad plan now
         await interaction.response.defer(ephemeral=True, thinking=True)
         booking = await self.booking.book(
@@ -169,7 +166,7 @@ class BookingCommands:
     @schedule.autocomplete("question")
     async def schedule_question_choices(self, interaction: Interaction,
                                         current: str) -> list[app_commands.Choice[str]]:
-        return await self.question_choices(interaction, current)  # type: ignore[attr-defined,no-any-return]
+        return question_choices(self.bot.content, current)
 
     # -- buttons ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_io import rendered_to_kwargs, require_guild, send
+from bot.discord_io import question_choices, rendered_to_kwargs, require_guild, send
 from bot.errors import BotError
 from bot.mock.journal import MockJournal
 from bot.mock.ports import MockConfig
@@ -141,14 +141,10 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
         await self.invite(session, message)
 
     @start.autocomplete("question")
-    async def question_choices(
+    async def question_autocomplete(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.lower()
-        matches = [q for q in self.bot.content.questions.values()
-                   if needle in q.id or needle in q.title.lower()]
-        return [app_commands.Choice(name=f"{q.title} ({q.category})"[:100], value=q.id)
-                for q in sorted(matches, key=lambda q: q.title)[:25]]
+        return question_choices(self.bot.content, current)
 
     # -- controls --------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ async def test_a_check_form_submitted_after_a_restart_is_reviewed_and_stored(
     general = next(iter(guild.channels))
     member = guild.add_member("ada")
     async with run_bot(bot_env):
-        shown = standin.slash(member, general, "check", {"phase": "scale"})
+        shown = standin.slash(member, general, "check", {"phase": "scale", "question": "chat"})
         await shown.wait_callback()
         assert shown.modal is not None
     async with run_bot(bot_env) as bot:  # the bot restarted while the form was open
@@ -33,6 +33,7 @@ async def test_a_check_form_submitted_after_a_restart_is_reviewed_and_stored(
         rows = await stored(bot, 1)  # the card is sent first, then recorded
     assert submitted.latency < 3 and submitted.ephemeral
     assert reply["embeds"][0]["title"].startswith("Answer review")
+    assert "for **Chat" in reply["embeds"][0]["description"]  # the question survived too
     assert [(r["user_id"], r["source"], r["phase"]) for r in rows] == [(member, "check", "scale")]
 
 

@@ -134,13 +134,15 @@ def string_options(tree: app_commands.CommandTree[Any]) -> list[tuple[str, str]]
     return sorted(found)
 
 
-SLASH_FIELDS = [("daily setup", "start_date"), ("daily setup", "time"),
+SLASH_FIELDS = [("check", "question"), ("daily setup", "start_date"), ("daily setup", "time"),
                 ("daily setup", "timezone"), ("drill", "item"), ("drill", "time"),
                 ("drill", "timezone"), ("guide", "topic"), ("help", "command"),
                 ("mock decide", "reason"), ("mock note", "text"), ("mock schedule", "minutes"),
                 ("mock schedule", "question"), ("mock schedule", "when"),
                 ("mock start", "minutes"), ("mock start", "question")]
-# /check's phase is a choice on the command (nothing to type), so its form has one field.
+# /check's phase is a choice on the command (nothing to type), and its question is checked
+# before the form opens (above: any text but a question id is refused), so its form has one
+# field.
 FORM_FIELDS = [("check", "review:answer"), ("mock answer", "mock:answer:text")]
 
 

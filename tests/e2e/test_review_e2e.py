@@ -123,7 +123,8 @@ async def test_a_refusal_after_submit_offers_edit_and_resubmit_with_the_text_kep
     answer = answer[:1600]
     clock = FixedClock(datetime(2026, 12, 6, 12, 0, tzinfo=UTC))
     async with run_bot(bot_env, clock=clock) as bot:
-        opened = standin.slash(member, general, "check", {"phase": "scale"})
+        opened = standin.slash(member, general, "check",
+                               {"phase": "scale", "question": "shopping_cart"})
         await opened.wait_callback()
         message = standin.post_message(general, member, GOOD)
         for _ in range(bot.get_cog("ReviewCog").service.cooldown.limit):
@@ -146,7 +147,43 @@ async def test_a_refusal_after_submit_offers_edit_and_resubmit_with_the_text_kep
     assert reopened.callback_type == 9
     assert _inputs(reopened.modal)["review:answer"]["value"] == answer
     assert card["embeds"][0]["title"].startswith("Answer review")
+    assert "for **Shopping Cart**, phase **scale**" in card["embeds"][0]["description"]
     assert {"user_id": member, "source": "check", "phase": "scale", "score": 3} in rows
+
+
+# Numbers, customer and failure, but no monitoring and no owner: two tips to read.
+NO_OPS = ("A shortened link must redirect in under 20 ms p99 for the person clicking it. "
+          "We plan for 40K redirects/s at peak. If the cache node dies, reads fall back to "
+          "DynamoDB and the link still works, just slower.")
+
+
+async def test_check_with_a_question_coaches_on_that_question(standin, bot_env, run_bot):
+    """The question option: offered as you type, refused before the form when unknown,
+    and the card's tips use the question's own system and probes, not cart examples."""
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    member = guild.add_member("ada")
+    async with run_bot(bot_env):
+        offered = standin.autocomplete(member, general, "check", {"question": "short"},
+                                       focused="question")
+        await offered.wait_callback()
+        unknown = standin.slash(member, general, "check", {"question": "no_such_question"})
+        refusal = await unknown.wait_message()
+        opened = standin.slash(member, general, "check",
+                               {"phase": "operations", "question": "url_shortener"})
+        await opened.wait_callback()
+        submitted = standin.submit_modal(opened, {"review:answer": NO_OPS})
+        card = await submitted.wait_message()
+    assert {"name": "URL Shortener (Classics)", "value": "url_shortener"} in offered.choices
+    assert unknown.modal is None and unknown.ephemeral
+    assert refusal["content"].startswith("There is no question `no_such_question`")
+    embed = card["embeds"][0]
+    assert "for **URL Shortener**, phase **operations**" in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["✅ Numbers Always"].startswith("“A shortened link must redirect in under 20 ms")
+    for missing in ("❌ Operations Ready", "❌ Team Ownership"):
+        assert "URL Shortener" in fields[missing], fields[missing]
+        assert "cart" not in fields[missing].lower()
 
 
 async def test_context_menu_on_another_members_message_is_only_the_askers_and_stores_nothing(
