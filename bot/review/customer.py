@@ -62,15 +62,28 @@ def _shown_instead(low: str) -> bool:
     return ("instead of" in low or "rather than" in low) and _SHOWN_INSTEAD.search(low) is not None
 
 
+def _acting_person(low: str) -> re.Match[str] | None:
+    """The first person in the sentence who is really a person acting: not "no users", not
+    "10K members" (a count), not a customer named only as the reason to page. Every
+    listed person is tried, so "by 6:15, drivers stand around …, which people at home see"
+    still finds the people after the clock time made "15, drivers" read as a count."""
+    candidates = [*_ACTOR.finditer(low), *_FIRST_PERSON.finditer(low)]
+    if not candidates:  # a role no list names ("Pickers get…"): a guess, so only then
+        subject = person_subject(low)
+        candidates = [subject] if subject is not None else []
+    for actor in sorted(candidates, key=lambda match: match.start()):
+        if is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start()):
+            continue
+        if not _only_a_reason_to_page(low, actor.start()):
+            return actor
+    return None
+
+
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
     if _shown_instead(low):
         return True
-    actor = _ACTOR.search(low) or _FIRST_PERSON.search(low) or person_subject(low)
-    if actor and (is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start())):
-        actor = None  # "no users", or "10K members": a scale count, not a person acting
-    if actor and _only_a_reason_to_page(low, actor.start()):
-        actor = None
+    actor = _acting_person(low)
     doc = analysis.doc
     felt = doc.has(_EXPERIENCE, sentence)
     concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)

@@ -98,12 +98,24 @@ _ONE_UNIT = re.compile(
 _UNIT_NAMES = (" a second", " a minute", " an hour", " a millisecond", " a day")
 # "within a second or two": two of the unit, the bound the writer means
 _UNIT_OR_TWO = re.compile(r"\ban? (second|minute|hour|day) or two\b")
+# "half a second", "a tenth of a second", "a quarter of an hour": a fraction of one unit,
+# written in the next smaller unit so the quantity reader sees a whole number
+_FRACTION = re.compile(r"\b(?:an? )?(half|tenth|quarter|fifth) (?:of )?an? (second|minute|hour)\b")
+_FRACTIONS = {"half": 2, "tenth": 10, "quarter": 4, "fifth": 5}
+_SMALLER = {"second": (1000, "ms"), "minute": (60, "seconds"), "hour": (60, "minutes")}
+
+
+def _fraction(match: re.Match[str]) -> str:
+    size, unit = _SMALLER[match[2]]
+    return f"{_digits(size / _FRACTIONS[match[1]])} {unit}"
+
 
 
 def spell_digits(low: str) -> str | None:
     """``low`` with spelled-out numbers and byte units written short; None if unchanged."""
     if any(unit in low for unit in _UNIT_NAMES):
-        bounded = _UNIT_OR_TWO.sub(r"2 \1s", _ONE_UNIT.sub(r"\1 1 \2", low))
+        # "a second or two" before "within a second", which would eat its "a second"
+        bounded = _ONE_UNIT.sub(r"\1 1 \2", _UNIT_OR_TWO.sub(r"2 \1s", _FRACTION.sub(_fraction, low)))
         if bounded != low:
             return spell_digits(bounded) or bounded
     if CUE.search(low) is None:
