@@ -97,3 +97,12 @@ def test_no_probe_is_given_twice_in_one_review(reviewer: Reviewer) -> None:
     assert used and len(used) == len(set(used))
     ownership = next(i.tip for i in review.missing if i.id == "team_ownership")
     assert ownership is not None and "URL Shortener" in ownership
+
+
+def test_the_ownership_tip_asks_an_ownership_probe(reviewer: Reviewer) -> None:
+    """Not any probe with "team" in it: "One team starts tagging metrics with request ids"
+    is about cardinality; the metrics pipeline's ownership probe is "Who owns the pipeline"."""
+    review = reviewer.review("We use a cache and a database.", phase="requirements",
+                             question="metrics_pipeline")
+    ownership = next(i.tip for i in review.missing if i.id == "team_ownership")
+    assert ownership is not None and "Who owns the pipeline" in ownership

@@ -22,7 +22,8 @@ _PROBE_TOPICS = {
         r"|region|az\b|retry|twice|double)"
     ),
     "operations_ready": re.compile(r"\b(?:metric|page|pages|alarm|alert|detect|deploy|roll|monitor)"),
-    "team_ownership": re.compile(r"\b(?:own\w*|team|who runs|on-?call|audit)"),
+    # "which team", not any team: "One team starts tagging metrics…" is not about owners
+    "team_ownership": re.compile(r"\b(?:own\w*|which team|what team|who runs|on-?call|audit|pager)"),
     "numbers_always": re.compile(r"\b(?:how (?:many|much|fast)|rate|qps|storage|cost|egress|size)"),
 }
 _PHASE_ORDER = ("requirements", "high_level", "deep_dive", "scale", "operations")
