@@ -19,12 +19,17 @@ class DailyRepository:
     # -- schedules -------------------------------------------------------------
 
     async def save_schedule(self, schedule: Schedule, now: datetime) -> None:
-        """Insert or update in place; a changed start date bumps the epoch and clears pauses."""
+        """Insert or update in place; a changed start date bumps the epoch and clears pauses.
+
+        The ping role is written in the same statement (None keeps the stored one): the
+        post falls due the moment the schedule is saved, and a second write could land
+        after the post was built, leaving it without its Subscribe button."""
         await self._db.execute(
             "INSERT INTO daily_schedules (guild_id, channel_id, post_time, timezone, start_date, "
-            "created_at, updated_at, channel_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "created_at, updated_at, channel_kind, ping_role_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "channel_kind = excluded.channel_kind, "
+            "ping_role_id = COALESCE(excluded.ping_role_id, daily_schedules.ping_role_id), "
             "post_time = excluded.post_time, timezone = excluded.timezone, "
             "epoch = daily_schedules.epoch + CASE WHEN daily_schedules.start_date != excluded.start_date "
             "THEN 1 ELSE 0 END, "
@@ -43,6 +48,7 @@ class DailyRepository:
                 to_db(now),
                 to_db(now),
                 schedule.channel_kind.value,
+                schedule.ping_role_id,
             ),
         )
 

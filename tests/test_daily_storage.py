@@ -28,6 +28,19 @@ async def test_schedule_round_trips_and_setup_updates_in_place(db: Database) -> 
     assert [s.guild_id for s in await repo.all_schedules()] == [42]
 
 
+async def test_the_ping_role_is_saved_with_the_schedule_and_kept_when_not_given(
+    db: Database,
+) -> None:
+    """One write: a post that falls due as setup saves must already see its ping role."""
+    repo = DailyRepository(db)
+    await repo.save_schedule(schedule(ping_role_id=7), NOW)
+    assert (await repo.schedule(42)).ping_role_id == 7
+    await repo.save_schedule(schedule(post_time=time(10, 0)), NOW)  # no role given: kept
+    assert (await repo.schedule(42)).ping_role_id == 7
+    await repo.save_schedule(schedule(ping_role_id=8), NOW)
+    assert (await repo.schedule(42)).ping_role_id == 8
+
+
 async def test_a_new_start_date_starts_a_new_epoch_and_clears_pauses(db: Database) -> None:
     repo = DailyRepository(db)
     await repo.save_schedule(schedule(), NOW)

@@ -102,10 +102,8 @@ class DailyService:
         else:
             start = existing.start_date if existing else today
         schedule = Schedule(guild_id, channel_id, post_time, timezone, start,
-                            channel_kind=channel_kind)
-        await self._repo.save_schedule(schedule, self._clock.now())
-        if ping_role_id is not None:
-            await self._repo.set_ping_role(guild_id, ping_role_id, self._clock.now())
+                            channel_kind=channel_kind, ping_role_id=ping_role_id)
+        await self._repo.save_schedule(schedule, self._clock.now())  # one write, role included
         return await self.require(guild_id)
 
     async def set_ping_role(self, guild_id: int, role_id: int | None) -> Schedule:
