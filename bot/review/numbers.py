@@ -237,6 +237,10 @@ def _alarm_threshold(low: str, start: int, before: str) -> bool:
     return _PAGING_BEFORE.search(low, max(0, start - 80), start) is not None
 
 
+# "2-3 s extra latency", "~40 ms of lag": a time the words after it call a latency
+_LATENCY_AFTER = re.compile(r"\s?(?:of )?(?:extra |added |more |additional )?(?:latency|lag)\b")
+
+
 def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
     """A latency, freshness or recovery target, not a window, wait or bake time."""
     if _alarm_threshold(low, match.start(), before):
@@ -249,7 +253,10 @@ def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
         return False
     if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
         return False  # "prices older than 24 h get a label": a setting, unless alarmed on
-    return _TIME_CUE.search(before) is not None and _SETTING_CUE.search(before) is None
+    # "maybe 2-3 s extra latency": the words after the time call it a latency
+    named = _TIME_CUE.search(before) is not None or (
+        unit is not None and _LATENCY_AFTER.match(low, unit.end()) is not None)
+    return named and _SETTING_CUE.search(before) is None
 
 
 def quantities(low: str) -> list[Quantity]:
