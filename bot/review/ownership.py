@@ -13,7 +13,7 @@ import re
 from bot.review.analysis import Analysis
 from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
-from bot.review.rules import RuleSet, default_rules, lazy
+from bot.review.rules import RuleSet, default_rules, expand_leading, lazy
 from bot.review.stance import claims
 
 _LABEL = "team_ownership"
@@ -32,7 +32,8 @@ def _ownership(rules: RuleSet) -> WordPattern:
         *(rf"{by} (?:the |a |one |its )?(?:[\w/&+-]+ ){{0,3}}(?:{nouns})\b"
           for by in rules.items(_LABEL, "owned_by")),
         *(rf"{role} owns?\b" for role in rules.items(_LABEL, "roles")),
-        *rules.items(_LABEL, "owner_field"),
+        # expanded like every word list (validation reads them so): "(?:fleet|tier)s? = …"
+        *(entry for item in rules.items(_LABEL, "owner_field") for entry in expand_leading(item)),
         *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team"
           for duty in rules.items(_LABEL, "duties")),
     )
