@@ -22,7 +22,8 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "classes3_tune", "classes3_round2_tune", "classes4_round3_tune", "classes5_unseen",
                 "adversarial5_unseen", "mixed5_unseen", "classes6_tune", "adversarial6_tune",
                 "mixed6_tune", "classes7_tune", "adversarial7_tune", "mixed7_tune", "classes8_tune",
-                "adversarial8_tune", "mixed8_tune", "eval_small", "extra")
+                "adversarial8_tune", "mixed8_tune", "mixed9_unseen", "adversarial9_unseen",
+                "eval_small", "extra")
 
 
 def cases() -> Iterator[tuple[str, str, str | None]]:
