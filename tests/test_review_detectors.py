@@ -161,3 +161,28 @@ def test_stuffed_line_counts_for_nothing_but_real_content_beside_it_does() -> No
     detection, _ = detect(answer)
     found = {label for label, evidence in detection.evidence.items() if evidence}
     assert found == {"failure_planning"}
+
+
+@pytest.mark.parametrize(
+    ("label", "sentences"),
+    [
+        ("failure_planning", ["If the cache node dies, reads fall back to DynamoDB.",
+                              "If the email provider returns 5xx, we retry with backoff and "
+                              "park the message in a DLQ."]),
+        ("team_ownership", ["The payments team owns the ledger and its on-call.",
+                            "The search team (7 engineers) owns the indexer."]),
+        ("team_will_handle", ["If the queue backs up, ops will handle it.",
+                              "Someone will watch the dashboard on launch night."]),
+    ],
+)
+def test_every_shape_offers_all_its_candidates_best_first(label: str, sentences: list[str]) -> None:
+    """A label's evidence is its first candidate no label it yields to has taken, so a shape
+    must offer every sentence it would accept, in order, not only the first."""
+    from bot.review.analysis import Analysis
+    from bot.review.engine import plan
+    from bot.review.rules import default_rules
+
+    rules = default_rules()
+    detectors = plan(rules).detectors
+    analysis = Analysis.of(" ".join(sentences), None, detectors, rules)
+    assert [s.text for s in detectors[label](analysis)] == sentences

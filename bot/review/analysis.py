@@ -47,6 +47,16 @@ Detector = Callable[["Analysis"], Iterable[Sentence | Firm]]
 """A label's shape: the sentences that could be its evidence, best first."""
 
 
+def distinct(candidates: Iterable[Sentence]) -> Iterator[Sentence]:
+    """Each sentence once, at its best place: a shape that reads an answer several ways
+    (its sentence, a heading, a question) offers a sentence two readings accept once."""
+    seen: set[int] = set()
+    for sentence in candidates:
+        if sentence.start not in seen:
+            seen.add(sentence.start)
+            yield sentence
+
+
 _QUESTION = re.compile(r"[^?.!\n]*\?")
 
 

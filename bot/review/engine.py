@@ -8,7 +8,7 @@ build one in ``cog_load`` from ``bot.content``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
@@ -21,7 +21,7 @@ from bot.review.antipatterns import monitor_later
 from bot.review.checklist import numbers_always, operations_ready
 from bot.review.coaching import next_push, question_tips
 from bot.review.customer import customer_first
-from bot.review.document import Document, Sentence
+from bot.review.document import Document
 from bot.review.failures import failure_planning
 from bot.review.model import (
     DEFAULT_ITEM_NAMES,
@@ -55,27 +55,14 @@ class Detection:
     evidence: Mapping[str, str | None]
 
 
-def _offering_one(detector: Callable[[Analysis], Sentence | None]) -> Detector:
-    """A shape that still returns its one best sentence, offered as the only candidate:
-    a label it yields to can take that sentence, and then the label has no evidence (to
-    look further, the shape must offer every candidate, as customer.py does)."""
-
-    def offer(analysis: Analysis) -> Iterator[Sentence]:
-        found = detector(analysis)
-        if found is not None:
-            yield found
-
-    return offer
-
-
 SHAPES: Mapping[str, Detector] = {
     "customer_first": customer_first,
     "numbers_always": numbers_always,
-    "failure_planning": _offering_one(failure_planning),
+    "failure_planning": failure_planning,
     "operations_ready": operations_ready,
-    "team_ownership": _offering_one(team_ownership),
+    "team_ownership": team_ownership,
     "monitor_later": monitor_later,
-    "team_will_handle": _offering_one(team_will_handle),
+    "team_will_handle": team_will_handle,
 }
 """The labels whose shape is still code; every other label is its rule file alone."""
 

@@ -9,8 +9,10 @@ looked for in the failure's sentence, the next one on its line, an "if <failure>
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
-from bot.review.analysis import Analysis
+from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
 from bot.review.stance import claims, is_negated
@@ -67,8 +69,19 @@ def _thresholds_blanked(low: str) -> str:
     return _THRESHOLD.sub(lambda m: " " * len(m.group(0)), low)
 
 
-def failure_planning(analysis: Analysis) -> Sentence | None:
-    """A named failure in the running system plus what the system does about it."""
+def failure_planning(analysis: Analysis) -> Iterator[Sentence]:
+    """A named failure in the running system plus what the system does about it: the
+    failure's own sentence first, then a response under a heading that names the failure,
+    a question the writer answers, and a recovery answering the prompt's question."""
+    yield from distinct(chain(
+        _failure_with_response(analysis), _response_under_failure_heading(analysis),
+        _question_then_answer(analysis), _answer_to_the_prompts_failure(analysis),
+    ))
+
+
+def _failure_with_response(analysis: Analysis) -> Iterator[Sentence]:
+    """A failure answered in its sentence, the next one on its line, or an "if <failure>,
+    <consequence>" shape."""
     for sentence, match in claims(analysis.doc, _FAILURE):
         if analysis.doc.has(_NOT_A_SYSTEM_FAILURE, sentence) or _is_setting(sentence, match):
             continue
@@ -86,19 +99,17 @@ def failure_planning(analysis: Analysis) -> Sentence | None:
                 start, end = match.start() - sentence.start, match.end() - sentence.start
                 text = text[:start] + " " + text[end:]
             if _RESPONSE.search(text) and not _human_response(responder.low):
-                return sentence
-        if _conditional_response(sentence, match):
-            return sentence
-    found = _response_under_failure_heading(analysis)
-    if found is None:
-        found = _question_then_answer(analysis)
-    return found if found is not None else _answer_to_the_prompts_failure(analysis)
+                yield sentence
+                break
+        else:
+            if _conditional_response(sentence, match):
+                yield sentence
 
 
 _RECOVERY = lazy_regex("failure_planning", "recovery")
 
 
-def _answer_to_the_prompts_failure(analysis: Analysis) -> Sentence | None:
+def _answer_to_the_prompts_failure(analysis: Analysis) -> Iterator[Sentence]:
     """"A transcoder dies mid-stream; what happens?" answered "the edge re-pins the channel
     to another transcoder": the question names the failure and the answer the recovery, so
     the pair is the guide's scenario + response (GUIDE 2.3). Only a recovery counts here
@@ -107,16 +118,15 @@ def _answer_to_the_prompts_failure(analysis: Analysis) -> Sentence | None:
     question = analysis.prompt_questions
     failure = _FAILURE.search(question) if question else None
     if failure is None or _NOT_A_SYSTEM_FAILURE.search(question):
-        return None
+        return
     for sentence in analysis.doc.sentences:
         if not _usable(sentence) or sentence.code:
             continue
         if _RECOVERY.search(sentence.low) and not _human_response(sentence.low):
-            return sentence
-    return None
+            yield sentence
 
 
-def _question_then_answer(analysis: Analysis) -> Sentence | None:
+def _question_then_answer(analysis: Analysis) -> Iterator[Sentence]:
     """"What if a worker dies halfway? Its lease expires and another worker redoes it.":
     a failure raised as a question and answered by the writer in the next sentence on
     the same line (GUIDE rule 4: a question counts once the writer answers it)."""
@@ -130,8 +140,7 @@ def _question_then_answer(analysis: Analysis) -> Sentence | None:
         if answer.line != sentence.line or not _usable(answer):
             continue
         if _RESPONSE.search(_thresholds_blanked(answer.low)) and not _human_response(answer.low):
-            return answer
-    return None
+            yield answer
 
 
 # "Failures:" or "What can fail:" names no failure; "Service down:" or "When a provider
@@ -146,7 +155,7 @@ def _names_a_failure(heading: str) -> bool:
     return bool(_FAILURE.search(specific)) and not _NOT_A_SYSTEM_FAILURE.search(heading)
 
 
-def _response_under_failure_heading(analysis: Analysis) -> Sentence | None:
+def _response_under_failure_heading(analysis: Analysis) -> Iterator[Sentence]:
     """A response bullet under a heading that names a specific failure."""
     named: dict[str, bool] = {}
     for sentence in analysis.doc.sentences:
@@ -156,8 +165,7 @@ def _response_under_failure_heading(analysis: Analysis) -> Sentence | None:
         if heading not in named:
             named[heading] = _names_a_failure(heading)
         if named[heading] and _RESPONSE.search(sentence.low) and not _human_response(sentence.low):
-            return sentence
-    return None
+            yield sentence
 
 
 _CONDITION = lazy_regex("failure_planning", "condition")

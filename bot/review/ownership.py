@@ -9,8 +9,9 @@ that combine them are here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bot.review.analysis import Analysis
+from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
 from bot.review.rules import RuleSet, default_rules, expand_leading, lazy
@@ -101,8 +102,15 @@ def _unnamed(low: str, match: re.Match[str], start: int, unnamed: frozenset[str]
     return by is not None and all(word in unnamed for word in by.group(1).split())
 
 
-def team_ownership(analysis: Analysis) -> Sentence | None:
-    """A named team or role that owns, builds or runs the system or its parts."""
+def team_ownership(analysis: Analysis) -> Iterator[Sentence]:
+    """A named team or role that owns, builds or runs the system or its parts: an owner
+    with an own verb first, then a named team with a duty, a duty held by a named team,
+    and a part "owned by" a proper name. Each sentence once."""
+    yield from distinct(_owners(analysis))
+
+
+def _owners(analysis: Analysis) -> Iterator[Sentence]:
+    """Every reading's sentences, in ``team_ownership``'s order (a sentence may repeat)."""
     generic = frozenset(default_rules().items(_LABEL, "generic_names"))
     unnamed = frozenset(default_rules().items(_LABEL, "unnamed"))
     for sentence, match in claims(analysis.doc, _OWNERSHIP):
@@ -110,23 +118,21 @@ def team_ownership(analysis: Analysis) -> Sentence | None:
             continue
         if _unnamed(sentence.low, match, match.start() - sentence.start, unnamed):
             continue
-        return sentence
+        yield sentence
     for sentence, match in claims(analysis.doc, _NAMED_TEAM):
         name = _NAME_BEFORE.search(sentence.low, 0, match.start() - sentence.start)
         if _named(name.group(1) if name else None, generic):
-            return sentence
+            yield sentence
     for sentence, match in claims(analysis.doc, _DUTY_THEN_TEAM):
         if _named(next((g for g in match.groups() if g), None), generic):
-            return sentence
-    return _owned_by_a_name(analysis)
+            yield sentence
+    yield from _owned_by_a_name(analysis)
 
 
-def _owned_by_a_name(analysis: Analysis) -> Sentence | None:
+def _owned_by_a_name(analysis: Analysis) -> Iterator[Sentence]:
     """"Owned by <Proper Name>" or "belongs to <name>, who own …": the owner is named."""
     for sentence, match in claims(analysis.doc, _OWNED_BY):
         end = match.end() - sentence.start
-        if len(sentence.text) == len(sentence.low) and _PROPER_NAME.match(sentence.text, end):
-            return sentence
-        if _WHO_OWN.match(sentence.low, end):
-            return sentence
-    return None
+        proper = len(sentence.text) == len(sentence.low) and _PROPER_NAME.match(sentence.text, end)
+        if proper or _WHO_OWN.match(sentence.low, end):
+            yield sentence

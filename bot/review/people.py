@@ -11,8 +11,10 @@ negation ("we can't rely on people remembering") means no anti-pattern.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
-from bot.review.analysis import Analysis
+from bot.review.analysis import Analysis, distinct
 from bot.review.deferral import deferred_monitoring
 from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
@@ -41,39 +43,37 @@ _DUTY_OBJECT = lazy_regex("team_will_handle", "duty_object")
 _MECHANISM = lazy_regex("team_will_handle", "mechanism")
 
 
-def team_will_handle(analysis: Analysis) -> Sentence | None:
-    """People relied on to notice, fix or remember, with no mechanism around them."""
-    found = _word_level(analysis)
-    if found is None:
-        found = _shape_level(analysis)
-    if found is None:
-        found = _handed_off(analysis)
-    return found if found is not None else _it_department(analysis)
+def team_will_handle(analysis: Analysis) -> Iterator[Sentence]:
+    """People relied on to notice, fix or remember, with no mechanism around them: the
+    word-level reading first, then the "if <problem>, <person> will" shape, work handed
+    off to people, and "IT will …"."""
+    yield from distinct(chain(
+        _word_level(analysis), _shape_level(analysis), _handed_off(analysis),
+        _it_department(analysis),
+    ))
 
 
-def _handed_off(analysis: Analysis) -> Sentence | None:
+def _handed_off(analysis: Analysis) -> Iterator[Sentence]:
     """"Capacity is the SREs' problem", "… is the platform team's job later": work handed
     to people by naming them as its owner of last resort, with no mechanism."""
     for sentence, _ in claims(analysis.doc, _HANDED_OFF):
         if not _has_mechanism(sentence.low):
-            return sentence
-    return None
+            yield sentence
 
 
-def _it_department(analysis: Analysis) -> Sentence | None:
+def _it_department(analysis: Analysis) -> Iterator[Sentence]:
     """"IT will add disks": the IT department, told apart from "it" by its capitals."""
     if "IT" not in analysis.doc.text:
-        return None
+        return
     for sentence in analysis.doc.sentences:
         match = _IT_DEPARTMENT.search(sentence.text)
         if match is None or _has_mechanism(sentence.low):
             continue
         if is_claim(analysis.doc, sentence, match.start(), match.end()):
-            return sentence
-    return None
+            yield sentence
 
 
-def _word_level(analysis: Analysis) -> Sentence | None:
+def _word_level(analysis: Analysis) -> Iterator[Sentence]:
     for sentence, match in claims(analysis.doc, _HANDLE):
         start = match.start() - sentence.start
         text = match.group(0)
@@ -101,8 +101,7 @@ def _word_level(analysis: Analysis) -> Sentence | None:
             continue  # "the platform team handles upgrades and on-call": a duty, not a hope
         if deferred_monitoring(_part_holding(sentence.low, start)):
             continue  # "monitoring is something we'd figure out after launch": monitor_later
-        return sentence
-    return None
+        yield sentence
 
 
 def _actor_of(low: str, start: int, verb: str) -> re.Match[str] | None:
@@ -142,7 +141,7 @@ _PROBLEM_CONDITION = lazy_words("team_will_handle", "problem_condition")
 _PERSON_WILL = lazy_regex("team_will_handle", "person_will")
 
 
-def _shape_level(analysis: Analysis) -> Sentence | None:
+def _shape_level(analysis: Analysis) -> Iterator[Sentence]:
     """'If <problem>, <person> will …' with no mechanism in the sentence."""
     for sentence in analysis.doc.sentences_matching(_PROBLEM_CONDITION):
         if sentence.stuffing or sentence.question or _has_mechanism(sentence.low):
@@ -154,5 +153,4 @@ def _shape_level(analysis: Analysis) -> Sentence | None:
         if person is None or is_negated(sentence.low, person.start()):
             continue
         if is_claim(analysis.doc, sentence, person.start(), person.end()):
-            return sentence
-    return None
+            yield sentence
