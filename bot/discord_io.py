@@ -128,7 +128,6 @@ async def display_names(guild: discord.Guild, user_ids: Iterable[int]) -> dict[i
     return names
 
 
-
 def question_choices(content: Content, typed: str) -> list[app_commands.Choice[str]]:
     """Autocomplete for a ``question`` option: title and category shown, the id sent."""
     return [app_commands.Choice(name=f"{q.title} ({q.category})"[:100], value=q.id)
