@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.review import detect
+from bot.review.analysis import Analysis
+from bot.review.engine import plan
+from bot.review.rules import default_rules
 
 CASES: list[tuple[str, str, bool]] = [
     # customer_first (GUIDE 2.1)
@@ -178,10 +181,6 @@ def test_stuffed_line_counts_for_nothing_but_real_content_beside_it_does() -> No
 def test_every_shape_offers_all_its_candidates_best_first(label: str, sentences: list[str]) -> None:
     """A label's evidence is its first candidate no label it yields to has taken, so a shape
     must offer every sentence it would accept, in order, not only the first."""
-    from bot.review.analysis import Analysis
-    from bot.review.engine import plan
-    from bot.review.rules import default_rules
-
     rules = default_rules()
     detectors = plan(rules).detectors
     analysis = Analysis.of(" ".join(sentences), None, detectors, rules)
