@@ -20,7 +20,7 @@ from bot.content._reader import Problems
 from bot.content._review import parse_review_dir
 from bot.review import LABELS, Reviewer, detect
 from bot.review.rules import RULES_DIRECTORY, RuleError, RuleSet, default_rules, load_rules
-from bot.review.text import parse
+from bot.review.text import listed_terms, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "rubric-eval" / "dev.jsonl"
@@ -263,3 +263,49 @@ def test_a_pasted_example_is_recognised_in_the_plural_too() -> None:
     answer = "Dashboards of p99 redirect latency and 5xx rates per region."
     assert detect(answer, "Design a chat service.")[0].evidence["operations_ready"] is None
     assert detect(answer, "Design a URL shortener.")[0].evidence["operations_ready"] is not None
+
+
+def test_a_list_of_bare_terms_counts_for_nothing_whatever_its_words() -> None:
+    # none of these terms is in text._BUZZ_WORDS: the list's shape says it, not its words
+    listed = ("Ops: error budgets, game days, golden signals, COEs, shift-left testing.\n"
+              "Key concepts: Raft, Paxos, quorum, failover, idempotency, durability.")
+    for prompt in (None, "Design a chat service."):
+        found = detect(listed, prompt)[0].evidence
+        assert found["operations_ready"] is None and found["failure_planning"] is None
+    applied = "Ops: an alarm on error budget burn > 2x over 1 h pages the chat on-call."
+    assert detect(applied, "Design a chat service.")[0].evidence["operations_ready"] is not None
+
+
+def _marked(answer: str, prompt: str | None) -> list[bool]:
+    return [s.stuffing for s in default_rules().relevance.generic(parse(answer), prompt).sentences]
+
+
+def test_a_list_naming_this_systems_own_parts_is_not_stuffing() -> None:
+    parts = "Redirect path: edge cache, shortener API, link store, click stream, abuse filter."
+    assert _marked(parts, "Design a URL shortener with a redirect service.") == [False]
+    assert _marked(parts, "Design a chat service.") == [True]
+
+
+@pytest.mark.parametrize("low", [
+    "we follow operational excellence best practices — monitoring, logging, alerting, "
+    "incident management, postmortems, continuous improvement.",
+    "✅ customer obsession ✅ cold start p99 ✅ 4 nines ✅ multi-az ✅ on-call",
+    "scalability, elasticity, availability and durability, resiliency",
+])
+def test_listed_terms_reads_a_list_standing_in_for_a_design(low: str) -> None:
+    assert listed_terms(low) is not None
+
+
+@pytest.mark.parametrize("low", [
+    "redirects, writes, deletes, lookups",  # four: an enumeration in a sentence
+    "hosts per region: 1,200, 1,500, 800 and 2,000",  # four numbers, not seven
+    "schema: device (id, home_id, model), home (id, owner), schedule, zone, fw",  # identifiers
+    "| anti-cheat slow | scores kept | retried | revoked | nothing |",  # a table row
+    "alarms: p99 > 300 ms, 5xx > 1%, lag, dlq depth, disk",  # thresholds say something
+    "both regions must always show identical data for everything — passengers, seats, bags, "
+    "loyalty, gate info",  # a claim, then what it covers
+    "dashboards of p99 latency per region, error rates split by client version, queue depth, "
+    "lag, disk",  # an item of more than three words
+])
+def test_listed_terms_leaves_sentences_that_say_something(low: str) -> None:
+    assert listed_terms(low) is None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from bot.content._review import Relevance
 from bot.review.document import Document
 from bot.review.prefilter import Prefiltered
+from bot.review.text import TERMS_AT_LEAST, listed_terms
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -28,6 +29,7 @@ def _words(text: str) -> set[str]:
 _GENERIC_WORDS_AT_MOST = 9  # spaces: longer sentences say something specific
 _MATCH_SHARE = 0.85  # of the example's words found in the sentence
 _LONGER_BY = 1.4  # a sentence much longer than the example says more than the example
+_PROMPT_WORD_AT_LEAST = 4  # letters: shorter prompt words ("url", "api") are too common
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class _Example:
 
 def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, about)) + ")") if about else None
+
+
+_TERM_MARKS = (",", "|", ";", "+", " and ", "✅", "☑", "✔", "✓")
+
+
+def _may_list_terms(low: str) -> bool:
+    """Enough separators for ``TERMS_AT_LEAST`` terms: str counts, cheaper than the regex."""
+    breaks = sum(low.count(mark) for mark in _TERM_MARKS)
+    return breaks >= TERMS_AT_LEAST - 1
 
 
 class RelevanceCheck:
@@ -70,12 +81,14 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        # the length test is _only_generic's first, made here: most sentences are longer
+        # the length and separator tests the checks open with, made here: most sentences
+        # are longer than a generic one and list fewer than five things
         if not placeholder and not anchors and not any(
-                self._only_generic(s.low) for s in doc.sentences
-                if not s.stuffing and s.low.count(" ") <= _GENERIC_WORDS_AT_MOST):
+                (s.low.count(" ") <= _GENERIC_WORDS_AT_MOST and self._only_generic(s.low))
+                or _may_list_terms(s.low) for s in doc.sentences if not s.stuffing):
             return doc
         low_prompt = (prompt or "").lower()
+        here = self._system_words(low_prompt)
         marked = list(doc.sentences)
         changed = False
         for index, sentence in enumerate(doc.sentences):
@@ -83,10 +96,26 @@ class RelevanceCheck:
                 continue
             if (placeholder and self._placeholder(sentence.text)) or (
                     anchors and self._pasted(sentence.low, anchors, low_prompt)) or (
-                    self._only_generic(sentence.low)):
+                    self._only_generic(sentence.low)) or (
+                    not sentence.code and self._terms_only(sentence.low, here)):
                 marked[index] = sentence._replace(stuffing=True)
                 changed = True
         return replace(doc, sentences=tuple(marked)) if changed else doc
+
+    def _system_words(self, low_prompt: str) -> frozenset[str]:
+        """The prompt's own words for its system ("shortener", "redirect"), without the
+        words that fit any system."""
+        return frozenset(word for word in _words(low_prompt)
+                         if len(word) >= _PROMPT_WORD_AT_LEAST and word not in self._generic)
+
+    @staticmethod
+    def _terms_only(low: str, here: frozenset[str]) -> bool:
+        """A list of bare terms naming nothing of the prompt's system (``text.listed_terms``):
+        "Key concepts: Raft, Paxos, quorum, failover, idempotency" applies none of them."""
+        if not _may_list_terms(low):
+            return False
+        terms = listed_terms(low)
+        return terms is not None and not (here & _words(" ".join(terms)))
 
     def _only_generic(self, low: str) -> bool:
         """A short sentence made only of words that fit any system ("Our team owns our

@@ -256,3 +256,45 @@ def _is_buzz(item: str) -> bool:
     if not words or len(words) > 4:
         return not words
     return all(_BUZZ.fullmatch(word) for word in words)
+
+
+# --- lists of bare terms ----------------------------------------------------------------
+
+TERMS_AT_LEAST = 5
+"""Fewer terms read as a short enumeration in a sentence, not a list standing in for one."""
+_TERM_WORDS_AT_MOST = 3  # "error budgets", "cost per request"; longer items say something
+_LEAD_WORDS_AT_MOST = 6  # "We follow operational excellence best practices —"
+_LEAD_IN = re.compile(r"^[^:—–]*?(?::|\s[—–]\s)\s*")
+# a comma before a digit is a thousands separator ("1,500"), not a list break
+_TERM_BREAK = re.compile(r"[|;+✅☑✔✓]|,(?!\d)|\band\b")
+_IN_BRACKETS = re.compile(r"\([^()]*\)")
+_TERM_WORD = re.compile(r"[\w%'/.-]+")
+_THRESHOLD = re.compile(r"[<>=≤≥]")
+
+
+def listed_terms(low: str) -> list[str] | None:
+    """The terms of a lowercased sentence that only lists terms, or None.
+
+    "Ops: observability, SLOs, error budgets, runbooks, game days, canaries" names
+    practices without applying one to anything: whatever its vocabulary, such a list
+    could be pasted under any prompt (GUIDE rule 6), which ``is_stuffing``'s list of
+    buzzwords cannot know in advance. A list is five or more items of at most three
+    words each, after an optional short lead-in ("Key concepts:"). Not a list of terms:
+    a table row, a threshold ("p99 > 300 ms"), field lists in brackets and identifiers
+    ("home_id"), which name this system's own parts.
+    """
+    if low.startswith("|") or "_" in low or _THRESHOLD.search(low):
+        return None
+    body = _BULLET.sub("", low)
+    lead = _LEAD_IN.match(body)
+    if lead is not None:
+        if len(_TERM_WORD.findall(lead.group(0))) > _LEAD_WORDS_AT_MOST:
+            return None  # a clause that claims something, then lists what it covers
+        body = body[lead.end():]
+    terms = [term.strip(" .!") for term in _TERM_BREAK.split(_IN_BRACKETS.sub(" ", body))
+             if _TERM_WORD.search(term)]
+    if len(terms) < TERMS_AT_LEAST:
+        return None
+    if any(len(_TERM_WORD.findall(term)) > _TERM_WORDS_AT_MOST for term in terms):
+        return None
+    return terms
