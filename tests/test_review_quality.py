@@ -158,7 +158,7 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "adversarial3_round2_tune.jsonl": 4, "classes4_round3_tune.jsonl": 14,
               "classes6_tune.jsonl": 45, "adversarial6_tune.jsonl": 9, "mixed6_tune.jsonl": 14,
               "classes7_tune.jsonl": 25, "adversarial7_tune.jsonl": 7, "mixed7_tune.jsonl": 9,
-              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 5, "mixed8_tune.jsonl": 11}
+              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl",

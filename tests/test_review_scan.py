@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from bot.review import customer, failures, scan
+from bot.review import customer, detect, failures, scan
 from bot.review.patterns import WordPattern
 from bot.review.rules import default_rules, word_patterns
 from bot.review.text import parse
@@ -43,3 +44,18 @@ def test_a_searched_only_list_asked_of_a_document_is_still_found(lows: list[str]
     for low in lows[:50]:
         doc = parse(low)
         assert [m.span() for m in doc.matches(pattern)] == [m.span() for m in pattern.finditer(doc.low)]
+
+
+def test_no_match_runs_on_into_the_next_sentence() -> None:
+    # "\s" reads the newline that joins two sentences in ``Document.low``
+    across = WordPattern(("ownership:\\s*the \\w+ team",), re.compile("ownership:\\s*the \\w+ team"))
+    plain = re.compile("ownership:\\s*the \\w+ team")
+    split = parse("Ownership:\nThe routing team owns the optimizer.")
+    kept = parse("Ownership: the routing team.")
+    for pattern in (across, plain):
+        assert list(split.matches(pattern)) == []
+        assert not split.has(pattern, split.sentences[0])
+        assert [m.group(0) for m in kept.matches(pattern)] == ["ownership: the routing team"]
+        assert kept.has(pattern, kept.sentences[0])
+    found = detect("Ownership:\nThe routing team is great.", "Design a payment system.")[0]
+    assert found.evidence["team_ownership"] is None

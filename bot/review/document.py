@@ -58,11 +58,17 @@ class Document:
     """Per-answer data computed once on first use (the one-pass scan of ``low``)."""
 
     def matches(self, pattern: Finder) -> Iterator[re.Match[str]]:
-        """Every match of ``pattern`` in ``low``, as ``pattern.finditer(low)`` yields them;
-        a word pattern's come from the one pass that reads ``low`` for all of them."""
+        """Every match of ``pattern`` in ``low`` that lies within one sentence, as
+        ``pattern.finditer(low)`` yields them; a word pattern's come from the one pass that
+        reads ``low`` for all of them. A match that runs on into the next sentence (a
+        ``\\s`` in a pattern reads the newline between them: "ownership:" + "the routing
+        team …") joins what the writer kept apart, so no label may read it."""
         if not hasattr(pattern, "scan_id"):
-            return pattern.finditer(self.low)
-        return self._scan().matches(pattern)  # type: ignore[arg-type]
+            found = pattern.finditer(self.low)
+        else:
+            found = self._scan().matches(pattern)  # type: ignore[arg-type]
+        low = self.low
+        return (match for match in found if low.find("\n", match.start(), match.end()) < 0)
 
     def _scan(self) -> Scan:
         scan = self.derived.get("scan")
@@ -75,7 +81,10 @@ class Document:
         if not hasattr(pattern, "scan_id"):
             return pattern.search(sentence.low) is not None  # type: ignore[attr-defined]
         end = sentence.start + len(sentence.low)
-        return self._scan().first(pattern, sentence.start, end) is not None  # type: ignore[arg-type]
+        first = self._scan().first(pattern, sentence.start, end)  # type: ignore[arg-type]
+        # one running on into the next sentence is the last to start in this one (a
+        # pattern's matches do not overlap), and ``matches`` drops it: so does this
+        return first is not None and first.end() <= end
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset`` of ``low``."""
