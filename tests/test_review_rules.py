@@ -291,6 +291,7 @@ def test_a_list_naming_this_systems_own_parts_is_not_stuffing() -> None:
     "incident management, postmortems, continuous improvement.",
     "✅ customer obsession ✅ cold start p99 ✅ 4 nines ✅ multi-az ✅ on-call",
     "scalability, elasticity, availability and durability, resiliency",
+    "✅ paxos ✅ cloudwatch + pagerduty ✅ two-pizza teams ✅ mechanisms > intentions",  # no number
 ])
 def test_listed_terms_reads_a_list_standing_in_for_a_design(low: str) -> None:
     assert listed_terms(low) is not None

@@ -269,7 +269,7 @@ _LEAD_IN = re.compile(r"^[^:—–]*?(?::|\s[—–]\s)\s*")
 _TERM_BREAK = re.compile(r"[|;+✅☑✔✓]|,(?!\d)|\band\b")
 _IN_BRACKETS = re.compile(r"\([^()]*\)")
 _TERM_WORD = re.compile(r"[\w%'/.-]+")
-_THRESHOLD = re.compile(r"[<>=≤≥]")
+_THRESHOLD = re.compile(r"[<>=≤≥]\s*[~$]?\d|\d\s*[<>≤≥]")
 
 
 def listed_terms(low: str) -> list[str] | None:
@@ -280,8 +280,8 @@ def listed_terms(low: str) -> list[str] | None:
     could be pasted under any prompt (GUIDE rule 6), which ``is_stuffing``'s list of
     buzzwords cannot know in advance. A list is five or more items of at most three
     words each, after an optional short lead-in ("Key concepts:"). Not a list of terms:
-    a table row, a threshold ("p99 > 300 ms"), field lists in brackets and identifiers
-    ("home_id"), which name this system's own parts.
+    a table row, a threshold ("p99 > 300 ms", not "mechanisms > intentions"), and field
+    lists in brackets and identifiers ("home_id"), which name this system's own parts.
     """
     if low.startswith("|") or "_" in low or _THRESHOLD.search(low):
         return None
