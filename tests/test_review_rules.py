@@ -310,3 +310,13 @@ def test_listed_terms_reads_a_list_standing_in_for_a_design(low: str) -> None:
 ])
 def test_listed_terms_leaves_sentences_that_say_something(low: str) -> None:
     assert listed_terms(low) is None
+
+
+def test_blanks_and_variables_left_to_fill_in_count_for_nothing() -> None:
+    blank = "Owner: ____ team, rotation: ____\nCost per 1K reads = $X; hit ratio from A% to B%."
+    found = detect(blank, "Design a product catalog.")[0].evidence
+    assert found["team_ownership"] is None and found["numbers_always"] is None
+    filled = "Owner: the catalog team, rotation: weekly.\nCost per 1K reads = $0.02 at a 95% hit ratio."
+    kept = detect(filled, "Design a product catalog.")[0].evidence
+    assert kept["team_ownership"] is not None and kept["numbers_always"] is not None
+    assert _marked("We keep _one_ copy per region.", None) == [False]  # italics, not a blank
