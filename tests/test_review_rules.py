@@ -320,3 +320,18 @@ def test_blanks_and_variables_left_to_fill_in_count_for_nothing() -> None:
     kept = detect(filled, "Design a product catalog.")[0].evidence
     assert kept["team_ownership"] is not None and kept["numbers_always"] is not None
     assert _marked("We keep _one_ copy per region.", None) == [False]  # italics, not a blank
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def test_a_tables_header_row_is_the_heading_of_its_rows_not_a_claim() -> None:
+    table = ("| **Failure** | Response |\n|---|:---:|\n| a node dies | its shard fails over |\n\n"
+             "---\nafter the table")
+    sentences = parse(table).sentences
+    assert [s.text for s in sentences] == ["| a node dies | its shard fails over |", "after the table"]
+    assert [s.context for s in sentences] == ["failure, response", "failure, response"]
+    # the seed's own table header, pasted under a chat prompt, plans no failure
+    header = "| Mistake | Why It Fails | Do Instead |\n|---|---|---|\n| k8s first | cost | ECS |"
+    assert detect(header, "Design a chat service.")[0].evidence["failure_planning"] is None
+    assert parse("| not a table | row |").sentences[0].context == ""  # no rule below: a row

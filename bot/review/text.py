@@ -61,12 +61,21 @@ def parse(raw: str) -> Document:
     offset = 0
     heading = ""
     in_code = False
-    for number, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.startswith(_FENCES):
             in_code = not in_code
+            continue
+        if not in_code and stripped[0] in "|:-" and _TABLE_RULE.fullmatch(stripped):
+            continue  # a table's rule, or a horizontal one: no words
+        if not in_code and stripped[0] == "|" and _is_table_header(lines, number):
+            # the columns' names: what the rows below are about, not a claim; joined with
+            # commas, as " | " separates a heading from a row's own label in ``context``
+            heading = ", ".join(cell.strip() for cell in stripped.strip(" |").split("|"))
+            heading = _HEADING_MARKS.sub("", heading).lower()
             continue
         if in_code:
             pieces = _bounded(stripped)
@@ -99,6 +108,15 @@ def parse(raw: str) -> Document:
             starts.append(offset)
             offset += len(low) + 1
     return Document(text, tuple(sentences), "\n".join(lows), tuple(starts), truncated)
+
+
+_TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
+
+
+def _is_table_header(lines: list[str], number: int) -> bool:
+    """A markdown table's first row: the next line is its rule ("|---|---|")."""
+    following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+    return following[:1] in ("|", ":", "-") and _TABLE_RULE.fullmatch(following) is not None
 
 
 def _split_sentences(line: str) -> list[str]:
