@@ -174,6 +174,7 @@ _PERSON_SUBJECT = lazy_regex("failure_planning", "person_subject")
 _SERVED = lazy_regex("failure_planning", "served")
 _ONLY_DETECTION = lazy_regex("failure_planning", "only_detection")
 _ACTION = lazy_regex("failure_planning", "action")
+_ERROR_SHOWN = lazy_regex("failure_planning", "error_shown")
 
 
 def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
@@ -193,6 +194,8 @@ def _conditional_response(sentence: Sentence, match: re.Match[str]) -> bool:
     words_after = consequence.split()
     if len(words_after) < 4 or _human_response(consequence):
         return False
+    if _ERROR_SHOWN.search(consequence) and not _RESPONSE.search(consequence):
+        return False  # "…, POST returns a 503 error page": the failure shown, not handled
     content = [w for w in words_after if not _ONLY_DETECTION.fullmatch(w.strip(".,;!"))]
     return len(content) >= 4 and _ACTION.search(consequence) is not None and not (
         _ONLY_DETECTION.search(" ".join(words_after[:3]))
