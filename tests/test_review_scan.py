@@ -30,7 +30,7 @@ def test_the_pass_finds_what_each_pattern_finds(lows: list[str]) -> None:
     for low in lows:
         found = scan.Scan(low)
         for pattern in patterns:
-            expected = [m.span() for m in pattern.finditer(low)]
+            expected = [m.span() for m in pattern.finditer(low) if "\n" not in m.group(0)]
             assert [m.span() for m in found.matches(pattern)] == expected, (pattern.alternatives, low)
 
 

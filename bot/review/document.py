@@ -63,12 +63,10 @@ class Document:
         reads ``low`` for all of them. A match that runs on into the next sentence (a
         ``\\s`` in a pattern reads the newline between them: "ownership:" + "the routing
         team …") joins what the writer kept apart, so no label may read it."""
-        if not hasattr(pattern, "scan_id"):
-            found = pattern.finditer(self.low)
-        else:
-            found = self._scan().matches(pattern)  # type: ignore[arg-type]
+        if hasattr(pattern, "scan_id"):  # the pass drops them as it reads
+            return self._scan().matches(pattern)  # type: ignore[arg-type]
         low = self.low
-        return (match for match in found if low.find("\n", match.start(), match.end()) < 0)
+        return (m for m in pattern.finditer(low) if low.find("\n", m.start(), m.end()) < 0)
 
     def _scan(self) -> Scan:
         scan = self.derived.get("scan")
@@ -81,10 +79,7 @@ class Document:
         if not hasattr(pattern, "scan_id"):
             return pattern.search(sentence.low) is not None  # type: ignore[attr-defined]
         end = sentence.start + len(sentence.low)
-        first = self._scan().first(pattern, sentence.start, end)  # type: ignore[arg-type]
-        # one running on into the next sentence is the last to start in this one (a
-        # pattern's matches do not overlap), and ``matches`` drops it: so does this
-        return first is not None and first.end() <= end
+        return self._scan().first(pattern, sentence.start, end) is not None  # type: ignore[arg-type]
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing ``offset`` of ``low``."""

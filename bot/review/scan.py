@@ -8,7 +8,9 @@ no alternative of any pattern matches, and stops only where one does. Only there
 Python look up the first three characters in one table built from all registered
 patterns and try the alternatives whose prefix agrees with them, in their list order.
 Per pattern the matches are kept non-overlapping, as ``finditer`` keeps them, so a
-pattern's matches are the ones its own scan would find, for every pattern at once.
+pattern's matches are the ones its own scan would find, for every pattern at once, less
+any that runs on across a newline: the text is a document's sentences joined by newlines,
+and such a match joins two sentences (``Document.matches``).
 """
 
 from __future__ import annotations
@@ -179,8 +181,9 @@ class Scan:
                 if start >= ends[scan_id] and (prefixes is None or text.startswith(prefixes, start)):
                     match = regex.match(text, start)
                     if match is not None:
-                        hits[scan_id].append(match)
                         ends[scan_id] = match.end()
+                        if text.find("\n", start, ends[scan_id]) < 0:  # within one sentence
+                            hits[scan_id].append(match)
 
     def _found(self, pattern: WordPattern) -> list[re.Match[str]]:
         """``pattern``'s matches: from the pass, or, when it was registered after this
@@ -193,11 +196,14 @@ class Scan:
             return self.hits[scan_id]
         found = self._extra.get(scan_id)
         if found is None:
-            found = self._extra[scan_id] = list(pattern.finditer(self.text))
+            text = self.text
+            found = self._extra[scan_id] = [m for m in pattern.finditer(text)
+                                            if text.find("\n", m.start(), m.end()) < 0]
         return found
 
     def matches(self, pattern: WordPattern) -> Iterator[re.Match[str]]:
-        """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields them."""
+        """``pattern``'s matches in the text, as ``pattern.finditer(text)`` yields those
+        that do not cross a newline."""
         return iter(self._found(pattern))
 
     def first(self, pattern: WordPattern, start: int, end: int) -> re.Match[str] | None:
