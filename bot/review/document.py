@@ -54,6 +54,9 @@ class Document:
     low: str
     starts: tuple[int, ...]
     truncated: bool
+    listing_lines: frozenset[int] = frozenset()
+    """Lines with enough separators for a list of terms (``text.listed_terms``), counted
+    while parsing so that relevance reads only those."""
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per-answer data computed once on first use (the one-pass scan of ``low``)."""
 

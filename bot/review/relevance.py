@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from bot.content._review import Relevance
 from bot.review.document import Document
 from bot.review.prefilter import Prefiltered
-from bot.review.text import TERMS_AT_LEAST, listed_terms
+from bot.review.text import listed_terms
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -41,15 +41,6 @@ class _Example:
 
 def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, about)) + ")") if about else None
-
-
-_TERM_MARKS = (",", "|", ";", "+", " and ", "✅", "☑", "✔", "✓")
-
-
-def _may_list_terms(low: str) -> bool:
-    """Enough separators for ``TERMS_AT_LEAST`` terms: str counts, cheaper than the regex."""
-    breaks = sum(low.count(mark) for mark in _TERM_MARKS)
-    return breaks >= TERMS_AT_LEAST - 1
 
 
 class RelevanceCheck:
@@ -81,41 +72,50 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        # the length and separator tests the checks open with, made here: most sentences
-        # are longer than a generic one and list fewer than five things
-        if not placeholder and not anchors and not any(
-                (s.low.count(" ") <= _GENERIC_WORDS_AT_MOST and self._only_generic(s.low))
-                or _may_list_terms(s.low) for s in doc.sentences if not s.stuffing):
+        term_lists = self._term_lists(doc, prompt)
+        # the length test _only_generic opens with, made here: most sentences are longer
+        if not placeholder and not anchors and not term_lists and not any(
+                self._only_generic(s.low) for s in doc.sentences
+                if not s.stuffing and s.low.count(" ") <= _GENERIC_WORDS_AT_MOST):
             return doc
         low_prompt = (prompt or "").lower()
-        here = self._system_words(low_prompt)
         marked = list(doc.sentences)
         changed = False
         for index, sentence in enumerate(doc.sentences):
             if sentence.stuffing:
                 continue
-            if (placeholder and self._placeholder(sentence.text)) or (
+            if index in term_lists or (placeholder and self._placeholder(sentence.text)) or (
                     anchors and self._pasted(sentence.low, anchors, low_prompt)) or (
-                    self._only_generic(sentence.low)) or (
-                    not sentence.code and self._terms_only(sentence.low, here)):
+                    self._only_generic(sentence.low)):
                 marked[index] = sentence._replace(stuffing=True)
                 changed = True
         return replace(doc, sentences=tuple(marked)) if changed else doc
+
+    def _term_lists(self, doc: Document, prompt: str | None) -> set[int]:
+        """Indexes of the sentences that list bare terms naming nothing of the prompt's
+        system (``text.listed_terms``): "Key concepts: Raft, Paxos, quorum, failover,
+        idempotency" applies none of them. Only lines with enough separators are read."""
+        if not doc.listing_lines:
+            return set()  # most answers: no line separates five things
+        here: frozenset[str] | None = None
+        found = set()
+        for index, sentence in enumerate(doc.sentences):
+            if sentence.line not in doc.listing_lines or sentence.stuffing or sentence.code:
+                continue
+            terms = listed_terms(sentence.low)
+            if terms is None:
+                continue
+            if here is None:
+                here = self._system_words((prompt or "").lower())
+            if not here & _words(" ".join(terms)):
+                found.add(index)
+        return found
 
     def _system_words(self, low_prompt: str) -> frozenset[str]:
         """The prompt's own words for its system ("shortener", "redirect"), without the
         words that fit any system."""
         return frozenset(word for word in _words(low_prompt)
                          if len(word) >= _PROMPT_WORD_AT_LEAST and word not in self._generic)
-
-    @staticmethod
-    def _terms_only(low: str, here: frozenset[str]) -> bool:
-        """A list of bare terms naming nothing of the prompt's system (``text.listed_terms``):
-        "Key concepts: Raft, Paxos, quorum, failover, idempotency" applies none of them."""
-        if not _may_list_terms(low):
-            return False
-        terms = listed_terms(low)
-        return terms is not None and not (here & _words(" ".join(terms)))
 
     def _only_generic(self, low: str) -> bool:
         """A short sentence made only of words that fit any system ("Our team owns our

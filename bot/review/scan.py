@@ -167,10 +167,15 @@ class Scan:
         text, index, hits = self.text, self.index, self.hits
         d3, d2, d1 = index.d3, index.d2, index.d1
         ends = [0] * index.size
+        line_end = -1  # the newline ending the sentence ``start`` is in (or the text's end)
         for found in index.gate.finditer(text):
             start = found.start(1)
             if start < 0:
                 continue  # the end of the text
+            if start > line_end:  # the gate's positions only grow: one find per sentence
+                line_end = text.find("\n", start)
+                if line_end < 0:
+                    line_end = len(text)
             entries = d3.get(text[start : start + _KEY])
             if entries is None:
                 entries = d2.get(text[start : start + 2])
@@ -181,8 +186,8 @@ class Scan:
                 if start >= ends[scan_id] and (prefixes is None or text.startswith(prefixes, start)):
                     match = regex.match(text, start)
                     if match is not None:
-                        ends[scan_id] = match.end()
-                        if text.find("\n", start, ends[scan_id]) < 0:  # within one sentence
+                        end = ends[scan_id] = match.end()
+                        if end <= line_end:  # within one sentence
                             hits[scan_id].append(match)
 
     def _found(self, pattern: WordPattern) -> list[re.Match[str]]:

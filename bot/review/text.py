@@ -61,6 +61,7 @@ def parse(raw: str) -> Document:
     offset = 0
     heading = ""
     in_code = False
+    listing: list[int] = []
     lines = text.split("\n")
     for number, line in enumerate(lines):
         stripped = line.strip()
@@ -94,7 +95,16 @@ def parse(raw: str) -> Document:
                 body = stripped
             label = _inline_label(body) if ":" in body else ""
             pieces = _split_sentences(body)
-            stuffed = is_stuffing(stripped)
+            # is_stuffing's counts, made here once for it and for the list of terms test
+            breaks = stripped.count(",") + stripped.count("|") + stripped.count(" and ")
+            ticked = not stripped.isascii() and _has_check_mark(stripped)
+            stuffed = is_stuffing(stripped, breaks, ticked)
+            if breaks < TERMS_AT_LEAST - 1:  # the other breaks of ``listed_terms``
+                breaks += stripped.count(";") + stripped.count("+")
+                if ticked:
+                    breaks += sum(stripped.count(tick) for tick in _TICKS)
+            if breaks >= TERMS_AT_LEAST - 1:
+                listing.append(number)
         context = f"{heading} | {label}" if label else heading
         for piece in pieces:
             low = piece.lower()
@@ -107,7 +117,8 @@ def parse(raw: str) -> Document:
             lows.append(low)
             starts.append(offset)
             offset += len(low) + 1
-    return Document(text, tuple(sentences), "\n".join(lows), tuple(starts), truncated)
+    return Document(text, tuple(sentences), "\n".join(lows), tuple(starts), truncated,
+                    frozenset(listing))
 
 
 _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
@@ -212,21 +223,25 @@ _BUZZ = words(*_BUZZ_WORDS).regex
 which matches the same whole strings as the plain alternation, 3x faster."""
 
 
-def is_stuffing(line: str) -> bool:
+def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = None) -> bool:
     """A line of checklist buzzwords not applied to this design (GUIDE rule 6).
 
     Emoji-ticked lines are judged item by item (one ticked buzzword is enough, as
     in "✅ Customer obsession"); plain comma lists need three or more items, and
     a line counts as stuffing when nearly all of its items are generic words that
-    could be pasted under any prompt unchanged.
+    could be pasted under any prompt unchanged. ``separators`` (the line's count of ",",
+    "|" and " and ") and ``ticked`` (whether it holds a check mark) are given when the
+    caller has worked them out already.
     """
-    ticked = not line.isascii() and _has_check_mark(line)
+    if ticked is None:
+        ticked = not line.isascii() and _has_check_mark(line)
     if "#" in line:
         hashtags = len(_HASHTAG.findall(line))
         if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
             return True
     if not ticked:
-        separators = line.count(",") + line.count("|") + line.count(" and ")
+        if separators is None:
+            separators = line.count(",") + line.count("|") + line.count(" and ")
         # A stuffed list is three or more short items: a long line with few separators
         # cannot be one, and most prose lines stop here without a regex.
         if separators < 2 or len(line) > 34 * (separators + 1):
@@ -280,11 +295,12 @@ def _is_buzz(item: str) -> bool:
 
 TERMS_AT_LEAST = 5
 """Fewer terms read as a short enumeration in a sentence, not a list standing in for one."""
+_TICKS = ("✅", "☑", "✔", "✓")
 _TERM_WORDS_AT_MOST = 3  # "error budgets", "cost per request"; longer items say something
 _LEAD_WORDS_AT_MOST = 6  # "We follow operational excellence best practices —"
 _LEAD_IN = re.compile(r"^[^:—–]*?(?::|\s[—–]\s)\s*")
 # a comma before a digit is a thousands separator ("1,500"), not a list break
-_TERM_BREAK = re.compile(r"[|;+✅☑✔✓]|,(?!\d)|\band\b")
+_TERM_BREAK = re.compile(f"[|;+{''.join(_TICKS)}]|,(?!\\d)|\\band\\b")
 _IN_BRACKETS = re.compile(r"\([^()]*\)")
 _TERM_WORD = re.compile(r"[\w%'/.-]+")
 _THRESHOLD = re.compile(r"[<>=≤≥]\s*[~$]?\d|\d\s*[<>≤≥]")
