@@ -131,11 +131,20 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # The next stop read lists of bare terms as stuffing by their shape, not their words
 # (relevance.py, text.listed_terms), studied on the adversarial tune sets: tune and veto sets
 # 7 wrong labels fewer, none added; measured once on round 9, counts only: 57 and 10.
+# mixed10_unseen (50 ordinary answers) and adversarial10_unseen (30, five per adversarial class)
+# were written the same way at that stop's start, relabelled blind (796 of 800 labels agreed;
+# m10-009 numbers_always=1, m10-012 failure_planning=1, m10-038 kubernetes_first=0 and m10-050
+# operations_ready=0 settled, each named in its line's notes) and measured once, when that
+# stop's class rules were final (term lists, blanks, table headers, cross-sentence matches,
+# failure_planning yielding to team_will_handle, an error shown as no response; 25 wrong labels
+# fewer on tune and veto sets): 22 and 18 wrong, items 0.911 / 0.821, failure modes 0.945 /
+# 0.943. The rules that stop began with: 22 and 18 too.
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 32),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 11),
-                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10)]
+                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10),
+                             ("mixed10_unseen.jsonl", 22), ("adversarial10_unseen.jsonl", 18)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -161,8 +170,8 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl",
-          "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed10_unseen.jsonl",
+          "adversarial10_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
