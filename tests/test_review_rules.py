@@ -330,8 +330,17 @@ def test_a_tables_header_row_is_the_heading_of_its_rows_not_a_claim() -> None:
              "---\nafter the table")
     sentences = parse(table).sentences
     assert [s.text for s in sentences] == ["| a node dies | its shard fails over |", "after the table"]
-    assert [s.context for s in sentences] == ["failure, response", "failure, response"]
+    assert [s.context for s in sentences] == ["failure, response", ""]  # the table's rows only
     # the seed's own table header, pasted under a chat prompt, plans no failure
     header = "| Mistake | Why It Fails | Do Instead |\n|---|---|---|\n| k8s first | cost | ECS |"
     assert detect(header, "Design a chat service.")[0].evidence["failure_planning"] is None
     assert parse("| not a table | row |").sentences[0].context == ""  # no rule below: a row
+
+
+def test_what_a_heading_calls_mistakes_commits_nothing() -> None:
+    listed = ("Red flags:\n- just put it on Kubernetes\n- we'll add monitoring later\n\n"
+              "| Mistake | Do instead |\n|---|---|\n| \"We'll use Kubernetes\" | ECS |")
+    found = detect(listed, "Design a chat service.")[0].evidence
+    assert found["kubernetes_first"] is None and found["monitor_later"] is None
+    mine = "How we avoid downtime:\n- everything runs on Kubernetes because that's what we use"
+    assert detect(mine, "Design a chat service.")[0].evidence["kubernetes_first"] is not None

@@ -31,7 +31,7 @@ def monitor_later(analysis: Analysis) -> Iterator[Firm]:
             continue
         if _SECONDARY_MONITORING.search(sentence.low) and _has_live_alarms(analysis):
             continue  # "tracing can come later" beside alarms already in place
-        if in_quotes(sentence.low, deferral.start()) or is_warning(sentence.low):
+        if in_quotes(sentence.low, deferral.start()) or is_warning(sentence.low, sentence.context):
             continue
         if is_retracted(analysis.doc, sentence, sentence.low.find(deferral.group(0))):
             continue  # "we could add monitoring later... actually no, scratch that"

@@ -51,6 +51,12 @@ _WARNING = words(
     # a hypothetical not adopted: "in a hypothetical world with unlimited budget we'd …"
     r"in a hypothetical\b", r"hypothetically\b", r"in an ideal world", r"in a perfect world",
 )
+# A heading or label that frames what follows as mistakes: "Red flags:", a table of
+# "Mistake | Why it fails | Do instead" rows. Not "avoid" alone ("How we avoid downtime:").
+_WARNING_CONTEXT = re.compile(
+    r"\b(?:mistakes?|anti-?patterns?|red flags?|pitfalls?|things? to avoid|what not to (?:do|say)"
+    r"|don'?ts|bad ideas?)\b"
+)
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
 _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
@@ -109,9 +115,10 @@ def in_quotes(low: str, start: int) -> bool:
     return False
 
 
-def is_warning(low: str) -> bool:
-    """A sentence that talks *about* a mistake ("'monitor later' is a red flag")."""
-    if _WARNING.search(low):
+def is_warning(low: str, context: str = "") -> bool:
+    """A sentence that talks *about* a mistake ("'monitor later' is a red flag"), or sits
+    under a heading that lists mistakes (``context``: "red flags", a "mistake" column)."""
+    if _WARNING.search(low) or (context and _WARNING_CONTEXT.search(context)):
         return True
     quoted = ('"' in low and _DOUBLE_QUOTED.search(low)) or ("'" in low and _SINGLE_QUOTED.search(low))
     return bool(quoted) and _WARNING_WITH_QUOTE.search(low) is not None
@@ -137,7 +144,7 @@ def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
         return Stance.QUESTION
     if is_retracted(doc, sentence, end):
         return Stance.RETRACTED
-    if in_quotes(sentence.low, start) or is_warning(sentence.low):
+    if in_quotes(sentence.low, start) or is_warning(sentence.low, sentence.context):
         return Stance.QUOTED
     if is_negated(sentence.low, start):
         return Stance.NEGATED
@@ -154,7 +161,7 @@ def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
         or in_quotes(low, start)
         or is_negated(low, start)
         or is_retracted(doc, sentence, end)
-        or is_warning(low)
+        or is_warning(low, sentence.context)
     )
 
 

@@ -60,6 +60,7 @@ def parse(raw: str) -> Document:
     starts: list[int] = []
     offset = 0
     heading = ""
+    columns = ""  # a table's header row, for the table's rows only
     in_code = False
     listing: list[int] = []
     lines = text.split("\n")
@@ -73,11 +74,13 @@ def parse(raw: str) -> Document:
         if not in_code and stripped[0] in "|:-" and _TABLE_RULE.fullmatch(stripped):
             continue  # a table's rule, or a horizontal one: no words
         if not in_code and stripped[0] == "|" and _is_table_header(lines, number):
-            # the columns' names: what the rows below are about, not a claim; joined with
+            # the columns' names: what the table's rows are about, not a claim; joined with
             # commas, as " | " separates a heading from a row's own label in ``context``
-            heading = ", ".join(cell.strip() for cell in stripped.strip(" |").split("|"))
-            heading = _HEADING_MARKS.sub("", heading).lower()
+            columns = ", ".join(cell.strip() for cell in stripped.strip(" |").split("|"))
+            columns = _HEADING_MARKS.sub("", columns).lower()
             continue
+        if columns and stripped[0] != "|":
+            columns = ""  # the table has ended: the heading above it applies again
         if in_code:
             pieces = _bounded(stripped)
             label = ""
@@ -105,7 +108,8 @@ def parse(raw: str) -> Document:
                     breaks += sum(stripped.count(tick) for tick in _TICKS)
             if breaks >= TERMS_AT_LEAST - 1:
                 listing.append(number)
-        context = f"{heading} | {label}" if label else heading
+        section = columns or heading
+        context = f"{section} | {label}" if label else section
         for piece in pieces:
             low = piece.lower()
             # "?" in piece: most sentences hold none, and then none can end with one

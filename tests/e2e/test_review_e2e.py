@@ -186,6 +186,39 @@ async def test_check_with_a_question_coaches_on_that_question(standin, bot_env, 
         assert "cart" not in fields[missing].lower()
 
 
+# Real content for two items, and filler that must earn nothing: a list of bare terms, blanks
+# left in a template, and the seed's table header pasted in.
+FILLER = """Ops: error budgets, game days, golden signals, COEs, shift-left testing.
+Owner: ____ team, rotation: ____
+
+| Mistake | Why It Fails | Do Instead |
+|---|---|---|
+| k8s first | cost | ECS |
+
+If a redirect node dies, the load balancer drops it and the other nodes serve its links.
+Each link row is ~200 B, so a year of new links is about 240 GB."""
+
+
+async def test_check_credits_no_term_list_blank_or_pasted_table_header(standin, bot_env, run_bot):
+    """What a member gets for filler: ❌ with a tip, never its words quoted as evidence;
+    the real sentences beside it still count."""
+    guild = standin.add_guild("Study group")
+    general = next(iter(guild.channels))
+    member = guild.add_member("ada")
+    async with run_bot(bot_env):
+        opened = standin.slash(member, general, "check", {"question": "url_shortener"})
+        await opened.wait_callback()
+        card = await standin.submit_modal(opened, {"review:answer": FILLER}).wait_message()
+    fields = {f["name"]: f["value"] for f in card["embeds"][0]["fields"]}
+    assert fields["✅ Failure Planning"].startswith("“If a redirect node dies")
+    assert fields["✅ Numbers Always"].startswith("“Each link row is")
+    assert "❌ Operations Ready" in fields and "❌ Team Ownership" in fields
+    assert not [name for name in fields if name.startswith("⚠️")]  # the mistakes table is not mine
+    quoted = " ".join(fields.values())
+    for filler in ("error budgets", "____", "Mistake"):
+        assert filler not in quoted
+
+
 async def test_context_menu_on_another_members_message_is_only_the_askers_and_stores_nothing(
     standin, bot_env, run_bot
 ):
