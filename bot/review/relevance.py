@@ -3,10 +3,11 @@
 A sentence that could be pasted unchanged under any prompt counts for nothing: the
 labeling guide's and the seed's own examples pasted under a prompt about another
 system ("cuts checkout from 3 clicks to 1" in a URL shortener), examples that name
-no system at all, and placeholder text ("Team X owns Service Y"). Such sentences are
-marked as stuffing before any detector runs, so no label can take them as evidence
-and the order of detectors still does not matter. The data is
-prompts/review/relevance.yaml.
+no system at all, placeholder text ("Team X owns Service Y", "Owner: ____ team"), and
+lists of bare terms that name nothing of this system ("Ops: error budgets, game days,
+golden signals, COEs, runbooks"). Such sentences are marked as stuffing before any
+detector runs, so no label can take them as evidence and the order of detectors still
+does not matter. The data is prompts/review/relevance.yaml.
 """
 
 from __future__ import annotations
