@@ -335,6 +335,11 @@ def test_a_tables_header_row_is_the_heading_of_its_rows_not_a_claim() -> None:
     header = "| Mistake | Why It Fails | Do Instead |\n|---|---|---|\n| k8s first | cost | ECS |"
     assert detect(header, "Design a chat service.")[0].evidence["failure_planning"] is None
     assert parse("| not a table | row |").sentences[0].context == ""  # no rule below: a row
+    # outer pipes are optional; a bare "---" under a line is an underline, not a table's rule
+    bare = parse("Failure | Response\n---|---\nnode dies | fail over\nafter").sentences
+    assert [(s.text, s.context) for s in bare] == [("node dies | fail over", "failure, response"),
+                                                   ("after", "")]
+    assert parse("Latency | cost\n---\nnext").sentences[0].text == "Latency | cost"
 
 
 def test_what_a_heading_calls_mistakes_commits_nothing() -> None:

@@ -73,13 +73,13 @@ def parse(raw: str) -> Document:
             continue
         if not in_code and stripped[0] in "|:-" and _TABLE_RULE.fullmatch(stripped):
             continue  # a table's rule, or a horizontal one: no words
-        if not in_code and stripped[0] == "|" and _is_table_header(lines, number):
+        if not in_code and "|" in stripped and _is_table_header(lines, number):
             # the columns' names: what the table's rows are about, not a claim; joined with
             # commas, as " | " separates a heading from a row's own label in ``context``
             columns = ", ".join(cell.strip() for cell in stripped.strip(" |").split("|"))
             columns = _HEADING_MARKS.sub("", columns).lower()
             continue
-        if columns and stripped[0] != "|":
+        if columns and "|" not in stripped:
             columns = ""  # the table has ended: the heading above it applies again
         if in_code:
             pieces = _bounded(stripped)
@@ -129,9 +129,13 @@ _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 
 
 def _is_table_header(lines: list[str], number: int) -> bool:
-    """A markdown table's first row: the next line is its rule ("|---|---|")."""
+    """A markdown table's first row: the next line is its rule ("|---|---|", "---|---").
+    Outer pipes are optional, but a rule without any pipe ("---") under a row that does
+    not open with one is a heading's underline or a horizontal rule, not a table's."""
     following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-    return following[:1] in ("|", ":", "-") and _TABLE_RULE.fullmatch(following) is not None
+    if following[:1] not in ("|", ":", "-") or _TABLE_RULE.fullmatch(following) is None:
+        return False
+    return "|" in following or lines[number].lstrip().startswith("|")
 
 
 def _split_sentences(line: str) -> list[str]:
