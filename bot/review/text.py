@@ -199,7 +199,9 @@ def _inline_label(body: str) -> str:
 
 # --- keyword stuffing -------------------------------------------------------------------
 
-_CHECK_MARK_CHARS = "✅☑✔✓🟢💯🔥⭐"
+_TICKS = ("✅", "☑", "✔", "✓")
+"""The check marks ``listed_terms`` splits a list at; ``is_stuffing`` splits at the emoji too."""
+_CHECK_MARK_CHARS = "".join(_TICKS) + "🟢💯🔥⭐"
 _HASHTAG = re.compile(r"#\w+")
 _LIST_SPLIT = re.compile(f"[,/|+&{_CHECK_MARK_CHARS}]")
 _LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
@@ -303,7 +305,6 @@ def _is_buzz(item: str) -> bool:
 
 TERMS_AT_LEAST = 5
 """Fewer terms read as a short enumeration in a sentence, not a list standing in for one."""
-_TICKS = ("✅", "☑", "✔", "✓")
 _TERM_WORDS_AT_MOST = 3  # "error budgets", "cost per request"; longer items say something
 _LEAD_WORDS_AT_MOST = 6  # "We follow operational excellence best practices —"
 _LEAD_IN = re.compile(r"^[^:—–]*?(?::|\s[—–]\s)\s*")
