@@ -20,7 +20,7 @@ from bot.review import (
     stance,
 )
 from bot.review.patterns import WordPattern, word_start, words
-from bot.review.rules import _Lazy, default_rules
+from bot.review.rules import default_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
 MODULES = (alarms, antipatterns, checklist, customer, deferral, failures, ownership, people, stance)
@@ -30,8 +30,6 @@ def _word_patterns() -> dict[str, WordPattern]:
     found: dict[str, WordPattern] = {}
     for module in MODULES:
         for name, value in vars(module).items():
-            if isinstance(value, _Lazy):
-                value = value._build(default_rules())
             if isinstance(value, WordPattern):
                 found[f"{module.__name__}.{name}"] = value
     for label in default_rules().specs:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.content import Question, load_content
-from bot.review.engine import Reviewer, detect
-from bot.review.model import (
+from bot.review.native import check_compiled
+
+check_compiled()  # before any module of the package loads: an out-of-date build is refused
+
+from bot.content import Question, load_content  # noqa: E402
+from bot.review.engine import Reviewer, detect  # noqa: E402
+from bot.review.model import (  # noqa: E402
     ITEM_IDS,
     LABELS,
     MODE_IDS,
@@ -21,7 +25,7 @@ from bot.review.model import (
     ItemResult,
     Review,
 )
-from bot.review.text import MAX_CHARS
+from bot.review.text import MAX_CHARS  # noqa: E402
 
 __all__ = [
     "ITEM_IDS",

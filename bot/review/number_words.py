@@ -22,7 +22,7 @@ _UNITS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_VAGUE = {"few": 3, "couple": 2}  # only before a scale: "a few hundred", "a couple of million"
+_VAGUE = {"few": 3.0, "couple": 2.0}  # only before a scale: "a few hundred", "a couple of million"
 _UNIT_WORDS = {
     "kilobyte": "kb", "kilobytes": "kb", "megabyte": "mb", "megabytes": "mb", "megs": "mb",
     "gigabyte": "gb", "gigabytes": "gb", "gigs": "gb", "terabyte": "tb", "terabytes": "tb",
@@ -33,6 +33,7 @@ _WORDS = sorted({*_UNITS, *_SCALES, "hundred", "half", *_VAGUE, *_UNIT_WORDS}, k
 # pattern, so the scan skips ahead on literal first letters (patterns.py).
 CUE = words(*(rf"{word}\b" for word in _WORDS))
 _TOKEN = re.compile(r"[a-z]+|-|\S")
+_HUNDRED_OR_SCALE = frozenset(("hundred", *_SCALES))
 
 
 def _number_at(tokens: list[str], i: int) -> tuple[float, int] | None:
@@ -40,11 +41,11 @@ def _number_at(tokens: list[str], i: int) -> tuple[float, int] | None:
     total, current, j, seen = 0.0, 0.0, i, False
     if tokens[j] in ("a", "an") and j + 1 < len(tokens):
         nxt = tokens[j + 1]
-        if nxt in ("hundred", *_SCALES):
-            current, j = 1, j + 1
+        if nxt in _HUNDRED_OR_SCALE:
+            current, j = 1.0, j + 1
         elif nxt in _VAGUE and j + 2 < len(tokens):
             skip = 3 if tokens[j + 2] == "of" else 2
-            if j + skip < len(tokens) and tokens[j + skip] in ("hundred", *_SCALES):
+            if j + skip < len(tokens) and tokens[j + skip] in _HUNDRED_OR_SCALE:
                 current, j = _VAGUE[nxt], j + skip
             else:
                 return None
@@ -68,7 +69,7 @@ def _number_at(tokens: list[str], i: int) -> tuple[float, int] | None:
             seen = True
         elif word in _SCALES:
             total += (current or 1) * _SCALES[word]
-            current, seen = 0, True
+            current, seen = 0.0, True
         elif word == "and" and seen and j + 1 < len(tokens):
             if tokens[j + 1] == "a" and j + 2 < len(tokens) and tokens[j + 2] == "half":
                 current += 0.5  # "three and a half nines"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
-from bot.review.rules import RuleSet, default_rules, expand_leading, lazy
+from bot.review.rules import RuleSet, default_rules, expand_leading, lazy, lazy_word_pattern
 from bot.review.stance import claims
 
 _LABEL = "team_ownership"
@@ -70,10 +70,10 @@ def _owned_by(rules: RuleSet) -> WordPattern:
     return words(*rules.items(_LABEL, "owned_by"))
 
 
-_OWNERSHIP = lazy(_ownership)
-_NAMED_TEAM = lazy(_named_team)
-_DUTY_THEN_TEAM = lazy(_duty_then_team)
-_OWNED_BY = lazy(_owned_by)
+_OWNERSHIP = lazy_word_pattern(_ownership)
+_NAMED_TEAM = lazy_word_pattern(_named_team)
+_DUTY_THEN_TEAM = lazy_word_pattern(_duty_then_team)
+_OWNED_BY = lazy_word_pattern(_owned_by)
 _NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
 # "Owned by Observability Infra", "belongs to payments core, who also own the tooling": a
 # group named by its own name rather than a team noun

@@ -10,7 +10,7 @@ start with a literal and checks the word boundary in Python instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -21,14 +21,45 @@ class WordPattern:
     A word pattern that a detector asks a document for (``Document.matches``) joins the
     one-pass scan (``bot.review.scan.Scan``): from then on every document is read once for
     all such patterns, and each detector gets its pattern's matches from that pass.
+
+    A pattern may be ``deferred``: built from the rule files on first use, so a label
+    module can name it at import without reading any file (``rules.lazy_words``). It is a
+    real ``WordPattern`` all along, not a stand-in, because the compiled checker
+    (``tools/compile_checker.py``) checks the type of what a function is given.
     """
 
-    __slots__ = ("alternatives", "regex", "scan_id")
+    __slots__ = ("_alternatives", "_build", "_regex", "scan_id")
 
-    def __init__(self, alternatives: tuple[str, ...], regex: re.Pattern[str]) -> None:
-        self.alternatives = alternatives
-        self.regex = regex
+    def __init__(self, alternatives: tuple[str, ...], regex: re.Pattern[str] | None,
+                 build: Callable[[], WordPattern] | None = None) -> None:
+        self._alternatives = alternatives
+        self._regex = regex
+        self._build = build
         self.scan_id = -1  # registered for the scan when a document first asks for it
+
+    @classmethod
+    def deferred(cls, build: Callable[[], WordPattern]) -> WordPattern:
+        """A pattern whose alternatives ``build`` makes on first use."""
+        return cls((), None, build)
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        if self._build is not None:
+            self._resolve()
+        return self._alternatives
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        regex = self._regex
+        return regex if regex is not None else self._resolve()
+
+    def _resolve(self) -> re.Pattern[str]:
+        build = self._build
+        if build is None:
+            raise ValueError("a word pattern needs a regex or a build")
+        built = build()
+        self._alternatives, self._regex, self._build = built.alternatives, built.regex, None
+        return built.regex
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
 from bot.content._reader import Problems
 from bot.content._review import (
@@ -229,36 +228,33 @@ def default_rules() -> RuleSet:
     return load_rules()
 
 
-_DECLARED: list[_Lazy] = []
+_DECLARED: list[WordPattern] = []
 """Every pattern the label modules declared for the scan, in declaration order (``word_patterns``)."""
 
 
 class _Lazy:
-    """A pattern built from the rule files on first use (``default_rules()``).
+    """A regex built from the rule files on first use (``default_rules()``).
 
-    The label modules keep their module-level names (``_FAILURE.search(...)``) while
+    The label modules keep their module-level names (``_PERCEIVED.search(...)``) while
     the phrases live in prompts/review/; nothing is read at import, so a broken rule
     file is reported by the content check at start-up, not by an import error. After
     the first use the compiled pattern's methods sit in the instance, so a call costs
-    what a call on the pattern costs.
+    what a call on the pattern costs. Word patterns need no stand-in: a ``WordPattern``
+    can itself be deferred (``WordPattern.deferred``).
     """
 
-    _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "alternatives",
-               "pattern", "regex", "groups", "scan_id", "split")
+    _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "pattern", "groups",
+               "split")
 
-    def __init__(self, build: Callable[[RuleSet], WordPattern | re.Pattern[str]],
-                 scanned: bool = True) -> None:
+    def __init__(self, build: Callable[[RuleSet], re.Pattern[str]]) -> None:
         self._build = build
-        if scanned:
-            _DECLARED.append(self)
 
     def __getattr__(self, attribute: str) -> object:
         if attribute.startswith("__") or attribute == "_build":
             raise AttributeError(attribute)
         compiled = self._build(default_rules())
         for copied in self._COPIED:
-            if hasattr(compiled, copied):
-                setattr(self, copied, getattr(compiled, copied))
+            setattr(self, copied, getattr(compiled, copied))
         return getattr(compiled, attribute)
 
 
@@ -271,14 +267,7 @@ def word_patterns(rules: RuleSet) -> list[WordPattern]:
     for rule in rules.compiled():
         found.extend(p for p in (rule.cues, rule.unless.get("answer"), rule.requires.get("answer"))
                      if isinstance(p, WordPattern))
-    for declared in _DECLARED:
-        declared.search  # noqa: B018  (builds it: a word pattern's attributes are copied in)
-        if "alternatives" in vars(declared):
-            found.append(declared)  # type: ignore[arg-type]
-    return found
-
-
-CompiledT = TypeVar("CompiledT", WordPattern, "re.Pattern[str]")
+    return found + _DECLARED
 
 
 def lazy_words(label: str, name: str, *, scanned: bool = True) -> WordPattern:
@@ -289,14 +278,22 @@ def lazy_words(label: str, name: str, *, scanned: bool = True) -> WordPattern:
     read every answer for it, which costs a stop (and a Python match attempt) at each of its
     hits. Asked for by a document after all, it is still found correctly: the scan registers
     it then and rebuilds its tables once, for the rest of the process."""
-    return _Lazy(lambda rules: rules.words(label, name), scanned)  # type: ignore[return-value]
+    return lazy_word_pattern(lambda rules: rules.words(label, name), scanned=scanned)
+
+
+def lazy_word_pattern(build: Callable[[RuleSet], WordPattern], *, scanned: bool = True) -> WordPattern:
+    """A word pattern composed from several lists (nouns x verbs), built on first use."""
+    pattern = WordPattern.deferred(lambda: build(default_rules()))
+    if scanned:
+        _DECLARED.append(pattern)
+    return pattern
 
 
 def lazy_regex(label: str, name: str) -> re.Pattern[str]:
     """The list ``name`` of ``label``'s rule file as one regex, compiled on first use."""
-    return _Lazy(lambda rules: rules.regex(label, name))  # type: ignore[return-value]
+    return lazy(lambda rules: rules.regex(label, name))
 
 
-def lazy(build: Callable[[RuleSet], CompiledT]) -> CompiledT:
-    """A pattern composed from several lists (nouns x verbs), built on first use."""
+def lazy(build: Callable[[RuleSet], re.Pattern[str]]) -> re.Pattern[str]:
+    """A regex composed from several lists, built on first use."""
     return _Lazy(build)  # type: ignore[return-value]

@@ -1,0 +1,97 @@
+"""Compile the answer checker's detection modules with mypyc, in place (README, Performance).
+
+    pip install -e '.[compile]'             # mypy (which ships mypyc) and setuptools
+    python tools/compile_checker.py         # about 25 s; needs a C compiler
+    python tools/compile_checker.py --clean # back to plain Python
+
+The modules listed in ``bot/review/native.py`` become C extensions beside their sources, and
+Python imports those instead of the ``.py`` files. The results are the same (a test compiles a
+copy and compares every labelled answer's evidence); reviews run about 40% faster. After a
+source changes, importing the checker refuses the old build until it is rebuilt or cleaned,
+so an edit is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.review.native import (  # noqa: E402  (after the path is set)
+    COMPILED_MODULES,
+    GROUP,
+    STAMP_NAME,
+    extension_files,
+    write_stamp,
+)
+
+
+def build(root: Path) -> None:
+    """Compile ``root``'s checker modules in place and stamp them with their sources' digests."""
+    from setuptools import setup  # type: ignore[import-untyped,unused-ignore]
+
+    package = root / "bot" / "review"
+    clean(root)
+    sources = [f"bot/review/{name}.py" for name in COMPILED_MODULES]
+    previous = Path.cwd()
+    os.chdir(root)  # mypyc names each module by its path from here: bot.review.<name>
+    try:
+        with tempfile.TemporaryDirectory() as scratch, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # setuptools' notes on pyproject.toml, not ours
+            extensions = _translated(sources, f"{scratch}/c")
+            setup(name="bar-raiser-checker", ext_modules=extensions, script_args=[
+                "--quiet", "build_ext", "--inplace", "--build-temp", f"{scratch}/temp",
+                "--build-lib", f"{scratch}/lib"])
+    finally:
+        os.chdir(previous)
+    write_stamp(package)
+    print(f"compiled {len(extension_files(package)) - 1} checker modules in {package}")
+
+
+def _translated(sources: list[str], target: str) -> list[Any]:
+    """mypyc's C extensions for ``sources``. Its notes ("treating generator comprehension
+    as list") are shown only when it fails: they are about speed, not about results."""
+    from mypyc.build import mypycify
+
+    notes = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(notes):
+            return mypycify(sources, group_name=f"bot.review.{GROUP}", target_dir=target,
+                            opt_level="3")
+    except BaseException:
+        print(notes.getvalue(), file=sys.stderr)
+        raise
+
+
+def clean(root: Path) -> None:
+    """Remove the compiled modules and their stamp: the checker runs as plain Python again."""
+    package = root / "bot" / "review"
+    for path in [*extension_files(package), package / STAMP_NAME]:
+        path.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clean", action="store_true", help="remove the compiled modules")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="the checkout to compile (default: this one)")
+    args = parser.parse_args(argv)
+    if args.clean:
+        clean(args.root)
+        print("removed the compiled checker: it runs as plain Python")
+    else:
+        build(args.root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
