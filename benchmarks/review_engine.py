@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from bot.review import scan
 from bot.review.engine import Reviewer, detect
+from bot.review.native import is_compiled
 from bot.review.rules import default_rules
 from bot.review.text import MAX_CHARS, parse
 
@@ -68,6 +69,7 @@ def measure(runs: int = 2_000, reviewer: Reviewer | None = None) -> dict[str, fl
         "p99_ms_6000": long_samples[int(len(long_samples) * 0.99) - 1] * 1000,
         "max_ms_adversarial_100k": max(hostile_samples) * 1000,
         "max_chars": float(MAX_CHARS),
+        "compiled": float(is_compiled()),  # 1.0 when tools/compile_checker.py has been run
     }
 
 

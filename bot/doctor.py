@@ -131,10 +131,22 @@ async def check_database_server(settings: Settings) -> CheckResult:
     return CheckResult("database", True, f"{where} (PostgreSQL) writable, schema {version}/{latest}{note}")
 
 
+def check_checker() -> CheckResult:
+    """The answer checker imports: a compiled build (tools/compile_checker.py) older than its
+    sources is refused at import, and this says so before the bot starts and fails."""
+    try:
+        from bot.review.native import is_compiled
+    except ImportError as error:  # the package refuses an out-of-date build
+        return CheckResult("checker", False, str(error))
+    if is_compiled():
+        return CheckResult("checker", True, "compiled (tools/compile_checker.py), built from these sources")
+    return CheckResult("checker", True, "plain Python (tools/compile_checker.py compiles it, optional)")
+
+
 async def run_checks(settings: Settings) -> list[CheckResult]:
     database = (await check_database_server(settings) if settings.database_url
                 else await check_database(settings.database_path))
-    return [check_token(settings), database, check_content(settings)]
+    return [check_token(settings), database, check_content(settings), check_checker()]
 
 
 def _writable(path: Path) -> bool:

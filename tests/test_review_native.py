@@ -61,7 +61,7 @@ def test_a_build_older_than_a_source_is_refused(sources: Path) -> None:
 def test_a_build_without_a_stamp_is_refused(sources: Path) -> None:
     _pretend_built(sources)
     assert not (sources / STAMP_NAME).exists()
-    with pytest.raises(StaleCompiledCheckerError, match="compile_checker.py --clean"):
+    with pytest.raises(StaleCompiledCheckerError, match=r"compile_checker\.py --clean"):
         check_compiled(sources)
 
 
@@ -92,19 +92,35 @@ def _compiler() -> str | None:
     return shutil.which(command)
 
 
+def _doctor_line(checkout: Path) -> str:
+    code = "from bot.doctor import check_checker; print(check_checker().line())"
+    run = subprocess.run([sys.executable, "-c", code], cwd=checkout, capture_output=True,
+                         text=True, check=True)
+    return run.stdout.strip()
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(_compiler() is None, reason="no C compiler to build the extensions with")
 def test_compiled_checker_quotes_the_same_evidence_as_plain_python(tmp_path: Path) -> None:
-    """A copy of the checkout is reviewed as plain Python, compiled, and reviewed again."""
+    """A copy of the checkout is reviewed as plain Python, compiled over a stale build, and
+    reviewed again; then a source is edited, and ``doctor`` names it."""
     checkout = tmp_path / "checkout"
     unbuilt = shutil.ignore_patterns("__pycache__", *(f"*{suffix}" for suffix in EXTENSION_SUFFIXES),
                                      STAMP_NAME)
-    for part in ("bot", "prompts", "tools"):
+    for part in ("bot", "prompts", "storage", "tools"):
         shutil.copytree(ROOT / part, checkout / part, ignore=unbuilt)
     plain = _evidence(checkout)
+    assert "plain Python" in _doctor_line(checkout)
+    _pretend_built(checkout / "bot" / "review")  # a stale build: the tool replaces it
     subprocess.run([sys.executable, "tools/compile_checker.py"], cwd=checkout,
                    capture_output=True, check=True)
     compiled = _evidence(checkout)
     assert (plain["compiled"], compiled["compiled"]) == (False, True)
     assert isinstance(plain["evidence"], dict) and len(plain["evidence"]) > 1_800
     assert compiled["evidence"] == plain["evidence"]
+    assert _doctor_line(checkout).startswith("✅ checker: compiled")
+
+    with (checkout / "bot" / "review" / "scan.py").open("a", encoding="utf-8") as source:
+        source.write("\n# edited after the build\n")
+    line = _doctor_line(checkout)
+    assert line.startswith("❌ checker:") and "scan.py" in line, line

@@ -15,49 +15,54 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import os
 import sys
 import tempfile
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bot.review.native import (  # noqa: E402  (after the path is set)
-    COMPILED_MODULES,
-    GROUP,
-    STAMP_NAME,
-    extension_files,
-    write_stamp,
-)
+
+def _native(root: Path) -> ModuleType:
+    """``root``'s bot/review/native.py, loaded by its path: importing ``bot.review.native``
+    would first run the package's ``__init__``, which refuses an out-of-date build, the
+    very thing this tool is run to replace."""
+    spec = importlib.util.spec_from_file_location("_checker_native", root / "bot/review/native.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no bot/review/native.py under {root}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build(root: Path) -> None:
     """Compile ``root``'s checker modules in place and stamp them with their sources' digests."""
     from setuptools import setup  # type: ignore[import-untyped,unused-ignore]
 
-    package = root / "bot" / "review"
+    package, native = root / "bot" / "review", _native(root)
     clean(root)
-    sources = [f"bot/review/{name}.py" for name in COMPILED_MODULES]
+    sources = [f"bot/review/{name}.py" for name in native.COMPILED_MODULES]
     previous = Path.cwd()
     os.chdir(root)  # mypyc names each module by its path from here: bot.review.<name>
     try:
         with tempfile.TemporaryDirectory() as scratch, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # setuptools' notes on pyproject.toml, not ours
-            extensions = _translated(sources, f"{scratch}/c")
+            extensions = _translated(sources, f"bot.review.{native.GROUP}", f"{scratch}/c")
             setup(name="bar-raiser-checker", ext_modules=extensions, script_args=[
                 "--quiet", "build_ext", "--inplace", "--build-temp", f"{scratch}/temp",
                 "--build-lib", f"{scratch}/lib"])
     finally:
         os.chdir(previous)
-    write_stamp(package)
-    print(f"compiled {len(extension_files(package)) - 1} checker modules in {package}")
+    native.write_stamp(package)
+    print(f"compiled {len(native.extension_files(package)) - 1} checker modules in {package}")
 
 
-def _translated(sources: list[str], target: str) -> list[Any]:
+def _translated(sources: list[str], group: str, target: str) -> list[Any]:
     """mypyc's C extensions for ``sources``. Its notes ("treating generator comprehension
     as list") are shown only when it fails: they are about speed, not about results."""
     from mypyc.build import mypycify
@@ -65,8 +70,7 @@ def _translated(sources: list[str], target: str) -> list[Any]:
     notes = io.StringIO()
     try:
         with contextlib.redirect_stdout(notes):
-            return mypycify(sources, group_name=f"bot.review.{GROUP}", target_dir=target,
-                            opt_level="3")
+            return mypycify(sources, group_name=group, target_dir=target, opt_level="3")
     except BaseException:
         print(notes.getvalue(), file=sys.stderr)
         raise
@@ -74,8 +78,8 @@ def _translated(sources: list[str], target: str) -> list[Any]:
 
 def clean(root: Path) -> None:
     """Remove the compiled modules and their stamp: the checker runs as plain Python again."""
-    package = root / "bot" / "review"
-    for path in [*extension_files(package), package / STAMP_NAME]:
+    package, native = root / "bot" / "review", _native(root)
+    for path in [*native.extension_files(package), package / native.STAMP_NAME]:
         path.unlink(missing_ok=True)
 
 

@@ -24,13 +24,13 @@ GROUP = "_native"
 """The name of the shared library mypyc puts the compiled modules' common code in."""
 
 COMPILED_MODULES = (
-    "alarms", "analysis", "antipatterns", "checklist", "customer", "deferral", "document",
-    "failures", "number_words", "numbers", "ownership", "patterns", "people", "prefilter",
-    "relevance", "scan", "stance", "subjects", "text",
+    "alarms", "analysis", "antipatterns", "checklist", "coaching", "customer", "deferral",
+    "document", "engine", "failures", "model", "number_words", "numbers", "ownership",
+    "patterns", "people", "prefilter", "relevance", "rules", "scan", "stance", "subjects", "text",
 )  # fmt: skip
-"""The detection modules. ``rules.py`` stays Python: its lazy regexes copy their methods into
-the instance on first use, which a compiled class cannot; ``engine.py`` and what it calls
-once per review cost too little to be worth it."""
+"""Every module a review runs. Not compiled: ``lazy.py`` (its stand-in copies methods into its
+``__dict__``), this module (it checks the others), and those around a review, not in it
+(the command line, the evaluation report, the rate limit and the storage service)."""
 
 
 class StaleCompiledCheckerError(ImportError):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.content import DEFAULT_DIRECTORY
 from bot.content._reader import Problems
 from bot.content._review import (
     LabelOrder,
@@ -29,11 +30,12 @@ from bot.content._review import (
     read_relevance,
 )
 from bot.review.document import Document, Sentence
+from bot.review.lazy import LazyRegex
 from bot.review.patterns import WordPattern, words
 from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
 
-RULES_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "prompts" / "review"
+RULES_DIRECTORY = DEFAULT_DIRECTORY / "review"
 _CLAIM_BREAK = re.compile(r";|\. |\bbut\b|\bwhile\b|\bwhereas\b")
 
 
@@ -232,32 +234,6 @@ _DECLARED: list[WordPattern] = []
 """Every pattern the label modules declared for the scan, in declaration order (``word_patterns``)."""
 
 
-class _Lazy:
-    """A regex built from the rule files on first use (``default_rules()``).
-
-    The label modules keep their module-level names (``_PERCEIVED.search(...)``) while
-    the phrases live in prompts/review/; nothing is read at import, so a broken rule
-    file is reported by the content check at start-up, not by an import error. After
-    the first use the compiled pattern's methods sit in the instance, so a call costs
-    what a call on the pattern costs. Word patterns need no stand-in: a ``WordPattern``
-    can itself be deferred (``WordPattern.deferred``).
-    """
-
-    _COPIED = ("search", "finditer", "match", "fullmatch", "sub", "findall", "pattern", "groups",
-               "split")
-
-    def __init__(self, build: Callable[[RuleSet], re.Pattern[str]]) -> None:
-        self._build = build
-
-    def __getattr__(self, attribute: str) -> object:
-        if attribute.startswith("__") or attribute == "_build":
-            raise AttributeError(attribute)
-        compiled = self._build(default_rules())
-        for copied in self._COPIED:
-            setattr(self, copied, getattr(compiled, copied))
-        return getattr(compiled, attribute)
-
-
 def word_patterns(rules: RuleSet) -> list[WordPattern]:
     """The word patterns detectors may ask a document about: the rules' cues and
     answer-wide scopes, and every word list the label modules declared. The one-pass
@@ -295,5 +271,5 @@ def lazy_regex(label: str, name: str) -> re.Pattern[str]:
 
 
 def lazy(build: Callable[[RuleSet], re.Pattern[str]]) -> re.Pattern[str]:
-    """A regex composed from several lists, built on first use."""
-    return _Lazy(build)  # type: ignore[return-value]
+    """A regex composed from several lists, built on first use (``lazy.LazyRegex``)."""
+    return LazyRegex(lambda: build(default_rules()))  # type: ignore[return-value]
