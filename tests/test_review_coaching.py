@@ -62,6 +62,17 @@ def test_a_complete_answer_gets_the_next_push(reviewer: Reviewer) -> None:
     assert "Next push" in card.as_text() and review.next_push[0] in card.as_text()
 
 
+def test_a_complete_whole_answer_is_pushed_past_the_requirements(reviewer: Reviewer) -> None:
+    """No phase: the answer already gave its rates and its boxes, so the push goes deeper."""
+    probes = load_content().question("url_shortener").probes
+    for phase in (None, "full"):
+        review = reviewer.review(STRONG, phase=phase, question="url_shortener")
+        assert review.score == review.max_score
+        assert review.next_push == (probes["deep_dive"][0], probes["scale"][0],
+                                    probes["operations"][0])
+        assert not set(review.next_push) & {*probes["requirements"], *probes["high_level"]}
+
+
 def test_an_incomplete_answer_gets_no_next_push(reviewer: Reviewer) -> None:
     review = reviewer.review("Assume 20M DAU → ~500 writes/s.", question="url_shortener")
     assert review.next_push == ()

@@ -27,6 +27,7 @@ _PROBE_TOPICS = {
     "numbers_always": re.compile(r"\b(?:how (?:many|much|fast)|rate|qps|storage|cost|egress|size)"),
 }
 _PHASE_ORDER = ("requirements", "high_level", "deep_dive", "scale", "operations")
+_LATER_PHASES = _PHASE_ORDER[2:]  # where a bar raiser goes once the design stands
 _CUSTOMER_LINE = re.compile(r"\b(?:or (?:people|users|they)|users?|customers?|people|feel|see)\b")
 
 
@@ -82,9 +83,13 @@ def _tip(label: str, question: Question, probe: str | None) -> str | None:
 
 
 def next_push(question: Question | None, phase: str | None, limit: int = 3) -> tuple[str, ...]:
-    """What a bar raiser would probe next: the phase's probes (or the first of each)."""
+    """What a bar raiser would probe next: the phase's probes. A whole answer (no phase, or
+    "full") that met every item has been through the requirements and the boxes, so its
+    push is the first probe of each later phase (deep dive, scale, operations): asking it
+    "what are the read and write rates?" again would read as if the answer went unread."""
     if question is None:
         return ()
     if phase is not None and phase in question.probes:
         return tuple(question.probes[phase][:limit])
-    return tuple(probes[0] for probes in question.probes.values() if probes)[:limit]
+    later = [p for p in _LATER_PHASES if question.probes.get(p)] or list(question.probes)
+    return tuple(question.probes[p][0] for p in later if question.probes[p])[:limit]
