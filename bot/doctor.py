@@ -132,13 +132,13 @@ async def check_database_server(settings: Settings) -> CheckResult:
 
 
 def check_checker() -> CheckResult:
-    """The answer checker imports: a compiled build (tools/compile_checker.py) older than its
-    sources is refused at import, and this says so before the bot starts and fails."""
-    try:
-        from bot.review.native import is_compiled
-    except ImportError as error:  # the package refuses an out-of-date build
-        return CheckResult("checker", False, str(error))
-    if is_compiled():
+    """Whether the answer checker runs compiled (tools/compile_checker.py) or as Python, and
+    a compiled build older than its sources: the sources run then, and this says so."""
+    from bot.review import native
+
+    if native.STALE:
+        return CheckResult("checker", False, native.stale_advice(native.STALE))
+    if native.is_compiled():
         return CheckResult("checker", True, "compiled (tools/compile_checker.py), built from these sources")
     return CheckResult("checker", True, "plain Python (tools/compile_checker.py compiles it, optional)")
 

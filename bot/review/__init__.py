@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.review.native import check_compiled
+from bot.review.native import use_sources_if_stale
 
-check_compiled()  # before any module of the package loads: an out-of-date build is refused
+use_sources_if_stale(__name__)  # before any module of the package loads: never an old build
 
 from bot.content import Question, load_content  # noqa: E402
 from bot.review.engine import Reviewer, detect  # noqa: E402
