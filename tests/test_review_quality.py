@@ -139,12 +139,13 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # failure_planning yielding to team_will_handle, an error shown as no response; 19 wrong labels
 # fewer on tune and veto sets): 22 and 18 wrong, items 0.911 / 0.821, failure modes 0.945 /
 # 0.943. The rules that stop began with give the same verdict on every one of those 800 labels.
+# The stop after it studied their errors for its class rules, so they are tune data now
+# (mixed10_tune, adversarial10_tune).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 32),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 11),
-                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10),
-                             ("mixed10_unseen.jsonl", 22), ("adversarial10_unseen.jsonl", 18)]
+                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -167,11 +168,11 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "adversarial3_round2_tune.jsonl": 4, "classes4_round3_tune.jsonl": 14,
               "classes6_tune.jsonl": 42, "adversarial6_tune.jsonl": 8, "mixed6_tune.jsonl": 14,
               "classes7_tune.jsonl": 24, "adversarial7_tune.jsonl": 6, "mixed7_tune.jsonl": 9,
-              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11}
+              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11,
+              "mixed10_tune.jsonl": 22, "adversarial10_tune.jsonl": 18}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed10_unseen.jsonl",
-          "adversarial10_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
