@@ -89,7 +89,9 @@ _PERCENT_SETTING = re.compile(
     r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d"
     r"|%\s?(?:battery|charge|discount|off\b|commission|fee|tip|tax))"
 )
-_NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)[ -]?(?:nines|9s)\b")
+# "4 nines", "four 9s", "4nines"; "429s" and "499s" are status codes, not "42 nines": written
+# "9s", the nines are always set apart from their count
+_NINES = re.compile(r"\b(?:\d+|two|three|four|five|six|nine|eleven)(?:[ -]?nines|[ -]9s)\b")
 _WORD_FRESHNESS = re.compile(
     r"\b(?:a|one|two|three|five|ten|thirty) (?:second|minute)s? (?:behind|stale|old|of lag)"
 )
