@@ -36,7 +36,7 @@ def _on_screen(low: str, position: int) -> bool:
 
 @dataclass(frozen=True)
 class Firm:
-    """A candidate its label keeps even when a label it yields to quotes the same sentence:
+    """A candidate its label keeps even when a label it yields to accepts the same sentence:
     "we run it on Kubernetes with canary deploys" commits kubernetes_first and still names
     a real deploy practice (operations_ready)."""
 
@@ -72,9 +72,11 @@ class Analysis:
     """One answer as the detectors see it.
 
     ``evidence(label)`` settles a label once: the first sentence its detector offers that
-    no label it yields to quotes (``yields_to`` in its rule file: "customers should never
+    no label it yields to accepts (``yields_to`` in its rule file: "customers should never
     see stale data, so everything is strongly consistent" commits perfect_consistency and
-    so is not ``customer_first``, GUIDE 2.1), or that it offers as ``Firm``. Those labels
+    so is not ``customer_first``, GUIDE 2.1), or that it offers as ``Firm``. Every sentence
+    the other label accepts counts, not only the one it quotes: an answer that commits an
+    anti-pattern twice justifies it with its customer in either sentence. Those labels
     are settled first, on demand, so no detector reads another's verdict and the result
     is the same whatever order the labels are asked for in (tests/test_review_rules.py
     shuffles it); the rule files are checked to hold no ring of yields.
@@ -89,6 +91,7 @@ class Analysis:
     the answer replies to, which a detector may read as the answer's context."""
     _evidence: dict[str, Sentence | None] = field(default_factory=dict)
     _quantities: dict[int, tuple[Quantity, ...]] = field(default_factory=dict)
+    _kept_all: dict[str, list[Sentence]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -112,7 +115,7 @@ class Analysis:
 
     def _kept(self, label: str) -> Iterator[Sentence]:
         """The detector's candidates that the label keeps: firm ones, and the rest unless
-        a label it yields to quotes them."""
+        a label it yields to accepts them."""
         taken = self._taken_for(label)
         for candidate in self.detectors[label](self):
             if isinstance(candidate, Firm):
@@ -121,15 +124,22 @@ class Analysis:
                 yield candidate
 
     def untaken(self, label: str, sentences: Iterable[Sentence]) -> Iterator[Sentence]:
-        """``sentences`` without those quoted by the labels ``label`` yields to: for a shape
+        """``sentences`` without those the labels ``label`` yields to accept: for a shape
         that reads sentences besides its candidates ("alarms already in place")."""
         taken = self._taken_for(label)
         return (sentence for sentence in sentences if self.index(sentence) not in taken)
 
     def _taken_for(self, label: str) -> set[int]:
-        """Indexes of the sentences quoted as evidence by the labels ``label`` yields to."""
-        found = (self.evidence(other) for other in self.yields_to.get(label, ()))
-        return {self.index(sentence) for sentence in found if sentence is not None}
+        """Indexes of the sentences the labels ``label`` yields to accept."""
+        return {self.index(sentence) for other in self.yields_to.get(label, ())
+                for sentence in self._all_kept(other)}
+
+    def _all_kept(self, label: str) -> list[Sentence]:
+        """Every sentence ``label`` keeps, read once: its evidence is the first of them."""
+        found = self._kept_all.get(label)
+        if found is None:
+            found = self._kept_all[label] = list(self._kept(label))
+        return found
 
     def index(self, sentence: Sentence) -> int:
         return self.doc.index_at(sentence.start)
