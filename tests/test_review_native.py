@@ -56,6 +56,12 @@ def test_a_build_without_a_stamp_is_stale_throughout(sources: Path) -> None:
     assert stale_modules(sources) == sorted(COMPILED_MODULES)
 
 
+def test_a_damaged_stamp_vouches_for_nothing(sources: Path) -> None:
+    _pretend_built(sources)
+    (sources / STAMP_NAME).write_text('{"text": "half a wri', encoding="utf-8")
+    assert stale_modules(sources) == sorted(COMPILED_MODULES)
+
+
 _EVIDENCE = """
 import json, sys
 from bot.review.engine import detect

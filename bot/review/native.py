@@ -13,6 +13,7 @@ Nothing is compiled unless someone runs the tool; this module is never compiled 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -68,10 +69,9 @@ def stale_modules(directory: Path = PACKAGE_DIRECTORY) -> list[str]:
     (all of them when the stamp is missing); none when nothing is compiled."""
     if not extension_files(directory):
         return []
-    stamp_path = directory / STAMP_NAME
     recorded: dict[str, str] = {}
-    if stamp_path.exists():
-        recorded = json.loads(stamp_path.read_text(encoding="utf-8"))
+    with contextlib.suppress(OSError, ValueError):  # no stamp, or a damaged one: none vouches
+        recorded = json.loads((directory / STAMP_NAME).read_text(encoding="utf-8"))
     current = source_digests(directory)
     return sorted(name for name in COMPILED_MODULES if recorded.get(name) != current[name])
 
