@@ -58,8 +58,9 @@ def test_a_build_without_a_stamp_is_stale_throughout(sources: Path) -> None:
 
 def test_a_damaged_stamp_vouches_for_nothing(sources: Path) -> None:
     _pretend_built(sources)
-    (sources / STAMP_NAME).write_text('{"text": "half a wri', encoding="utf-8")
-    assert stale_modules(sources) == sorted(COMPILED_MODULES)
+    for damaged in ('{"text": "half a wri', '["text"]'):
+        (sources / STAMP_NAME).write_text(damaged, encoding="utf-8")
+        assert stale_modules(sources) == sorted(COMPILED_MODULES)
 
 
 _EVIDENCE = """

@@ -69,11 +69,12 @@ def stale_modules(directory: Path = PACKAGE_DIRECTORY) -> list[str]:
     (all of them when the stamp is missing); none when nothing is compiled."""
     if not extension_files(directory):
         return []
-    recorded: dict[str, str] = {}
+    recorded: object = None
     with contextlib.suppress(OSError, ValueError):  # no stamp, or a damaged one: none vouches
         recorded = json.loads((directory / STAMP_NAME).read_text(encoding="utf-8"))
+    vouched = recorded if isinstance(recorded, dict) else {}
     current = source_digests(directory)
-    return sorted(name for name in COMPILED_MODULES if recorded.get(name) != current[name])
+    return sorted(name for name in COMPILED_MODULES if vouched.get(name) != current[name])
 
 
 class _SourcesFirst:
