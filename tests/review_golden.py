@@ -23,7 +23,7 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "adversarial5_unseen", "mixed5_unseen", "classes6_tune", "adversarial6_tune",
                 "mixed6_tune", "classes7_tune", "adversarial7_tune", "mixed7_tune", "classes8_tune",
                 "adversarial8_tune", "mixed8_tune", "mixed9_unseen", "adversarial9_unseen",
-                "mixed10_tune", "adversarial10_tune", "mixed11_unseen", "adversarial11_unseen",
+                "mixed10_tune", "adversarial10_tune", "mixed11_tune", "adversarial11_tune",
                 "eval_small", "extra")
 
 

@@ -147,13 +147,13 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # most of them the relabeller's own notes agreeing), and measured once on its final rules
 # ("429s" is no count of nines; a label yields every sentence its yielded-to labels accept):
 # 38 and 24 wrong, items 0.871 / 0.822, failure modes 0.851 / 0.781. The rules that stop
-# began with: 39 and 24.
+# began with: 39 and 24. The stop after it studied their errors for its class rules, so they
+# are tune data now (mixed11_tune, adversarial11_tune).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 32),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 11),
-                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10),
-                             ("mixed11_unseen.jsonl", 38), ("adversarial11_unseen.jsonl", 24)]
+                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -177,11 +177,11 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "classes6_tune.jsonl": 42, "adversarial6_tune.jsonl": 8, "mixed6_tune.jsonl": 14,
               "classes7_tune.jsonl": 24, "adversarial7_tune.jsonl": 6, "mixed7_tune.jsonl": 9,
               "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11,
-              "mixed10_tune.jsonl": 22, "adversarial10_tune.jsonl": 18}
+              "mixed10_tune.jsonl": 22, "adversarial10_tune.jsonl": 18,
+              "mixed11_tune.jsonl": 38, "adversarial11_tune.jsonl": 24}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed11_unseen.jsonl",
-          "adversarial11_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
