@@ -98,6 +98,11 @@ CASES: list[tuple[str, str, bool]] = [
     ("We won't leave monitoring for later: p99 and 5xx alarms go out with the first deploy.",
      "monitor_later", False),
     ("Interviewers hate 'monitor later'.", "monitor_later", False),
+    # a single-quoted remark may hold contractions: the quote still ends where it closes
+    ("My mentor told me 'if you say we'll add monitoring later, it's over' and she was right.",
+     "monitor_later", False),
+    ("Someone in the mock said 'just put it on k8s, it's the standard'. We run it on Fargate.",
+     "kubernetes_first", False),
     ("The finance reporting dashboard is v2; error-rate and latency alarms ship with v1.",
      "monitor_later", False),
     ("is it OK to add monitoring later?", "monitor_later", False),

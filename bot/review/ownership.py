@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
-from bot.review.rules import RuleSet, default_rules, expand_leading, lazy, lazy_word_pattern
+from bot.review.rules import (
+    RuleSet,
+    default_rules,
+    expand_leading,
+    lazy,
+    lazy_regex,
+    lazy_word_pattern,
+)
 from bot.review.stance import claims
 
 _LABEL = "team_ownership"
@@ -65,6 +72,18 @@ def _duty_then_team(rules: RuleSet) -> WordPattern:
     )
 
 
+def _duty_of_a_name(rules: RuleSet) -> WordPattern:
+    """A duty, or a team noun that owns, to be checked for a proper name before it: "pages
+    Order Platform on-call", "payments-core (the team that owns the ledger)": a relative clause,
+    so a bare "…, the team owns it" names nobody."""
+    nouns = "|".join(rules.items(_LABEL, "owner_nouns"))
+    return words(
+        *rules.items(_LABEL, "duties"),
+        *(rf"{article} (?:{nouns}) (?:that|which|who) {_either(rules, 'own_verbs')}\b"
+          for article in ("the", "that")),
+    )
+
+
 def _owned_by(rules: RuleSet) -> WordPattern:
     """"owned by", "belongs to" …, to be checked for a proper name after it."""
     return words(*rules.items(_LABEL, "owned_by"))
@@ -74,6 +93,15 @@ _OWNERSHIP = lazy_word_pattern(_ownership)
 _NAMED_TEAM = lazy_word_pattern(_named_team)
 _DUTY_THEN_TEAM = lazy_word_pattern(_duty_then_team)
 _OWNED_BY = lazy_word_pattern(_owned_by)
+_DUTY_OF_A_NAME = lazy_word_pattern(_duty_of_a_name)
+# Two or more capitalised words right before the duty: a group's own name ("Order Platform
+# on-call"), not a lone sentence-initial word ("Weekly rotation", "Primary on-call").
+_NAMED_BEFORE_DUTY = re.compile(
+    r"(?:^|[^\w-])(?!(?:The|A|An|Our|Their|Its|This|That|Primary|Secondary|Weekly|Daily)\b)"
+    r"[A-Z][\w&-]*(?: (?!(?:Primary|Secondary|Weekly|Daily)\b)[A-Z][\w&-]*)+ $")
+# a name set off before "the team that owns …": "payments-core (the team that owns …)"
+_APPOSITIVE_NAME = re.compile(r"([\w/&+-]+) ?[(,] ?$")
+_DUTY = lazy_regex(_LABEL, "duties")  # "pages the on-call (the team that owns it)": no name
 _NAME_BEFORE = re.compile(r"([\w/&+-]+) $")
 # "Owned by Observability Infra", "belongs to payments core, who also own the tooling": a
 # group named by its own name rather than a team noun
@@ -127,6 +155,22 @@ def _owners(analysis: Analysis) -> Iterator[Sentence]:
         if _named(next((g for g in match.groups() if g), None), generic):
             yield sentence
     yield from _owned_by_a_name(analysis)
+    yield from _duty_of_a_proper_name(analysis, generic)
+
+
+def _duty_of_a_proper_name(analysis: Analysis, generic: frozenset[str]) -> Iterator[Sentence]:
+    """A duty held by a group named by its own name ("pages Order Platform on-call"), or a
+    team noun whose name stands just before it ("payments-core (the team that owns …)")."""
+    for sentence, match in claims(analysis.doc, _DUTY_OF_A_NAME):
+        start = match.start() - sentence.start
+        if not match.group(0).startswith(("the ", "that ")):
+            same_case = len(sentence.text) == len(sentence.low)
+            if same_case and _NAMED_BEFORE_DUTY.search(sentence.text[max(0, start - 60) : start]):
+                yield sentence
+            continue
+        name = _APPOSITIVE_NAME.search(sentence.low, 0, start)
+        if name is not None and _named(name.group(1), generic) and not _DUTY.fullmatch(name.group(1)):
+            yield sentence
 
 
 def _owned_by_a_name(analysis: Analysis) -> Iterator[Sentence]:

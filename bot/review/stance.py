@@ -42,7 +42,10 @@ _NEAR_REJECTION = word_regex(
 _SUBORDINATOR = word_regex(r"if|when|whenever|unless|because|while|once|since", r"\b")
 _ADJACENT_REJECTION = word_regex(r"over|vs\.?|versus|or", r"\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
-_SINGLE_QUOTED = re.compile(r"'(?<![a-z0-9]')[^'\n]{1,160}'(?![a-z0-9])")  # quote-first: fast
+# A single quote opens before a word and closes after one; an apostrophe inside a word
+# ("we'll", "it's") does neither, so quoted speech may hold contractions.
+_SINGLE_QUOTED = re.compile(
+    r"'(?<![a-z0-9]')(?=[a-z0-9$#@<(\[])[^\n]{1,160}?(?<!\s)'(?![a-z0-9])")  # quote-first: fast
 _WARNING = words(
     r"red flag", r"anti-?pattern", r"never say", r"don'?t say", r"do not say", r"wouldn'?t say",
     r"dinged", r"interviewers? (?:hate|dislike|push back)", r"used to think", r"thing to avoid",
