@@ -160,7 +160,9 @@ def _kind(low: str, match: re.Match[str]) -> str | None:
     """What the number measures, read from the words around it; None when unclear."""
     end = match.end()
     before = low[max(0, match.start() - 32) : match.start()]
-    if before.rstrip().endswith("$") or _MONEY_AFTER.match(low, end):
+    if before.rstrip().endswith("$"):
+        return None if _is_bind_parameter(low, match, before) else "money"
+    if _MONEY_AFTER.match(low, end):
         return "money"
     if _SIZE_AFTER.match(low, end):
         return "size"
@@ -179,6 +181,21 @@ def _kind(low: str, match: re.Match[str]) -> str | None:
     if _BARE_RATE.match(low, end) and (match.group("mag") or "," in match.group("num")):
         return "rate"
     return None
+
+
+# "VALUES ($1, $2)", "WHERE id = $3 AND …": a query's numbered parameter, not a price
+_BIND_BEFORE = re.compile(r"(?:[,=\[]|\b(?:values|and|or|where|set|by|then|in))\s*\$$")
+_BIND_AFTER = re.compile(r"\s*(?:[),;\]]|::|$|(?:and|or|where|on|returning|limit|order|group)\b)")
+
+
+def _is_bind_parameter(low: str, match: re.Match[str], before: str) -> bool:
+    """``$1``: one or two digits, set off like a value in a query, no cents and no scale."""
+    number = match.group("num")
+    if match.group("mag") or not number.isdigit() or len(number) > 2:
+        return False
+    if before.rstrip("$ ").endswith("("):  # "($1, $2)" is a list; "(about $5)" or "($5)" a price
+        return low.startswith(",", match.end())
+    return _BIND_BEFORE.search(before) is not None and _BIND_AFTER.match(low, match.end()) is not None
 
 
 def _counts(low: str, match: re.Match[str], kind: str) -> bool:
