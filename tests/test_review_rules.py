@@ -257,6 +257,11 @@ def test_template_slots_count_for_nothing() -> None:
     assert found["team_ownership"] is None and found["failure_planning"] is None
     filled = detect("[Gateway] The chat team owns the gateway and its on-call.", None)[0].evidence
     assert filled["team_ownership"] is not None  # a bracketed label that is not a slot
+    unfilled = detect("Runbook: [link]\nAlarm: [metric] > [threshold] pages the chat on-call.",
+                      None)[0].evidence
+    assert unfilled["operations_ready"] is None  # lowercase slot words are slots too
+    boxed = detect("[gateway] the chat team owns it and its on-call rotation.", None)[0].evidence
+    assert boxed["team_ownership"] is not None  # a lowercase box in a diagram is not a slot
 
 
 def test_a_pasted_example_is_recognised_in_the_plural_too() -> None:
