@@ -153,7 +153,7 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 31),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 11),
-                             ("mixed9_unseen.jsonl", 57), ("adversarial9_unseen.jsonl", 10)]
+                             ("mixed9_unseen.jsonl", 55), ("adversarial9_unseen.jsonl", 10)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -171,14 +171,14 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # data now. classes4_round3_tune: measured once unseen at 31 wrong of 800, then studied.
 # classes7_tune / adversarial7_tune / mixed7_tune: the seventh round, unseen at 30, 8 and 11,
 # then studied for the eighth stop's class rules.
-TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tune.jsonl": 2,
+TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tune.jsonl": 1,
               "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 21,
               "adversarial3_round2_tune.jsonl": 4, "classes4_round3_tune.jsonl": 14,
               "classes6_tune.jsonl": 42, "adversarial6_tune.jsonl": 8, "mixed6_tune.jsonl": 14,
               "classes7_tune.jsonl": 24, "adversarial7_tune.jsonl": 6, "mixed7_tune.jsonl": 9,
-              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 11,
-              "mixed10_tune.jsonl": 22, "adversarial10_tune.jsonl": 18,
-              "mixed11_tune.jsonl": 34, "adversarial11_tune.jsonl": 21}
+              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 4, "mixed8_tune.jsonl": 10,
+              "mixed10_tune.jsonl": 20, "adversarial10_tune.jsonl": 18,
+              "mixed11_tune.jsonl": 32, "adversarial11_tune.jsonl": 21}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")

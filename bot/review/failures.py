@@ -112,18 +112,44 @@ _RECOVERY = lazy_regex("failure_planning", "recovery")
 def _answer_to_the_prompts_failure(analysis: Analysis) -> Iterator[Sentence]:
     """"A transcoder dies mid-stream; what happens?" answered "the edge re-pins the channel
     to another transcoder": the question names the failure and the answer the recovery, so
-    the pair is the guide's scenario + response (GUIDE 2.3). Only a recovery counts here
-    (failover, fallback, rebuild, a standby): the looser response words ("retry",
-    "gracefully") need the failure in the answer's own words."""
+    the pair is the guide's scenario + response (GUIDE 2.3). A recovery counts anywhere
+    (failover, fallback, rebuild, a standby); the looser response words ("retry", "back
+    off") only beside the part the prompt says fails ("the SMS provider throttles you" …
+    "if the provider still answers 429 we back off"), so "we retry everything" is no plan."""
     question = analysis.prompt_questions
     failure = _FAILURE.search(question) if question else None
     if failure is None or _NOT_A_SYSTEM_FAILURE.search(question):
         return
+    failing = _failing_part(question, failure.start())
     for sentence in analysis.doc.sentences:
-        if not _usable(sentence) or sentence.code:
+        if not _usable(sentence) or sentence.code or _human_response(sentence.low):
             continue
-        if _RECOVERY.search(sentence.low) and not _human_response(sentence.low):
+        if _RECOVERY.search(sentence.low) or (
+                failing is not None and failing.search(sentence.low)
+                and _claimed_response(sentence) and not analysis.doc.has(_NOT_A_SYSTEM_FAILURE, sentence)):
             yield sentence
+
+
+def _claimed_response(sentence: Sentence) -> bool:
+    """A response word the writer holds ("we back off"), not one negated ("no retry")."""
+    return any(not is_negated(sentence.low, m.start()) for m in _RESPONSE.finditer(sentence.low))
+
+
+# the word before the prompt's failure: "the sms provider throttles you" -> "provider"
+_WORD_BEFORE = re.compile(r"([a-z][a-z-]{3,})(?:'s)?\s*$")
+
+
+def _failing_part(question: str, start: int) -> re.Pattern[str] | None:
+    """The part the prompt says fails ("provider", "processor", "leader"), as a word: an
+    answer's retry or backoff that names it answers the prompt's failure."""
+    word = _WORD_BEFORE.search(question, 0, start)
+    if word is None or word.group(1) in _NOT_A_PART:
+        return None
+    return re.compile(rf"\b{re.escape(word.group(1))}s?\b")
+
+
+_NOT_A_PART = frozenset(("what", "when", "where", "which", "while", "that", "this", "there",
+                         "then", "happens", "something", "anything", "everything", "suddenly"))
 
 
 def _question_then_answer(analysis: Analysis) -> Iterator[Sentence]:
