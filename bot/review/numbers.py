@@ -85,7 +85,7 @@ _PERCENT_GOOD = re.compile(
 _PERCENT_GATE = re.compile(r"(?:at least|at most|more than|less than|fewer than|±|\+/-)\s*~?$")
 _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
-    r"|roll out|canary|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
+    r"|roll out|canar(?:y|ies|ied)|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
     r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d"
     r"|%\s?(?:battery|charge|discount|off\b|commission|fee|tip|tax))"
 )
@@ -209,7 +209,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "time":
         return _time_counts(low, match, before)
     if kind == "percent":
-        if 99 <= value < 100:
+        if 99 <= value < 100 or _quality_threshold(before):
             return True
         if _PERCENT_SETTING.search(low):
             return False
@@ -237,6 +237,17 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "ratio":
         return "read" in low or "write" in low
     return True
+
+
+def _quality_threshold(before: str) -> bool:
+    """"rolls back if the canary's error rate goes above 0.3%": a bound on a quality the
+    customer feels (errors, success, availability), set right before the number, is a
+    target even in a sentence about a rollout's percentages (GUIDE 2.2: thresholds)."""
+    return _CROSSES.search(before) is not None and _QUALITY.search(before) is not None
+
+
+_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|[>≥])\W*(?:~|≈|about)?\s*$")
+_QUALITY = re.compile(r"error|5xx|4xx|fail|success|availab|uptime|timeout")
 
 
 # "page if it's over 5 s for 3 min", "alarm when lag passes 2 min": an alarm's threshold
