@@ -279,6 +279,14 @@ def test_a_list_of_bare_terms_counts_for_nothing_whatever_its_words() -> None:
         assert found["operations_ready"] is None and found["failure_planning"] is None
     applied = "Ops: an alarm on error budget burn > 2x over 1 h pages the chat on-call."
     assert detect(applied, "Design a chat service.")[0].evidence["operations_ready"] is not None
+    # a long list stays a list with one longer item in it
+    long_list = ("Concepts: idempotency keys, saga, outbox, reconciliation, DLQ, exp backoff w/ "
+                 "jitter, circuit breaker, bulkheads, on-call, runbook, dashboards")
+    found = detect(long_list, "Design a payment system.")[0].evidence
+    assert found["operations_ready"] is None and found["failure_planning"] is None
+    said = ("We retry the processor call with backoff, then park it in a DLQ for replay, "
+            "page on-call, open the runbook, check dashboards.")
+    assert _marked(said, "Design a payment system.") == [False]
 
 
 def _marked(answer: str, prompt: str | None) -> list[bool]:

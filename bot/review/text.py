@@ -306,6 +306,7 @@ def _is_buzz(item: str) -> bool:
 TERMS_AT_LEAST = 5
 """Fewer terms read as a short enumeration in a sentence, not a list standing in for one."""
 _TERM_WORDS_AT_MOST = 3  # "error budgets", "cost per request"; longer items say something
+_LONGER_ONE_IN = 8  # a long list of terms may hold one longer item ("exp backoff w/ jitter")
 _LEAD_WORDS_AT_MOST = 6  # "We follow operational excellence best practices —"
 _LEAD_IN = re.compile(r"^[^:—–]*?(?::|\s[—–]\s)\s*")
 # a comma before a digit is a thousands separator ("1,500"), not a list break
@@ -322,7 +323,8 @@ def listed_terms(low: str) -> list[str] | None:
     practices without applying one to anything: whatever its vocabulary, such a list
     could be pasted under any prompt (GUIDE rule 6), which ``is_stuffing``'s list of
     buzzwords cannot know in advance. A list is five or more items of at most three
-    words each, after an optional short lead-in ("Key concepts:"). Not a list of terms:
+    words each (a long list may hold one longer item in eight), after an optional short
+    lead-in ("Key concepts:"). Not a list of terms:
     a table row, a threshold ("p99 > 300 ms", not "mechanisms > intentions"), and field
     lists in brackets and identifiers ("home_id"), which name this system's own parts.
     """
@@ -338,6 +340,7 @@ def listed_terms(low: str) -> list[str] | None:
              if _TERM_WORD.search(term)]
     if len(terms) < TERMS_AT_LEAST:
         return None
-    if any(len(_TERM_WORD.findall(term)) > _TERM_WORDS_AT_MOST for term in terms):
-        return None
+    longer = sum(1 for term in terms if len(_TERM_WORD.findall(term)) > _TERM_WORDS_AT_MOST)
+    if longer * _LONGER_ONE_IN > len(terms):
+        return None  # an enumeration of things said, not a list of terms
     return terms
