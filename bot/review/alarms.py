@@ -4,7 +4,9 @@ GUIDE 2.4 counts "p99 latency > 300 ms pages on-call" towards ``operations_ready
 GUIDE 3.4 does not flag "tracing can come later" as ``monitor_later`` when such alarms
 are already there. Both need the same reading of a sentence: an alarm or dashboard word
 that is not the product's own ("price-drop alerts", "the dashboard query", "web pages
-stall"), a signal it watches, and no deferral ("alerts after launch").
+stall"), a signal it watches (a signal word, or a metric named in the writer's own words:
+"`orders_pending_over_15m`", "rejected plays per app version"), and no deferral ("alerts
+after launch").
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.review.stance import claims
 
 _ALERTING = lazy_words("operations_ready", "alerting")
 _SIGNAL = lazy_words("operations_ready", "signal")
+_NAMED_METRIC = lazy_regex("operations_ready", "named_metric")
 _PRODUCT_ALERT = lazy_regex("operations_ready", "product_alert")
 _PRODUCT_DASHBOARD = lazy_regex("operations_ready", "product_dashboard")
 # "< 100 ms p95 — web pages stall", "every tracking page refresh": a page of the product,
@@ -44,7 +47,8 @@ def live_alarms(doc: Document) -> Iterator[Sentence]:
             continue  # "a dashboard query returns in < 2 s", "price-drop alerts": the product
         if _is_web_page(sentence.low, match.end() - sentence.start):
             continue
-        if doc.has(_SIGNAL, sentence) and deferred_monitoring(sentence.low) is None:
+        named = doc.has(_SIGNAL, sentence) or _NAMED_METRIC.search(sentence.low) is not None
+        if named and deferred_monitoring(sentence.low) is None:
             yield sentence
 
 
