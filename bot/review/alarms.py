@@ -52,6 +52,12 @@ def live_alarms(doc: Document) -> Iterator[Sentence]:
             yield sentence
 
 
+def names_a_signal(low: str) -> bool:
+    """Whether ``low`` names something an alarm could watch (``live_alarms``'s test, on
+    plain text)."""
+    return _SIGNAL.search(low) is not None or _NAMED_METRIC.search(low) is not None
+
+
 def signal_count(sentence: Sentence) -> int:
     """How many different signals the sentence names ("p99 latency, error rate": two)."""
     return len(set(m.group(0) for m in _SIGNAL.finditer(sentence.low)))

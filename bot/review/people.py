@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from itertools import chain
 
+from bot.review.alarms import names_a_signal
 from bot.review.analysis import Analysis, distinct
 from bot.review.deferral import deferred_monitoring
 from bot.review.document import Sentence
@@ -41,6 +42,7 @@ _DUTY_OBJECT = lazy_regex("team_will_handle", "duty_object")
 # for them ("the city ops manager will handle it manually from the admin console"), so it
 # is not on this list.
 _MECHANISM = lazy_regex("team_will_handle", "mechanism")
+_ALARM = lazy_regex("team_will_handle", "alarm")
 
 
 def team_will_handle(analysis: Analysis) -> Iterator[Sentence]:
@@ -130,9 +132,11 @@ def _part_holding(low: str, position: int) -> str:
 
 
 def _has_mechanism(low: str) -> bool:
-    """A mechanism named in a part of the sentence that does not defer it."""
+    """A mechanism named in a part of the sentence that does not defer it: an alarm only
+    when it watches a named signal."""
     return any(
-        _MECHANISM.search(part) and deferred_monitoring(part) is None
+        (_MECHANISM.search(part) or (_ALARM.search(part) and names_a_signal(part)))
+        and deferred_monitoring(part) is None
         for part in _PART_BREAK.split(low)
     )
 
