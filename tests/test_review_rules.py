@@ -248,6 +248,11 @@ def test_a_pasted_examples_topics_match_at_a_word_start() -> None:
     pasted = "Add-to-cart returns in < 100 ms p99."
     assert detect(pasted, "Design a key-value datastore.")[0].evidence["numbers_always"] is None
     assert detect(pasted, "Design an online store.")[0].evidence["numbers_always"] is not None
+    # a topic of three letters is a whole word: the ride-hailing "car" is not a shopping "cart"
+    rider = ("Rider view: the car on the map should never be more than ~5 s behind reality, "
+             "or people walk to the wrong corner.")
+    assert detect(rider, "Shopping Cart: which alarms on Prime Day?")[0].evidence["customer_first"] is None
+    assert detect(rider, "Design a car-sharing app.")[0].evidence["customer_first"] is not None
 
 
 def test_template_slots_count_for_nothing() -> None:

@@ -209,7 +209,7 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "time":
         return _time_counts(low, match, before)
     if kind == "percent":
-        if 99 <= value < 100 or _quality_threshold(before):
+        if 99 <= value < 100 or _quality_threshold(low, match.start(), before):
             return True
         if _PERCENT_SETTING.search(low):
             return False
@@ -239,14 +239,20 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     return True
 
 
-def _quality_threshold(before: str) -> bool:
+def _quality_threshold(low: str, start: int, before: str) -> bool:
     """"rolls back if the canary's error rate goes above 0.3%": a bound on a quality the
     customer feels (errors, success, availability), set right before the number, is a
-    target even in a sentence about a rollout's percentages (GUIDE 2.2: thresholds)."""
-    return _CROSSES.search(before) is not None and _QUALITY.search(before) is not None
+    target even in a sentence about a rollout's percentages (GUIDE 2.2: thresholds). The
+    quality may be named a clause earlier ("5xx rate per region, if it is more than 0.5%")."""
+    return (_CROSSES.search(before) is not None
+            and _QUALITY.search(low, max(0, start - _QUALITY_REACH), start) is not None)
 
 
-_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|[>≥])\W*(?:~|≈|about)?\s*$")
+_QUALITY_REACH = 60
+
+
+_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|more than|higher than"
+                      r"|greater than|[>≥])\W*(?:~|≈|about)?\s*$")
 _QUALITY = re.compile(r"error|5xx|4xx|fail|success|availab|uptime|timeout")
 
 

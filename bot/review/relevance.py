@@ -37,11 +37,21 @@ _PROMPT_WORD_AT_LEAST = 4  # letters: shorter prompt words ("url", "api") are to
 class _Example:
     words: frozenset[str]
     about: re.Pattern[str] | None
-    """The systems it is about, each matched at a word start ("store", not "datastore")."""
+    """The systems it is about, each matched at a word start ("store", not "datastore"),
+    and the shortest as whole words ("car", not "cart")."""
+
+
+_WHOLE_WORD_AT_MOST = 3
+"""A topic this short is a whole word ("car", "tv"): as a word start it would also find
+"cart", "card" and "tvos"; longer topics are stems ("stream" finds "streaming")."""
 
 
 def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, about)) + ")") if about else None
+    if not about:
+        return None
+    topics = (re.escape(topic) + (r"s?\b" if len(topic) <= _WHOLE_WORD_AT_MOST else "")
+              for topic in about)
+    return re.compile(r"\b(?:" + "|".join(topics) + ")")
 
 
 class RelevanceCheck:
