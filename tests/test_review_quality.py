@@ -149,11 +149,19 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # 38 and 24 wrong, items 0.871 / 0.822, failure modes 0.851 / 0.781. The rules that stop
 # began with: 39 and 24. The stop after it studied their errors for its class rules, so they
 # are tune data now (mixed11_tune, adversarial11_tune).
+# mixed12_unseen (50 ordinary answers, two writers) and adversarial12_unseen (30) were written
+# the same way while that stop studied round 11, relabelled blind (794 of 800 labels agreed;
+# six settled, m12-048 operations_ready=1 against its writer, the rest with the writer, each
+# named in its line's notes) and measured once on its final rules (single quotes around
+# contractions, owners named by their own name, the prompt's failing part, bounds on errors,
+# metrics named in the writer's words, alarms that watch nothing named, …): 37 and 16 wrong,
+# items 0.864 / 0.897, failure modes 0.927 / 0.829. The rules that stop began with: 40 and 17.
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 31),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 10),
-                             ("mixed9_unseen.jsonl", 53), ("adversarial9_unseen.jsonl", 9)]
+                             ("mixed9_unseen.jsonl", 53), ("adversarial9_unseen.jsonl", 9),
+                             ("mixed12_unseen.jsonl", 37), ("adversarial12_unseen.jsonl", 16)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -181,7 +189,8 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "mixed11_tune.jsonl": 24, "adversarial11_tune.jsonl": 13}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed12_unseen.jsonl",
+          "adversarial12_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
