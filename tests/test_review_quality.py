@@ -156,12 +156,13 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # contractions, owners named by their own name, the prompt's failing part, bounds on errors,
 # metrics named in the writer's words, alarms that watch nothing named, …): 37 and 16 wrong,
 # items 0.864 / 0.897, failure modes 0.927 / 0.829. The rules that stop began with: 40 and 17.
+# The same stop then studied their errors for a second set of class rules, so they are tune
+# data now (mixed12_tune, adversarial12_tune).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 8), ("classes5_unseen.jsonl", 31),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 10),
-                             ("mixed9_unseen.jsonl", 53), ("adversarial9_unseen.jsonl", 9),
-                             ("mixed12_unseen.jsonl", 37), ("adversarial12_unseen.jsonl", 16)]
+                             ("mixed9_unseen.jsonl", 53), ("adversarial9_unseen.jsonl", 9)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -186,11 +187,11 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "classes7_tune.jsonl": 24, "adversarial7_tune.jsonl": 6, "mixed7_tune.jsonl": 9,
               "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 3, "mixed8_tune.jsonl": 10,
               "mixed10_tune.jsonl": 19, "adversarial10_tune.jsonl": 16,
-              "mixed11_tune.jsonl": 24, "adversarial11_tune.jsonl": 13}
+              "mixed11_tune.jsonl": 24, "adversarial11_tune.jsonl": 13,
+              "mixed12_tune.jsonl": 37, "adversarial12_tune.jsonl": 16}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed12_unseen.jsonl",
-          "adversarial12_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
