@@ -24,6 +24,10 @@ CASES: list[tuple[str, str, bool]] = [
     ("Replication lag between the primary and the read replicas must stay under 1 s.",
      "customer_first", False),
     ("Alarm: add-to-cart p99 > 300 ms pages on-call.", "customer_first", False),
+    # a quoted screen's "?" is the screen's, not the writer's question
+    ("Shopper side: if the condition fails at checkout they see \"only 2 left - update "
+     "quantity?\" right there, instead of a cancellation email the next day.",
+     "customer_first", True),
     ("customers should never see stale data, so everything is strongly consistent",
      "customer_first", False),
     # numbers_always (2.2)

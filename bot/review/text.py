@@ -29,7 +29,9 @@ _QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'))
 _FENCES = ("```", "~~~")
 _BULLET_MARKS = frozenset("-*+•▪◦")
 _BULLET = re.compile(r"^\s*(?:[-*+•▪◦]|\d{1,2}[.)]|[a-z][.)](?=\s))\s+")
-_SENTENCE_END = re.compile(r"[.!?][\"')*_\]]*\s+(?=\S)")
+# A quoted screen's own "?" or "." ("they see \"update quantity?\" right there") ends no
+# sentence when the writer's words go on in lowercase after the closing quote.
+_SENTENCE_END = re.compile(r"[.!?](?![\"'][)*_\]]*\s+[a-z])[\"')*_\]]*\s+(?=\S)")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__|^\s*[>]\s*")
 _QUESTION_TRAILERS = " \"')*_🙏🤔"
 _new_tuple = tuple.__new__
