@@ -39,6 +39,11 @@ CASES: list[tuple[str, str, bool]] = [
     ("latency should be like 50, availability: 4", "numbers_always", False),
     ("TTL 24h, poll every 10 s, 7-day retention, 16 shards.", "numbers_always", False),
     ("✅ numbers ✅ nines ✅ QPS", "numbers_always", False),
+    # three check marks beside short terms are a checklist, whatever the terms
+    ("Other stuff: ✅ customer obsession ✅ 4 nines ✅ multi-region ✅ blameless COEs",
+     "numbers_always", False),
+    ("Messages: ~30M DAU x 40 msgs = 1.2B/day, ~14K/s average. ✅ resilience ✅ ownership ✅ ops",
+     "numbers_always", True),
     # failure_planning (2.3)
     ("If the geocoding provider is down, new addresses are queued and geocoded when it returns.",
      "failure_planning", True),

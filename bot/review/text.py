@@ -239,7 +239,8 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
     """A line of checklist buzzwords not applied to this design (GUIDE rule 6).
 
     Emoji-ticked lines are judged item by item (one ticked buzzword is enough, as
-    in "✅ Customer obsession"); plain comma lists need three or more items, and
+    in "✅ Customer obsession"), and three or more check marks beside short terms are a
+    checklist whatever the terms; plain comma lists need three or more items, and
     a line counts as stuffing when nearly all of its items are generic words that
     could be pasted under any prompt unchanged. ``separators`` (the line's count of ",",
     "|" and " and ") and ``ticked`` (whether it holds a check mark) are given when the
@@ -251,6 +252,8 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
         hashtags = len(_HASHTAG.findall(line))
         if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
             return True
+    if ticked and _ticked_terms(line):
+        return True
     if not ticked:
         if separators is None:
             separators = line.count(",") + line.count("|") + line.count(" and ")
@@ -277,6 +280,22 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
             if specific > allowed_specific:
                 return False
     return True
+
+
+_TICK_SPLIT = re.compile(f"[{_CHECK_MARK_CHARS}]\ufe0f?")
+_TICKED_AT_LEAST = 3
+
+
+def _ticked_terms(line: str) -> bool:
+    """"Other stuff: ✅ customer obsession ✅ 4 nines ✅ multi-region ✅ blameless COEs": three
+    or more check marks, each beside a term of at most three words and no threshold. The
+    shape says it is a checklist of terms, whatever the terms; a sentence sharing the line
+    ("Messages: ~14K/s average. ✅ resilience ✅ ownership") makes it something else."""
+    pieces = _TICK_SPLIT.split(_LABEL_PREFIX.sub("", _BULLET.sub("", line.strip())))
+    items = [piece.strip(" ,;.-") for piece in pieces if piece.strip(" ,;.-")]
+    return len(pieces) > _TICKED_AT_LEAST and all(
+        len(item.split()) <= _TERM_WORDS_AT_MOST and _THRESHOLD.search(item) is None
+        for item in items)
 
 
 def _has_check_mark(line: str) -> bool:
