@@ -107,6 +107,9 @@ CASES: list[tuple[str, str, bool]] = [
     ("We won't leave monitoring for later: p99 and 5xx alarms go out with the first deploy.",
      "monitor_later", False),
     ("Interviewers hate 'monitor later'.", "monitor_later", False),
+    # in code a quoted stretch is a string: prose in it is the writer's, a token is a value
+    ("```yaml\nowner: \"cart team (6 eng) builds and runs cart-svc + the table\"\n```",
+     "team_ownership", True),
     # a single-quoted remark may hold contractions: the quote still ends where it closes
     ("My mentor told me 'if you say we'll add monitoring later, it's over' and she was right.",
      "monitor_later", False),

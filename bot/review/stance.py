@@ -118,6 +118,16 @@ def in_quotes(low: str, start: int) -> bool:
     return False
 
 
+def _quoted(sentence: Sentence, start: int) -> bool:
+    """Inside a quotation. In code a quoted stretch is a string: a token ("rate_limited")
+    is a value, quoted; words with spaces (owner: "cart team builds and runs cart-svc")
+    are the writer's own prose, written as a string."""
+    if not sentence.code:
+        return in_quotes(sentence.low, start)
+    span = quoted_span(sentence.low, start)
+    return span is not None and " " not in span.group(0)
+
+
 def is_warning(low: str, context: str = "") -> bool:
     """A sentence that talks *about* a mistake ("'monitor later' is a red flag"), or sits
     under a heading that lists mistakes (``context``: "red flags", a "mistake" column)."""
@@ -147,7 +157,7 @@ def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
         return Stance.QUESTION
     if is_retracted(doc, sentence, end):
         return Stance.RETRACTED
-    if in_quotes(sentence.low, start) or is_warning(sentence.low, sentence.context):
+    if _quoted(sentence, start) or is_warning(sentence.low, sentence.context):
         return Stance.QUOTED
     if is_negated(sentence.low, start):
         return Stance.NEGATED
@@ -161,7 +171,7 @@ def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
     return not (
         sentence.stuffing
         or sentence.question
-        or in_quotes(low, start)
+        or _quoted(sentence, start)
         or is_negated(low, start)
         or is_retracted(doc, sentence, end)
         or is_warning(low, sentence.context)
