@@ -79,6 +79,7 @@ def _duty_of_a_name(rules: RuleSet) -> WordPattern:
     nouns = "|".join(rules.items(_LABEL, "owner_nouns"))
     return words(
         *rules.items(_LABEL, "duties"),
+        *(f"{verb}\\b" for item in rules.items(_LABEL, "own_verbs") for verb in expand_leading(item)),
         *(rf"{article} (?:{nouns}) (?:that|which|who) {_either(rules, 'own_verbs')}\b"
           for article in ("the", "that")),
     )
@@ -98,7 +99,11 @@ _DUTY_OF_A_NAME = lazy_word_pattern(_duty_of_a_name)
 # on-call"), not a lone sentence-initial word ("Weekly rotation", "Primary on-call").
 _NAMED_BEFORE_DUTY = re.compile(
     r"(?:^|[^\w-])(?!(?:The|A|An|Our|Their|Its|This|That|Primary|Secondary|Weekly|Daily)\b)"
-    r"[A-Z][\w&-]*(?: (?!(?:Primary|Secondary|Weekly|Daily)\b)[A-Z][\w&-]*)+ $")
+    r"[A-Z][\w&-]*(?: (?!(?:Primary|Secondary|Weekly|Daily)\b)[A-Z][\w&-]*)+"
+    r"(?P<scope> \([^()]{0,80}\))? $")
+# "Order Service owns the order table": a part of the system, named like a group, owns data
+_PART_NAME = re.compile(r"(?:Service|API|DB|Table|Queue|Stream|Cluster|Lambda|Functions?|Bucket"
+                        r"|Store|Cache|Gateway|Workers?|Jobs?|Engine|Index)(?: \([^()]*\))? $")
 # a name set off before "the team that owns …": "payments-core (the team that owns …)"
 _APPOSITIVE_NAME = re.compile(r"([\w/&+-]+) ?[(,] ?$")
 _DUTY = lazy_regex(_LABEL, "duties")  # "pages the on-call (the team that owns it)": no name
@@ -159,13 +164,18 @@ def _owners(analysis: Analysis) -> Iterator[Sentence]:
 
 
 def _duty_of_a_proper_name(analysis: Analysis, generic: frozenset[str]) -> Iterator[Sentence]:
-    """A duty held by a group named by its own name ("pages Order Platform on-call"), or a
-    team noun whose name stands just before it ("payments-core (the team that owns …)")."""
+    """A duty held, or a part owned, by a group named by its own name ("pages Order Platform
+    on-call", "Driver Experience owns it", "Observability Platform (ingest, storage) holds
+    the pager"; not "Order Service owns the table"), or a team noun whose name stands just
+    before it ("payments-core (the team that owns …)")."""
     for sentence, match in claims(analysis.doc, _DUTY_OF_A_NAME):
         start = match.start() - sentence.start
         if not match.group(0).startswith(("the ", "that ")):
-            same_case = len(sentence.text) == len(sentence.low)
-            if same_case and _NAMED_BEFORE_DUTY.search(sentence.text[max(0, start - 60) : start]):
+            if len(sentence.text) != len(sentence.low):
+                continue  # the capitals are read on the original text, at the same offsets
+            before = sentence.text[max(0, start - 140) : start]
+            name = _NAMED_BEFORE_DUTY.search(before)
+            if name is not None and (_DUTY.match(match.group(0)) or not _PART_NAME.search(before)):
                 yield sentence
             continue
         name = _APPOSITIVE_NAME.search(sentence.low, 0, start)
