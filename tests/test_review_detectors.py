@@ -39,6 +39,8 @@ CASES: list[tuple[str, str, bool]] = [
     ("latency should be like 50, availability: 4", "numbers_always", False),
     ("TTL 24h, poll every 10 s, 7-day retention, 16 shards.", "numbers_always", False),
     ("✅ numbers ✅ nines ✅ QPS", "numbers_always", False),
+    ("✅ Ownership ✅ You build it, you run it ✅ Runbooks ✅ Golden signals ✅ Streamer obsession",
+     "operations_ready", False),
     # three check marks beside short terms are a checklist, whatever the terms
     ("Other stuff: ✅ customer obsession ✅ 4 nines ✅ multi-region ✅ blameless COEs",
      "numbers_always", False),

@@ -294,8 +294,8 @@ def _ticked_terms(line: str) -> bool:
     pieces = _TICK_SPLIT.split(_LABEL_PREFIX.sub("", _BULLET.sub("", line.strip())))
     items = [piece.strip(" ,;.-") for piece in pieces if piece.strip(" ,;.-")]
     return len(pieces) > _TICKED_AT_LEAST and all(
-        len(item.split()) <= _TERM_WORDS_AT_MOST and _THRESHOLD.search(item) is None
-        for item in items)
+        (len(item.split()) <= _TERM_WORDS_AT_MOST or _is_buzz(_clean_item(item)))
+        and _THRESHOLD.search(item) is None for item in items)
 
 
 def _has_check_mark(line: str) -> bool:
