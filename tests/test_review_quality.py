@@ -188,7 +188,7 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 3, "mixed8_tune.jsonl": 10,
               "mixed10_tune.jsonl": 19, "adversarial10_tune.jsonl": 16,
               "mixed11_tune.jsonl": 23, "adversarial11_tune.jsonl": 13,
-              "mixed12_tune.jsonl": 30, "adversarial12_tune.jsonl": 12}
+              "mixed12_tune.jsonl": 28, "adversarial12_tune.jsonl": 10}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")

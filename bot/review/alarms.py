@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from bot.review.deferral import deferred_monitoring
 from bot.review.document import Document, Sentence
 from bot.review.rules import lazy_regex, lazy_words
-from bot.review.stance import claims
+from bot.review.stance import claims, without_quotes
 
 _ALERTING = lazy_words("operations_ready", "alerting")
 _SIGNAL = lazy_words("operations_ready", "signal")
@@ -48,8 +48,8 @@ def live_alarms(doc: Document) -> Iterator[Sentence]:
         if _is_web_page(sentence.low, match.end() - sentence.start):
             continue
         named = doc.has(_SIGNAL, sentence) or _NAMED_METRIC.search(sentence.low) is not None
-        if named and deferred_monitoring(sentence.low) is None:
-            yield sentence
+        if named and deferred_monitoring(without_quotes(sentence.low)) is None:
+            yield sentence  # a deferral quoted to be rejected defers nothing
 
 
 def names_a_signal(low: str) -> bool:

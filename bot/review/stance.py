@@ -108,6 +108,16 @@ def quoted_span(low: str, start: int) -> re.Match[str] | None:
     return None
 
 
+def without_quotes(low: str) -> str:
+    """``low`` with every quoted stretch blanked (same length): what the writer says in
+    their own voice ("'we'll add an alarm later' → no: a gauge pages from day one")."""
+    if '"' not in low and "'" not in low:
+        return low
+    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
+        low = pattern.sub(lambda match: " " * len(match.group(0)), low)
+    return low
+
+
 def in_quotes(low: str, start: int) -> bool:
     if '"' not in low and "'" not in low:
         return False
