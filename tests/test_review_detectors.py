@@ -109,6 +109,9 @@ CASES: list[tuple[str, str, bool]] = [
     ("We won't leave monitoring for later: p99 and 5xx alarms go out with the first deploy.",
      "monitor_later", False),
     ("Interviewers hate 'monitor later'.", "monitor_later", False),
+    # the quote around a deferral is found where the deferral is, in a later clause too
+    ("Alarms on p99 ship day one, but someone said 'tracing can wait until later' and I disagree.",
+     "monitor_later", False),
     # a deferral quoted to be rejected leaves the alarm beside it in place
     ("- \"we'll add an alarm for this later\" → no: a `limiter_fallback_mode` gauge > 0 for 1 min "
      "pages the API platform on-call from day one.", "operations_ready", True),

@@ -16,7 +16,7 @@ from bot.review.analysis import Analysis, Firm
 from bot.review.deferral import DEFERRAL, asks_about_monitoring, deferred_monitoring
 from bot.review.document import Sentence
 from bot.review.rules import lazy_regex
-from bot.review.stance import in_quotes, is_retracted, is_warning
+from bot.review.stance import is_quoted, is_retracted, is_warning
 
 
 def monitor_later(analysis: Analysis) -> Iterator[Firm]:
@@ -24,16 +24,17 @@ def monitor_later(analysis: Analysis) -> Iterator[Firm]:
     firm ("we'll run Kubernetes and add monitoring later" commits both); only the alarms
     read as already in place yield (monitor_later.yaml's ``yields_to``)."""
     for sentence in analysis.doc.sentences_matching(DEFERRAL):
-        if sentence.stuffing or sentence.question or sentence.code:
+        if sentence.stuffing or sentence.question:
             continue
         deferral = deferred_monitoring(sentence.low, _answers_monitoring_question(analysis, sentence))
         if deferral is None:
             continue
         if _SECONDARY_MONITORING.search(sentence.low) and _has_live_alarms(analysis):
             continue  # "tracing can come later" beside alarms already in place
-        if in_quotes(sentence.low, deferral.start()) or is_warning(sentence.low, sentence.context):
+        at = sentence.low.find(deferral.group(0))  # the deferral was found in one clause
+        if is_quoted(sentence, at) or is_warning(sentence.low, sentence.context):
             continue
-        if is_retracted(analysis.doc, sentence, sentence.low.find(deferral.group(0))):
+        if is_retracted(analysis.doc, sentence, at):
             continue  # "we could add monitoring later... actually no, scratch that"
         yield Firm(sentence)
 

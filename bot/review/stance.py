@@ -128,7 +128,7 @@ def in_quotes(low: str, start: int) -> bool:
     return False
 
 
-def _quoted(sentence: Sentence, start: int) -> bool:
+def is_quoted(sentence: Sentence, start: int) -> bool:
     """Inside a quotation. In code a quoted stretch is a string: a token ("rate_limited")
     is a value, quoted; words with spaces (owner: "cart team builds and runs cart-svc")
     are the writer's own prose, written as a string."""
@@ -167,7 +167,7 @@ def stance(doc: Document, sentence: Sentence, start: int, end: int) -> Stance:
         return Stance.QUESTION
     if is_retracted(doc, sentence, end):
         return Stance.RETRACTED
-    if _quoted(sentence, start) or is_warning(sentence.low, sentence.context):
+    if is_quoted(sentence, start) or is_warning(sentence.low, sentence.context):
         return Stance.QUOTED
     if is_negated(sentence.low, start):
         return Stance.NEGATED
@@ -181,7 +181,7 @@ def is_claim(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
     return not (
         sentence.stuffing
         or sentence.question
-        or _quoted(sentence, start)
+        or is_quoted(sentence, start)
         or is_negated(low, start)
         or is_retracted(doc, sentence, end)
         or is_warning(low, sentence.context)
