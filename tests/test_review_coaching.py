@@ -47,6 +47,17 @@ def test_two_questions_get_different_tips(reviewer: Reviewer) -> None:
     assert [i.tip for i in chat.items] != [i.tip for i in urls.items]
 
 
+def test_a_prompt_in_the_bots_own_form_names_its_question(reviewer: Reviewer) -> None:
+    title = load_content().question("url_shortener").title
+    prompt = f"{title} (scale): One link goes viral at 100K clicks/s; where is it served from?"
+    review = reviewer.review("We use a cache and a database.", phase="scale", prompt=prompt)
+    assert review.question == title
+    tips = {item.id: item.tip or "" for item in review.missing}
+    assert all("URL Shortener" in tip and "cart" not in tip.lower() for tip in tips.values())
+    other = reviewer.review("We use a cache and a database.", prompt="Design a URL shortener.")
+    assert other.question is None  # free text names no question: the rubric's tips
+
+
 def test_without_a_question_the_rubric_tip_is_used(reviewer: Reviewer) -> None:
     review = reviewer.review("We use a cache and a database.", phase="requirements")
     customer = next(i for i in review.items if i.id == "customer_first")

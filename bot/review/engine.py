@@ -142,7 +142,7 @@ class Reviewer:
     ) -> Review:
         """Review ``text``; ``question`` is a question id or object, ``prompt`` the text
         the answer replies to (its numbers do not count as the answer's own)."""
-        resolved = self._question(question)
+        resolved = self._question(question) or self._question_titled(prompt)
         if prompt is None and resolved is not None:
             prompt = " ".join((resolved.brief, *resolved.scale))
         rules = self.rules
@@ -170,6 +170,13 @@ class Reviewer:
         if isinstance(question, str):
             return self._questions.get(question)
         return question
+
+    def _question_titled(self, prompt: str | None) -> Question | None:
+        """The question a prompt of the bot's own form names ("Key-Value Database (DynamoDB)
+        (operations): …"), so coaching can use its system and probes without an id."""
+        if not prompt:
+            return None
+        return next((q for q in self._questions.values() if prompt.startswith(q.title + " (")), None)
 
     def _item(
         self, label: str, detection: Detection, phase: str | None, question_tip: str | None
