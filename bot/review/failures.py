@@ -14,7 +14,7 @@ from itertools import chain
 
 from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
-from bot.review.rules import lazy_regex, lazy_words
+from bot.review.rules import default_rules, lazy_regex, lazy_words
 from bot.review.stance import claims, is_negated
 from bot.review.subjects import person_subject
 
@@ -143,13 +143,9 @@ def _failing_part(question: str, start: int) -> re.Pattern[str] | None:
     """The part the prompt says fails ("provider", "processor", "leader"), as a word: an
     answer's retry or backoff that names it answers the prompt's failure."""
     word = _WORD_BEFORE.search(question, 0, start)
-    if word is None or word.group(1) in _NOT_A_PART:
+    if word is None or word.group(1) in default_rules().items("failure_planning", "not_a_part"):
         return None
     return re.compile(rf"\b{re.escape(word.group(1))}s?\b")
-
-
-_NOT_A_PART = frozenset(("what", "when", "where", "which", "while", "that", "this", "there",
-                         "then", "happens", "something", "anything", "everything", "suddenly"))
 
 
 def _question_then_answer(analysis: Analysis) -> Iterator[Sentence]:

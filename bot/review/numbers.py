@@ -239,6 +239,13 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     return True
 
 
+# "above 0.3%" with errors, success or availability named up to a clause before it
+_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|more than|higher than"
+                      r"|greater than|[>≥])\W*(?:~|≈|about)?\s*$")
+_QUALITY = re.compile(r"error|5xx|4xx|fail|success|availab|uptime|timeout")
+_QUALITY_REACH = 60  # characters before the number
+
+
 def _quality_threshold(low: str, start: int, before: str) -> bool:
     """"rolls back if the canary's error rate goes above 0.3%": a bound on a quality the
     customer feels (errors, success, availability), set right before the number, is a
@@ -247,13 +254,6 @@ def _quality_threshold(low: str, start: int, before: str) -> bool:
     return (_CROSSES.search(before) is not None
             and _QUALITY.search(low, max(0, start - _QUALITY_REACH), start) is not None)
 
-
-_QUALITY_REACH = 60
-
-
-_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|more than|higher than"
-                      r"|greater than|[>≥])\W*(?:~|≈|about)?\s*$")
-_QUALITY = re.compile(r"error|5xx|4xx|fail|success|availab|uptime|timeout")
 
 
 # "page if it's over 5 s for 3 min", "alarm when lag passes 2 min": an alarm's threshold

@@ -95,15 +95,16 @@ _NAMED_TEAM = lazy_word_pattern(_named_team)
 _DUTY_THEN_TEAM = lazy_word_pattern(_duty_then_team)
 _OWNED_BY = lazy_word_pattern(_owned_by)
 _DUTY_OF_A_NAME = lazy_word_pattern(_duty_of_a_name)
-# Two or more capitalised words right before the duty: a group's own name ("Order Platform
-# on-call"), not a lone sentence-initial word ("Weekly rotation", "Primary on-call").
-_NAMED_BEFORE_DUTY = re.compile(
-    r"(?:^|[^\w-])(?!(?:The|A|An|Our|Their|Its|This|That|Primary|Secondary|Weekly|Daily)\b)"
-    r"[A-Z][\w&-]*(?: (?!(?:Primary|Secondary|Weekly|Daily)\b)[A-Z][\w&-]*)+"
-    r"(?P<scope> \([^()]{0,80}\))? $")
+# Two or more capitalised words right before the duty or verb, with the group's scope in
+# brackets between: a group's own name ("Order Platform on-call", "Observability Platform
+# (ingest, storage) holds the pager"), not a sentence's or a schedule's opening word
+_NAMED_BEFORE_DUTY = lazy(lambda rules: re.compile(
+    rf"(?:^|[^\w-])(?!{_either(rules, 'not_a_group_name_cased')}\b)"
+    rf"[A-Z][\w&-]*(?: (?!{_either(rules, 'not_a_group_name_cased')}\b)[A-Z][\w&-]*)+"
+    r"(?: \([^()]{0,80}\))? $"))
 # "Order Service owns the order table": a part of the system, named like a group, owns data
-_PART_NAME = re.compile(r"(?:Service|API|DB|Table|Queue|Stream|Cluster|Lambda|Functions?|Bucket"
-                        r"|Store|Cache|Gateway|Workers?|Jobs?|Engine|Index)(?: \([^()]*\))? $")
+_PART_NAME = lazy(lambda rules: re.compile(
+    rf"{_either(rules, 'part_names_cased')}(?: \([^()]*\))? $"))
 # a name set off before "the team that owns …": "payments-core (the team that owns …)"
 _APPOSITIVE_NAME = re.compile(r"([\w/&+-]+) ?[(,] ?$")
 _DUTY = lazy_regex(_LABEL, "duties")  # "pages the on-call (the team that owns it)": no name
