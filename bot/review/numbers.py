@@ -239,9 +239,8 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     return True
 
 
-# "above 0.3%" with errors, success or availability named up to a clause before it
-_CROSSES = re.compile(r"(?:above|over|exceeds?|exceeding|passes|crosses|more than|higher than"
-                      r"|greater than|[>≥])\W*(?:~|≈|about)?\s*$")
+# errors, success or availability, named up to a clause before a bound on them ("5xx rate
+# per region, if it is more than 0.5%"); not _PERCENT_GOOD, whose "drop" or "loss" names gates
 _QUALITY = re.compile(r"error|5xx|4xx|fail|success|availab|uptime|timeout")
 _QUALITY_REACH = 60  # characters before the number
 
@@ -250,8 +249,9 @@ def _quality_threshold(low: str, start: int, before: str) -> bool:
     """"rolls back if the canary's error rate goes above 0.3%": a bound on a quality the
     customer feels (errors, success, availability), set right before the number, is a
     target even in a sentence about a rollout's percentages (GUIDE 2.2: thresholds). The
-    quality may be named a clause earlier ("5xx rate per region, if it is more than 0.5%")."""
-    return (_CROSSES.search(before) is not None
+    quality may be named a clause earlier ("5xx rate per region, if it is more than 0.5%");
+    the bound is read like an alarm's threshold (``_THRESHOLD_BEFORE``)."""
+    return (_THRESHOLD_BEFORE.search(before) is not None
             and _QUALITY.search(low, max(0, start - _QUALITY_REACH), start) is not None)
 
 

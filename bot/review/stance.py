@@ -119,13 +119,7 @@ def without_quotes(low: str) -> str:
 
 
 def in_quotes(low: str, start: int) -> bool:
-    if '"' not in low and "'" not in low:
-        return False
-    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
-        for match in pattern.finditer(low):
-            if match.start() < start < match.end():
-                return True
-    return False
+    return quoted_span(low, start) is not None
 
 
 def is_quoted(sentence: Sentence, start: int) -> bool:
