@@ -24,7 +24,7 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "mixed6_tune", "classes7_tune", "adversarial7_tune", "mixed7_tune", "classes8_tune",
                 "adversarial8_tune", "mixed8_tune", "mixed9_unseen", "adversarial9_unseen",
                 "mixed10_tune", "adversarial10_tune", "mixed11_tune", "adversarial11_tune",
-                "mixed12_tune", "adversarial12_tune", "mixed13_unseen", "adversarial13_unseen",
+                "mixed12_tune", "adversarial12_tune", "mixed13_tune", "adversarial13_tune",
                 "eval_small", "extra")
 
 

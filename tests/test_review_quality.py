@@ -164,13 +164,14 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # on that second set's final rules (a quoted screen's "?", owners' own names with own verbs,
 # ticked checklists by shape, code read as prose, a dependency's 429s, quoted deferrals, …):
 # 35 and 19 wrong, items 0.848 / 0.860, failure modes 0.923 / 0.889. The rules that stop began
-# with: 39 and 21; after its first set (when round 12 was measured): 36 and 19.
+# with: 39 and 21; after its first set (when round 12 was measured): 36 and 19. The stop after
+# it studied their errors for its class rules, so they are tune data now (mixed13_tune,
+# adversarial13_tune).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
                              ("adversarial4_unseen.jsonl", 7), ("classes5_unseen.jsonl", 31),
                              ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 10),
-                             ("mixed9_unseen.jsonl", 51), ("adversarial9_unseen.jsonl", 8),
-                             ("mixed13_unseen.jsonl", 35), ("adversarial13_unseen.jsonl", 19)]
+                             ("mixed9_unseen.jsonl", 51), ("adversarial9_unseen.jsonl", 8)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -196,11 +197,11 @@ TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tu
               "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 3, "mixed8_tune.jsonl": 10,
               "mixed10_tune.jsonl": 19, "adversarial10_tune.jsonl": 16,
               "mixed11_tune.jsonl": 23, "adversarial11_tune.jsonl": 13,
-              "mixed12_tune.jsonl": 27, "adversarial12_tune.jsonl": 9}
+              "mixed12_tune.jsonl": 27, "adversarial12_tune.jsonl": 9,
+              "mixed13_tune.jsonl": 35, "adversarial13_tune.jsonl": 19}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed13_unseen.jsonl",
-          "adversarial13_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
