@@ -1,10 +1,11 @@
 """customer_first (GUIDE 2.1): what the customer sees, feels or gains, in concrete terms.
 
 A sentence qualifies in one of three ways: a person (shopper, viewer, "I" on
-my phone) experiences something concrete (a number they feel, "never", a
-quoted screen); or it sits under a customer-framed heading ("Customer view:")
-and carries such a number or screen; or a customer-facing surface (add-to-cart,
-first frame, the push) gets a latency target that is not an internal alarm.
+my phone) experiences something concrete (a number or a stretch of time they
+feel, "never", "X, not Y", a quoted screen); or it sits under a customer-framed
+heading or label ("Customer view:", "For callers:") and says something concrete;
+or a customer-facing surface (add-to-cart, first frame, the push) gets a latency
+target that is not an internal alarm.
 Only sentences with a person, a surface or a customer heading are examined.
 """
 
@@ -29,6 +30,7 @@ _GATE = lazy_words("customer_first", "gate")
 _INTERNAL = lazy_words("customer_first", "internal", scanned=False)
 _QUOTED_UI = lazy_regex("customer_first", "quoted_ui")
 _DIGIT = lazy_regex("customer_first", "digit")
+_FELT_TIME = lazy_regex("customer_first", "felt_time")
 _SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")
 _COUNTED = lazy_regex("customer_first", "counted")
 _JUSTIFIES_CONSISTENCY = lazy_regex("customer_first", "justifies_consistency")
@@ -79,6 +81,14 @@ def _acting_person(low: str) -> re.Match[str] | None:
     return None
 
 
+def _felt_time(low: str) -> bool:
+    """A stretch of time a listed person lives through ("the rider sees it 20 s later"): the
+    guessed subjects (person_subject) are too often machines ("a fetcher … after 60 s")."""
+    return bool(_FELT_TIME.search(low)) and (
+        next(_ACTOR.finditer(low), None) is not None
+        or next(_FIRST_PERSON.finditer(low), None) is not None)
+
+
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     low = sentence.low
     if _shown_instead(low):
@@ -87,14 +97,14 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     doc = analysis.doc
     felt = doc.has(_EXPERIENCE, sentence)
     concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)
-    if actor and felt and (concrete or _QUOTED_UI.search(low)):
+    if actor and felt and (concrete or _QUOTED_UI.search(low) or _felt_time(low)):
         return True
     if _CUSTOMER_CONTEXT.search(sentence.context):
         if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
             return True
         if doc.has(_SURFACE, sentence) and _SURFACE_MEASURE.search(low):
             return True
-        if felt and (concrete or _DIGIT.search(low)):
+        if concrete or (felt and _DIGIT.search(low)):
             return True
     return bool(
         doc.has(_SURFACE, sentence)
