@@ -65,6 +65,9 @@ _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
     r"nvm\b", r"never ?mind\b", r"on second thought\b", r"actually,? no\b", r"no wait\b",
     r"not really\b", r"seriously though\b", r" /s(?:$|[\s.!])",
+    # a self-correction: "Lambda scales infinitely. Ok no, that's wrong", "… ok, not quite."
+    r"ok(?:ay)?,? no\b", r"not quite\b", r"that'?s wrong\b", r"i take (?:that|it) back\b",
+    r"strike that\b", r"wait,? no\b",
 )
 
 
@@ -148,7 +151,7 @@ def is_retracted(doc: Document, sentence: Sentence, end: int) -> bool:
     index = doc.index_at(sentence.start) + 1
     if index < len(doc.sentences):
         following = doc.sentences[index]
-        if following.line - sentence.line <= 1:
+        if following.line - sentence.line <= 2:  # the next line, or after one blank line
             return _RETRACTION.search(following.low[:40]) is not None
     return False
 
