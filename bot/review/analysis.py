@@ -19,10 +19,15 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = re.compile(r"nines|single[- ]digit|(?:seconds?|minutes?) (?:behind|stale|old|of)")
 
 
-# What a person is shown: "riders see 'high demand, about 6 min wait'", "the banner says '…'"
+# What a person is shown: "riders see 'high demand, about 6 min wait'", "the banner says '…'",
+# "I get a 'price changed, $24.99 → $27.99' screen"
 _SHOWN_BEFORE = re.compile(
-    r"\b(?:sees?|seeing|shows?|shown|displays?|displayed|reads?|says|message|banner|toast|label"
-    r"|prompt|text|copy)\W{0,3}$"
+    r"\b(?:sees?|seeing|gets?|shows?|shown|displays?|displayed|reads?|says|message|banner|toast"
+    r"|label|prompt|text|copy)(?: an?| the)?\W{0,3}$"
+)
+_SHOWN_AFTER = re.compile(
+    r"\W{0,2}(?:note|screen|banner|message|popup|pop-up|toast|dialog|prompt|page|email|sms|push"
+    r"|notification|label)\b"
 )
 
 
@@ -31,7 +36,8 @@ def _on_screen(low: str, position: int) -> bool:
     quote = quoted_span(low, position)
     if quote is None:
         return False
-    return _SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
+    return (_SHOWN_BEFORE.search(low, max(0, quote.start() - 30), quote.start()) is not None
+            or _SHOWN_AFTER.match(low, quote.end()) is not None)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,8 @@ _SIZE_SETTING_AFTER = lazy_regex("numbers_always", "size_setting_after")
 _SIZE_SETTING_BEFORE = lazy_regex("numbers_always", "size_setting_before")
 _SETTING_BEFORE = lazy_regex("numbers_always", "setting_before")
 _SETTING_AFTER = lazy_regex("numbers_always", "setting_after")
+_CAP_BEFORE = lazy_regex("numbers_always", "cap_before")
+_RATE_LIMIT_AFTER = lazy_regex("numbers_always", "rate_limit_after")
 # "a bit over 1,100 a second": a rate with no noun, said only of numbers in the thousands
 _BARE_RATE = re.compile(r"\s?an? (?:second|sec|minute|hour|day)\b")
 _DISTANCE_BEFORE = re.compile(r"(?:within|radius(?: of)?|away|distance of|walk of)\s*~?\s*$")
@@ -227,6 +229,10 @@ def _counts(low: str, match: re.Match[str], kind: str) -> bool:
     if kind == "size" and (_SIZE_SETTING_AFTER.match(low, match.end("num"))
                            or _SIZE_SETTING_BEFORE.search(before)):
         return False  # "8 MB parts", "uploads over 100 MB": a piece size or a cutoff
+    if kind in ("rate", "count") and _CAP_BEFORE.search(before):
+        return False  # "keep max 5,000 events on the device": a cap the designer sets
+    if kind == "rate" and _RATE_LIMIT_AFTER.match(low, match.end()):
+        return False  # "free: 10 req/s per key": the limit a rate limiter enforces
     if kind == "rate" and before.endswith("+"):
         return False  # "creeps back up +1 connection per minute": a step size, not a load
     if kind == "count":
