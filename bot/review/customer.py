@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from bot.review.analysis import Analysis
 from bot.review.document import Document, Sentence
 from bot.review.rules import lazy_regex, lazy_words
-from bot.review.stance import is_negated
+from bot.review.stance import has_quote, is_negated
 from bot.review.subjects import person_subject
 
 _ACTOR = lazy_words("customer_first", "actor", scanned=False)
@@ -28,7 +28,6 @@ _CUSTOMER_CONTEXT = lazy_regex("customer_first", "customer_context")
 _SURFACE = lazy_words("customer_first", "surface")
 _GATE = lazy_words("customer_first", "gate")
 _INTERNAL = lazy_words("customer_first", "internal", scanned=False)
-_QUOTED_UI = lazy_regex("customer_first", "quoted_ui")
 _DIGIT = lazy_regex("customer_first", "digit")
 _FELT_TIME = lazy_regex("customer_first", "felt_time")
 _SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")
@@ -81,6 +80,15 @@ def _acting_person(low: str) -> re.Match[str] | None:
     return None
 
 
+_SCREEN_AT_MOST = 90  # characters, quotes included: longer is a passage quoted, not a screen
+
+
+def _quoted_screen(low: str) -> bool:
+    """Words a person is shown or sent: "email the customer 'we couldn't confirm your
+    payment, nothing was charged'"."""
+    return has_quote(low, _SCREEN_AT_MOST)
+
+
 def _felt_time(low: str) -> bool:
     """A stretch of time a listed person lives through ("the rider sees it 20 s later"): the
     guessed subjects (person_subject) are too often machines ("a fetcher … after 60 s")."""
@@ -97,10 +105,10 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     doc = analysis.doc
     felt = doc.has(_EXPERIENCE, sentence)
     concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)
-    if actor and felt and (concrete or _QUOTED_UI.search(low) or _felt_time(low)):
+    if actor and felt and (concrete or _quoted_screen(low) or _felt_time(low)):
         return True
     if _CUSTOMER_CONTEXT.search(sentence.context):
-        if _customer_quantity(analysis, sentence) or _QUOTED_UI.search(low):
+        if _customer_quantity(analysis, sentence) or _quoted_screen(low):
             return True
         if doc.has(_SURFACE, sentence) and _SURFACE_MEASURE.search(low):
             return True

@@ -111,6 +111,15 @@ def quoted_span(low: str, start: int) -> re.Match[str] | None:
     return None
 
 
+def has_quote(low: str, longest: int) -> bool:
+    """Whether ``low`` quotes a stretch of at most ``longest`` characters: a screen or a
+    message rather than a whole pasted passage."""
+    if '"' not in low and "'" not in low:
+        return False
+    return any(len(match.group(0)) <= longest
+               for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED) for match in pattern.finditer(low))
+
+
 def without_quotes(low: str) -> str:
     """``low`` with every quoted stretch blanked (same length): what the writer says in
     their own voice ("'we'll add an alarm later' → no: a gauge pages from day one")."""
