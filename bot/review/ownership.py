@@ -102,6 +102,21 @@ _NAMED_BEFORE_DUTY = lazy(lambda rules: re.compile(
     rf"(?:^|[^\w-])(?!{_either(rules, 'not_a_group_name_cased')}\b)"
     rf"[A-Z][\w&-]*(?: (?!{_either(rules, 'not_a_group_name_cased')}\b)[A-Z][\w&-]*)+"
     r"(?: \([^()]{0,80}\))? $"))
+# A group's own name in kebab case, right before the duty or verb or after "run by":
+# "feed-infra owns the fan-out workers", "messaging-core owns the send API", "run by
+# observability-platform (8 people)"; not a part of the system ("cart-svc owns the table")
+_KEBAB = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+"
+_KEBAB_BEFORE = re.compile(rf"(?:^|[\s(])({_KEBAB})(?: \([^()]{{0,80}}\))? $")
+_KEBAB_AFTER = re.compile(rf" (?:the )?({_KEBAB})\b")
+_KEBAB_PART = lazy(lambda rules: re.compile(
+    rf"-(?:{_either(rules, 'part_names_cased').lower()}|svc|db|worker|job|cache|index|proxy)s?$"))
+
+
+def _kebab_group(match: re.Match[str] | None) -> bool:
+    return match is not None and not _DUTY.fullmatch(match.group(1)) and (
+        _KEBAB_PART.search(match.group(1)) is None)
+
+
 # "Order Service owns the order table": a part of the system, named like a group, owns data
 _PART_NAME = lazy(lambda rules: re.compile(
     rf"{_either(rules, 'part_names_cased')}(?: \([^()]*\))? $"))
@@ -178,6 +193,9 @@ def _duty_of_a_proper_name(analysis: Analysis, generic: frozenset[str]) -> Itera
             name = _NAMED_BEFORE_DUTY.search(before)
             if name is not None and (_DUTY.match(match.group(0)) or not _PART_NAME.search(before)):
                 yield sentence
+            elif not _DUTY.match(match.group(0)) and _kebab_group(
+                    _KEBAB_BEFORE.search(sentence.low, max(0, start - 140), start)):
+                yield sentence  # a kebab name owns: "feed-infra owns …", not "… on-call"
             continue
         name = _APPOSITIVE_NAME.search(sentence.low, 0, start)
         if name is not None and _named(name.group(1), generic) and not _DUTY.fullmatch(name.group(1)):
@@ -189,5 +207,5 @@ def _owned_by_a_name(analysis: Analysis) -> Iterator[Sentence]:
     for sentence, match in claims(analysis.doc, _OWNED_BY):
         end = match.end() - sentence.start
         proper = len(sentence.text) == len(sentence.low) and _PROPER_NAME.match(sentence.text, end)
-        if proper or _WHO_OWN.match(sentence.low, end):
+        if proper or _WHO_OWN.match(sentence.low, end) or _kebab_group(_KEBAB_AFTER.match(sentence.low, end)):
             yield sentence
