@@ -29,7 +29,8 @@ def monitor_later(analysis: Analysis) -> Iterator[Firm]:
         deferral = deferred_monitoring(sentence.low, _answers_monitoring_question(analysis, sentence))
         if deferral is None:
             continue
-        if _SECONDARY_MONITORING.search(sentence.low) and _has_live_alarms(analysis):
+        if _SECONDARY_MONITORING.search(sentence.low) and (
+                _ALARMS_NOW.search(sentence.low) or _has_live_alarms(analysis)):
             continue  # "tracing can come later" beside alarms already in place
         at = sentence.low.find(deferral.group(0))  # the deferral was found in one clause
         if is_quoted(sentence, at) or is_warning(sentence.low, sentence.context):
@@ -56,3 +57,4 @@ def _answers_monitoring_question(analysis: Analysis, sentence: Sentence) -> bool
 
 
 _SECONDARY_MONITORING = lazy_regex("monitor_later", "secondary_monitoring")
+_ALARMS_NOW = lazy_regex("monitor_later", "alarms_now")
