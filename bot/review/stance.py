@@ -61,6 +61,7 @@ _WARNING_CONTEXT = re.compile(
     r"|don'?ts|bad ideas?)\b"
 )
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
+_WARNING_REACH = 40  # characters either side of the quote
 _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
     r"nvm\b", r"never ?mind\b", r"on second thought\b", r"actually,? no\b", r"no wait\b",
@@ -149,8 +150,14 @@ def is_warning(low: str, context: str = "") -> bool:
     under a heading that lists mistakes (``context``: "red flags", a "mistake" column)."""
     if _WARNING.search(low) or (context and _WARNING_CONTEXT.search(context)):
         return True
-    quoted = ('"' in low and _DOUBLE_QUOTED.search(low)) or ("'" in low and _SINGLE_QUOTED.search(low))
-    return bool(quoted) and _WARNING_WITH_QUOTE.search(low) is not None
+    if '"' not in low and "'" not in low:
+        return False
+    # the judging word beside the quote ("'monitor later' is wrong"), not anywhere in the
+    # sentence ("the 'in stock' badge … so nobody ever sees a wrong count")
+    return any(
+        _WARNING_WITH_QUOTE.search(low, max(0, quote.start() - _WARNING_REACH),
+                                   quote.end() + _WARNING_REACH) is not None
+        for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED) for quote in pattern.finditer(low))
 
 
 def is_retracted(doc: Document, sentence: Sentence, end: int) -> bool:
