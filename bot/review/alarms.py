@@ -23,6 +23,7 @@ _SIGNAL = lazy_words("operations_ready", "signal")
 _NAMED_METRIC = lazy_regex("operations_ready", "named_metric")
 _PRODUCT_ALERT = lazy_regex("operations_ready", "product_alert")
 _PRODUCT_DASHBOARD = lazy_regex("operations_ready", "product_dashboard")
+_ALARM_HEADING = lazy_regex("operations_ready", "alarm_heading")
 # "< 100 ms p95 — web pages stall", "every tracking page refresh": a page of the product,
 # not paging someone
 _WEB_PAGE_BEFORE = lazy_regex("operations_ready", "web_page_before")
@@ -38,7 +39,28 @@ def _is_web_page(low: str, end: int) -> bool:
 
 
 def live_alarms(doc: Document) -> Iterator[Sentence]:
-    """Sentences with an alarm/dashboard on a named signal, in order, kept only if not deferred."""
+    """Sentences with an alarm/dashboard on a named signal, kept only if not deferred: those
+    that say so themselves, in order, then the bullets under an alarm heading ("Page when:"
+    / "- invoke API 5xx > 0.1%")."""
+    yield from _alarms_said(doc)
+    yield from _alarms_under_a_heading(doc)
+
+
+def _alarms_under_a_heading(doc: Document) -> Iterator[Sentence]:
+    for sentence in doc.sentences:
+        if sentence.stuffing or sentence.question or not sentence.context:
+            continue
+        if _ALARM_HEADING.search(sentence.context) and not _ALERTING.search(sentence.low):
+            if _watches_a_signal(doc, sentence):
+                yield sentence
+
+
+def _watches_a_signal(doc: Document, sentence: Sentence) -> bool:
+    named = doc.has(_SIGNAL, sentence) or _NAMED_METRIC.search(sentence.low) is not None
+    return named and deferred_monitoring(without_quotes(sentence.low)) is None
+
+
+def _alarms_said(doc: Document) -> Iterator[Sentence]:
     for sentence, match in claims(doc, _ALERTING):
         start = match.start() - sentence.start
         if _PRODUCT_DASHBOARD.match(sentence.low, start) or _PRODUCT_ALERT.search(
@@ -47,8 +69,7 @@ def live_alarms(doc: Document) -> Iterator[Sentence]:
             continue  # "a dashboard query returns in < 2 s", "price-drop alerts": the product
         if _is_web_page(sentence.low, match.end() - sentence.start):
             continue
-        named = doc.has(_SIGNAL, sentence) or _NAMED_METRIC.search(sentence.low) is not None
-        if named and deferred_monitoring(without_quotes(sentence.low)) is None:
+        if _watches_a_signal(doc, sentence):
             yield sentence  # a deferral quoted to be rejected defers nothing
 
 
