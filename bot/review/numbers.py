@@ -26,7 +26,8 @@ _MAGNITUDES = {
     "b": 1e9, "bn": 1e9, "billion": 1e9, "trillion": 1e12,
 }  # fmt: skip
 
-_SIZE_AFTER = re.compile(r"\s?(?:[kmgtpe]i?b|bytes?|[kmgt]bps)\b")
+_SIZE_AFTER = re.compile(
+    r"\s?(?:[kmgtpe]i?b|bytes?|[kmgt]bps|(?:kilo|mega|giga|tera|peta)(?:bits?|bytes?))\b")
 _TIME_AFTER = re.compile(
     r"\s?(?:ms|msec|millis(?:econds?)?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b"
 )
@@ -36,9 +37,11 @@ _RATIO_AFTER = re.compile(r"\s?:\s?1\b")
 _MONEY_AFTER = re.compile(r"\s?(?:usd|dollars?|cents?)\b")
 
 _RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
+# the low end of a range of times: "5-8 s", "30–80 ms" (a setting is one value, picked)
+_TIME_RANGE_TAIL = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?[-–]\s?$")
 _TIME_CUE = re.compile(
     r"(?:[<>≤≥=~≈]|under|below|within|less than|at most|faster than|p\d{2,3}|latency|rtt|lag"
-    r"|stale|behind|\bin|takes?|took|target|budget|rto|rpo|sla|slo|fresher than|older than"
+    r"|stale|behind|\bin|takes?|took|adds?|added|costs?|target|budget|rto|rpo|sla|slo|fresher than|older than"
     r"|starts?|arrives?|returns?|renders?|loads?|responds?|round[- ]trip|about|around|goes over"
     r"|go over|is over|above|exceeds?|more than|higher than|greater than|longer than)"
     r"\W*(?:~|≈|about|around|roughly|<|under)?\s*$"
@@ -47,7 +50,7 @@ _SETTING_CUE = re.compile(
     r"(?:every|ttl|retention|timeout|time-out|bake|baking|poll\w*|interval|expir\w*|window|lease"
     r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for"
     r"|(?<!goes )(?<!go )(?<!is )(?<!are )over|last"
-    r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per"
+    r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per|random|jitter\w*"
     r"|(?:each|every|per) (?:ring|stage|wave|step|phase))\W*(?:~|≈|about|around)?\s*$"
 )
 _TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
@@ -287,6 +290,8 @@ def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
     """A latency, freshness or recovery target, not a window, wait or bake time."""
     if _alarm_threshold(low, match.start(), before):
         return True
+    if _TIME_RANGE_TAIL.search(low, max(0, match.start() - 12), match.start()):
+        return _SETTING_CUE.search(before) is None  # "a ~5-8 s stall": a range is an estimate
     wider = max(0, match.start() - 90)
     if before.endswith("within ") and _HEALTH_WINDOW.search(low, wider, match.start()):
         return False
