@@ -61,6 +61,9 @@ _WARNING_CONTEXT = re.compile(
     r"|don'?ts|bad ideas?)\b"
 )
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
+# "the order page just says 'processing'": a screen's copy, not a person's words judged
+_SCREEN_SAYS = re.compile(
+    r"\b(?:page|screen|app|banner|button|email|toast|label|dialog|card|badge|sms|push)(?: just| now| still)? $")
 _WARNING_REACH = 40  # characters either side of the quote
 _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
@@ -154,10 +157,17 @@ def is_warning(low: str, context: str = "") -> bool:
         return False
     # the judging word beside the quote ("'monitor later' is wrong"), not anywhere in the
     # sentence ("the 'in stock' badge … so nobody ever sees a wrong count")
-    return any(
-        _WARNING_WITH_QUOTE.search(low, max(0, quote.start() - _WARNING_REACH),
-                                   quote.end() + _WARNING_REACH) is not None
-        for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED) for quote in pattern.finditer(low))
+    return any(_judged(low, quote) for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED)
+               for quote in pattern.finditer(low))
+
+
+def _judged(low: str, quote: re.Match[str]) -> bool:
+    """A judging word beside the quote, other than a screen saying it."""
+    for word in _WARNING_WITH_QUOTE.finditer(
+            low, max(0, quote.start() - _WARNING_REACH), quote.end() + _WARNING_REACH):
+        if not (word.group(0).startswith("sa") and _SCREEN_SAYS.search(low, 0, word.start())):
+            return True
+    return False
 
 
 def is_retracted(doc: Document, sentence: Sentence, end: int) -> bool:
