@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from bot.review.analysis import Analysis
 from bot.review.document import Document, Sentence
 from bot.review.rules import lazy_regex, lazy_words
-from bot.review.stance import has_quote, is_negated
+from bot.review.stance import has_quote, in_quotes, is_negated
 from bot.review.subjects import person_subject
 
 _ACTOR = lazy_words("customer_first", "actor", scanned=False)
@@ -65,20 +65,26 @@ def _shown_instead(low: str) -> bool:
 
 def _acting_person(low: str) -> re.Match[str] | None:
     """The first person in the sentence who is really a person acting: not "no users", not
-    "10K members" (a count), not a customer named only as the reason to page. Every
-    listed person is tried, so "by 6:15, drivers stand around …, which people at home see"
-    still finds the people after the clock time made "15, drivers" read as a count."""
-    candidates = [*_ACTOR.finditer(low), *_FIRST_PERSON.finditer(low)]
-    if not candidates:  # a role no list names ("Pickers get…"): a guess, so only then
+    "10K members" (a count), not a customer named only as the reason to page, and not a
+    third person inside a quoted remark ("'someone will keep an eye on it' is the failure
+    mode"; "'your order shipped' buzzes the phone" quotes a message to the reader, so the
+    first person still counts). Every listed person is tried, so "by 6:15, drivers stand
+    around …, which people at home see" still finds the people after the clock time made
+    "15, drivers" read as a count."""
+    third = list(_ACTOR.finditer(low))
+    first = list(_FIRST_PERSON.finditer(low))
+    if not third and not first:  # a role no list names ("Pickers get…"): a guess, so only then
         subject = person_subject(low)
-        candidates = [subject] if subject is not None else []
-    for actor in sorted(candidates, key=lambda match: match.start()):
+        third = [subject] if subject is not None else []
+    candidates = [(actor, False) for actor in third] + [(actor, True) for actor in first]
+    for actor, addressed in sorted(candidates, key=lambda pair: pair[0].start()):
         if is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start()):
+            continue
+        if not addressed and in_quotes(low, actor.start()):
             continue
         if not _only_a_reason_to_page(low, actor.start()):
             return actor
     return None
-
 
 _SCREEN_AT_MOST = 90  # characters, quotes included: longer is a passage quoted, not a screen
 
