@@ -43,3 +43,12 @@ def test_check_marks_and_list_splits_agree_with_their_regexes() -> None:
         if not ticked:
             ascii_split = line.replace("/", ",").replace("|", ",").replace("+", ",").replace("&", ",")
             assert ascii_split.split(",") == PLAIN_LIST_SPLIT.split(line), line
+
+
+def test_a_ticked_checklist_is_read_whatever_its_capitals() -> None:
+    """A ticked item longer than a term is judged as a buzzword on its lowercase text, as
+    ``is_stuffing`` judges comma lists: "✅ You build it, you run it" is the slogan."""
+    line = "✅ Ownership ✅ You build it, you run it ✅ Two-pizza teams ✅ Runbooks ✅ Golden signals"
+    assert text.is_stuffing(line)
+    assert text.is_stuffing(line.lower())
+    assert not text.is_stuffing("✅ Ownership ✅ The feed team builds and runs the ranker and its pager ✅ Runbooks")

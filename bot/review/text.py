@@ -294,7 +294,7 @@ def _ticked_terms(line: str) -> bool:
     pieces = _TICK_SPLIT.split(_LABEL_PREFIX.sub("", _BULLET.sub("", line.strip())))
     items = [piece.strip(" ,;.-") for piece in pieces if piece.strip(" ,;.-")]
     return len(pieces) > _TICKED_AT_LEAST and all(
-        (len(item.split()) <= _TERM_WORDS_AT_MOST or _is_buzz(_clean_item(item)))
+        (len(item.split()) <= _TERM_WORDS_AT_MOST or _is_buzz(_clean_item(item.lower())))
         and _THRESHOLD.search(item) is None for item in items)
 
 
