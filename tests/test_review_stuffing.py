@@ -52,3 +52,9 @@ def test_a_ticked_checklist_is_read_whatever_its_capitals() -> None:
     assert text.is_stuffing(line)
     assert text.is_stuffing(line.lower())
     assert not text.is_stuffing("✅ Ownership ✅ The feed team builds and runs the ranker and its pager ✅ Runbooks")
+
+
+def test_operations_jargon_listed_bare_is_stuffing() -> None:
+    assert text.is_stuffing("on-call, runbooks, COEs")
+    assert text.is_stuffing("golden signals, error budgets, blameless postmortems")
+    assert not text.is_stuffing("on-call, runbooks, and a 5xx > 1% alarm on the redirect fleet")

@@ -229,6 +229,9 @@ _BUZZ_WORDS = (
     "cloudwatch", "grafana", "prometheus", "datadog", "splunk", "new relic", "sentry", "kibana",
     "x-ray", "incident management", "postmortems?", "continuous improvement", "best practices",
     "exactly[- ]once", "at[- ]least[- ]once", "sagas?", "customer[- ]obsessed",
+    # operations jargon named, not applied: "on-call, runbooks, COEs", "golden signals"
+    "coes?", "golden signals", "chaos drills?", "blameless postmortems?", "error budgets?",
+    "slis?", "four[- ]eyes", "kill switch(?:es)?", "blast radius", "progressive delivery",
 )
 _BUZZ = words(*_BUZZ_WORDS).regex
 """Buzzwords, read only with ``fullmatch``: factored by shared prefixes (``patterns.words``),
