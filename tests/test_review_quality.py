@@ -167,11 +167,21 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # with: 39 and 21; after its first set (when round 12 was measured): 36 and 19. The stop after
 # it studied their errors for its class rules, so they are tune data now (mixed13_tune,
 # adversarial13_tune).
+# mixed14_unseen (50, two writers) and adversarial14_unseen (30) were written the same way while
+# round 13 was studied, relabelled blind by three more helpers (795 of 800 labels agreed; five
+# settled by a third reader from the guide, three with the writer and two with the relabeller,
+# named in each line's notes) and measured once on that stop's final rules (customer framing
+# said as "X, not Y", a party's own side, ranges of times, alarms as counts against a bound,
+# self-corrections, failures said with common verbs, …): 28 and 23 wrong, items 0.903 / 0.878,
+# failure modes 0.888 / 0.736. The rules that stop began with: 31 and 23.
+# The gates of the older sets stand where that stop left them (each was measured once at
+# first; the comments above say at what).
 @pytest.mark.parametrize(
-    ("name", "most_wrong"), [("classes_unseen.jsonl", 7), ("adversarial_unseen.jsonl", 2),
-                             ("adversarial4_unseen.jsonl", 7), ("classes5_unseen.jsonl", 31),
-                             ("adversarial5_unseen.jsonl", 6), ("mixed5_unseen.jsonl", 10),
-                             ("mixed9_unseen.jsonl", 51), ("adversarial9_unseen.jsonl", 8)]
+    ("name", "most_wrong"), [("classes_unseen.jsonl", 1), ("adversarial_unseen.jsonl", 0),
+                             ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 28),
+                             ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
+                             ("mixed9_unseen.jsonl", 43), ("adversarial9_unseen.jsonl", 7),
+                             ("mixed14_unseen.jsonl", 28), ("adversarial14_unseen.jsonl", 23)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -189,19 +199,20 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # data now. classes4_round3_tune: measured once unseen at 31 wrong of 800, then studied.
 # classes7_tune / adversarial7_tune / mixed7_tune: the seventh round, unseen at 30, 8 and 11,
 # then studied for the eighth stop's class rules.
-TUNE_GATES = {"classes_tune.jsonl": 2, "adversarial_tune.jsonl": 1, "classes3_tune.jsonl": 1,
-              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 21,
-              "adversarial3_round2_tune.jsonl": 4, "classes4_round3_tune.jsonl": 14,
-              "classes6_tune.jsonl": 41, "adversarial6_tune.jsonl": 8, "mixed6_tune.jsonl": 14,
-              "classes7_tune.jsonl": 24, "adversarial7_tune.jsonl": 6, "mixed7_tune.jsonl": 9,
-              "classes8_tune.jsonl": 31, "adversarial8_tune.jsonl": 3, "mixed8_tune.jsonl": 10,
-              "mixed10_tune.jsonl": 19, "adversarial10_tune.jsonl": 16,
-              "mixed11_tune.jsonl": 23, "adversarial11_tune.jsonl": 13,
-              "mixed12_tune.jsonl": 27, "adversarial12_tune.jsonl": 9,
-              "mixed13_tune.jsonl": 35, "adversarial13_tune.jsonl": 19}
+TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 1,
+              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 17,
+              "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 13,
+              "classes6_tune.jsonl": 26, "adversarial6_tune.jsonl": 6, "mixed6_tune.jsonl": 14,
+              "classes7_tune.jsonl": 16, "adversarial7_tune.jsonl": 5, "mixed7_tune.jsonl": 6,
+              "classes8_tune.jsonl": 19, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
+              "mixed10_tune.jsonl": 12, "adversarial10_tune.jsonl": 7,
+              "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 8,
+              "mixed12_tune.jsonl": 18, "adversarial12_tune.jsonl": 8,
+              "mixed13_tune.jsonl": 15, "adversarial13_tune.jsonl": 12}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed14_unseen.jsonl",
+          "adversarial14_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))

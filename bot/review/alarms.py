@@ -50,9 +50,9 @@ def _alarms_under_a_heading(doc: Document) -> Iterator[Sentence]:
     for sentence in doc.sentences:
         if sentence.stuffing or sentence.question or not sentence.context:
             continue
-        if _ALARM_HEADING.search(sentence.context) and not _ALERTING.search(sentence.low):
-            if _watches_a_signal(doc, sentence):
-                yield sentence
+        if (_ALARM_HEADING.search(sentence.context) and not _ALERTING.search(sentence.low)
+                and _watches_a_signal(doc, sentence)):
+            yield sentence
 
 
 def _watches_a_signal(doc: Document, sentence: Sentence) -> bool:

@@ -63,7 +63,8 @@ _WARNING_CONTEXT = re.compile(
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
 # "the order page just says 'processing'": a screen's copy, not a person's words judged
 _SCREEN_SAYS = re.compile(
-    r"\b(?:page|screen|app|banner|button|email|toast|label|dialog|card|badge|sms|push)(?: just| now| still)? $")
+    r"\b(?:page|screen|app|banner|button|email|toast|label|dialog|card|badge|sms|push)"
+    r"(?: just| now| still)? $")
 _WARNING_REACH = 40  # characters either side of the quote
 _RETRACTION = words(
     r"jk\b", r"j/k\b", r"just kidding\b", r"kidding\b", r"lol no\b", r"scratch that\b",
