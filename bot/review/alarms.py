@@ -47,6 +47,8 @@ def live_alarms(doc: Document) -> Iterator[Sentence]:
 
 
 def _alarms_under_a_heading(doc: Document) -> Iterator[Sentence]:
+    """Bullets that name a signal under a heading that names the alarm ("Page when:"); a
+    bullet that names its own alarm is read by ``_alarms_said`` already."""
     for sentence in doc.sentences:
         if sentence.stuffing or sentence.question or not sentence.context:
             continue
@@ -56,6 +58,7 @@ def _alarms_under_a_heading(doc: Document) -> Iterator[Sentence]:
 
 
 def _watches_a_signal(doc: Document, sentence: Sentence) -> bool:
+    """A signal word or a metric named in the writer's words, and no deferral."""
     named = doc.has(_SIGNAL, sentence) or _NAMED_METRIC.search(sentence.low) is not None
     return named and deferred_monitoring(without_quotes(sentence.low)) is None
 

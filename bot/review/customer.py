@@ -86,6 +86,7 @@ def _acting_person(low: str) -> re.Match[str] | None:
             return actor
     return None
 
+
 _SCREEN_AT_MOST = 90  # characters, quotes included: longer is a passage quoted, not a screen
 
 

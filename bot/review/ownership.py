@@ -113,6 +113,7 @@ _KEBAB_PART = lazy(lambda rules: re.compile(
 
 
 def _kebab_group(match: re.Match[str] | None) -> bool:
+    """The kebab name found names a group: not the on-call, not a part of the system."""
     return match is not None and not _DUTY.fullmatch(match.group(1)) and (
         _KEBAB_PART.search(match.group(1)) is None)
 

@@ -61,6 +61,7 @@ _WARNING_CONTEXT = re.compile(
     r"|don'?ts|bad ideas?)\b"
 )
 _WARNING_WITH_QUOTE = re.compile(r"\b(?:avoid|hate|mistake|wrong|bad idea|say|said|says)\b")
+_SAYING = frozenset(("say", "said", "says"))
 # "the order page just says 'processing'": a screen's copy, not a person's words judged
 _SCREEN_SAYS = re.compile(
     r"\b(?:page|screen|app|banner|button|email|toast|label|dialog|card|badge|sms|push)"
@@ -166,7 +167,7 @@ def _judged(low: str, quote: re.Match[str]) -> bool:
     """A judging word beside the quote, other than a screen saying it."""
     for word in _WARNING_WITH_QUOTE.finditer(
             low, max(0, quote.start() - _WARNING_REACH), quote.end() + _WARNING_REACH):
-        if not (word.group(0).startswith("sa") and _SCREEN_SAYS.search(low, 0, word.start())):
+        if not (word.group(0) in _SAYING and _SCREEN_SAYS.search(low, 0, word.start())):
             return True
     return False
 
