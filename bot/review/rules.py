@@ -172,11 +172,12 @@ class RuleSet:
     def items(self, label: str, name: str) -> tuple[str, ...]:
         return self.specs[label].lists[name]
 
-    def words(self, label: str, name: str) -> WordPattern:
-        """A named list as a fast word pattern. An entry that starts with a group of
+    def words(self, label: str, *names: str) -> WordPattern:
+        """Named lists as one fast word pattern. An entry that starts with a group of
         choices ("(?:store|shift) managers?") is expanded into one entry per choice,
         because a fast word pattern needs every entry to start with a literal."""
-        return words(*(e for item in self.items(label, name) for e in expand_leading(item)))
+        return words(*(e for name in names for item in self.items(label, name)
+                       for e in expand_leading(item)))
 
     def regex(self, label: str, name: str) -> re.Pattern[str]:
         """A named list as one regex, the entries as alternatives in order."""
@@ -246,15 +247,15 @@ def word_patterns(rules: RuleSet) -> list[WordPattern]:
     return found + _DECLARED
 
 
-def lazy_words(label: str, name: str, *, scanned: bool = True) -> WordPattern:
-    """``words(*list)`` for the list ``name`` of ``label``'s rule file, compiled on first use.
+def lazy_words(label: str, *names: str, scanned: bool = True) -> WordPattern:
+    """``words(*list)`` for the lists ``names`` of ``label``'s rule file, compiled on first use.
 
     ``scanned=False`` for a list a detector only ever ``search``es in a sentence and never
     asks the document for (``Document.matches``/``has``): the one-pass scan then does not
     read every answer for it, which costs a stop (and a Python match attempt) at each of its
     hits. Asked for by a document after all, it is still found correctly: the scan registers
     it then and rebuilds its tables once, for the rest of the process."""
-    return lazy_word_pattern(lambda rules: rules.words(label, name), scanned=scanned)
+    return lazy_word_pattern(lambda rules: rules.words(label, *names), scanned=scanned)
 
 
 def lazy_word_pattern(build: Callable[[RuleSet], WordPattern], *, scanned: bool = True) -> WordPattern:
