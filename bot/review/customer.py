@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from bot.review.analysis import Analysis
 from bot.review.document import Document, Sentence
@@ -64,7 +65,13 @@ def _shown_instead(low: str) -> bool:
     return ("instead of" in low or "rather than" in low) and _SHOWN_INSTEAD.search(low) is not None
 
 
-def _acting_person(low: str) -> re.Match[str] | None:
+class _Actor(NamedTuple):
+    match: re.Match[str]
+    listed: bool
+    """Named by a list, not guessed from the sentence's subject (``person_subject``)."""
+
+
+def _acting_person(low: str) -> _Actor | None:
     """The first person in the sentence who is really a person acting: not "no users", not
     "10K members" (a count), not a customer named only as the reason to page, and not a
     third person inside a quoted remark ("'someone will keep an eye on it' is the failure
@@ -74,7 +81,8 @@ def _acting_person(low: str) -> re.Match[str] | None:
     "15, drivers" read as a count."""
     third = list(_ACTOR.finditer(low))
     first = list(_FIRST_PERSON.finditer(low))
-    if not third and not first:  # a role no list names ("Pickers get…"): a guess, so only then
+    listed = bool(third or first)
+    if not listed:  # a role no list names ("Pickers get…"): a guess, so only then
         subject = person_subject(low)
         third = [subject] if subject is not None else []
     candidates = [(actor, False) for actor in third] + [(actor, True) for actor in first]
@@ -84,7 +92,7 @@ def _acting_person(low: str) -> re.Match[str] | None:
         if not addressed and in_quotes(low, actor.start()):
             continue
         if not _only_a_reason_to_page(low, actor.start()):
-            return actor
+            return _Actor(actor, listed)
     return None
 
 
@@ -97,12 +105,10 @@ def _quoted_screen(low: str) -> bool:
     return has_quote(low, _SCREEN_AT_MOST)
 
 
-def _felt_time(low: str) -> bool:
+def _felt_time(low: str, actor: _Actor) -> bool:
     """A stretch of time a listed person lives through ("the rider sees it 20 s later"): the
     guessed subjects (person_subject) are too often machines ("a fetcher … after 60 s")."""
-    return bool(_FELT_TIME.search(low)) and (
-        next(_ACTOR.finditer(low), None) is not None
-        or next(_FIRST_PERSON.finditer(low), None) is not None)
+    return actor.listed and _FELT_TIME.search(low) is not None
 
 
 def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
@@ -113,7 +119,7 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     doc = analysis.doc
     felt = doc.has(_EXPERIENCE, sentence)
     concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)
-    if actor and felt and (concrete or _quoted_screen(low) or _felt_time(low)):
+    if actor and felt and (concrete or _quoted_screen(low) or _felt_time(low, actor)):
         return True
     if _CUSTOMER_CONTEXT.search(sentence.context):
         if _customer_quantity(analysis, sentence) or _quoted_screen(low):

@@ -37,7 +37,8 @@ _RATIO_AFTER = re.compile(r"\s?:\s?1\b")
 _MONEY_AFTER = re.compile(r"\s?(?:usd|dollars?|cents?)\b")
 
 _RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
-# the low end of a range of times: "5-8 s", "30–80 ms" (a setting is one value, picked)
+# the low end of a range of times: "5-8 s", "30–80 ms" (a setting is one value, picked);
+# dashes only: _RANGE_TAIL's "N to M" as well changed verdicts no labelled answer asked for
 _TIME_RANGE_TAIL = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?[-–]\s?$")
 _TIME_CUE = re.compile(
     r"(?:[<>≤≥=~≈]|under|below|within|less than|at most|faster than|p\d{2,3}|latency|rtt|lag"

@@ -106,24 +106,23 @@ def is_negated(low: str, start: int, words: int = 6) -> bool:
     return _ADJACENT_REJECTION.search(low[max(0, start - 12) : start]) is not None
 
 
+def _quotes(low: str) -> Iterator[re.Match[str]]:
+    """Every quoted stretch of ``low``: the double-quoted ones, then the single-quoted."""
+    if '"' not in low and "'" not in low:
+        return
+    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
+        yield from pattern.finditer(low)
+
+
 def quoted_span(low: str, start: int) -> re.Match[str] | None:
     """The quoted stretch that holds position ``start``, if any."""
-    if '"' not in low and "'" not in low:
-        return None
-    for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED):
-        for match in pattern.finditer(low):
-            if match.start() < start < match.end():
-                return match
-    return None
+    return next((quote for quote in _quotes(low) if quote.start() < start < quote.end()), None)
 
 
 def has_quote(low: str, longest: int) -> bool:
     """Whether ``low`` quotes a stretch of at most ``longest`` characters: a screen or a
     message rather than a whole pasted passage."""
-    if '"' not in low and "'" not in low:
-        return False
-    return any(len(match.group(0)) <= longest
-               for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED) for match in pattern.finditer(low))
+    return any(len(quote.group(0)) <= longest for quote in _quotes(low))
 
 
 def without_quotes(low: str) -> str:
@@ -155,12 +154,9 @@ def is_warning(low: str, context: str = "") -> bool:
     under a heading that lists mistakes (``context``: "red flags", a "mistake" column)."""
     if _WARNING.search(low) or (context and _WARNING_CONTEXT.search(context)):
         return True
-    if '"' not in low and "'" not in low:
-        return False
     # the judging word beside the quote ("'monitor later' is wrong"), not anywhere in the
     # sentence ("the 'in stock' badge … so nobody ever sees a wrong count")
-    return any(_judged(low, quote) for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED)
-               for quote in pattern.finditer(low))
+    return any(_judged(low, quote) for quote in _quotes(low))
 
 
 def _judged(low: str, quote: re.Match[str]) -> bool:
