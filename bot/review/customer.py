@@ -33,7 +33,7 @@ _INTERNAL = lazy_words("customer_first", "internal", scanned=False)
 _DIGIT = lazy_regex("customer_first", "digit")
 _FELT_TIME = lazy_regex("customer_first", "felt_time")
 _SURFACE_MEASURE = re.compile(r"\bp\d{2,3}\b|time to|success rate|ratio")
-_COUNTED = lazy_regex("customer_first", "counted")
+_NOT_ACTING = lazy_regex("customer_first", "not_acting")
 _JUSTIFIES_CONSISTENCY = lazy_regex("customer_first", "justifies_consistency")
 
 
@@ -73,7 +73,7 @@ class _Actor(NamedTuple):
 
 def _acting_person(low: str) -> _Actor | None:
     """The first person in the sentence who is really a person acting: not "no users", not
-    "10K members" (a count), not a customer named only as the reason to page, and not a
+    "10K members" (a count) or "keyed by customer" (a key), not a customer named only as the reason to page, and not a
     third person inside a quoted remark ("'someone will keep an eye on it' is the failure
     mode"; "'your order shipped' buzzes the phone" quotes a message to the reader, so the
     first person still counts). Every listed person is tried, so "by 6:15, drivers stand
@@ -87,7 +87,7 @@ def _acting_person(low: str) -> _Actor | None:
         third = [subject] if subject is not None else []
     candidates = [(actor, False) for actor in third] + [(actor, True) for actor in first]
     for actor, addressed in sorted(candidates, key=lambda pair: pair[0].start()):
-        if is_negated(low, actor.start(), words=2) or _COUNTED.search(low, 0, actor.start()):
+        if is_negated(low, actor.start(), words=2) or _NOT_ACTING.search(low, 0, actor.start()):
             continue
         if not addressed and in_quotes(low, actor.start()):
             continue
