@@ -53,7 +53,8 @@ def test_same_matches_as_the_plain_regex_on_every_fixture_answer() -> None:
         assert _ends(fast, text) == _ends(PLAIN, text), text
 
 
-SLOTS = re.compile(r"\[[A-Z][A-Z0-9 _/-]{0,30}\]|\{[A-Za-z][A-Za-z0-9 _-]{0,30}\}|<[A-Z][A-Z0-9 _-]{1,30}>")
+SLOTS = re.compile(r"\[[A-Z][A-Z0-9 _/-]{0,30}\]|\{[A-Za-z][A-Za-z0-9 _-]{0,30}\}"
+                   r"|<[A-Za-z][A-Za-z0-9 _-]{1,30}>")
 SLOT_TOKENS = ("[", "]", "{", "}", "<", ">", "TEAM", "Team", "team", "Y", "y", "9", " ", "_", "/", "-",
                "SERVICE", "owns", "p99", "é", "ms", "X" * 31)
 

@@ -59,3 +59,11 @@ def test_operations_jargon_listed_bare_is_stuffing() -> None:
     assert text.is_stuffing("on-call, runbooks, COEs")
     assert text.is_stuffing("golden signals, error budgets, blameless postmortems")
     assert not text.is_stuffing("on-call, runbooks, and a 5xx > 1% alarm on the redirect fleet")
+
+
+def test_terms_after_a_dash_label_or_run_on_as_sentences_are_stuffing() -> None:
+    assert text.is_stuffing("Ops — golden signals, SLOs, error budgets, on-call")
+    assert text.is_stuffing("Metrics: latency, traffic, errors, saturation. p50/p90/p99. Apdex.")
+    # a sentence after the terms says something specific: not a list of terms
+    assert not text.is_stuffing("Metrics: latency, traffic, errors. We page when checkout 5xx "
+                                "passes 1% for five minutes.")

@@ -73,12 +73,12 @@ class _Actor(NamedTuple):
 
 def _acting_person(low: str) -> _Actor | None:
     """The first person in the sentence who is really a person acting: not "no users", not
-    "10K members" (a count) or "keyed by customer" (a key), not a customer named only as the reason to page, and not a
-    third person inside a quoted remark ("'someone will keep an eye on it' is the failure
-    mode"; "'your order shipped' buzzes the phone" quotes a message to the reader, so the
-    first person still counts). Every listed person is tried, so "by 6:15, drivers stand
-    around …, which people at home see" still finds the people after the clock time made
-    "15, drivers" read as a count."""
+    "10K members" (a count) or "keyed by customer" (a key), not a customer named only as the
+    reason to page, and not a third person inside a quoted remark ("'someone will keep an eye
+    on it' is the failure mode"; "'your order shipped' buzzes the phone" quotes a message to
+    the reader, so the first person still counts). Every listed person is tried, so "by 6:15,
+    drivers stand around …, which people at home see" still finds the people after the clock
+    time made "15, drivers" read as a count."""
     third = list(_ACTOR.finditer(low))
     first = list(_FIRST_PERSON.finditer(low))
     listed = bool(third or first)

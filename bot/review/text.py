@@ -206,7 +206,7 @@ _TICKS = ("✅", "☑", "✔", "✓")
 _CHECK_MARK_CHARS = "".join(_TICKS) + "🟢💯🔥⭐"
 _HASHTAG = re.compile(r"#\w+")
 _LIST_SPLIT = re.compile(f"[,/|+&{_CHECK_MARK_CHARS}]")
-_LABEL_PREFIX = re.compile(r"^[^:]{1,25}:\s*")
+_LABEL_PREFIX = re.compile(r"^[^:—–]{1,25}(?::|—|–| - )\s*")  # "Ops: …", "Ops — …"
 _NOT_ITEM_TEXT = re.compile(r"[^\w%. -]")
 _BUZZ_WORDS = (
     "customer[- ]?(?:obsession|first|focus(?:ed)?|centric)", "working backwards", "numbers?", "qps",
@@ -232,6 +232,9 @@ _BUZZ_WORDS = (
     # operations jargon named, not applied: "on-call, runbooks, COEs", "golden signals"
     "coes?", "golden signals", "chaos drills?", "blameless postmortems?", "error budgets?",
     "slis?", "four[- ]eyes", "kill switch(?:es)?", "blast radius", "progressive delivery",
+    # the golden signals and incident figures listed bare: "latency, traffic, errors, saturation"
+    "traffic", "errors?", "saturation", "throughput", "utili[sz]ation", "apdex", "mttd", "mttr",
+    "slo burn(?: rate)?", "burn rate",
 )
 _BUZZ = words(*_BUZZ_WORDS).regex
 """Buzzwords, read only with ``fullmatch``: factored by shared prefixes (``patterns.words``),
@@ -267,8 +270,10 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
     listed = line.lower().replace(" and ", ",")
     if ticked:
         pieces = _LIST_SPLIT.split(listed)
-    else:  # no check mark to split at: the ASCII separators, by str methods (cheaper)
-        pieces = listed.replace("/", ",").replace("|", ",").replace("+", ",").replace("&", ",").split(",")
+    else:  # no check mark to split at: the ASCII separators, by str methods (cheaper); a
+        # full stop too, for terms run on as sentences ("…, saturation. p50/p99. Apdex.")
+        pieces = (listed.replace("/", ",").replace("|", ",").replace("+", ",").replace("&", ",")
+                  .replace(". ", ",").split(","))
     items = [item for item in pieces if item.strip()]
     if not items or (not ticked and len(items) < 3):
         return False
