@@ -52,9 +52,16 @@ _SETTING_CUE = re.compile(
     r"|heartbeat|checkpoint\w*|cooldown|backoff|delay|sleep|visibility|after|for"
     r"|(?<!goes )(?<!go )(?<!is )(?<!are )over|last"
     r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per|random|jitter\w*"
-    r"|(?:each|every|per) (?:ring|stage|wave|step|phase))\W*(?:~|≈|about|around)?\s*$"
+    r"|(?:each|every|per) (?:ring|stage|wave|step|phase)"
+    # how long a state lasts before an alarm fires: "stuck in fallback for more than five minutes"
+    r"|for (?:more|longer) than|for at least)\W*(?:~|≈|about|around)?\s*$"
 )
-_TIME_AFTER_SETTING = re.compile(r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake)")
+# what the time is the length of: work or a drive, a bake, or a setting the time sizes ("a 1–2 s
+# in-memory cache", "a 30 s timeout")
+_TIME_AFTER_SETTING = re.compile(
+    r"\s?(?:of (?:work|compute|drive|driving)|drive|walk|ago|bake"
+    r"|(?:in-memory |local |edge |cdn |client[- ]side )?(?:cache|ttl|lease|timeout|interval|heartbeat"
+    r"|debounce|backoff|cool-?down)\b)")
 _ALARM_CONTEXT = re.compile(r"\b(?:alarms?|alerts?|pages?|paged|paging|on-?call)\b")
 _TRIGGER_THRESHOLD = re.compile(
     r"(?:until|once|when|after|before) (?:we |it |they )?(?:pass|hit|reach|get to|have|exceed)\w*"
@@ -91,6 +98,8 @@ _PERCENT_SETTING = re.compile(
     r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
     r"|roll out|canar(?:y|ies|ied)|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
     r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d"
+    # a share of a limit or a baseline the system keeps: "alarm at 80% of their limit"
+    r"|% of (?:its|their|the|our|each|a) (?:[\w-]+ )?(?:limit|quota|max\w*|baseline|allowance)"
     r"|%\s?(?:battery|charge|discount|off\b|commission|fee|tip|tax))"
 )
 # "4 nines", "four 9s", "4nines"; "429s" and "499s" are status codes, not "42 nines": written
@@ -291,13 +300,13 @@ def _time_counts(low: str, match: re.Match[str], before: str) -> bool:
     """A latency, freshness or recovery target, not a window, wait or bake time."""
     if _alarm_threshold(low, match.start(), before):
         return True
+    unit = _TIME_AFTER.match(low, match.end())
+    if unit is not None and _TIME_AFTER_SETTING.match(low, unit.end()):
+        return False
     if _TIME_RANGE_TAIL.search(low, max(0, match.start() - 12), match.start()):
         return _SETTING_CUE.search(before) is None  # "a ~5-8 s stall": a range is an estimate
     wider = max(0, match.start() - 90)
     if before.endswith("within ") and _HEALTH_WINDOW.search(low, wider, match.start()):
-        return False
-    unit = _TIME_AFTER.match(low, match.end())
-    if unit is not None and _TIME_AFTER_SETTING.match(low, unit.end()):
         return False
     if before.rstrip().endswith("older than") and not _ALARM_CONTEXT.search(low):
         return False  # "prices older than 24 h get a label": a setting, unless alarmed on
