@@ -114,6 +114,9 @@ def test_shipped_rules_validate() -> None:
         (lambda d: d.update(cue=["x"]), "review/kubernetes_first.yaml: unknown key cue"),
         (lambda d: d["unless"].update(paragraph=["x"]), "unknown key unless.paragraph"),
         (lambda d: d.update(examples=[{"text": "k8s", "found": False}] * 2), "needs at least one example"),
+        (lambda d: d["cues"].append("k8s by {{cluster}}"), "uses {{cluster}}, which the file's terms"),
+        (lambda d: d.update(terms={"a": "x", "b": "{{a}}y"}), "terms.b: a term cannot use another term"),
+        (lambda d: d.update(terms=["x"]), "terms: must be a mapping"),
     ],
 )
 def test_a_broken_rule_file_is_reported_by_name(tmp_path: Path, change: object, expected: str) -> None:
@@ -123,6 +126,26 @@ def test_a_broken_rule_file_is_reported_by_name(tmp_path: Path, change: object, 
     assert any(expected in problem for problem in problems), problems
     with pytest.raises(RuleError, match="kubernetes_first"):
         load_rules(directory / "review")
+
+
+def test_a_term_is_written_once_and_read_by_every_pattern_using_it(tmp_path: Path) -> None:
+    directory = _copy_rules(tmp_path)
+
+    def with_term(data: dict[str, object]) -> None:
+        data["terms"] = {"orchestrator": "k8s|kubernetes|eks"}
+        data["cues"] = ["we run {{orchestrator}} for (?:the|our) [\\w-]+ tier\\b"]
+        data["examples"] = [{"text": "We run EKS for the ingest tier.", "found": True},
+                            {"text": "We run ECS for the ingest tier.", "found": False}]
+
+    _edit(directory / "review" / "kubernetes_first.yaml", with_term)
+    rules = load_rules(directory / "review")
+    cues = rules.rule("kubernetes_first").cues
+    assert cues is not None
+    assert cues.alternatives == ("we run (?:k8s|kubernetes|eks) for (?:the|our) [\\w-]+ tier\\b",)
+    for text, found in (("We run EKS for the ingest tier.", True),
+                        ("We run ECS for the ingest tier.", False)):
+        detection, _ = detect(text, rules=rules)
+        assert (detection.evidence["kubernetes_first"] is not None) == found, text
 
 
 # --- adding a label is data ---------------------------------------------------------------

@@ -219,9 +219,10 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
     yields_to = root.texts("yields_to", minimum=0, limit=64)  # checked against the other files
     if len(set(yields_to)) != len(yields_to):
         root.problem("yields_to", "lists a label twice")
-    cues = _patterns(root, "cues", literal_first=True, required=False)
-    unless = _scoped(root, "unless")
-    requires = _scoped(root, "requires")
+    terms = _terms(root)
+    cues = _patterns(root, "cues", literal_first=True, required=False, terms=terms)
+    unless = _scoped(root, "unless", terms)
+    requires = _scoped(root, "requires", terms)
     lists_entry = root.child("lists", required=False)
     lists = {}
     if root.has("lists"):
@@ -232,7 +233,7 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
                 continue
             # lists named *_cased are matched on the original capitals ("IT will add disks")
             lists[name] = _patterns(lists_entry, name, literal_first=False, required=True,
-                                    cased=name.endswith("_cased"))
+                                    cased=name.endswith("_cased"), terms=terms)
     name = root.optional_text("name")
     tip = root.optional_text("tip")
     instead = root.optional_text("instead")
@@ -246,13 +247,53 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
                       MappingProxyType(lists), examples, name, tip, instead, yields_to)
 
 
-def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
+_TERM_USE = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+"""Where a pattern uses one of its file's terms: ``{{people}}``."""
+
+
+def _terms(root: Entry) -> dict[str, str]:
+    """The file's named alternations (``terms:``), which its patterns use as ``{{name}}``:
+    one list of the people relied on, written once, is read by every pattern naming them."""
+    raw = root.raw("terms", required=False)
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        root.problem("terms", f"must be a mapping of names to regexes, got {type_name(raw)}")
+        return {}
+    terms: dict[str, str] = {}
+    for name, value in raw.items():
+        where = f"terms.{name}"
+        if not isinstance(name, str) or not ID_PATTERN.fullmatch(name):
+            root.report(f"terms: name {name!r} must match {ID_PATTERN.pattern}")
+        elif not isinstance(value, str) or not value.strip():
+            root.problem(where, f"must be non-empty text, got {type_name(value)}")
+        elif _TERM_USE.search(value):
+            root.problem(where, "a term cannot use another term")
+        else:
+            terms[name] = value
+    return terms
+
+
+def _with_terms(entry: Entry, where: str, pattern: str, terms: Mapping[str, str]) -> str:
+    """``pattern`` with each ``{{name}}`` replaced by that term as a group."""
+    def term(use: re.Match[str]) -> str:
+        name = use.group(1)
+        if name not in terms:
+            entry.problem(where, f"uses {{{{{name}}}}}, which the file's terms do not define")
+            return ""
+        return f"(?:{terms[name]})"
+
+    return _TERM_USE.sub(term, pattern) if "{{" in pattern else pattern
+
+
+def _scoped(root: Entry, key: str, terms: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     if not root.has(key):
         root.raw(key, required=False)
         return {}
     entry = root.child(key)
     # "answer" patterns are read as words over the whole answer: literal-first, like cues
-    scoped = {scope: _patterns(entry, scope, required=False, literal_first=scope == "answer")
+    scoped = {scope: _patterns(entry, scope, required=False, literal_first=scope == "answer",
+                               terms=terms)
               for scope in SCOPES if entry.has(scope)}
     for scope in SCOPES:
         entry.raw(scope, required=False)
@@ -261,10 +302,12 @@ def _scoped(root: Entry, key: str) -> dict[str, tuple[str, ...]]:
 
 
 def _patterns(
-    entry: Entry, key: str, *, literal_first: bool = False, required: bool, cased: bool = False
+    entry: Entry, key: str, *, literal_first: bool = False, required: bool, cased: bool = False,
+    terms: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
-    """A list of regex fragments: each must compile, be lowercase, and (for cues) start
-    with a literal character, which keeps the combined scan fast (bot/review/patterns.py)."""
+    """A list of regex fragments, each with the file's terms filled in: each must compile,
+    be lowercase, and (for cues) start with a literal character, which keeps the combined
+    scan fast (bot/review/patterns.py)."""
     raw = entry.items(key, minimum=1 if required else 0)
     patterns: list[str] = []
     for index, pattern in enumerate(raw):
@@ -275,6 +318,7 @@ def _patterns(
             continue
         if len(pattern) > PATTERN_LIMIT:
             entry.problem(where, f"too long ({len(pattern)} chars, the limit is {PATTERN_LIMIT})")
+        pattern = _with_terms(entry, where, pattern, terms or {})
         patterns.append(pattern)
         try:
             re.compile(pattern)
