@@ -202,7 +202,7 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # then studied for the eighth stop's class rules.
 TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 2,
               "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 17,
-              "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 13,
+              "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 14,
               "classes6_tune.jsonl": 26, "adversarial6_tune.jsonl": 6, "mixed6_tune.jsonl": 14,
               "classes7_tune.jsonl": 16, "adversarial7_tune.jsonl": 5, "mixed7_tune.jsonl": 6,
               "classes8_tune.jsonl": 19, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
