@@ -54,7 +54,10 @@ _SETTING_CUE = re.compile(
     r"|past|freeze|wait|hold|keep|kept|cache\w*|batch\w*|each|per|random|jitter\w*"
     r"|(?:each|every|per) (?:ring|stage|wave|step|phase)"
     # how long a state lasts before an alarm fires: "stuck in fallback for more than five minutes"
-    r"|for (?:more|longer) than|for at least)\W*(?:~|≈|about|around)?\s*$"
+    r"|for (?:more|longer) than|for at least"
+    # a breaker's or a restart alarm's counting window: "opens after 20 failures in 10 s"
+    r"|(?:failures?|errors?|timeouts?|attempts?|retries|restarts?|strikes?) (?:in|within))"
+    r"\W*(?:~|≈|about|around)?\s*$"
 )
 # what the time is the length of: work or a drive, a bake, or a setting the time sizes ("a 1–2 s
 # in-memory cache", "a 30 s timeout")
@@ -65,13 +68,15 @@ _TIME_AFTER_SETTING = re.compile(
 _ALARM_CONTEXT = re.compile(r"\b(?:alarms?|alerts?|pages?|paged|paging|on-?call)\b")
 _TRIGGER_THRESHOLD = re.compile(
     r"(?:until|once|when|after|before) (?:we |it |they )?(?:pass|hit|reach|get to|have|exceed)\w*"
-    r"\s*(?:~|≈|about|around)?\s*$|(?:haven'?t|hasn'?t|didn'?t|not) \w+(?: \w+)? in\s*$"
+    r"\s*(?:~|≈|about|around)?\s*$"
+    r"|(?:haven'?t|hasn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|not) \w+(?: \w+)? in\s*$"
     r"|(?:doesn'?t|does not|don'?t|didn'?t|fails? to|not) \w+(?: \w+)? within\s*$"
 )
 # "if the firmware doesn't report healthy (connected + sensors OK) within 10 min": the same
 # health window with a longer condition, read over a wider span than ``before``
 _HEALTH_WINDOW = re.compile(
     r"(?:doesn'?t|does not|don'?t|didn'?t|fails? to|not) [^.;\n]{1,60}? within\s*$"
+    r"|\bno (?:answer|response|reply|ack|heartbeat)s? [^.;\n]{0,60}?within\s*$"
 )
 # "users with < 10K followers": a cutoff that splits a population, a setting like a TTL
 _CUTOFF = re.compile(
@@ -95,7 +100,8 @@ _PERCENT_GOOD = re.compile(
 # a percentage a rule or a validation gate is set at, said in words (an alarm's is a target)
 _PERCENT_GATE = re.compile(r"(?:at least|at most|more than|less than|fewer than|±|\+/-)\s*~?$")
 _PERCENT_SETTING = re.compile(
-    r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary)|rollout"
+    r"(?:of (?:the )?(?:hosts|fleet|traffic|users|new|instances|servers|cells?|canary|workers|nodes"
+    r"|pods|machines|boxes|replicas|brokers|shards|gateways)|rollout"
     r"|roll out|canar(?:y|ies|ied)|%\s?(?:→|->)|(?:→|->)\s?\d+\s?%"
     r"|headroom|\bcpu\b|utili[sz]ation|memory|disk|capacity|then \d"
     # a share of a limit or a baseline the system keeps: "alarm at 80% of their limit"
