@@ -67,3 +67,9 @@ def test_terms_after_a_dash_label_or_run_on_as_sentences_are_stuffing() -> None:
     # a sentence after the terms says something specific: not a list of terms
     assert not text.is_stuffing("Metrics: latency, traffic, errors. We page when checkout 5xx "
                                 "passes 1% for five minutes.")
+
+
+def test_resilience_patterns_named_bare_are_stuffing() -> None:
+    assert text.is_stuffing("circuit breakers, retries, bulkheads, timeouts")
+    assert not text.is_stuffing("circuit breakers on the card processor, retries with jitter, "
+                                "a 2 s timeout on the fraud check")

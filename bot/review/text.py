@@ -235,6 +235,8 @@ _BUZZ_WORDS = (
     # the golden signals and incident figures listed bare: "latency, traffic, errors, saturation"
     "traffic", "errors?", "saturation", "throughput", "utili[sz]ation", "apdex", "mttd", "mttr",
     "slo burn(?: rate)?", "burn rate",
+    # resilience patterns named bare: "circuit breakers, retries, bulkheads, timeouts"
+    "timeouts?", "rate[- ]limit(?:ing|s|ers?)?", "load[- ]shedding", "back[- ]?pressure", "jitter",
 )
 _BUZZ = words(*_BUZZ_WORDS).regex
 """Buzzwords, read only with ``fullmatch``: factored by shared prefixes (``patterns.words``),
