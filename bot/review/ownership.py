@@ -90,11 +90,21 @@ def _owned_by(rules: RuleSet) -> WordPattern:
     return words(*rules.items(_LABEL, "owned_by"))
 
 
+def _they_own(rules: RuleSet) -> WordPattern:
+    """"…; they own the placement service": the owner named earlier in the sentence."""
+    return words(rf"they (?:also |all |both )?{_either(rules, 'own_verbs')}\b")
+
+
 _OWNERSHIP = lazy_word_pattern(_ownership)
 _NAMED_TEAM = lazy_word_pattern(_named_team)
 _DUTY_THEN_TEAM = lazy_word_pattern(_duty_then_team)
 _OWNED_BY = lazy_word_pattern(_owned_by)
 _DUTY_OF_A_NAME = lazy_word_pattern(_duty_of_a_name)
+_THEY_OWN = lazy_word_pattern(_they_own)
+# the group "they" stands for, named earlier in the sentence: "the placement team's dashboard",
+# "the cart group is 5 engineers"
+_NAMED_GROUP = lazy(lambda rules: re.compile(
+    rf"([\w/&+-]+) {_either(rules, 'owner_nouns')}(?:'s)?\b"))
 # Two or more capitalised words right before the duty or verb, with the group's scope in
 # brackets between: a group's own name ("Order Platform on-call", "Observability Platform
 # (ingest, storage) holds the pager"), not a sentence's or a schedule's opening word
@@ -178,6 +188,17 @@ def _owners(analysis: Analysis) -> Iterator[Sentence]:
             yield sentence
     yield from _owned_by_a_name(analysis)
     yield from _duty_of_a_proper_name(analysis, generic)
+    yield from _owned_by_they(analysis, unnamed)
+
+
+def _owned_by_they(analysis: Analysis, unnamed: frozenset[str]) -> Iterator[Sentence]:
+    """"It's on the placement team's dashboard; they own the placement service": "they"
+    owns, and the group it stands for is named earlier in the same sentence."""
+    for sentence, match in claims(analysis.doc, _THEY_OWN):
+        start = match.start() - sentence.start
+        if any(group.group(1) not in unnamed
+               for group in _NAMED_GROUP.finditer(sentence.low, 0, start)):
+            yield sentence
 
 
 def _duty_of_a_proper_name(analysis: Analysis, generic: frozenset[str]) -> Iterator[Sentence]:
