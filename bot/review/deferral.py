@@ -30,7 +30,7 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
     """The deferral in a clause that puts monitoring off, or None.
 
     A clause counts when it holds a monitoring term and a deferral, or a
-    deferral of "that/it" right after a clause naming monitoring ("metrics would
+    deferral of "that/it/them" after a clause naming monitoring ("metrics would
     be nice, but I'd leave that for after launch"). Product reporting ("the
     finance dashboard is v2") is not operational monitoring. ``asked`` says the
     sentence is a short answer to a question about monitoring ("Monitoring? Later.").
@@ -47,7 +47,10 @@ def deferred_monitoring(low: str, asked: bool = False) -> re.Match[str] | None:
         if term is None and not asked:
             previous = clauses[number - 1] if number else ""
             labelled = _is_label_then_value(previous, clause)  # "Metrics/alerts — post-MVP"
-            if not labelled and not (_POINTER.search(clause) and _MONITORING.search(previous)):
+            # "panels for queue length, admit rate, …: build them after that": the pointer
+            # may stand for a list that began clauses back
+            earlier = ",".join(clauses[:number])
+            if not labelled and not (_POINTER.search(clause) and _MONITORING.search(earlier)):
                 continue
         if not _negated(clause, deferral, term):
             return deferral
