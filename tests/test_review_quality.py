@@ -176,13 +176,22 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # failure modes 0.888 / 0.736. The rules that stop began with: 31 and 23. The stop after it
 # studied their errors for its class rules, so they are tune data now (mixed14_tune,
 # adversarial14_tune).
+# mixed15_unseen (50, two writers) and adversarial15_unseen (30) were written the same way while
+# round 14 was studied, relabelled blind by two more helpers (797 of 800 labels agreed; three
+# settled by a third reader from the guide, all with the relabeller, named in each line's notes)
+# and measured once on that stop's final rules (past-tense experiences, a host as a person only
+# with a person's verb, growth waved away, alarm windows and relative thresholds as settings,
+# "they own" with the group named earlier, trust in people in place of a mechanism, …): 23 and
+# 11 wrong, items 0.942 / 0.917, failure modes 0.865 / 0.971. The rules that stop began with:
+# 25 and 10.
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 1), ("adversarial_unseen.jsonl", 0),
-                             ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 28),
+                             ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 27),
                              ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
-                             ("mixed9_unseen.jsonl", 43), ("adversarial9_unseen.jsonl", 7)]
+                             ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7),
+                             ("mixed15_unseen.jsonl", 23), ("adversarial15_unseen.jsonl", 11)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -201,19 +210,20 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # classes7_tune / adversarial7_tune / mixed7_tune: the seventh round, unseen at 30, 8 and 11,
 # then studied for the eighth stop's class rules.
 TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 2,
-              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 17,
-              "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 14,
-              "classes6_tune.jsonl": 26, "adversarial6_tune.jsonl": 6, "mixed6_tune.jsonl": 14,
-              "classes7_tune.jsonl": 16, "adversarial7_tune.jsonl": 5, "mixed7_tune.jsonl": 6,
-              "classes8_tune.jsonl": 19, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
-              "mixed10_tune.jsonl": 12, "adversarial10_tune.jsonl": 7,
-              "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 8,
-              "mixed12_tune.jsonl": 18, "adversarial12_tune.jsonl": 8,
-              "mixed13_tune.jsonl": 15, "adversarial13_tune.jsonl": 12,
-              "mixed14_tune.jsonl": 28, "adversarial14_tune.jsonl": 23}
+              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 16,
+              "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 13,
+              "classes6_tune.jsonl": 22, "adversarial6_tune.jsonl": 5, "mixed6_tune.jsonl": 13,
+              "classes7_tune.jsonl": 9, "adversarial7_tune.jsonl": 4, "mixed7_tune.jsonl": 6,
+              "classes8_tune.jsonl": 12, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
+              "mixed10_tune.jsonl": 10, "adversarial10_tune.jsonl": 6,
+              "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 5,
+              "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 7,
+              "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 12,
+              "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed15_unseen.jsonl",
+          "adversarial15_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
