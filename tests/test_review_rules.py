@@ -117,6 +117,7 @@ def test_shipped_rules_validate() -> None:
         (lambda d: d["cues"].append("k8s by {{cluster}}"), "uses {{cluster}}, which the file's terms"),
         (lambda d: d.update(terms={"a": "x", "b": "{{a}}y"}), "terms.b: a term cannot use another term"),
         (lambda d: d.update(terms=["x"]), "terms: must be a mapping"),
+        (lambda d: d.update(terms={"long": "x" * 1001}), "terms.long: too long"),
     ],
 )
 def test_a_broken_rule_file_is_reported_by_name(tmp_path: Path, change: object, expected: str) -> None:

@@ -247,7 +247,7 @@ def parse_rule(data: object, problems: Problems) -> ReviewRule:
                       MappingProxyType(lists), examples, name, tip, instead, yields_to)
 
 
-_TERM_USE = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+_TERM_USE = re.compile(r"\{\{(" + ID_PATTERN.pattern + r")\}\}")
 """Where a pattern uses one of its file's terms: ``{{people}}``."""
 
 
@@ -269,6 +269,8 @@ def _terms(root: Entry) -> dict[str, str]:
             root.problem(where, f"must be non-empty text, got {type_name(value)}")
         elif _TERM_USE.search(value):
             root.problem(where, "a term cannot use another term")
+        elif len(value) > PATTERN_LIMIT:
+            root.problem(where, f"too long ({len(value)} chars, the limit is {PATTERN_LIMIT})")
         else:
             terms[name] = value
     return terms
