@@ -25,7 +25,7 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "adversarial8_tune", "mixed8_tune", "mixed9_unseen", "adversarial9_unseen",
                 "mixed10_tune", "adversarial10_tune", "mixed11_tune", "adversarial11_tune",
                 "mixed12_tune", "adversarial12_tune", "mixed13_tune", "adversarial13_tune",
-                "mixed14_tune", "adversarial14_tune", "mixed15_unseen", "adversarial15_unseen",
+                "mixed14_tune", "adversarial14_tune", "mixed15_tune", "adversarial15_tune",
                 "eval_small", "extra")
 
 

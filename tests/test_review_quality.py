@@ -183,15 +183,15 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # with a person's verb, growth waved away, alarm windows and relative thresholds as settings,
 # "they own" with the group named earlier, trust in people in place of a mechanism, …): 23 and
 # 11 wrong, items 0.942 / 0.917, failure modes 0.865 / 0.971. The rules that stop began with:
-# 25 and 10.
+# 25 and 10. The stop after it studied their errors for its class rules, so they are tune data
+# now (mixed15_tune, adversarial15_tune).
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 1), ("adversarial_unseen.jsonl", 0),
                              ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 27),
                              ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
-                             ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7),
-                             ("mixed15_unseen.jsonl", 23), ("adversarial15_unseen.jsonl", 11)]
+                             ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -219,11 +219,11 @@ TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tu
               "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 5,
               "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 7,
               "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 12,
-              "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8}
+              "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8,
+              "mixed15_tune.jsonl": 23, "adversarial15_tune.jsonl": 11}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed15_unseen.jsonl",
-          "adversarial15_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))

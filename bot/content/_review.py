@@ -141,6 +141,8 @@ class Relevance:
     pasted: tuple[PastedExample, ...] = ()
     placeholders: tuple[str, ...] = ()
     generic_words: tuple[str, ...] = ()
+    topic_headings: tuple[str, ...] = ()
+    """Headings that announce a list of topics to name ("Topics to hit:", "Key concepts")."""
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -154,18 +156,24 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
         about = tuple(a.lower() for a in entry.texts("about", minimum=0, limit=64))
         entry.finish()
         pasted.append(PastedExample(text, about))
-    raw = root.items("placeholders", minimum=0)
-    placeholders = []
-    for index, pattern in enumerate(raw):
+    placeholders = _regexes(root, "placeholders")
+    generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
+    topic_headings = _regexes(root, "topic_headings")
+    root.finish()
+    return Relevance(tuple(pasted), placeholders, generic, topic_headings)
+
+
+def _regexes(root: Entry, name: str) -> tuple[str, ...]:
+    """The list ``name`` of regexes, each one that does not compile reported and left out."""
+    valid = []
+    for index, pattern in enumerate(root.items(name, minimum=0)):
         try:
             re.compile(str(pattern))
         except re.error as error:
-            root.problem(f"placeholders[{index}]", f"not a valid regex ({error})")
+            root.problem(f"{name}[{index}]", f"not a valid regex ({error})")
             continue
-        placeholders.append(str(pattern))
-    generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
-    root.finish()
-    return Relevance(tuple(pasted), tuple(placeholders), generic)
+        valid.append(str(pattern))
+    return tuple(valid)
 
 
 def read_relevance(directory: Path, problems: Problems) -> Relevance:

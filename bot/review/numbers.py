@@ -37,9 +37,9 @@ _RATIO_AFTER = re.compile(r"\s?:\s?1\b")
 _MONEY_AFTER = re.compile(r"\s?(?:usd|dollars?|cents?)\b")
 
 _RANGE_TAIL = re.compile(r"~?\d+(?:\.\d+)?\s?(?:[-–]|to)\s?$")
-# the low end of a range of times: "5-8 s", "30–80 ms" (a setting is one value, picked);
-# dashes only: _RANGE_TAIL's "N to M" as well changed verdicts no labelled answer asked for
-_TIME_RANGE_TAIL = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?[-–]\s?$")
+# the low end of a range of times: "5-8 s", "30–80 ms", "two to three seconds" (a setting is
+# one value, picked)
+_TIME_RANGE_TAIL = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?(?:[-–]|\bto\b)\s?$")
 _TIME_CUE = re.compile(
     r"(?:[<>≤≥=~≈]|under|below|within|less than|at most|faster than|p\d{2,3}|latency|rtt|lag"
     r"|stale|behind|\bin|takes?|took|adds?|added|costs?|target|budget|rto|rpo|sla|slo|fresher than|older than"
@@ -299,7 +299,9 @@ def _alarm_threshold(low: str, start: int, before: str) -> bool:
 
 
 # "2-3 s extra latency", "~40 ms of lag": a time the words after it call a latency
-_LATENCY_AFTER = re.compile(r"\s?(?:of )?(?:extra |added |more |additional )?(?:latency|lag)\b")
+# "up to 10 minutes late", "up to 3 s stale": how late or stale a person may find it
+_LATENCY_AFTER = re.compile(
+    r"\s?(?:(?:of )?(?:extra |added |more |additional )?(?:latency|lag)|late|stale|behind)\b")
 
 
 def _time_counts(low: str, match: re.Match[str], before: str) -> bool:

@@ -73,6 +73,8 @@ class RelevanceCheck:
         # first tests for the literals its matches need ("rivia" for "[Tt]rivia"): a pattern
         # that opens with \b cannot skip ahead, and is run only where it may match
         self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
+        self._topic_heading = (re.compile("|".join(relevance.topic_headings))
+                               if relevance.topic_headings else None)
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)
@@ -105,22 +107,38 @@ class RelevanceCheck:
     def _term_lists(self, doc: Document, prompt: str | None) -> set[int]:
         """Indexes of the sentences that list bare terms naming nothing of the prompt's
         system (``text.listed_terms``): "Key concepts: Raft, Paxos, quorum, failover,
-        idempotency" applies none of them. Only lines with enough separators are read."""
-        if not doc.listing_lines:
-            return set()  # most answers: no line separates five things
-        here: frozenset[str] | None = None
-        found = set()
-        for index, sentence in enumerate(doc.sentences):
-            if sentence.line not in doc.listing_lines or sentence.stuffing or sentence.code:
+        idempotency" applies none of them. Under a heading that announces topics ("Topics
+        to hit:" over "- leader lease", "- log replay", …), one term a line, the terms are
+        named rather than applied even when they are this system's own."""
+        lists = [([index], sentence.low, False) for index, sentence in enumerate(doc.sentences)
+                 if sentence.line in doc.listing_lines]  # most answers: none
+        lists += [(indexes, low, True) for indexes, low in self._topic_lists(doc)]
+        if not lists:
+            return set()
+        here = self._system_words((prompt or "").lower())
+        found: set[int] = set()
+        for indexes, low, announced in lists:
+            if any(doc.sentences[i].stuffing or doc.sentences[i].code for i in indexes):
                 continue
-            terms = listed_terms(sentence.low)
-            if terms is None:
-                continue
-            if here is None:
-                here = self._system_words((prompt or "").lower())
-            if not here & _words(" ".join(terms)):
-                found.add(index)
+            terms = listed_terms(low)
+            if terms is not None and (announced or not here & _words(" ".join(terms))):
+                found.update(indexes)
         return found
+
+    def _topic_lists(self, doc: Document) -> list[tuple[list[int], str]]:
+        """The lines under each heading that announces topics, joined into one list of
+        terms ("topics to hit: multi-paxos / raft, leader lease, …") with their indexes."""
+        if self._topic_heading is None or not any(s.context for s in doc.sentences):
+            return []
+        runs: dict[str, list[int]] = {}
+        for index, sentence in enumerate(doc.sentences):
+            heading = sentence.context
+            if (heading and " | " not in heading and sentence.low.rstrip(" :") != heading
+                    and self._topic_heading.search(heading)):
+                runs.setdefault(heading, []).append(index)  # the terms, not the heading line
+        return [(indexes, f"{heading}: " + ", ".join(doc.sentences[i].low.rstrip(" .")
+                                                      for i in indexes))
+                for heading, indexes in runs.items()]
 
     def _system_words(self, low_prompt: str) -> frozenset[str]:
         """The prompt's own words for its system ("shortener", "redirect"), without the

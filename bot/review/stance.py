@@ -40,7 +40,7 @@ _NEAR_REJECTION = word_regex(
     r"without|avoid\w*|skip\w*|ditch\w*|against|instead of|rather than|unlike", r"\b"
 )
 _SUBORDINATOR = word_regex(r"if|when|whenever|unless|because|while|once|since", r"\b")
-_ADJACENT_REJECTION = word_regex(r"over|vs\.?|versus|or", r"\s*$")
+_ADJACENT_REJECTION = word_regex(r"over|vs\.?|versus", r"\s*$")
 _DOUBLE_QUOTED = re.compile(r'"[^"\n]{1,200}"')
 # A single quote opens before a word and closes after one; an apostrophe inside a word
 # ("we'll", "it's") does neither, so quoted speech may hold contractions.

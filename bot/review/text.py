@@ -256,10 +256,8 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
     """
     if ticked is None:
         ticked = not line.isascii() and _has_check_mark(line)
-    if "#" in line:
-        hashtags = len(_HASHTAG.findall(line))
-        if hashtags >= 2 and len(_HASHTAG.sub("", line).split()) <= 3:
-            return True
+    if "#" in line and _hashtag_slogan(line):
+        return True
     if ticked and _ticked_terms(line):
         return True
     if not ticked:
@@ -290,6 +288,19 @@ def is_stuffing(line: str, separators: int | None = None, ticked: bool | None = 
             if specific > allowed_specific:
                 return False
     return True
+
+
+# Hashtags against the words beside them: two beside a few words ("#CustomerObsession
+# #OwnershipMindset all the way"), or three or more beside a short slogan ("Eleven nines = our
+# #1 promise to the customer 💯 #durability #11nines #DiveDeep").
+_HASHTAG_WORDS_AT_MOST = {2: 3, 3: 10}
+
+
+def _hashtag_slogan(line: str) -> bool:
+    hashtags = len(_HASHTAG.findall(line))
+    if hashtags < 2:
+        return False
+    return len(_HASHTAG.sub("", line).split()) <= _HASHTAG_WORDS_AT_MOST[min(hashtags, 3)]
 
 
 _TICK_SPLIT = re.compile(f"[{_CHECK_MARK_CHARS}]\ufe0f?")
