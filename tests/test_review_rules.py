@@ -322,6 +322,17 @@ def _marked(answer: str, prompt: str | None) -> list[bool]:
     return [s.stuffing for s in default_rules().relevance.generic(parse(answer), prompt).sentences]
 
 
+def test_terms_one_a_line_under_a_topics_heading_are_a_list_even_of_this_systems_words() -> None:
+    prompt = "Key-Value Database (deep_dive): What happens when a partition's leader dies mid-write?"
+    topics = ("Topics to hit:\n- multi-paxos / raft\n- leader lease\n- quorum writes (2 of 3)\n"
+              "- idempotent client retries\n- log replay\n- hinted handoff")
+    assert _marked(topics, prompt) == [False, True, True, True, True, True, True]
+    assert detect(topics, prompt)[0].evidence["failure_planning"] is None
+    # the same bullets under a heading that names a design, not topics, say what it does
+    steps = topics.replace("Topics to hit:", "Recovery:")
+    assert not any(_marked(steps, prompt))
+
+
 def test_a_list_naming_this_systems_own_parts_is_not_stuffing() -> None:
     parts = "Redirect path: edge cache, shortener API, link store, click stream, abuse filter."
     assert _marked(parts, "Design a URL shortener with a redirect service.") == [False]

@@ -73,3 +73,10 @@ def test_resilience_patterns_named_bare_are_stuffing() -> None:
     assert text.is_stuffing("circuit breakers, retries, bulkheads, timeouts")
     assert not text.is_stuffing("circuit breakers on the card processor, retries with jitter, "
                                 "a 2 s timeout on the fraud check")
+
+
+def test_a_slogan_with_three_hashtags_is_stuffing() -> None:
+    assert text.is_stuffing("Eleven nines = our #1 promise to the customer 💯 #durability #11nines #DiveDeep")
+    assert text.is_stuffing("#CustomerObsession #Ownership all the way")
+    # one tag beside a real sentence leaves it a sentence
+    assert not text.is_stuffing("Checkout p99 stays under 300 ms at 2K orders/s #perf")
