@@ -185,6 +185,12 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # 11 wrong, items 0.942 / 0.917, failure modes 0.865 / 0.971. The rules that stop began with:
 # 25 and 10. The stop after it studied their errors for its class rules, so they are tune data
 # now (mixed15_tune, adversarial15_tune).
+# mixed16 (50, two writers) and adversarial16 (30) were written the same way while round 15 was
+# studied, relabelled blind by two more helpers (800 of 800 labels agreed) and measured once on
+# the rules that had studied round 15 (12b43c0): 25 and 18 wrong, items 0.896 / 0.872, failure
+# modes 0.924 / 0.893. The rules that stop began with (0af6cdd): 25 and 19. The same stop then
+# studied their errors for a second set of class rules, so they are tune data now
+# (mixed16_tune, adversarial16_tune).
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
@@ -209,7 +215,10 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # data now. classes4_round3_tune: measured once unseen at 31 wrong of 800, then studied.
 # classes7_tune / adversarial7_tune / mixed7_tune: the seventh round, unseen at 30, 8 and 11,
 # then studied for the eighth stop's class rules.
-TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 2,
+# classes3_tune's gate is 3: a latency threshold crossed is a failure now ("if hold p99 goes
+# over 200 ms the controller cuts admissions", two tune answers fixed), and one answer labels a
+# deploy's auto-halt on p99 0 for failure_planning.
+TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 3,
               "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 16,
               "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 13,
               "classes6_tune.jsonl": 22, "adversarial6_tune.jsonl": 5, "mixed6_tune.jsonl": 13,
@@ -220,7 +229,8 @@ TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tu
               "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 7,
               "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 12,
               "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8,
-              "mixed15_tune.jsonl": 23, "adversarial15_tune.jsonl": 11}
+              "mixed15_tune.jsonl": 23, "adversarial15_tune.jsonl": 11,
+              "mixed16_tune.jsonl": 25, "adversarial16_tune.jsonl": 18}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")

@@ -333,6 +333,26 @@ def test_terms_one_a_line_under_a_topics_heading_are_a_list_even_of_this_systems
     assert not any(_marked(steps, prompt))
 
 
+def test_lines_under_a_heading_that_says_they_are_copied_count_for_nothing() -> None:
+    prompt = "Ride Hailing (high_level): Draw the request-to-match flow."
+    copied = ("Notes I took from the examples, reworded a bit:\n"
+              "- search team (7 eng) owns the indexer and carries the pager\n"
+              "- ship one-box first, then 10% of hosts per AZ, auto-rollback on the error alarm")
+    assert _marked(copied, prompt) == [True, True, True]
+    found = detect(copied, prompt)[0].evidence
+    assert found["team_ownership"] is None and found["operations_ready"] is None
+    own = copied.replace("Notes I took from the examples, reworded a bit:", "Ownership and rollout:")
+    assert not any(_marked(own, prompt))
+
+
+def test_a_block_quote_is_someone_elses_words() -> None:
+    quoted = "> an SLO burn-rate alert on the checkout error budget pages the on-call"
+    assert parse(quoted).sentences[0].stuffing
+    assert detect(quoted, None)[0].evidence["operations_ready"] is None
+    # a threshold that opens a line is the writer's own alarm
+    assert not parse("> 300 ms p99 for 5 min pages the on-call").sentences[0].stuffing
+
+
 def test_a_list_naming_this_systems_own_parts_is_not_stuffing() -> None:
     parts = "Redirect path: edge cache, shortener API, link store, click stream, abuse filter."
     assert _marked(parts, "Design a URL shortener with a redirect service.") == [False]

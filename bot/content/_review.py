@@ -143,6 +143,8 @@ class Relevance:
     generic_words: tuple[str, ...] = ()
     topic_headings: tuple[str, ...] = ()
     """Headings that announce a list of topics to name ("Topics to hit:", "Key concepts")."""
+    copied_headings: tuple[str, ...] = ()
+    """Headings that announce text copied from elsewhere ("From the examples doc:")."""
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -159,8 +161,9 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
     placeholders = _regexes(root, "placeholders")
     generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
     topic_headings = _regexes(root, "topic_headings")
+    copied_headings = _regexes(root, "copied_headings")
     root.finish()
-    return Relevance(tuple(pasted), placeholders, generic, topic_headings)
+    return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings)
 
 
 def _regexes(root: Entry, name: str) -> tuple[str, ...]:

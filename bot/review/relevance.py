@@ -54,6 +54,10 @@ def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(topics) + ")")
 
 
+def _joined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(patterns)) if patterns else None
+
+
 class RelevanceCheck:
     """Compiled relevance data: pasted examples indexed by their longest word."""
 
@@ -73,8 +77,8 @@ class RelevanceCheck:
         # first tests for the literals its matches need ("rivia" for "[Tt]rivia"): a pattern
         # that opens with \b cannot skip ahead, and is run only where it may match
         self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
-        self._topic_heading = (re.compile("|".join(relevance.topic_headings))
-                               if relevance.topic_headings else None)
+        self._topic_heading = _joined(relevance.topic_headings)
+        self._copied_heading = _joined(relevance.copied_headings)
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)
@@ -85,7 +89,7 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        term_lists = self._term_lists(doc, prompt)
+        term_lists = self._term_lists(doc, prompt) | self._copied(doc)
         # the length test _only_generic opens with, made here: most sentences are longer
         if not placeholder and not anchors and not term_lists and not any(
                 self._only_generic(s.low) for s in doc.sentences
@@ -125,17 +129,29 @@ class RelevanceCheck:
                 found.update(indexes)
         return found
 
-    def _topic_lists(self, doc: Document) -> list[tuple[list[int], str]]:
-        """The lines under each heading that announces topics, joined into one list of
-        terms ("topics to hit: multi-paxos / raft, leader lease, …") with their indexes."""
-        if self._topic_heading is None or not any(s.context for s in doc.sentences):
-            return []
+    def _copied(self, doc: Document) -> set[int]:
+        """Indexes of the sentences under a heading that says they are copied ("Notes I took
+        from the examples, reworded a bit:"): the writer's own words say they are not theirs."""
+        return set().union(*self._under(doc, self._copied_heading, with_heading=True).values())
+
+    def _under(self, doc: Document, heading_pattern: re.Pattern[str] | None,
+               with_heading: bool = False) -> dict[str, list[int]]:
+        """The indexes of the sentences under each heading ``heading_pattern`` finds, by
+        heading (a line with a label of its own, "infra: …", is not under it)."""
+        if heading_pattern is None or not any(s.context for s in doc.sentences):
+            return {}
         runs: dict[str, list[int]] = {}
         for index, sentence in enumerate(doc.sentences):
             heading = sentence.context
-            if (heading and " | " not in heading and sentence.low.rstrip(" :") != heading
-                    and self._topic_heading.search(heading)):
-                runs.setdefault(heading, []).append(index)  # the terms, not the heading line
+            if (heading and " | " not in heading and heading_pattern.search(heading)
+                    and (with_heading or sentence.low.rstrip(" :") != heading)):
+                runs.setdefault(heading, []).append(index)
+        return runs
+
+    def _topic_lists(self, doc: Document) -> list[tuple[list[int], str]]:
+        """The lines under each heading that announces topics, joined into one list of
+        terms ("topics to hit: multi-paxos / raft, leader lease, …") with their indexes."""
+        runs = self._under(doc, self._topic_heading)  # the terms, not the heading line
         return [(indexes, f"{heading}: " + ", ".join(doc.sentences[i].low.rstrip(" .")
                                                       for i in indexes))
                 for heading, indexes in runs.items()]

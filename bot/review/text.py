@@ -103,7 +103,10 @@ def parse(raw: str) -> Document:
             # is_stuffing's counts, made here once for it and for the list of terms test
             breaks = stripped.count(",") + stripped.count("|") + stripped.count(" and ")
             ticked = not stripped.isascii() and _has_check_mark(stripped)
-            stuffed = is_stuffing(stripped, breaks, ticked)
+            # a block quote ("> …", Discord's and markdown's) is someone else's words, as a
+            # quoted phrase is (GUIDE rule 4): it counts for nothing, like stuffing
+            stuffed = (stripped[0] == ">" and _BLOCK_QUOTE.match(stripped) is not None
+                       ) or is_stuffing(stripped, breaks, ticked)
             if breaks < TERMS_AT_LEAST - 1:  # the other breaks of ``listed_terms``
                 breaks += stripped.count(";") + stripped.count("+")
                 if ticked:
@@ -127,6 +130,8 @@ def parse(raw: str) -> Document:
                     frozenset(listing))
 
 
+# not a threshold that opens a line ("> 300 ms p99 pages"); Discord quotes with ">>> " too
+_BLOCK_QUOTE = re.compile(r">{1,3}\s+(?![\d~$])")
 _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 
 
