@@ -26,7 +26,8 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "mixed10_tune", "adversarial10_tune", "mixed11_tune", "adversarial11_tune",
                 "mixed12_tune", "adversarial12_tune", "mixed13_tune", "adversarial13_tune",
                 "mixed14_tune", "adversarial14_tune", "mixed15_tune", "adversarial15_tune",
-                "mixed16_tune", "adversarial16_tune",
+                "mixed16_tune", "adversarial16_tune", "mixed17_tune",
+                "adversarial17_tune",
                 "eval_small", "extra")
 
 

@@ -17,7 +17,7 @@ from bot.review.analysis import Analysis, Firm
 from bot.review.deferral import deferred_monitoring
 from bot.review.document import Sentence
 from bot.review.rules import lazy_regex, lazy_words
-from bot.review.stance import claims
+from bot.review.stance import claims, is_retracted
 
 
 def _usable(sentence: Sentence) -> bool:
@@ -31,10 +31,13 @@ _WAVED_AWAY = lazy_regex("numbers_always", "waved_away")
 
 
 def numbers_always(analysis: Analysis) -> Iterator[Sentence]:
-    """The writer's own number on scale, latency, availability or cost, with a unit."""
-    for sentence in analysis.doc.sentences:
-        if (_usable(sentence) and analysis.own_quantities(sentence)
-                and _WAVED_AWAY.search(sentence.low) is None):
+    """The writer's own number on scale, latency, availability or cost, with a unit, and not
+    taken back after it ("pages if the heartbeat is 2 min stale… actually scratch that")."""
+    doc = analysis.doc
+    for sentence in doc.sentences:
+        if not _usable(sentence) or _WAVED_AWAY.search(sentence.low) is not None:
+            continue
+        if any(not is_retracted(doc, sentence, q.end) for q in analysis.own_quantities(sentence)):
             yield sentence
 
 

@@ -26,6 +26,8 @@ _FIRST_PERSON = lazy_words("customer_first", "first_person", scanned=False)
 _EXPERIENCE = lazy_words("customer_first", "experience")
 _CONCRETE = lazy_words("customer_first", "concrete")
 _CUSTOMER_CONTEXT = lazy_regex("customer_first", "customer_context")
+# the same framing said inside the sentence: "from the API client's side the limiter costs …"
+_FRAMED_INLINE = lazy_regex("customer_first", "framed_inline")
 _SURFACE = lazy_words("customer_first", "surface")
 # the cheap gate: any person, first-person phrase or customer surface the lists name
 _GATE = lazy_words("customer_first", "actor", "first_person", "surface")
@@ -121,7 +123,7 @@ def _is_customer_outcome(analysis: Analysis, sentence: Sentence) -> bool:
     concrete = doc.has(_CONCRETE, sentence) or _customer_quantity(analysis, sentence)
     if actor and felt and (concrete or _quoted_screen(low) or _felt_time(low, actor)):
         return True
-    if _CUSTOMER_CONTEXT.search(sentence.context):
+    if _CUSTOMER_CONTEXT.search(sentence.context) or _FRAMED_INLINE.search(low):
         if _customer_quantity(analysis, sentence) or _quoted_screen(low):
             return True
         if doc.has(_SURFACE, sentence) and _SURFACE_MEASURE.search(low):
@@ -139,7 +141,7 @@ def _could_be_customer(doc: Document, sentence: Sentence, framed: dict[str, bool
     """Cheap gate: a person, a customer surface, or a customer-framed heading."""
     if doc.has(_GATE, sentence) or person_subject(sentence.low):
         return True
-    if _shown_instead(sentence.low):
+    if _shown_instead(sentence.low) or _FRAMED_INLINE.search(sentence.low):
         return True
     if not sentence.context:
         return False

@@ -299,9 +299,11 @@ def _alarm_threshold(low: str, start: int, before: str) -> bool:
 
 
 # "2-3 s extra latency", "~40 ms of lag": a time the words after it call a latency
-# "up to 10 minutes late", "up to 3 s stale": how late or stale a person may find it
+# "up to 10 minutes late", "up to 3 s stale": how late or stale a person may find it; "30 ms
+# at p99": a percentile after the time
 _LATENCY_AFTER = re.compile(
-    r"\s?(?:(?:of )?(?:extra |added |more |additional )?(?:latency|lag)|late|stale|behind)\b")
+    r"\s?(?:(?:of )?(?:extra |added |more |additional )?(?:latency|lag)|late|stale|behind"
+    r"|(?:at )?p\d{2,3})\b")
 
 
 def _time_counts(low: str, match: re.Match[str], before: str) -> bool:

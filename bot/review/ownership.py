@@ -42,7 +42,8 @@ def _ownership(rules: RuleSet) -> WordPattern:
         *(rf"{role} owns?\b" for role in rules.items(_LABEL, "roles")),
         # expanded like every word list (validation reads them so): "(?:fleet|tier)s? = …"
         *(entry for item in rules.items(_LABEL, "owner_field") for entry in expand_leading(item)),
-        *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ team"
+        # "a weekly rotation held by the payments-core engineers"
+        *(rf"{duty} (?:inside|within|in|held by|for) the [\w-]+ (?:team|engineers|group|squad|crew|folks)"
           for duty in rules.items(_LABEL, "duties")),
     )
 
@@ -52,7 +53,7 @@ def _named_team(rules: RuleSet) -> WordPattern:
     duty = _either(rules, "duties")
     return words(
         rf"teams? (?:with|has|have|each with) (?:its|their) own {duty}",
-        rf"team's (?:own )?{duty}",
+        rf"team's (?:own |primary |secondary |weekly )?{duty}",
         # "the feed crew of six runs fan-out and storage": a team-like noun, named, runs a part
         *(rf"{noun} (?:of (?:[\w-]+ ){{1,2}}?)?(?:runs|operates|maintains|builds|carries|holds)\b"
           for noun in ("teams?", *rules.items(_LABEL, "named_owner_nouns"))),

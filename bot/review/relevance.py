@@ -130,9 +130,14 @@ class RelevanceCheck:
         return found
 
     def _copied(self, doc: Document) -> set[int]:
-        """Indexes of the sentences under a heading that says they are copied ("Notes I took
-        from the examples, reworded a bit:"): the writer's own words say they are not theirs."""
-        return set().union(*self._under(doc, self._copied_heading, with_heading=True).values())
+        """Indexes of the sentences that say they are copied ("ok so per the rubric the
+        phrases that score are …") or sit under a heading that says so ("Notes I took from
+        the examples, reworded a bit:"): the writer's own words say they are not theirs."""
+        if self._copied_heading is None:
+            return set()
+        said = {index for index, sentence in enumerate(doc.sentences)
+                if self._copied_heading.search(sentence.low)}
+        return said.union(*self._under(doc, self._copied_heading, with_heading=True).values())
 
     def _under(self, doc: Document, heading_pattern: re.Pattern[str] | None,
                with_heading: bool = False) -> dict[str, list[int]]:
