@@ -17,7 +17,7 @@ import yaml
 
 from bot.content import DEFAULT_DIRECTORY, validate_content_dir
 from bot.content._reader import Problems
-from bot.content._review import parse_review_dir
+from bot.content._review import parse_relevance, parse_review_dir
 from bot.review import LABELS, Reviewer, detect
 from bot.review.rules import RULES_DIRECTORY, RuleError, RuleSet, default_rules, load_rules
 from bot.review.text import listed_terms, parse
@@ -243,6 +243,16 @@ def test_a_label_file_must_be_listed_and_a_listed_label_must_have_a_file(tmp_pat
 
 
 # --- relevance ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["placeholders", "topic_headings", "copied_headings"])
+def test_a_relevance_regex_that_does_not_compile_is_reported_by_its_list(name: str) -> None:
+    data = {"pasted": [{"text": "Cuts checkout from 3 clicks to 1.", "about": ["checkout"]}],
+            name: ["(unclosed"]}
+    problems = Problems("review/relevance.yaml")
+    relevance = parse_relevance(data, problems)
+    assert len(problems.messages) == 1 and f"{name}[0]: not a valid regex" in problems.messages[0]
+    assert getattr(relevance, name) == ()
 
 GUIDE_CART = "Cuts checkout from 3 clicks to 1. Add-to-cart returns in < 100 ms p99."
 
