@@ -222,6 +222,9 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # data now. classes4_round3_tune: measured once unseen at 31 wrong of 800, then studied.
 # classes7_tune / adversarial7_tune / mixed7_tune: the seventh round, unseen at 30, 8 and 11,
 # then studied for the eighth stop's class rules.
+# adversarial12_tune's gate is 8: three kinds of praise in one sentence are stuffing now (ten
+# tune labels fixed), and one such sentence also claims infinite scale, which it no longer
+# commits (adversarial10_tune's ACID sentence the same, within its gate).
 # classes3_tune's gate is 3: a latency threshold crossed is a failure now ("if hold p99 goes
 # over 200 ms the controller cuts admissions", two tune answers fixed), and one answer labels a
 # deploy's auto-halt on p99 0 for failure_planning.
@@ -233,7 +236,7 @@ TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tu
               "classes8_tune.jsonl": 12, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
               "mixed10_tune.jsonl": 10, "adversarial10_tune.jsonl": 6,
               "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 5,
-              "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 7,
+              "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 8,
               "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 12,
               "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8,
               "mixed15_tune.jsonl": 23, "adversarial15_tune.jsonl": 11,

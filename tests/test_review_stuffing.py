@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from bot.review import text
+from bot.review.rules import default_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
 PLAIN_BUZZ = re.compile("|".join(f"(?:{w})" for w in text._BUZZ_WORDS))
@@ -80,3 +81,14 @@ def test_a_slogan_with_three_hashtags_is_stuffing() -> None:
     assert text.is_stuffing("#CustomerObsession #Ownership all the way")
     # one tag beside a real sentence leaves it a sentence
     assert not text.is_stuffing("Checkout p99 stays under 300 ms at 2K orders/s #perf")
+
+
+def test_three_kinds_of_praise_in_a_sentence_are_fluent_stuffing() -> None:
+    praise = ("We're customer obsessed, so latency is super low, availability is high-nines and we "
+              "have full observability with proactive alerting.")
+    marked = default_rules().relevance.generic(text.parse(praise), "Design a chat service.")
+    assert [s.stuffing for s in marked.sentences] == [True]
+    # one word of praise beside a real alarm leaves the sentence its own
+    real = "Robust by design: an alarm on p99 > 300 ms for 5 min pages the chat on-call."
+    marked = default_rules().relevance.generic(text.parse(real), "Design a chat service.")
+    assert [s.stuffing for s in marked.sentences] == [False]

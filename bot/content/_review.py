@@ -145,6 +145,8 @@ class Relevance:
     """Headings that announce a list of topics to name ("Topics to hit:", "Key concepts")."""
     copied_headings: tuple[str, ...] = ()
     """Headings that announce text copied from elsewhere ("From the examples doc:")."""
+    hype: tuple[str, ...] = ()
+    """Praise that names nothing ("world-class", "customer-obsessed", "baked in")."""
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -162,8 +164,9 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
     generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
     topic_headings = _regexes(root, "topic_headings")
     copied_headings = _regexes(root, "copied_headings")
+    hype = _regexes(root, "hype")
     root.finish()
-    return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings)
+    return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings, hype)
 
 
 def _regexes(root: Entry, name: str) -> tuple[str, ...]:

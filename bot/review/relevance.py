@@ -31,6 +31,7 @@ _GENERIC_WORDS_AT_MOST = 9  # spaces: longer sentences say something specific
 _MATCH_SHARE = 0.85  # of the example's words found in the sentence
 _LONGER_BY = 1.4  # a sentence much longer than the example says more than the example
 _PROMPT_WORD_AT_LEAST = 4  # letters: shorter prompt words ("url", "api") are too common
+_HYPE_AT_LEAST = 3  # different praise words in one sentence: fluent stuffing
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class RelevanceCheck:
         self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
         self._topic_heading = _joined(relevance.topic_headings)
         self._copied_heading = _joined(relevance.copied_headings)
+        self._hype = _joined(tuple(rf"\b(?:{p})\b" for p in relevance.hype))
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)
@@ -89,7 +91,7 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        term_lists = self._term_lists(doc, prompt) | self._copied(doc)
+        term_lists = self._term_lists(doc, prompt) | self._copied(doc) | self._hyped(doc)
         # the length test _only_generic opens with, made here: most sentences are longer
         if not placeholder and not anchors and not term_lists and not any(
                 self._only_generic(s.low) for s in doc.sentences
@@ -128,6 +130,15 @@ class RelevanceCheck:
             if terms is not None and (announced or not here & _words(" ".join(terms))):
                 found.update(indexes)
         return found
+
+    def _hyped(self, doc: Document) -> set[int]:
+        """Indexes of the sentences that praise in three or more different words ("we stay
+        customer-centric, data-driven and five-nines-minded, every team owns its piece"):
+        keyword stuffing said fluently, which no list of terms shows (GUIDE rule 6)."""
+        if self._hype is None:
+            return set()
+        return {index for index, sentence in enumerate(doc.sentences)
+                if len({m.group(0) for m in self._hype.finditer(sentence.low)}) >= _HYPE_AT_LEAST}
 
     def _copied(self, doc: Document) -> set[int]:
         """Indexes of the sentences that say they are copied ("ok so per the rubric the
