@@ -198,13 +198,19 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # items 0.884 / 0.882, failure modes 0.918 / 1.000. The rules that stop began with (0af6cdd):
 # 33 and 14. The same stop then studied their errors for a third set of class rules, so they
 # are tune data now (mixed17_tune, adversarial17_tune).
+# mixed18_unseen (50, two writers) and adversarial18_unseen (30) were written the same way while
+# round 17 was studied, relabelled blind (796 of 800 labels agreed; four settled by a third
+# reader from the guide, all with the relabeller, named in each line's notes) and measured once
+# on that stop's final rules (151d6c6): 35 and 18 wrong, items 0.873 / 0.845, failure modes
+# 0.893 / 0.903. The rules that stop began with (0af6cdd): 35 and 18, label for label the same.
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
     ("name", "most_wrong"), [("classes_unseen.jsonl", 1), ("adversarial_unseen.jsonl", 0),
-                             ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 27),
+                             ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 25),
                              ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
-                             ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7)]
+                             ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7),
+                             ("mixed18_unseen.jsonl", 35), ("adversarial18_unseen.jsonl", 18)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -229,22 +235,23 @@ def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
 # over 200 ms the controller cuts admissions", two tune answers fixed), and one answer labels a
 # deploy's auto-halt on p99 0 for failure_planning.
 TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tune.jsonl": 3,
-              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 16,
+              "adversarial3_tune.jsonl": 0, "classes3_round2_tune.jsonl": 15,
               "adversarial3_round2_tune.jsonl": 3, "classes4_round3_tune.jsonl": 13,
-              "classes6_tune.jsonl": 22, "adversarial6_tune.jsonl": 5, "mixed6_tune.jsonl": 13,
-              "classes7_tune.jsonl": 9, "adversarial7_tune.jsonl": 4, "mixed7_tune.jsonl": 6,
-              "classes8_tune.jsonl": 12, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 9,
+              "classes6_tune.jsonl": 21, "adversarial6_tune.jsonl": 5, "mixed6_tune.jsonl": 13,
+              "classes7_tune.jsonl": 8, "adversarial7_tune.jsonl": 4, "mixed7_tune.jsonl": 6,
+              "classes8_tune.jsonl": 11, "adversarial8_tune.jsonl": 1, "mixed8_tune.jsonl": 8,
               "mixed10_tune.jsonl": 10, "adversarial10_tune.jsonl": 6,
-              "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 5,
-              "mixed12_tune.jsonl": 16, "adversarial12_tune.jsonl": 8,
-              "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 12,
-              "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 8,
-              "mixed15_tune.jsonl": 23, "adversarial15_tune.jsonl": 11,
-              "mixed16_tune.jsonl": 25, "adversarial16_tune.jsonl": 18,
-              "mixed17_tune.jsonl": 32, "adversarial17_tune.jsonl": 13}
+              "mixed11_tune.jsonl": 13, "adversarial11_tune.jsonl": 4,
+              "mixed12_tune.jsonl": 15, "adversarial12_tune.jsonl": 8,
+              "mixed13_tune.jsonl": 12, "adversarial13_tune.jsonl": 8,
+              "mixed14_tune.jsonl": 9, "adversarial14_tune.jsonl": 7,
+              "mixed15_tune.jsonl": 8, "adversarial15_tune.jsonl": 2,
+              "mixed16_tune.jsonl": 11, "adversarial16_tune.jsonl": 10,
+              "mixed17_tune.jsonl": 11, "adversarial17_tune.jsonl": 5}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
-          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed18_unseen.jsonl",
+          "adversarial18_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
