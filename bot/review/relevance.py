@@ -91,9 +91,9 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        term_lists = self._term_lists(doc, prompt) | self._copied(doc) | self._hyped(doc)
+        not_applied = self._term_lists(doc, prompt) | self._copied(doc) | self._hyped(doc)
         # the length test _only_generic opens with, made here: most sentences are longer
-        if not placeholder and not anchors and not term_lists and not any(
+        if not placeholder and not anchors and not not_applied and not any(
                 self._only_generic(s.low) for s in doc.sentences
                 if not s.stuffing and s.low.count(" ") <= _GENERIC_WORDS_AT_MOST):
             return doc
@@ -103,7 +103,7 @@ class RelevanceCheck:
         for index, sentence in enumerate(doc.sentences):
             if sentence.stuffing:
                 continue
-            if index in term_lists or (placeholder and self._placeholder(sentence.text)) or (
+            if index in not_applied or (placeholder and self._placeholder(sentence.text)) or (
                     anchors and self._pasted(sentence.low, anchors, low_prompt)) or (
                     self._only_generic(sentence.low)):
                 marked[index] = sentence._replace(stuffing=True)
@@ -137,8 +137,10 @@ class RelevanceCheck:
         keyword stuffing said fluently, which no list of terms shows (GUIDE rule 6)."""
         if self._hype is None:
             return set()
-        return {index for index, sentence in enumerate(doc.sentences)
-                if len({m.group(0) for m in self._hype.finditer(sentence.low)}) >= _HYPE_AT_LEAST}
+        praise: dict[int, set[str]] = {}
+        for match in self._hype.finditer(doc.low):  # one pass; most answers hold none
+            praise.setdefault(doc.index_at(match.start()), set()).add(match.group(0))
+        return {index for index, words in praise.items() if len(words) >= _HYPE_AT_LEAST}
 
     def _copied(self, doc: Document) -> set[int]:
         """Indexes of the sentences that say they are copied ("ok so per the rubric the
@@ -146,8 +148,7 @@ class RelevanceCheck:
         the examples, reworded a bit:"): the writer's own words say they are not theirs."""
         if self._copied_heading is None:
             return set()
-        said = {index for index, sentence in enumerate(doc.sentences)
-                if self._copied_heading.search(sentence.low)}
+        said = {doc.index_at(match.start()) for match in self._copied_heading.finditer(doc.low)}
         return said.union(*self._under(doc, self._copied_heading, with_heading=True).values())
 
     def _under(self, doc: Document, heading_pattern: re.Pattern[str] | None,
