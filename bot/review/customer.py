@@ -3,7 +3,8 @@
 A sentence qualifies in one of three ways: a person (shopper, viewer, "I" on
 my phone) experiences something concrete (a number or a stretch of time they
 feel, "never", "X, not Y", a quoted screen); or it sits under a customer-framed
-heading or label ("Customer view:", "For callers:") and says something concrete;
+heading or label ("Customer view:", "For callers:"), or names a party's side itself ("from
+the API client's side …"), and says something concrete;
 or a customer-facing surface (add-to-cart, first frame, the push) gets a latency
 target that is not an internal alarm.
 Only sentences with a person, a surface or a customer heading are examined.
