@@ -148,27 +148,29 @@ class RelevanceCheck:
         the examples, reworded a bit:"): the writer's own words say they are not theirs."""
         if self._copied_heading is None:
             return set()
+        # the heading line itself says so too, so ``said`` holds it
         said = {doc.index_at(match.start()) for match in self._copied_heading.finditer(doc.low)}
-        return said.union(*self._under(doc, self._copied_heading, with_heading=True).values())
+        return said.union(*self._under(doc, self._copied_heading).values())
 
-    def _under(self, doc: Document, heading_pattern: re.Pattern[str] | None,
-               with_heading: bool = False) -> dict[str, list[int]]:
+    def _under(self, doc: Document,
+               heading_pattern: re.Pattern[str] | None) -> dict[str, list[int]]:
         """The indexes of the sentences under each heading ``heading_pattern`` finds, by
-        heading (a line with a label of its own, "infra: …", is not under it)."""
+        heading, without the heading line (a line with a label of its own, "infra: …", is
+        not under it)."""
         if heading_pattern is None or not any(s.context for s in doc.sentences):
             return {}
         runs: dict[str, list[int]] = {}
         for index, sentence in enumerate(doc.sentences):
             heading = sentence.context
             if (heading and " | " not in heading and heading_pattern.search(heading)
-                    and (with_heading or sentence.low.rstrip(" :") != heading)):
+                    and sentence.low.rstrip(" :") != heading):
                 runs.setdefault(heading, []).append(index)
         return runs
 
     def _topic_lists(self, doc: Document) -> list[tuple[list[int], str]]:
         """The lines under each heading that announces topics, joined into one list of
         terms ("topics to hit: multi-paxos / raft, leader lease, …") with their indexes."""
-        runs = self._under(doc, self._topic_heading)  # the terms, not the heading line
+        runs = self._under(doc, self._topic_heading)
         return [(indexes, f"{heading}: " + ", ".join(doc.sentences[i].low.rstrip(" .")
                                                       for i in indexes))
                 for heading, indexes in runs.items()]
