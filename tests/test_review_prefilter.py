@@ -42,3 +42,10 @@ def test_needed_literals() -> None:
     assert needed(re.compile(r"(?:a|b)(?:c|d)e")) == {"ace", "ade", "bce", "bde"}
     assert needed(re.compile(r"(?i)abc")) is None  # case folded: no literal is certain
     assert needed(re.compile(r"a?b*")) is None
+
+
+def test_a_regex_that_opens_with_a_literal_is_searched_without_a_pre_test() -> None:
+    # the engine skips ahead to "(" by itself; ten substring tests over the answer cost more
+    assert Prefiltered(re.compile(r"\((?:TBD|TODO)\)")).needed is None
+    assert Prefiltered(re.compile(r"\b(?:[Ff]un fact|TRIVIA)\s*:")).needed is not None
+    assert Prefiltered(re.compile(r"(?i)\(tbd\)")).needed is None  # folded: no literal is certain

@@ -245,7 +245,7 @@ def test_a_label_file_must_be_listed_and_a_listed_label_must_have_a_file(tmp_pat
 # --- relevance ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["placeholders", "topic_headings", "copied_headings"])
+@pytest.mark.parametrize("name", ["placeholders", "topic_headings", "copied_headings", "hype"])
 def test_a_relevance_regex_that_does_not_compile_is_reported_by_its_list(name: str) -> None:
     data = {"pasted": [{"text": "Cuts checkout from 3 clicks to 1.", "about": ["checkout"]}],
             name: ["(unclosed"]}
@@ -253,6 +253,18 @@ def test_a_relevance_regex_that_does_not_compile_is_reported_by_its_list(name: s
     relevance = parse_relevance(data, problems)
     assert len(problems.messages) == 1 and f"{name}[0]: not a valid regex" in problems.messages[0]
     assert getattr(relevance, name) == ()
+
+@pytest.mark.parametrize("entry", [r"\bkeywords?", "(?:key )?concepts?", "[\\w-]+-minded"])
+def test_a_relevance_phrase_that_does_not_open_with_a_literal_is_reported(entry: str) -> None:
+    # the phrase lists are read in the one-pass scan, which needs a literal start; an
+    # optional leading group is not a choice of starts, so it cannot be expanded into them
+    data = {"pasted": [{"text": "Cuts checkout from 3 clicks to 1.", "about": ["checkout"]}],
+            "topic_headings": [entry]}
+    problems = Problems("review/relevance.yaml")
+    parse_relevance(data, problems)
+    assert len(problems.messages) == 1
+    assert "topic_headings[0]: must start with a literal character" in problems.messages[0]
+
 
 GUIDE_CART = "Cuts checkout from 3 clicks to 1. Add-to-cart returns in < 100 ms p99."
 

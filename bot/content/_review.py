@@ -162,9 +162,10 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
         pasted.append(PastedExample(text, about))
     placeholders = _regexes(root, "placeholders")
     generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
-    topic_headings = _regexes(root, "topic_headings")
-    copied_headings = _regexes(root, "copied_headings")
-    hype = _regexes(root, "hype")
+    # phrase lists, read at word starts in the one-pass scan, like a rule file's cues
+    topic_headings, copied_headings, hype = (
+        _patterns(root, name, literal_first=True, required=False)
+        for name in ("topic_headings", "copied_headings", "hype"))
     root.finish()
     return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings, hype)
 
@@ -335,22 +336,52 @@ def _patterns(
         if len(pattern) > PATTERN_LIMIT:
             entry.problem(where, f"too long ({len(pattern)} chars, the limit is {PATTERN_LIMIT})")
         pattern = _with_terms(entry, where, pattern, terms or {})
-        patterns.append(pattern)
         try:
             re.compile(pattern)
         except re.error as error:
             entry.problem(where, f"not a valid regex ({error}): {pattern!r}")
             continue
+        patterns.append(pattern)
         if not cased and pattern != pattern.lower() and not re.search(r"\\[A-Z]", pattern):
             entry.problem(where, f"must be lowercase (answers are matched lowercased): {pattern!r}")
-        # a leading group of choices is expanded into one cue per choice (bot.review.rules)
-        leading_choice = pattern.startswith("(?:")
-        if literal_first and not leading_choice and (
-                pattern[0] in "\\([.^$*+?{|" and not pattern.startswith("\\$")):
+        # a leading group of choices is expanded into one cue per choice (``word_list``)
+        if literal_first and any(e[0] in "\\([.^$*+?{|" and not e.startswith("\\$")
+                                 for e in expand_leading(pattern)):
             entry.problem(where, f"must start with a literal character: {pattern!r}")
     if len(set(patterns)) != len(patterns):
         entry.problem(key, "lists a pattern twice")
     return tuple(patterns)
+
+
+def expand_leading(pattern: str) -> list[str]:
+    """``"(?:a|b)c"`` → ``["ac", "bc"]``, recursively; other patterns are returned as is."""
+    if not pattern.startswith("(?:"):
+        return [pattern]
+    depth, choices, current, index = 0, [], "", 3
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            current += pattern[index : index + 2]
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "|" and depth == 0:
+            choices.append(current)
+            current = ""
+            index += 1
+            continue
+        current += char
+        index += 1
+    rest = pattern[index + 1 :]
+    if index >= len(pattern) or rest[:1] in ("?", "*", "+", "{"):
+        return [pattern]  # unbalanced, or an optional group: not a choice of starts
+    choices.append(current)
+    return [e for choice in choices for e in expand_leading(choice + rest)]
 
 
 def _example(entry: Entry) -> RuleExample:

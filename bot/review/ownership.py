@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.content._review import expand_leading
 from bot.review.analysis import Analysis, distinct
 from bot.review.document import Sentence
 from bot.review.patterns import WordPattern, words
 from bot.review.rules import (
     RuleSet,
     default_rules,
-    expand_leading,
     lazy,
     lazy_regex,
     lazy_word_pattern,

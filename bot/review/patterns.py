@@ -10,7 +10,9 @@ start with a literal and checks the word boundary in Python instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+
+from bot.content._review import expand_leading
 
 ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -103,6 +105,15 @@ def words(*alternatives: str) -> WordPattern:
         groups.setdefault(head, []).append(rest)
     factored = "|".join(head + _alternation(rests) for head, rests in groups.items())
     return WordPattern(alternatives, re.compile(factored))
+
+
+def word_list(entries: Iterable[str], *, whole_words: bool = False) -> WordPattern:
+    """A rule file's list as one fast word pattern. An entry that starts with a group of
+    choices ("(?:store|shift) managers?") is expanded into one entry per choice, because a
+    fast word pattern needs every entry to start with a literal; ``whole_words`` ends each
+    entry at a word boundary, for lists of whole phrases ("low latency", not "low latencyish")."""
+    end = r"\b" if whole_words else ""
+    return words(*(f"{e}{end}" for entry in entries for e in expand_leading(entry)))
 
 
 SPECIAL = frozenset("\\()[].^$*+?{|")

@@ -117,14 +117,23 @@ def _better(best: frozenset[str] | None, candidate: Set[str] | None) -> frozense
     return frozenset(candidate) if key > (min(map(len, best)), -len(best)) else best
 
 
+def opens_with_literal(pattern: re.Pattern[str]) -> bool:
+    """Whether every match starts with one fixed character ("\\(" in "\\((?:TBD|TODO)\\)"):
+    the regex engine then skips ahead to that character in C by itself, faster than any
+    substring tests could rule the search out."""
+    items = _parser.parse(pattern.pattern, pattern.flags)
+    return not pattern.flags & re.IGNORECASE and len(items) > 0 and str(items[0][0]) == "LITERAL"
+
+
 class Prefiltered:
-    """A compiled regex whose ``search`` first tests for the literals every match holds."""
+    """A compiled regex whose ``search`` first tests for the literals every match holds,
+    unless the regex can skip ahead by itself (``opens_with_literal``)."""
 
     __slots__ = ("needed", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
-        self.needed = needed(regex)
+        self.needed = None if opens_with_literal(regex) else needed(regex)
 
     def search(self, text: str) -> re.Match[str] | None:
         if self.needed is not None and not any(literal in text for literal in self.needed):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from bot.content._review import Relevance
 from bot.review.document import Document
+from bot.review.patterns import WordPattern, word_list
 from bot.review.prefilter import Prefiltered
 from bot.review.text import listed_terms
 
@@ -55,8 +56,10 @@ def _topics(about: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(topics) + ")")
 
 
-def _joined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile("|".join(patterns)) if patterns else None
+def _phrases(entries: tuple[str, ...]) -> WordPattern | None:
+    """A list of whole phrases, read in the one pass over the answer that reads every rule
+    file's cues (``Document.matches``): a regex of its own would read the answer again."""
+    return word_list(entries, whole_words=True) if entries else None
 
 
 class RelevanceCheck:
@@ -78,9 +81,13 @@ class RelevanceCheck:
         # first tests for the literals its matches need ("rivia" for "[Tt]rivia"): a pattern
         # that opens with \b cannot skip ahead, and is run only where it may match
         self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
-        self._topic_heading = _joined(relevance.topic_headings)
-        self._copied_heading = _joined(relevance.copied_headings)
-        self._hype = _joined(tuple(rf"\b(?:{p})\b" for p in relevance.hype))
+        self._topic_heading = _phrases(relevance.topic_headings)
+        self._copied_heading = _phrases(relevance.copied_headings)
+        self._hype = _phrases(relevance.hype)
+
+    def word_patterns(self) -> list[WordPattern]:
+        """The phrase lists the one-pass scan reads for relevance (``rules.word_patterns``)."""
+        return [p for p in (self._copied_heading, self._hype) if p is not None]
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)
@@ -138,7 +145,7 @@ class RelevanceCheck:
         if self._hype is None:
             return set()
         praise: dict[int, set[str]] = {}
-        for match in self._hype.finditer(doc.low):  # one pass; most answers hold none
+        for match in doc.matches(self._hype):  # most answers hold none
             praise.setdefault(doc.index_at(match.start()), set()).add(match.group(0))
         return {index for index, words in praise.items() if len(words) >= _HYPE_AT_LEAST}
 
@@ -149,11 +156,11 @@ class RelevanceCheck:
         if self._copied_heading is None:
             return set()
         # the heading line itself says so too, so ``said`` holds it
-        said = {doc.index_at(match.start()) for match in self._copied_heading.finditer(doc.low)}
+        said = {doc.index_at(match.start()) for match in doc.matches(self._copied_heading)}
         return said.union(*self._under(doc, self._copied_heading).values())
 
     def _under(self, doc: Document,
-               heading_pattern: re.Pattern[str] | None) -> dict[str, list[int]]:
+               heading_pattern: WordPattern | None) -> dict[str, list[int]]:
         """The indexes of the sentences under each heading ``heading_pattern`` finds, by
         heading, without the heading line (a line with a label of its own, "infra: …", is
         not under it)."""

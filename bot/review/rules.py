@@ -31,7 +31,7 @@ from bot.content._review import (
 )
 from bot.review.document import Document, Sentence
 from bot.review.lazy import LazyRegex
-from bot.review.patterns import WordPattern, words
+from bot.review.patterns import WordPattern, word_list, words
 from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
 
@@ -64,8 +64,7 @@ class CompiledRule:
                 for scope, patterns in source.items()
             }
 
-        cues = [e for cue in rule.cues for e in expand_leading(cue)]
-        return cls(rule.label, words(*cues) if cues else None,
+        return cls(rule.label, word_list(rule.cues) if rule.cues else None,
                    scoped(rule.unless), scoped(rule.requires))
 
     def first(self, doc: Document) -> Sentence | None:
@@ -176,43 +175,11 @@ class RuleSet:
         """Named lists as one fast word pattern. An entry that starts with a group of
         choices ("(?:store|shift) managers?") is expanded into one entry per choice,
         because a fast word pattern needs every entry to start with a literal."""
-        return words(*(e for name in names for item in self.items(label, name)
-                       for e in expand_leading(item)))
+        return word_list(item for name in names for item in self.items(label, name))
 
     def regex(self, label: str, name: str) -> re.Pattern[str]:
         """A named list as one regex, the entries as alternatives in order."""
         return _either(self.items(label, name))
-
-
-def expand_leading(pattern: str) -> list[str]:
-    """``"(?:a|b)c"`` → ``["ac", "bc"]``, recursively; other patterns are returned as is."""
-    if not pattern.startswith("(?:"):
-        return [pattern]
-    depth, choices, current, index = 0, [], "", 3
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            current += pattern[index : index + 2]
-            index += 2
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                break
-            depth -= 1
-        elif char == "|" and depth == 0:
-            choices.append(current)
-            current = ""
-            index += 1
-            continue
-        current += char
-        index += 1
-    rest = pattern[index + 1 :]
-    if index >= len(pattern) or rest[:1] in ("?", "*", "+", "{"):
-        return [pattern]  # unbalanced, or an optional group: not a choice of starts
-    choices.append(current)
-    return [e for choice in choices for e in expand_leading(choice + rest)]
 
 
 def load_rules(directory: Path = RULES_DIRECTORY) -> RuleSet:
@@ -244,7 +211,7 @@ def word_patterns(rules: RuleSet) -> list[WordPattern]:
     for rule in rules.compiled():
         found.extend(p for p in (rule.cues, rule.unless.get("answer"), rule.requires.get("answer"))
                      if isinstance(p, WordPattern))
-    return found + _DECLARED
+    return found + rules.relevance.word_patterns() + _DECLARED
 
 
 def lazy_words(label: str, *names: str, scanned: bool = True) -> WordPattern:
