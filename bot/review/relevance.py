@@ -164,13 +164,15 @@ class RelevanceCheck:
         """The indexes of the sentences under each heading ``heading_pattern`` finds, by
         heading, without the heading line (a line with a label of its own, "infra: …", is
         not under it)."""
-        if heading_pattern is None or not any(s.context for s in doc.sentences):
+        if heading_pattern is None:
             return {}
+        # each heading is asked once, not once for every sentence under it
+        headings = {s.context for s in doc.sentences if s.context and " | " not in s.context}
+        chosen = {heading for heading in headings if heading_pattern.search(heading)}
         runs: dict[str, list[int]] = {}
         for index, sentence in enumerate(doc.sentences):
             heading = sentence.context
-            if (heading and " | " not in heading and heading_pattern.search(heading)
-                    and sentence.low.rstrip(" :") != heading):
+            if heading in chosen and sentence.low.rstrip(" :") != heading:
                 runs.setdefault(heading, []).append(index)
         return runs
 
