@@ -27,7 +27,8 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "mixed12_tune", "adversarial12_tune", "mixed13_tune", "adversarial13_tune",
                 "mixed14_tune", "adversarial14_tune", "mixed15_tune", "adversarial15_tune",
                 "mixed16_tune", "adversarial16_tune", "mixed17_tune",
-                "adversarial17_tune", "mixed18_unseen", "adversarial18_unseen",
+                "adversarial17_tune", "mixed18_tune", "adversarial18_tune", "mixed19_unseen",
+                "adversarial19_unseen",
                 "eval_small", "extra")
 
 
