@@ -355,6 +355,25 @@ def test_terms_one_a_line_under_a_topics_heading_are_a_list_even_of_this_systems
     assert not any(_marked(steps, prompt))
 
 
+def test_a_lead_in_that_announces_topics_makes_its_line_a_list_of_named_terms() -> None:
+    prompt = "URL Shortener (requirements): What are the read and write rates?"
+    terms = ("Key concepts for this one: read-heavy, base62, TTL, hot keys, cache-aside, p99, "
+             "on-call, cost per redirect.")
+    # "redirect" is this system's word, but the lead-in says the terms are named, not applied
+    assert _marked(terms, prompt) == [True]
+    assert detect(terms, prompt)[0].evidence["operations_ready"] is None
+    assert _marked(terms.replace("Key concepts for this one", "Redirect path"), prompt) == [False]
+
+
+def test_words_saying_a_line_is_the_guides_cover_the_rest_of_that_line() -> None:
+    prompt = "Music Streaming (high_level): How do playlists sync between phone and desktop?"
+    pasted = ("like the guide says: if I add something on my phone, it's in my cart on my laptop. "
+              "and a viewer on bad hotel wifi drops to 480p instead of buffering, same idea for us.\n"
+              "A playlist is ~300 tracks x ~40 bytes = ~12 KB, so we send the whole doc on change.")
+    assert _marked(pasted, prompt) == [True, True, False]
+    assert detect(pasted, prompt)[0].evidence["customer_first"] is None
+
+
 def test_lines_under_a_heading_that_says_they_are_copied_count_for_nothing() -> None:
     prompt = "Ride Hailing (high_level): Draw the request-to-match flow."
     copied = ("Notes I took from the examples, reworded a bit:\n"

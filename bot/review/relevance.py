@@ -62,6 +62,14 @@ def _phrases(entries: tuple[str, ...]) -> WordPattern | None:
     return word_list(entries, whole_words=True) if entries else None
 
 
+def _rest_of_line(doc: Document, index: int) -> range:
+    """The indexes of the sentences after ``index`` on its line."""
+    end = index + 1
+    while end < len(doc.sentences) and doc.sentences[end].line == doc.sentences[index].line:
+        end += 1
+    return range(index + 1, end)
+
+
 class RelevanceCheck:
     """Compiled relevance data: pasted examples indexed by their longest word."""
 
@@ -122,8 +130,11 @@ class RelevanceCheck:
         system (``text.listed_terms``): "Key concepts: Raft, Paxos, quorum, failover,
         idempotency" applies none of them. Under a heading that announces topics ("Topics
         to hit:" over "- leader lease", "- log replay", …), one term a line, the terms are
-        named rather than applied even when they are this system's own."""
-        lists = [([index], sentence.low, False) for index, sentence in enumerate(doc.sentences)
+        named rather than applied even when they are this system's own, and so they are
+        after a lead-in that announces them on the list's own line ("Key concepts for this
+        one: read-heavy, base62, TTL, …")."""
+        lists = [([index], sentence.low, self._announced_inline(sentence.low))
+                 for index, sentence in enumerate(doc.sentences)
                  if sentence.line in doc.listing_lines]  # most answers: none
         lists += [(indexes, low, True) for indexes, low in self._topic_lists(doc)]
         if not lists:
@@ -137,6 +148,12 @@ class RelevanceCheck:
             if terms is not None and (announced or not here & _words(" ".join(terms))):
                 found.update(indexes)
         return found
+
+    def _announced_inline(self, low: str) -> bool:
+        """Whether the words before a list's colon announce topics ("key concepts for this one:")."""
+        lead, colon, _ = low.partition(":")
+        return bool(colon) and self._topic_heading is not None and (
+            self._topic_heading.search(lead) is not None)
 
     def _hyped(self, doc: Document) -> set[int]:
         """Indexes of the sentences that praise in three or more different words ("we stay
@@ -155,9 +172,11 @@ class RelevanceCheck:
         the examples, reworded a bit:"): the writer's own words say they are not theirs."""
         if self._copied_heading is None:
             return set()
-        # the heading line itself says so too, so ``said`` holds it
+        # the heading line itself says so too, so ``said`` holds it; the words say so of the
+        # rest of their line ("like the guide says: …. and a viewer on hotel wifi drops to 480p")
         said = {doc.index_at(match.start()) for match in doc.matches(self._copied_heading)}
-        return said.union(*self._under(doc, self._copied_heading).values())
+        rest_of_lines = [_rest_of_line(doc, index) for index in said]
+        return said.union(*rest_of_lines, *self._under(doc, self._copied_heading).values())
 
     def _under(self, doc: Document,
                heading_pattern: WordPattern | None) -> dict[str, list[int]]:
