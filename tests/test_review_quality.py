@@ -212,7 +212,13 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # start of the next stop, relabelled blind (799 of 800 labels agreed; m19-028 customer_first=1
 # settled with the writer by a third reader from the guide, named in its line's notes) and
 # measured once, before any rule studied round 18, on the rules of c611085: 18 and 16 wrong,
-# items 0.946 / 0.833, failure modes 0.728 / 0.625. The rules of 0af6cdd: 19 and 20.
+# items 0.946 / 0.833, failure modes 0.728 / 0.625. The rules of 0af6cdd: 19 and 20. Measured
+# again after that stop studied round 18 (932f253): 18 and 16, label for label the same.
+# mixed20_unseen (50, two writers) and adversarial20_unseen (30, asked for new disguises: fake
+# content in code blocks and YAML, slide outlines, pasted interviewer feedback, "what NOT to do"
+# lists) were written the same way while round 18 was studied, relabelled blind (800 of 800
+# labels agreed) and measured once on 932f253: 23 and 27 wrong, items 0.945 / 0.723, failure
+# modes 0.600 / 0.533. The rules that stop began with (c611085): the same figures.
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
@@ -220,7 +226,8 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
                              ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 25),
                              ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
                              ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7),
-                             ("mixed19_unseen.jsonl", 18), ("adversarial19_unseen.jsonl", 16)]
+                             ("mixed19_unseen.jsonl", 18), ("adversarial19_unseen.jsonl", 16),
+                             ("mixed20_unseen.jsonl", 23), ("adversarial20_unseen.jsonl", 27)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
     wrong, total = _wrong_labels(FIXTURES / name)
@@ -262,7 +269,8 @@ TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tu
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed19_unseen.jsonl",
-          "adversarial19_unseen.jsonl", "blind.jsonl", "blind2.jsonl")
+          "adversarial19_unseen.jsonl", "mixed20_unseen.jsonl", "adversarial20_unseen.jsonl",
+          "blind.jsonl", "blind2.jsonl")
 
 
 @pytest.mark.parametrize(("name", "most_wrong"), sorted(TUNE_GATES.items()))
