@@ -94,7 +94,8 @@ class RelevanceCheck:
         self._hype = _phrases(relevance.hype)
 
     def word_patterns(self) -> list[WordPattern]:
-        """The phrase lists the one-pass scan reads for relevance (``rules.word_patterns``)."""
+        """The phrase lists the one-pass scan reads over the answer for relevance
+        (``rules.word_patterns``); topic headings are read on the headings alone."""
         return [p for p in (self._copied_heading, self._hype) if p is not None]
 
     def _placeholder(self, text: str) -> bool:
@@ -173,7 +174,7 @@ class RelevanceCheck:
         if self._copied_heading is None:
             return set()
         # the heading line itself says so too, so ``said`` holds it; the words say so of the
-        # rest of their line ("like the guide says: …. and a viewer on hotel wifi drops to 480p")
+        # rest of their line ("like the guide says: … and a viewer on hotel wifi drops to 480p")
         said = {doc.index_at(match.start()) for match in doc.matches(self._copied_heading)}
         rest_of_lines = [_rest_of_line(doc, index) for index in said]
         return said.union(*rest_of_lines, *self._under(doc, self._copied_heading).values())

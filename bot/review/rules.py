@@ -31,7 +31,7 @@ from bot.content._review import (
 )
 from bot.review.document import Document, Sentence
 from bot.review.lazy import LazyRegex
-from bot.review.patterns import WordPattern, word_list, words
+from bot.review.patterns import WordPattern, word_list
 from bot.review.relevance import RelevanceCheck
 from bot.review.stance import claims, clause_after, clause_before
 
@@ -60,7 +60,7 @@ class CompiledRule:
     def of(cls, rule: ReviewRule) -> CompiledRule:
         def scoped(source: Mapping[str, tuple[str, ...]]) -> dict[str, re.Pattern[str] | WordPattern]:
             return {
-                scope: words(*patterns) if scope == "answer" else _either(patterns)
+                scope: word_list(patterns) if scope == "answer" else _either(patterns)
                 for scope, patterns in source.items()
             }
 
@@ -172,9 +172,7 @@ class RuleSet:
         return self.specs[label].lists[name]
 
     def words(self, label: str, *names: str) -> WordPattern:
-        """Named lists as one fast word pattern. An entry that starts with a group of
-        choices ("(?:store|shift) managers?") is expanded into one entry per choice,
-        because a fast word pattern needs every entry to start with a literal."""
+        """Named lists as one fast word pattern (``patterns.word_list``)."""
         return word_list(item for name in names for item in self.items(label, name))
 
     def regex(self, label: str, name: str) -> re.Pattern[str]:
@@ -215,7 +213,7 @@ def word_patterns(rules: RuleSet) -> list[WordPattern]:
 
 
 def lazy_words(label: str, *names: str, scanned: bool = True) -> WordPattern:
-    """``words(*list)`` for the lists ``names`` of ``label``'s rule file, compiled on first use.
+    """``word_list`` of the lists ``names`` of ``label``'s rule file, compiled on first use.
 
     ``scanned=False`` for a list a detector only ever ``search``es in a sentence and never
     asks the document for (``Document.matches``/``has``): the one-pass scan then does not
