@@ -28,7 +28,7 @@ GOLDEN_FILES = ("adversarial_tune", "adversarial_unseen", "adversarial3_tune",
                 "mixed14_tune", "adversarial14_tune", "mixed15_tune", "adversarial15_tune",
                 "mixed16_tune", "adversarial16_tune", "mixed17_tune",
                 "adversarial17_tune", "mixed18_tune", "adversarial18_tune", "mixed19_unseen",
-                "adversarial19_unseen", "mixed20_unseen", "adversarial20_unseen",
+                "adversarial19_tune", "mixed20_unseen", "adversarial20_unseen",
                 "eval_small", "extra")
 
 

@@ -213,12 +213,17 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
 # settled with the writer by a third reader from the guide, named in its line's notes) and
 # measured once, before any rule studied round 18, on the rules of c611085: 18 and 16 wrong,
 # items 0.946 / 0.833, failure modes 0.728 / 0.625. The rules of 0af6cdd: 19 and 20. Measured
-# again after that stop studied round 18 (932f253): 18 and 16, label for label the same.
+# again after that stop studied round 18 (932f253): 18 and 16, label for label the same. The
+# same stop then studied adversarial19's errors (struck-through lines, a lead-in that disowns
+# the list after it, "[link TBD]", people handling "whatever comes up", "nothing anywhere is
+# ever stale"), so it is tune data now (adversarial19_tune, 16 -> 8); mixed19_unseen stays
+# unseen (18 after that too).
 # mixed20_unseen (50, two writers) and adversarial20_unseen (30, asked for new disguises: fake
 # content in code blocks and YAML, slide outlines, pasted interviewer feedback, "what NOT to do"
 # lists) were written the same way while round 18 was studied, relabelled blind (800 of 800
 # labels agreed) and measured once on 932f253: 23 and 27 wrong, items 0.945 / 0.723, failure
-# modes 0.600 / 0.533. The rules that stop began with (c611085): the same figures.
+# modes 0.600 / 0.533. The rules that stop began with (c611085): the same figures. Measured
+# again after adversarial19 was studied: 23 and 27, unchanged.
 # The gates of the older sets stand where that stop left them (each was measured once at
 # first; the comments above say at what).
 @pytest.mark.parametrize(
@@ -226,7 +231,7 @@ def test_quality_on_blind_sets(name: str, items: float, modes: float, weakest: f
                              ("adversarial4_unseen.jsonl", 6), ("classes5_unseen.jsonl", 25),
                              ("adversarial5_unseen.jsonl", 5), ("mixed5_unseen.jsonl", 8),
                              ("mixed9_unseen.jsonl", 42), ("adversarial9_unseen.jsonl", 7),
-                             ("mixed19_unseen.jsonl", 18), ("adversarial19_unseen.jsonl", 16),
+                             ("mixed19_unseen.jsonl", 18),
                              ("mixed20_unseen.jsonl", 23), ("adversarial20_unseen.jsonl", 27)]
 )
 def test_wrong_labels_on_unseen_halves(name: str, most_wrong: int) -> None:
@@ -265,11 +270,12 @@ TUNE_GATES = {"classes_tune.jsonl": 1, "adversarial_tune.jsonl": 0, "classes3_tu
               "mixed15_tune.jsonl": 8, "adversarial15_tune.jsonl": 2,
               "mixed16_tune.jsonl": 11, "adversarial16_tune.jsonl": 10,
               "mixed17_tune.jsonl": 11, "adversarial17_tune.jsonl": 5,
-              "mixed18_tune.jsonl": 24, "adversarial18_tune.jsonl": 7}
+              "mixed18_tune.jsonl": 24, "adversarial18_tune.jsonl": 7,
+              "adversarial19_tune.jsonl": 8}
 UNSEEN = ("classes_unseen.jsonl", "adversarial_unseen.jsonl", "adversarial4_unseen.jsonl",
           "classes5_unseen.jsonl", "adversarial5_unseen.jsonl", "mixed5_unseen.jsonl",
           "mixed9_unseen.jsonl", "adversarial9_unseen.jsonl", "mixed19_unseen.jsonl",
-          "adversarial19_unseen.jsonl", "mixed20_unseen.jsonl", "adversarial20_unseen.jsonl",
+          "mixed20_unseen.jsonl", "adversarial20_unseen.jsonl",
           "blind.jsonl", "blind2.jsonl")
 
 

@@ -311,6 +311,7 @@ def test_template_slots_count_for_nothing() -> None:
     unfilled = detect("Runbook: [link]\nAlarm: [metric] > [threshold] pages the chat on-call.",
                       None)[0].evidence
     assert unfilled["operations_ready"] is None  # lowercase slot words are slots too
+    assert _marked("Runbook: [link TBD]", None) == [True]  # a slot still to be filled, said so
     boxed = detect("[gateway] the chat team owns it and its on-call rotation.", None)[0].evidence
     assert boxed["team_ownership"] is not None  # a lowercase box in a diagram is not a slot
 
@@ -372,6 +373,18 @@ def test_words_saying_a_line_is_the_guides_cover_the_rest_of_that_line() -> None
               "A playlist is ~300 tracks x ~40 bytes = ~12 KB, so we send the whole doc on change.")
     assert _marked(pasted, prompt) == [True, True, False]
     assert detect(pasted, prompt)[0].evidence["customer_first"] is None
+
+
+def test_a_lead_in_that_disowns_a_list_takes_the_rest_of_its_line() -> None:
+    prompt = "Metrics and Monitoring Pipeline (operations): How do you monitor the monitoring system?"
+    disowned = ("Stuff I'm NOT going to claim: that it runs on k8s because it self-heals, that "
+                "the alarm path is infinitely scalable.")
+    assert all(_marked(disowned, prompt))
+    found = detect(disowned, prompt)[0].evidence
+    assert found["kubernetes_first"] is None and found["infinite_scale"] is None
+    # without the colon it is no lead-in: "I won't say it's simple, but …" keeps its claim
+    said = "I won't say it's simple, but the alarm path is infinitely scalable."
+    assert detect(said, prompt)[0].evidence["infinite_scale"] is not None
 
 
 def test_lines_under_a_heading_that_says_they_are_copied_count_for_nothing() -> None:

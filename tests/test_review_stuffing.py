@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from bot.review import text
+from bot.review import detect, text
 from bot.review.rules import default_rules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review" / "extra.jsonl"
@@ -81,6 +81,19 @@ def test_a_slogan_with_three_hashtags_is_stuffing() -> None:
     assert text.is_stuffing("#CustomerObsession #Ownership all the way")
     # one tag beside a real sentence leaves it a sentence
     assert not text.is_stuffing("Checkout p99 stays under 300 ms at 2K orders/s #perf")
+
+
+def test_words_struck_through_are_taken_back() -> None:
+    struck = ("~~On a processor timeout we retry the auth 3 times. The payments on-call refunds "
+              "any double charge by hand.~~\n- ~~Fan-out runs on our EKS cluster and scales forever.~~")
+    assert [s.stuffing for s in text.parse(struck).sentences] == [True, True, True]
+    found = detect(struck, None)[0].evidence
+    assert found["team_will_handle"] is None and found["infinite_scale"] is None
+    assert found["kubernetes_first"] is None
+    # words struck inside a sentence are blanked; the rest of it still counts
+    partly = text.parse("We run ~~Kubernetes~~ ECS tasks behind the ALB.").sentences[0]
+    assert not partly.stuffing and "kubernetes" not in partly.low and "ecs" in partly.low
+    assert len(partly.low) == len(partly.text)  # offsets into the answer are kept
 
 
 def test_three_kinds_of_praise_in_a_sentence_are_fluent_stuffing() -> None:

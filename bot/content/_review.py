@@ -147,6 +147,8 @@ class Relevance:
     """Headings that announce text copied from elsewhere ("From the examples doc:")."""
     hype: tuple[str, ...] = ()
     """Praise that names nothing ("world-class", "customer-obsessed", "baked in")."""
+    disowned: tuple[str, ...] = ()
+    """Lead-ins that disown the list after them ("Stuff I'm NOT going to claim:")."""
 
 
 RELEVANCE_FILE = "relevance.yaml"
@@ -163,11 +165,12 @@ def parse_relevance(data: object, problems: Problems) -> Relevance:
     placeholders = _regexes(root, "placeholders")
     generic = tuple(word.lower() for word in root.texts("generic_words", minimum=0, limit=40))
     # phrase lists, read at word starts in the one-pass scan, like a rule file's cues
-    topic_headings, copied_headings, hype = (
+    topic_headings, copied_headings, hype, disowned = (
         _patterns(root, name, literal_first=True, required=False)
-        for name in ("topic_headings", "copied_headings", "hype"))
+        for name in ("topic_headings", "copied_headings", "hype", "disowned"))
     root.finish()
-    return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings, hype)
+    return Relevance(tuple(pasted), placeholders, generic, topic_headings, copied_headings, hype,
+                     disowned)
 
 
 def _regexes(root: Entry, name: str) -> tuple[str, ...]:

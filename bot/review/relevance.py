@@ -90,13 +90,14 @@ class RelevanceCheck:
         # that opens with \b cannot skip ahead, and is run only where it may match
         self._placeholders = tuple(Prefiltered(re.compile(p)) for p in relevance.placeholders)
         self._topic_heading = _phrases(relevance.topic_headings)
-        self._copied_heading = _phrases(relevance.copied_headings)
+        # a copied line and a disowned one are the same to a reader: not the writer's claim
+        self._not_own = _phrases(relevance.copied_headings + relevance.disowned)
         self._hype = _phrases(relevance.hype)
 
     def word_patterns(self) -> list[WordPattern]:
         """The phrase lists the one-pass scan reads over the answer for relevance
         (``rules.word_patterns``); topic headings are read on the headings alone."""
-        return [p for p in (self._copied_heading, self._hype) if p is not None]
+        return [p for p in (self._not_own, self._hype) if p is not None]
 
     def _placeholder(self, text: str) -> bool:
         return any(p.search(text) is not None for p in self._placeholders)
@@ -107,7 +108,7 @@ class RelevanceCheck:
         placeholder = self._placeholder(doc.text)
         # Without a prompt nothing says which system the answer is about: only placeholders.
         anchors = self._by_anchor.keys() & _words(doc.low) if prompt else set()
-        not_applied = self._term_lists(doc, prompt) | self._copied(doc) | self._hyped(doc)
+        not_applied = self._term_lists(doc, prompt) | self._not_the_writers(doc) | self._hyped(doc)
         # the length test _only_generic opens with, made here: most sentences are longer
         if not placeholder and not anchors and not not_applied and not any(
                 self._only_generic(s.low) for s in doc.sentences
@@ -167,17 +168,18 @@ class RelevanceCheck:
             praise.setdefault(doc.index_at(match.start()), set()).add(match.group(0))
         return {index for index, words in praise.items() if len(words) >= _HYPE_AT_LEAST}
 
-    def _copied(self, doc: Document) -> set[int]:
+    def _not_the_writers(self, doc: Document) -> set[int]:
         """Indexes of the sentences that say they are copied ("ok so per the rubric the
-        phrases that score are …") or sit under a heading that says so ("Notes I took from
+        phrases that score are …") or disowned ("Stuff I'm NOT going to claim: that …"), the
+        rest of their line, and the lines under a heading that says so ("Notes I took from
         the examples, reworded a bit:"): the writer's own words say they are not theirs."""
-        if self._copied_heading is None:
+        if self._not_own is None:
             return set()
         # the heading line itself says so too, so ``said`` holds it; the words say so of the
         # rest of their line ("like the guide says: … and a viewer on hotel wifi drops to 480p")
-        said = {doc.index_at(match.start()) for match in doc.matches(self._copied_heading)}
+        said = {doc.index_at(match.start()) for match in doc.matches(self._not_own)}
         rest_of_lines = [_rest_of_line(doc, index) for index in said]
-        return said.union(*rest_of_lines, *self._under(doc, self._copied_heading).values())
+        return said.union(*rest_of_lines, *self._under(doc, self._not_own).values())
 
     def _under(self, doc: Document,
                heading_pattern: WordPattern | None) -> dict[str, list[int]]:

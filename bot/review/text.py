@@ -104,9 +104,11 @@ def parse(raw: str) -> Document:
             breaks = stripped.count(",") + stripped.count("|") + stripped.count(" and ")
             ticked = not stripped.isascii() and _has_check_mark(stripped)
             # a block quote ("> …", Discord's and markdown's) is someone else's words, as a
-            # quoted phrase is (GUIDE rule 4): it counts for nothing, like stuffing
-            stuffed = (stripped[0] == ">" and _BLOCK_QUOTE.match(stripped) is not None
-                       ) or is_stuffing(stripped, breaks, ticked)
+            # quoted phrase is (GUIDE rule 4), and a line struck through ("~~…~~") is taken
+            # back by its writer (rule 5): each counts for nothing, like stuffing
+            stuffed = (stripped[0] == ">" and _BLOCK_QUOTE.match(stripped) is not None) or (
+                body[:1] == "~" and _STRUCK_LINE.fullmatch(body) is not None
+            ) or is_stuffing(stripped, breaks, ticked)
             if breaks < TERMS_AT_LEAST - 1:  # the other breaks of ``listed_terms``
                 breaks += stripped.count(";") + stripped.count("+")
                 if ticked:
@@ -117,6 +119,8 @@ def parse(raw: str) -> Document:
         context = f"{section} | {label}" if label else section
         for piece in pieces:
             low = piece.lower()
+            if "~~" in low:  # words struck through inside a sentence are taken back: blanked
+                low = _STRUCK.sub(lambda struck: " " * len(struck.group(0)), low)
             # "?" in piece: most sentences hold none, and then none can end with one
             question = not in_code and "?" in piece and piece.rstrip(_QUESTION_TRAILERS).endswith("?")
             # tuple.__new__ in field order: a NamedTuple's own __new__ is a Python function
@@ -132,6 +136,10 @@ def parse(raw: str) -> Document:
 
 # not a threshold that opens a line ("> 300 ms p99 pages"); Discord quotes with ">>> " too
 _BLOCK_QUOTE = re.compile(r">{1,3}\s+(?![\d~$])")
+# markdown's and Discord's strikethrough, over the whole line (a trailing mark may follow) or
+# over words inside one sentence ("we run ~~k8s~~ ECS")
+_STRUCK_LINE = re.compile(r"~~[^~]+~~\W*")
+_STRUCK = re.compile(r"~~[^~\n]+?~~")
 _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 
 
