@@ -94,6 +94,8 @@ def test_words_struck_through_are_taken_back() -> None:
     partly = text.parse("We run ~~Kubernetes~~ ECS tasks behind the ALB.").sentences[0]
     assert not partly.stuffing and "kubernetes" not in partly.low and "ecs" in partly.low
     assert len(partly.low) == len(partly.text)  # offsets into the answer are kept
+    # in a code block "~~" is code, not markdown
+    assert "~~x" in text.parse("```\ny = ~~x  # double negation\n```").sentences[0].low
 
 
 def test_three_kinds_of_praise_in_a_sentence_are_fluent_stuffing() -> None:

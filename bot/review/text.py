@@ -119,7 +119,8 @@ def parse(raw: str) -> Document:
         context = f"{section} | {label}" if label else section
         for piece in pieces:
             low = piece.lower()
-            if "~~" in low:  # words struck through inside a sentence are taken back: blanked
+            if "~~" in low and not in_code:  # struck-through words are taken back: blanked
+                # (inside a code block "~~" is code: Discord renders no markdown there)
                 low = _STRUCK.sub(lambda struck: " " * len(struck.group(0)), low)
             # "?" in piece: most sentences hold none, and then none can end with one
             question = not in_code and "?" in piece and piece.rstrip(_QUESTION_TRAILERS).endswith("?")
