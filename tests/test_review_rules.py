@@ -382,6 +382,10 @@ def test_a_lead_in_that_disowns_a_list_takes_the_rest_of_its_line() -> None:
     assert all(_marked(disowned, prompt))
     found = detect(disowned, prompt)[0].evidence
     assert found["kubernetes_first"] is None and found["infinite_scale"] is None
+    # as a heading, the lines under it are disowned too
+    heading = ("Things I won't claim:\n- it runs on k8s because it self-heals\n"
+               "- the alarm path is infinitely scalable")
+    assert _marked(heading, prompt) == [True, True, True]
     # without the colon it is no lead-in: "I won't say it's simple, but …" keeps its claim
     said = "I won't say it's simple, but the alarm path is infinitely scalable."
     assert detect(said, prompt)[0].evidence["infinite_scale"] is not None

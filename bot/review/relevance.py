@@ -188,9 +188,10 @@ class RelevanceCheck:
         not under it)."""
         if heading_pattern is None:
             return {}
-        # each heading is asked once, not once for every sentence under it
+        # each heading is asked once, not once for every sentence under it, with the colon
+        # the parser took off put back: a lead-in phrase ends at it ("things i won't claim:")
         headings = {s.context for s in doc.sentences if s.context and " | " not in s.context}
-        chosen = {heading for heading in headings if heading_pattern.search(heading)}
+        chosen = {heading for heading in headings if heading_pattern.search(heading + ":")}
         runs: dict[str, list[int]] = {}
         for index, sentence in enumerate(doc.sentences):
             heading = sentence.context
