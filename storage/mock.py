@@ -159,12 +159,13 @@ class MockRepository(MockRecordRepository):
             await tx.execute(
                 "UPDATE mock_sessions SET host_user_id = ?, status = ?, pair_mode = ?, "
                 "idle_paused = ?, last_activity_at = ?, started_at = ?, paused_at = ?, "
-                "ended_at = ?, end_reason = ? WHERE session_id = ?",
+                "ended_at = ?, end_reason = ?, lobby_revision = ? WHERE session_id = ?",
                 (state.host_user_id, state.status.value, int(state.pair_mode),
                  int(state.idle_paused), to_db(state.last_activity_at),
                  _maybe_db(state.started_at), _maybe_db(state.paused_at),
                  _maybe_db(state.ended_at),
-                 state.end_reason.value if state.end_reason else None, session_id),
+                 state.end_reason.value if state.end_reason else None, state.lobby_revision,
+                 session_id),
             )
             for slot in closing:
                 cursor = await tx.execute(

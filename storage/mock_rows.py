@@ -11,7 +11,8 @@ from storage.db import Row, Transaction, from_db, to_db
 _SELECT_SESSION = (
     "SELECT session_id, guild_id, channel_id, thread_id, lobby_message_id, question_id, "
     "length_minutes, minute_seconds, host_user_id, status, pair_mode, idle_paused, created_at, "
-    "last_activity_at, started_at, paused_at, ended_at, end_reason, mode, voice_channel_id "
+    "last_activity_at, started_at, paused_at, ended_at, end_reason, mode, voice_channel_id, "
+    "lobby_revision "
     "FROM mock_sessions"
 )
 
@@ -61,6 +62,7 @@ def _session(
         end_reason=EndReason(row["end_reason"]) if row["end_reason"] else None,
         sent=sent,
         mode=Mode(row["mode"]),
+        lobby_revision=row["lobby_revision"],
     )
     return MockSession(
         session_id=row["session_id"],

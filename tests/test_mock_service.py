@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.content import Content, load_content
 from bot.errors import BotError
-from bot.mock import machine
+from bot.mock import machine, roles, timeline
 from bot.mock.export import readable
 from bot.mock.journal import MockJournal
 from bot.mock.model import MockSession, Role, Status, Vote
@@ -19,6 +19,7 @@ from bot.mock.ports import MockConfig
 from bot.mock.posts import Post
 from bot.mock.scorecard import AutoReview
 from bot.mock.service import MockService
+from bot.mock.timeline import Kind
 from bot.outbox.model import Envelope
 from bot.render import Renderer
 from storage.db import Database
@@ -41,6 +42,8 @@ class Thread:
     kicks: int = 0
 
     async def prepare(self, session: MockSession, post: Post, key: str) -> Envelope | None:
+        if post.kind is Kind.LOBBY and session.lobby_message_id is None:
+            return None  # as the cog's announcer: no lobby message to edit yet
         rendered = self.renderer.render(post.template, **post.variables)
         assert not rendered.truncated, post.template
         self.posts.append(post)
@@ -117,6 +120,7 @@ async def started(service: MockService, guild_id: int = GUILD) -> MockSession:
         question_id="shopping_cart", length=45, minutes=None,
     )
     session = await service.attach(session.session_id, 1000 + session.session_id)
+    await service.set_lobby_message(session.session_id, 2000 + session.session_id)
     for user, role in ((CANDIDATE, Role.CANDIDATE), (INTERVIEWER, Role.INTERVIEWER),
                        (RAISER, Role.BAR_RAISER), (WATCHER, Role.OBSERVER)):
         await service.join(session.session_id, user, role)
@@ -139,10 +143,12 @@ async def test_a_round_runs_to_its_scorecard_and_archives_once(
     service, thread, timers = parts
     session = await started(service)
     sid = session.session_id
-    assert thread.kinds() == ["brief", "lobby", "phase"]  # the lobby now says "in progress"
-    assert "Scale" in thread.texts[0] and "Time boxes" in thread.texts[0]
-    assert "In progress" in thread.texts[1]
-    assert "<t:" in thread.texts[2] and "Use cases" in thread.texts[2]
+    # Each of the four joins edited the lobby to its new roster; then the start.
+    assert thread.kinds() == ["lobby"] * 4 + ["brief", "lobby", "phase"]
+    assert f"<@{WATCHER}>" not in thread.texts[2] and f"<@{WATCHER}>" in thread.texts[3]
+    assert "Scale" in thread.texts[4] and "Time boxes" in thread.texts[4]
+    assert "In progress" in thread.texts[5]  # the lobby now says "in progress"
+    assert "<t:" in thread.texts[6] and "Use cases" in thread.texts[6]
     assert timers.armed[sid] == T0 + minutes(2.5)
     journal = MockJournal(service)
     await journal.submit_answer(sid, CANDIDATE, "Use cases: add to cart. 100M DAU, p99 100 ms")
@@ -175,6 +181,30 @@ async def test_restart_mid_phase_repeats_nothing_and_keeps_the_deadline(
     assert await restarted.resume_all() == 1
     assert again.posts == [] and len(thread.posts) == posted
     assert timers.armed[sid] == T0 + minutes(5)
+
+
+async def test_a_roster_change_saved_before_a_crash_still_reaches_the_lobby(
+    db: Database, content: Content, parts: tuple[MockService, Thread, Timers],
+    round_clock: FixedClock,
+) -> None:
+    """The process died between saving a join and claiming its lobby edit (a shutdown
+    cancelled it mid-commit): the restart's catch-up edits the lobby, once."""
+    service, thread, _ = parts
+    session = await service.open(guild_id=GUILD, channel_id=CHANNEL, host_user_id=HOST,
+                                 question_id="shopping_cart", length=45, minutes=None)
+    sid = session.session_id
+    await service.attach(sid, 1000 + sid)
+    await service.set_lobby_message(sid, 2000 + sid)
+    before = (await service.repo.get(sid)).state
+    joined = timeline.revised(before, roles.join(before, CANDIDATE, Role.CANDIDATE, T0))
+    await service.repo.save(sid, joined, before=before)  # saved; then the process died
+    assert thread.posts == []
+
+    again = Thread(Renderer())
+    for _ in range(2):  # and a second restart finds nothing left to do
+        assert await build(db, content, round_clock, again, Timers()).resume_all() == 1
+    assert again.kinds() == ["lobby"] and f"<@{CANDIDATE}>" in again.texts[0]
+    assert again.keys == [f"mock:{sid}:lobby:1:0"]
 
 
 async def test_a_round_that_ended_while_down_gets_one_catch_up_and_a_scorecard(

@@ -10,8 +10,8 @@ import pytest
 from bot.clock import FixedClock
 from bot.mock import machine, roles
 from bot.mock.model import MockState, Role, Status
-from bot.mock.timeline import Kind, due, next_wakeup, settle
-from tests.test_mock_support import HOST, T0, keep_active, lobby, minutes, post_due, running
+from bot.mock.timeline import Kind, due, next_wakeup, revised, settle
+from tests.test_mock_support import CANDIDATE, HOST, T0, keep_active, lobby, minutes, post_due, running
 
 
 @pytest.fixture
@@ -165,3 +165,39 @@ def test_end_while_paused_posts_the_scorecard(clock: FixedClock) -> None:
     state = machine.end(state, HOST, clock.now(), can_manage_threads=False)
     announcements = due(state, clock.now())
     assert [a.kind for a in announcements] == [Kind.SCORECARD]
+
+
+# -- the lobby message: one edit owed per revision of what it shows --------------------------
+
+def test_a_roster_host_or_pair_change_is_a_lobby_revision(clock: FixedClock) -> None:
+    before = lobby(clock)
+    joined = revised(before, roles.join(before, 7, Role.OBSERVER, clock.now()))
+    assert joined.lobby_revision == before.lobby_revision + 1
+    paired = revised(joined, roles.set_pair_mode(joined, HOST, True, clock.now()))
+    assert paired.lobby_revision == joined.lobby_revision + 1
+    handed = revised(paired, roles.leave(paired, HOST, clock.now()))  # the host passes on
+    assert handed.host_user_id != HOST and handed.lobby_revision == paired.lobby_revision + 1
+
+
+def test_activity_the_start_and_the_end_are_no_lobby_revision(clock: FixedClock) -> None:
+    before = lobby(clock)
+    clock.advance(minutes(1))
+    assert revised(before, machine.record_activity(before, clock.now())) == \
+        machine.record_activity(before, clock.now())
+    started = machine.start(before, HOST, clock.now())
+    assert revised(before, started).lobby_revision == before.lobby_revision  # lobby:running
+    ended = roles.leave(machine.end(before, HOST, clock.now(), can_manage_threads=False),
+                        CANDIDATE, clock.now())  # a roster change of an ended round
+    assert ended.status is Status.ENDED and revised(before, ended) == ended
+
+
+def test_only_the_newest_lobby_revision_is_owed_and_once(clock: FixedClock) -> None:
+    state = lobby(clock)
+    for user in (7, 8, 9):  # three joins, none of whose edits was claimed (a crash)
+        state = revised(state, roles.join(state, user, Role.OBSERVER, clock.now()))
+    owed = due(state, clock.now())
+    assert [(a.key, a.kind) for a in owed] == [(f"lobby:{state.lobby_revision}", Kind.LOBBY)]
+    claimed = replace(state, sent=state.sent | {owed[0].key})
+    assert due(claimed, clock.now()) == ()
+    ended = revised(state, machine.end(state, HOST, clock.now(), can_manage_threads=False))
+    assert "lobby:" not in " ".join(a.key for a in due(ended, clock.now()))  # the closing edits it

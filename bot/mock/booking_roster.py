@@ -2,18 +2,20 @@
 who a booking post may ping.
 
 Used by the opening (seated before the lobby is posted), the no-show check (the seats
-as they end up) and the start-up re-drive. Roster changes go through ``MockService``'s
-``join``/``leave``, so every role rule of ``roles.py`` still applies.
+as they end up) and the start-up re-drive. The roster changes as one ``MockService``
+transition built from ``roles.join``/``roles.leave``, so every role rule still applies.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from bot.errors import BotError
-from bot.mock.model import MockSession, Status
+from bot.mock import roles
+from bot.mock.model import MockSession, MockState, Status
 from bot.mock.model_booking import Booking, Seat
-from bot.mock.service import MockService
+from bot.mock.service import MockService, Transition
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +38,35 @@ class BookingRoster:
     async def sync(self, booking: Booking) -> MockSession | None:
         """Make the round's roster match the seats (idempotent; only while it is a lobby).
 
-        Returns the round as it now stands (None without one); a changed roster is shown
-        on the lobby message."""
+        Returns the round as it now stands (None without one). The whole roster moves
+        in one transition, so a no-show's seat and its new holder change together and
+        the lobby message is edited once (``timeline.revised``)."""
         session = await self.session(booking)
         if session is None or session.state.status is not Status.LOBBY:
             return session
-        before = session.state.participants
+        return await self.mock.apply(session.session_id, _seated(booking))
+
+
+def _seated(booking: Booking) -> Transition:
+    """The transition that seats ``booking``'s holders: released holders leave, then each
+    seated one takes their seat's role, through ``roles`` so every role rule applies (a
+    holder a rule keeps out stays out, logged)."""
+
+    def transition(state: MockState, now: datetime) -> MockState:
         seated = {h.user_id for h in booking.seated}
         for holder in booking.seats:
             if holder.seat is Seat.RELEASED and holder.user_id not in seated \
-                    and session.state.role_of(holder.user_id) is not None:
-                session = await self.mock.leave(session.session_id, holder.user_id)
+                    and state.role_of(holder.user_id) is not None:
+                state = roles.leave(state, holder.user_id, now)
         for holder in booking.seated:
             role = holder.seat.role
-            if role is not None and session.state.role_of(holder.user_id) is not role:
-                try:
-                    session = await self.mock.join(session.session_id, holder.user_id, role)
-                except BotError as error:
-                    log.info("booking %s: %s stays out: %s", booking.booking_id,
-                             holder.user_id, error.user_message)
-        if session.state.participants != before and session.lobby_message_id is not None:
-            await self.mock.effects.refresh_lobby(session)  # through the outbox, like every lobby edit
-        return session
+            if role is None or state.role_of(holder.user_id) is role:
+                continue
+            try:
+                state = roles.join(state, holder.user_id, role, now)
+            except BotError as error:
+                log.info("booking %s: %s stays out: %s", booking.booking_id,
+                         holder.user_id, error.user_message)
+        return state
+
+    return transition

@@ -17,7 +17,7 @@ from bot.mock.cards import Scorecards
 from bot.mock.model import MockSession
 from bot.mock.notify import PINGING_KINDS
 from bot.mock.ports import Announcer, Timers
-from bot.mock.posts import lobby_post, posts_for
+from bot.mock.posts import posts_for
 from bot.mock.timeline import Announcement, Kind, settle
 from storage.mock import MockRepository
 
@@ -71,17 +71,6 @@ class RoundEffects:
             return frozenset()
         people = (p.user_id for p in session.state.participants)
         return await self.repo.quiet_among(session.guild_id, people)
-
-    async def refresh_lobby(self, session: MockSession) -> None:
-        """Edit the lobby message to the round as it stands (after a host handover that no
-        lobby button made), through the outbox like every post of a round."""
-        now = self.clock.now()
-        key = f"lobby:{now.isoformat()}"
-        post = lobby_post(self.content, session)
-        envelope = await self.announcer.prepare(session, post, f"mock:{session.session_id}:{key}")
-        if envelope is not None and await self.repo.claim(session.session_id, [key], now,
-                                                          [envelope]):
-            self.announcer.kick()
 
     def disarm(self, session_id: int) -> None:
         """Nothing times this round any more (it ended without its thread)."""

@@ -119,6 +119,10 @@ class MockState:
     end_reason: EndReason | None = None
     sent: frozenset[str] = field(default_factory=frozenset)
     mode: Mode = Mode.TEXT
+    lobby_revision: int = 0
+    """How many times what the lobby message shows (roster, host, pair mode) has changed:
+    saved with the change, so the edit it owes (``lobby:<revision>``) is claimed like
+    any announcement and re-driven after a crash between the save and the claim."""
 
     def minutes(self, count: float) -> timedelta:
         """``count`` session minutes as a real duration (scaled by ``minute_seconds``)."""

@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.erasure import HandedOn
 from bot.errors import BotError, require_question
-from bot.mock import deadlines, machine, roles
+from bot.mock import deadlines, machine, roles, timeline
 from bot.mock.cards import Scorecards
 from bot.mock.effects import RoundEffects
 from bot.mock.model import MockSession, MockState, Mode, Role, Status
@@ -162,7 +162,7 @@ class MockService:
         async with self._lock(session_id):
             session = await self._get(session_id)
             now = self.clock.now()
-            state = transition(session.state, now)
+            state = timeline.revised(session.state, transition(session.state, now))
             if state != session.state:
                 try:
                     await self.repo.save(session_id, state, before=session.state)
@@ -231,8 +231,6 @@ class MockService:
         for session_id in await self.repo.live_ids_of(user_id):
             hosted: list[bool] = []
             session = await self.apply(session_id, _departing(user_id, hosted))
-            if session.state.status is not Status.ENDED:
-                await self.effects.refresh_lobby(session)  # the roster (and maybe the host) changed
             if not any(hosted):
                 continue
             if session.state.status is Status.ENDED:

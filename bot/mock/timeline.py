@@ -11,7 +11,7 @@ they are folded into a single catch-up message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -28,7 +28,7 @@ class Kind(StrEnum):
     IDLE_WARNING = "idle_warning"
     IDLE_PAUSE = "idle_pause"
     SCORECARD = "scorecard"
-    LOBBY = "lobby"  # the lobby message edited to show the round in progress
+    LOBBY = "lobby"  # the lobby message edited: its roster changed, or the round started
     CANCELLED = "cancelled"  # a lobby ended before it started: no scorecard
 
 
@@ -63,13 +63,34 @@ def settle(state: MockState, now: datetime) -> Settled:
     return Settled(due(state, now), next_wakeup(state, now))
 
 
+def revised(before: MockState, after: MockState) -> MockState:
+    """``after`` with its lobby revision moved on when the lobby message would show
+    something new: a changed roster, host or pair mode on a round that has not ended.
+
+    The start and the end edit the lobby through their own announcements
+    (``lobby:running``, the closing), so a status change alone is no revision."""
+    shown_before = (before.participants, before.host_user_id, before.pair_mode)
+    shown_after = (after.participants, after.host_user_id, after.pair_mode)
+    if after.status is Status.ENDED or shown_before == shown_after:
+        return after
+    return replace(after, lobby_revision=before.lobby_revision + 1)
+
+
+def _lobby_edit(state: MockState) -> list[Announcement]:
+    """The edit the latest lobby revision owes; earlier unclaimed ones are folded into it
+    (an edit shows the round as it stands, so only the newest matters)."""
+    if state.lobby_revision == 0 or state.status is Status.ENDED:
+        return []
+    return [Announcement(f"lobby:{state.lobby_revision}", Kind.LOBBY, state.created_at)]
+
+
 def scheduled(state: MockState) -> list[Announcement]:
     """Every announcement the round's current instants imply, claimed or not, in time order."""
     if state.started_at is None:
         if state.status is Status.ENDED and state.ended_at is not None:
             return [Announcement("cancelled", Kind.CANCELLED, state.ended_at)]
-        return []
-    events = [Announcement("brief", Kind.BRIEF, state.started_at, 0),
+        return _lobby_edit(state)
+    events = [*_lobby_edit(state), Announcement("brief", Kind.BRIEF, state.started_at, 0),
               Announcement("lobby:running", Kind.LOBBY, state.started_at)]
     for slot in state.phases:
         events.extend(_phase_events(state, slot))

@@ -37,7 +37,7 @@ class ThreadAnnouncer:
         if session.thread_id is None:
             return None
         if post.kind is Kind.LOBBY:
-            return self._lobby_edit(session, post, key)
+            return await self._lobby_edit(session, key)
         rendered = self.bot.renderer.render(post.template, **post.variables)
         payload: dict[str, Any] = {"message": message_to_json(rendered)}
         card = post.variables.get("card") if post.kind is Kind.SCORECARD else None
@@ -51,11 +51,13 @@ class ThreadAnnouncer:
         return Envelope(key, f"mock_{post.kind.value}", session.thread_id, session.guild_id,
                         payload, mentions=post.mentions)
 
-    def _lobby_edit(self, session: MockSession, post: Post, key: str) -> Envelope | None:
-        """The lobby message edited in place, its controls matching the round's state."""
+    async def _lobby_edit(self, session: MockSession, key: str) -> Envelope | None:
+        """The lobby message edited in place, its controls matching the round's state,
+        drawn as ``/mock start`` drew it (with the suggested candidate)."""
         if session.thread_id is None or session.lobby_message_id is None:
             return None
-        rendered = self.bot.renderer.render(post.template, **post.variables)
+        variables = await self.cog.voice.lobby_variables(session)
+        rendered = self.bot.renderer.render("mock/lobby.md.j2", **variables)
         edit: dict[str, Any] = {"message_id": session.lobby_message_id,
                                 "message": message_to_json(rendered)}
         if session.state.status is not Status.ENDED:

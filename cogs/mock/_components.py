@@ -5,7 +5,7 @@ A mixin of ``MockCog`` like ``_people.py``; ``_views.py`` routes each press here
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -36,7 +36,6 @@ class ComponentHandlers:
         def seat_in_thread(self, thread_id: int | None, user_id: int) -> None: ...
         async def ask_to_switch(self, interaction: Interaction, session_id: int,
                                 role: Role) -> None: ...
-        async def lobby_message(self, session: MockSession) -> dict[str, Any]: ...
 
     async def on_join(self, interaction: Interaction, session_id: int, role: Role) -> None:
         async def work() -> None:
@@ -69,7 +68,10 @@ class ComponentHandlers:
         await self.replies.guard(interaction, work)
 
     async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
-        await interaction.response.edit_message(**await self.lobby_message(session))
+        """Acknowledge the press: the lobby message itself is edited by the round's own
+        announcement of the change (``timeline.revised``), through the outbox, so the
+        edit survives a restart and one mechanism draws every lobby."""
+        await interaction.response.defer()
 
     async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:
         async def work() -> None:

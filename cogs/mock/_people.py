@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot.discord_io import display_names, rendered_to_kwargs, require_guild, send
+from bot.discord_io import display_names, require_guild, send
 from bot.mock.decision import CALL_LABELS, REASON_MAX_CHARS, MockDecisions
 from bot.mock.export import people_in, readable
 from bot.mock.model import MockSession, Role, Status, Vote
 from bot.outbox.model import Envelope, message_to_json
 from cogs.mock._announcer import SCORECARD_VIEW
 from cogs.mock._scoring_views import scoring_view
-from cogs.mock._views import ROLE_LABELS, lobby_view, switch_view
+from cogs.mock._views import ROLE_LABELS, switch_view
 
 if TYPE_CHECKING:
 
@@ -71,13 +71,6 @@ class PeopleCommands:
             session.guild_id, {"message": message_to_json(rendered)},
         ))
 
-    async def lobby_message(self, session: MockSession) -> dict[str, Any]:
-        """The lobby's content and controls as the round stands (for an edit)."""
-        lobby = self.replies.render("mock/lobby.md.j2", **await self.voice.lobby_variables(session))
-        view = lobby_view(session.session_id, self.bot.content.rubric.checklist,
-                          session.state.status)
-        return rendered_to_kwargs(lobby) | {"view": view}
-
     # -- the candidate's seat --------------------------------------------------------------
 
     async def ask_to_switch(self, interaction: Interaction, session_id: int, role: Role) -> None:
@@ -86,15 +79,14 @@ class PeopleCommands:
                    view=switch_view(session_id, role))
 
     async def on_switch(self, interaction: Interaction, session_id: int, role: Role) -> None:
-        """The candidate confirmed: leave the seat for ``role``, then refresh the lobby."""
+        """The candidate confirmed: leave the seat for ``role`` (the lobby follows, like
+        every roster change)."""
         async def work() -> None:
             await self.replies.own_session(interaction, session_id)
-            session = await self.service.join(session_id, interaction.user.id, role,
-                                              confirmed=True)
+            await self.service.join(session_id, interaction.user.id, role, confirmed=True)
             label = ROLE_LABELS[role][0].removeprefix("Join as ").lower()
             await interaction.response.edit_message(
                 content=self.replies.reply("switched", role=label).content, view=None)
-            await self.service.effects.refresh_lobby(session)
         await self.replies.guard(interaction, work)
 
     # -- scoring ---------------------------------------------------------------------------

@@ -44,6 +44,20 @@ async def click(standin: Any, user: int, message: dict[str, Any], suffix: str) -
     return await record.wait_callback()
 
 
+def lobby_text(standin: Any, lobby: dict[str, Any]) -> str:
+    """What the lobby message shows now: its description and its fields."""
+    embed = standin.message(int(lobby["id"]))["embeds"][0]
+    return "\n".join([embed.get("description", ""),
+                      *(f["value"] for f in embed.get("fields", []))])
+
+
+async def until_lobby_shows(standin: Any, lobby: dict[str, Any], *shown: str) -> None:
+    """Wait for the lobby message to show each of ``shown``: a press is acknowledged at
+    once and the lobby is edited through the outbox right after."""
+    await standin.wait_until(lambda: all(text in lobby_text(standin, lobby) for text in shown),
+                             what=f"the lobby to show {shown}")
+
+
 async def open_scoring(standin: Any, user: int, message: dict[str, Any]) -> Any:
     """Press **Score the checklist**: the member's own panel (or a refusal)."""
     return await click(standin, user, message, ":scoring")
@@ -73,7 +87,8 @@ async def test_a_whole_round_from_lobby_to_scorecard(standin, bot_env, run_bot):
         for user, role in ((cand, "candidate"), (interviewer, "interviewer"),
                            (raiser, "bar_raiser")):
             joined = await click(standin, user, lobby, f":join:{role}")
-            assert joined.callback_type == 7  # the lobby roster updated in place
+            assert joined.callback_type == 6  # acknowledged: the outbox edits the lobby
+        await until_lobby_shows(standin, lobby, f"<@{cand}>", f"<@{interviewer}>", f"<@{raiser}>")
         second = await click(standin, other, lobby, ":join:candidate")
         assert "already has a candidate" in second.messages()[0]["content"]
         not_host = await click(standin, interviewer, lobby, ":start")

@@ -17,6 +17,7 @@ from tests.e2e.test_mock_e2e import (
     open_scoring,
     score,
     texts,
+    until_lobby_shows,
 )
 from tests.e2e.test_privacy_e2e import confirm_delete
 
@@ -117,6 +118,7 @@ async def test_the_lobby_stays_true(standin, bot_env, run_bot):
         # Leaving the candidate seat for another role asks first.
         thread, lobby = await open_round(standin, host, general, "3,3,3,3,3")
         await click(standin, cand, lobby, ":join:candidate")
+        await until_lobby_shows(standin, lobby, f"**Candidate:** <@{cand}>")
         asked = await click(standin, cand, lobby, ":join:interviewer")
         assert asked.ephemeral and "candidate" in said(asked)
         roster = fields(standin.message(int(lobby["id"])))["Who is who"]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_mock_e2e import click, custom_ids, embeds, open_round, open_scoring
+from tests.e2e.test_mock_e2e import (
+    click,
+    custom_ids,
+    embeds,
+    open_round,
+    open_scoring,
+    until_lobby_shows,
+)
 
 
 def lobby_round(lobby: dict[str, Any]) -> str:
@@ -25,7 +32,8 @@ async def test_roles_are_fixed_at_the_start_and_pair_mode_means_two(standin, bot
         thread, lobby = await open_round(standin, host, general, "3,3,3,3,3")
         await click(standin, host, lobby, ":pair")
         for member in (ann, ben):
-            assert (await click(standin, member, lobby, ":join:candidate")).callback_type == 7
+            assert (await click(standin, member, lobby, ":join:candidate")).callback_type == 6
+        await until_lobby_shows(standin, lobby, f"<@{ann}>", f"<@{ben}>")
         third = await click(standin, cid, lobby, ":join:candidate")
         assert third.ephemeral and "two candidates" in said(third)
         await click(standin, host, lobby, ":start")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_mock_e2e import button, click, custom_ids, embeds, open_round, texts
+from tests.e2e.test_mock_e2e import (
+    button,
+    click,
+    custom_ids,
+    embeds,
+    open_round,
+    texts,
+    until_lobby_shows,
+)
 
 
 def fields(message: dict[str, Any]) -> dict[str, str]:
@@ -136,9 +144,8 @@ async def test_run_it_back_rotates_roles_and_suggests_the_least_candidate(
     async with run_bot({**bot_env, "MOCK_MINUTE_SECONDS": "5"}):
         thread, lobby = await open_round(standin, host, general, "3,3,3,3,3")
         for user, role in ((cand, "candidate"), (ivy, "interviewer"), (bea, "bar_raiser")):
-            joined = await click(standin, user, lobby, f":join:{role}")
-        suggested = joined.callback_data["embeds"][0]["description"]
-        assert "Suggested candidate" in suggested and "0 rounds" in suggested
+            await click(standin, user, lobby, f":join:{role}")
+        await until_lobby_shows(standin, lobby, f"<@{bea}>", "Suggested candidate", "0 rounds")
         await click(standin, host, lobby, ":start")
         await standin.slash(host, thread, "mock end", {}).wait_message()
         await standin.wait_until(lambda: embeds(standin, thread, "Scorecard"), what="scorecard")
