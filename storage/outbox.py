@@ -101,6 +101,12 @@ class OutboxRepository:
             "WHERE state = 'pending' AND channel_id = ? ORDER BY post_id LIMIT 1", (channel_id,))
         return rows[0] if rows else None
 
+    async def pending_after(self, channel_id: int, post_id: int) -> list[OutboxRow]:
+        """The channel's pending posts queued after ``post_id``, in order."""
+        return await self._rows(
+            "WHERE state = 'pending' AND channel_id = ? AND post_id > ? ORDER BY post_id",
+            (channel_id, post_id))
+
     async def pending_channels(self) -> list[tuple[int, int | None, datetime]]:
         """Every channel with pending posts: its server (None for DMs) and when its head is due."""
         rows = await self._db.fetchall(

@@ -227,6 +227,28 @@ async def test_posts_in_one_channel_keep_their_order_and_channels_are_independen
                                                           "warning1"]
 
 
+def edit(key: str, message_id: int, text: str) -> Envelope:
+    """An edit of one of the bot's messages (a lobby's roster, a sign-up's seats)."""
+    return Envelope(key, "mock_lobby", 500, GUILD, {"edit": {
+        "message_id": message_id, "message": message_to_json(RenderedMessage(content=text))}})
+
+
+async def test_an_edit_a_later_queued_edit_of_the_same_message_replaces_is_skipped(
+    parts: Parts,
+) -> None:
+    """Ten members pressing Join at once queue ten edits of the lobby; Discord needs the
+    last one only. Posts and edits of other messages still go, in order."""
+    await parts.outbox.enqueue(edit("lobby:1", 7, "one"), envelope("phase"),
+                               edit("card:1", 8, "card"), edit("lobby:2", 7, "two"),
+                               edit("lobby:3", 7, "three"))
+    await parts.tasks.idle()
+    assert [key for key, _ in parts.sender.attempts] == ["phase", "card:1", "lobby:3"]
+    skipped = await parts.repo.by_key("lobby:1")
+    assert skipped is not None and skipped.state is State.SENT and skipped.message_id == 7
+    assert ("lobby:1", None) not in parts.told  # nothing was delivered for it
+    assert await parts.repo.troubles(GUILD) == []
+
+
 async def test_backoff_doubles_up_to_its_cap_and_gives_up_after_a_day(db: Database) -> None:
     backoff = Backoff()
     assert [backoff.delay(n).total_seconds() for n in (1, 2, 3, 8, 9, 50)] == \

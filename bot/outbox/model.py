@@ -109,6 +109,14 @@ class OutboxRow:
         raw = self.payload.get("message")
         return message_from_json(raw) if raw else None
 
+    def only_edits(self) -> int | None:
+        """The message this row does nothing but edit (None for a post, an archive, or an
+        edit with more to do). A later such edit of the same message supersedes it: the
+        message ends as the last edit says either way."""
+        if self.action is not Action.SEND or set(self.payload) != {"edit"}:
+            return None
+        return int(self.payload["edit"]["message_id"])
+
 
 # Discord remembers a nonce for "a few minutes"; a retry later than this after the last
 # attempt started cannot rely on it and looks for the message in recent history first.

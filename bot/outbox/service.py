@@ -10,7 +10,8 @@ outbox then, per channel and in order:
 * on a transient failure (5xx, 429, network) records the error and the next
   attempt after a doubling backoff, and arms a wake-up on the shared scheduler;
 * on a permanent one (403, unknown channel, 400) marks it ``impossible`` with
-  the reason, which ``/doctor`` and the status commands show.
+  the reason, which ``/doctor`` and the status commands show;
+* skips, as done, an edit that a later queued edit of the same message replaces.
 
 Channels are independent: a slow or failing channel holds up only its own
 posts. ``kick()`` at start-up re-drives whatever a crash left pending.
@@ -154,12 +155,27 @@ class Outbox:
         finally:
             self._active.discard(channel_id)
 
+    async def _superseded(self, row: OutboxRow) -> bool:
+        """Skip (as done) an edit that a later queued edit of the same message replaces: a
+        lobby ten members join at once is edited once or twice, not ten times against
+        Discord's per-channel limit."""
+        edited = row.only_edits()
+        if edited is None:
+            return False
+        later = await self.repo.pending_after(row.channel_id, row.post_id)
+        if not any(other.only_edits() == edited for other in later):
+            return False
+        await self.repo.mark_sent(row.post_id, edited, self._clock.now())
+        log.debug("outbox %s (%s): superseded by a later edit", row.key, row.kind)
+        return True
+
     async def _attempt_guarded(self, row: OutboxRow) -> bool:
         """``attempt``, but an unexpected failure (the database can't be written, a bug)
         only delays the channel: it is woken again later instead of stalling until the
         next restart. False when the worker should stop."""
         try:
-            await self.attempt(row)
+            if not await self._superseded(row):
+                await self.attempt(row)
         except Exception:
             retry_at = self._clock.now() + self._backoff.delay(row.attempts + 1)
             log.exception("outbox %s (%s): delivery failed; trying again at %s",
