@@ -120,7 +120,8 @@ async def started(service: MockService, guild_id: int = GUILD) -> MockSession:
         question_id="shopping_cart", length=45, minutes=None,
     )
     session = await service.attach(session.session_id, 1000 + session.session_id)
-    await service.set_lobby_message(session.session_id, 2000 + session.session_id)
+    await service.set_lobby_message(session.session_id, 2000 + session.session_id,
+                                    session.state.lobby_revision)
     for user, role in ((CANDIDATE, Role.CANDIDATE), (INTERVIEWER, Role.INTERVIEWER),
                        (RAISER, Role.BAR_RAISER), (WATCHER, Role.OBSERVER)):
         await service.join(session.session_id, user, role)
@@ -194,7 +195,7 @@ async def test_a_roster_change_saved_before_a_crash_still_reaches_the_lobby(
                                  question_id="shopping_cart", length=45, minutes=None)
     sid = session.session_id
     await service.attach(sid, 1000 + sid)
-    await service.set_lobby_message(sid, 2000 + sid)
+    await service.set_lobby_message(sid, 2000 + sid, 0)
     before = (await service.repo.get(sid)).state
     joined = timeline.revised(before, roles.join(before, CANDIDATE, Role.CANDIDATE, T0))
     await service.repo.save(sid, joined, before=before)  # saved; then the process died
@@ -205,6 +206,30 @@ async def test_a_roster_change_saved_before_a_crash_still_reaches_the_lobby(
         assert await build(db, content, round_clock, again, Timers()).resume_all() == 1
     assert again.kinds() == ["lobby"] and f"<@{CANDIDATE}>" in again.texts[0]
     assert again.keys == [f"mock:{sid}:lobby:1:0"]
+
+
+async def test_a_press_while_the_lobby_is_being_posted_is_edited_in_after(
+    parts: tuple[MockService, Thread, Timers],
+) -> None:
+    """The lobby is drawn, sent, then its id recorded; a join in between has no message to
+    edit yet. Its edit waits for the id instead of being claimed with nothing to send."""
+    service, thread, _ = parts
+    session = await service.open(guild_id=GUILD, channel_id=CHANNEL, host_user_id=HOST,
+                                 question_id="shopping_cart", length=45, minutes=None)
+    sid = session.session_id
+    drawn = await service.attach(sid, 1000 + sid)  # the lobby is drawn from this, then sent
+    await service.join(sid, CANDIDATE, Role.CANDIDATE)  # the press lands before the id
+    assert thread.posts == []
+    await service.set_lobby_message(sid, 2000 + sid, drawn.state.lobby_revision)
+    assert thread.kinds() == ["lobby"] and f"<@{CANDIDATE}>" in thread.texts[0]
+
+    # A lobby drawn after the change (a booked round seated first) is not edited again.
+    other = await service.open(guild_id=GUILD, channel_id=CHANNEL, host_user_id=HOST,
+                               question_id="shopping_cart", length=45, minutes=None)
+    await service.join(other.session_id, CANDIDATE, Role.CANDIDATE)
+    drawn = await service.attach(other.session_id, 3000)
+    await service.set_lobby_message(other.session_id, 4000, drawn.state.lobby_revision)
+    assert thread.kinds() == ["lobby"]
 
 
 async def test_a_round_that_ended_while_down_gets_one_catch_up_and_a_scorecard(

@@ -62,7 +62,8 @@ class BookingOpening:
                                                  await self.discord.open_thread(booking))
             if session.lobby_message_id is None:
                 message_id = await self.discord.post_lobby(session, booking)
-                await self.mock.set_lobby_message(session.session_id, message_id)
+                await self.mock.set_lobby_message(session.session_id, message_id,
+                                                  session.state.lobby_revision)
             if session.thread_id is None:
                 raise RuntimeError(f"booking {booking_id}: the round has no thread")
             seated = await self.roster.pingable(booking, [h.user_id for h in booking.seated])

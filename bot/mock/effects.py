@@ -52,6 +52,8 @@ class RoundEffects:
                 )
                 if (envelope := await self.announcer.prepare(session, post, f"{base}:{i}"))
             ]
+            if not envelopes and announcement.kind is Kind.LOBBY:
+                continue  # no lobby message yet: owed until it is posted (set_lobby_message)
             if announcement.kind in (Kind.SCORECARD, Kind.CANCELLED):
                 closing = self.announcer.closing(session, f"{base}:archive")
                 envelopes += [closing] if closing else []

@@ -122,8 +122,14 @@ class MockService:
         await self.repo.attach_thread(session_id, thread_id)
         return await self._get(session_id)
 
-    async def set_lobby_message(self, session_id: int, message_id: int) -> None:
+    async def set_lobby_message(self, session_id: int, message_id: int, shows: int) -> None:
+        """Record the posted lobby message, drawn at lobby revision ``shows`` (so that
+        revision's edit is done), then edit in whatever changed while it was being posted:
+        a press between the send and this call is not lost."""
         await self.repo.set_lobby_message(session_id, message_id)
+        if shows:
+            await self.repo.claim(session_id, [timeline.lobby_key(shows)], self.clock.now())
+        await self.tick(session_id)
 
     async def discard(self, session_id: int) -> None:
         """Forget a lobby whose thread could not be created, freeing its slot."""

@@ -76,12 +76,17 @@ def revised(before: MockState, after: MockState) -> MockState:
     return replace(after, lobby_revision=before.lobby_revision + 1)
 
 
+def lobby_key(revision: int) -> str:
+    """The announcement key of the lobby edit that ``revision`` owes."""
+    return f"lobby:{revision}"
+
+
 def _lobby_edit(state: MockState) -> list[Announcement]:
     """The edit the latest lobby revision owes; earlier unclaimed ones are folded into it
     (an edit shows the round as it stands, so only the newest matters)."""
     if state.lobby_revision == 0 or state.status is Status.ENDED:
         return []
-    return [Announcement(f"lobby:{state.lobby_revision}", Kind.LOBBY, state.created_at)]
+    return [Announcement(lobby_key(state.lobby_revision), Kind.LOBBY, state.created_at)]
 
 
 def scheduled(state: MockState) -> list[Announcement]:

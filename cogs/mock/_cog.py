@@ -135,7 +135,8 @@ class MockCog(PeopleCommands, BookingCommands, RecordCommands, ComponentHandlers
         message = await thread.send(**rendered_to_kwargs(lobby),
                                     view=lobby_view(session.session_id,
                                                     self.bot.content.rubric.checklist))
-        await self.service.set_lobby_message(session.session_id, message.id)
+        await self.service.set_lobby_message(session.session_id, message.id,
+                                             session.state.lobby_revision)
         await send(interaction, self.replies.reply("ready", thread_id=thread.id))
         self.seat_in_thread(thread.id, interaction.user.id)
         await self.invite(session, message)

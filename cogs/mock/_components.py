@@ -12,7 +12,7 @@ import discord
 from bot.discord_io import rendered_to_kwargs, send
 from bot.errors import BotError
 from bot.mock import roles
-from bot.mock.model import MockSession, Role, Status, Vote
+from bot.mock.model import Role, Status, Vote
 
 if TYPE_CHECKING:
     from bot.app import BarRaiser
@@ -45,7 +45,7 @@ class ComponentHandlers:
             except roles.ConfirmLeavingCandidate:
                 await self.ask_to_switch(interaction, session_id, role)
                 return
-            await self._refresh_lobby(interaction, session)
+            await self._acknowledge(interaction)
             self.seat_in_thread(session.thread_id, interaction.user.id)
         await self.replies.guard(interaction, work)
 
@@ -57,20 +57,18 @@ class ComponentHandlers:
                     and user_id != session.state.host_user_id:
                 raise BotError("Join the round first with one of the lobby buttons.")
             if action == "leave":
-                session = await self.service.leave(session_id, user_id)
+                await self.service.leave(session_id, user_id)
             elif action == "start":
-                session = await self.service.start(session_id, user_id)
+                await self.service.start(session_id, user_id)
             else:
-                session = await self.service.pair_mode(
-                    session_id, user_id, not session.state.pair_mode
-                )
-            await self._refresh_lobby(interaction, session)
+                await self.service.pair_mode(session_id, user_id, not session.state.pair_mode)
+            await self._acknowledge(interaction)
         await self.replies.guard(interaction, work)
 
-    async def _refresh_lobby(self, interaction: Interaction, session: MockSession) -> None:
-        """Acknowledge the press: the lobby message itself is edited by the round's own
-        announcement of the change (``timeline.revised``), through the outbox, so the
-        edit survives a restart and one mechanism draws every lobby."""
+    async def _acknowledge(self, interaction: Interaction) -> None:
+        """Acknowledge a lobby press without a reply: the lobby message itself is edited by
+        the round's own announcement of the change (``timeline.revised``), through the
+        outbox, so the edit survives a restart and one mechanism draws every lobby."""
         await interaction.response.defer()
 
     async def on_vote(self, interaction: Interaction, session_id: int, vote: Vote) -> None:

@@ -142,7 +142,8 @@ class VoiceControls:
         lobby = self.bot.renderer.render("mock/lobby.md.j2", **await self.lobby_variables(session))
         message = await thread.send(**rendered_to_kwargs(lobby), view=lobby_view(
             session.session_id, self.bot.content.rubric.checklist))
-        await self.cog.service.set_lobby_message(session.session_id, message.id)
+        await self.cog.service.set_lobby_message(session.session_id, message.id,
+                                                 session.state.lobby_revision)
         return thread
 
     def _reply(self, what: str, **variables: object) -> Any:
