@@ -87,7 +87,9 @@ async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
         for n in range(ROUNDS):
             session = await service.open(guild_id=1, channel_id=2, host_user_id=n,
                                          question_id=None, length=45, minutes="3,3,3,3,3")
-            await service.attach(session.session_id, 10_000 + n)
+            drawn = await service.attach(session.session_id, 10_000 + n)
+            await service.set_lobby_message(session.session_id, 20_000 + n,
+                                            drawn.state.lobby_revision)  # as /mock start
             await service.join(session.session_id, 50_000 + n, Role.CANDIDATE)
             ids.append(session.session_id)
         await asyncio.gather(*(service.start(sid, n) for n, sid in enumerate(ids)))
@@ -100,6 +102,9 @@ async def test_200_concurrent_rounds_announce_everything_once(tmp_path) -> None:
     per_round = Counter(kind for (_, kind, _) in recorder.kinds)
     assert {kind: per_round[kind] for kind in ("brief", "lobby", "scorecard")} == {
         "brief": ROUNDS, "lobby": ROUNDS, "scorecard": ROUNDS}
+    lobby_edits = Counter(key.rsplit(":", 2)[1] for (_, key) in recorder.announced
+                          if ":lobby:" in key)
+    assert lobby_edits == {"1": ROUNDS, "running": ROUNDS}  # the join, then the start
     # A phase start, probe or warning goes out on time or, when its phase is already over (a busy
     # machine runs the rounds late), is folded into a catch-up that names its phase; the
     # claims keep either from happening twice. So nothing is lost, whatever the load.

@@ -41,6 +41,8 @@ class RoundEffects:
         claimed: set[str] = set()
         quiet = await self._quiet(session, settled.announcements)
         for announcement in settled.announcements:
+            if announcement.kind is Kind.LOBBY and session.lobby_message_id is None:
+                continue  # nothing to edit yet: owed until the lobby is posted (set_lobby_message)
             scorecards = (
                 await self.cards.of(session) if announcement.kind is Kind.SCORECARD else []
             )
@@ -52,8 +54,6 @@ class RoundEffects:
                 )
                 if (envelope := await self.announcer.prepare(session, post, f"{base}:{i}"))
             ]
-            if not envelopes and announcement.kind is Kind.LOBBY:
-                continue  # no lobby message yet: owed until it is posted (set_lobby_message)
             if announcement.kind in (Kind.SCORECARD, Kind.CANCELLED):
                 closing = self.announcer.closing(session, f"{base}:archive")
                 envelopes += [closing] if closing else []
