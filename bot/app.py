@@ -122,7 +122,7 @@ class BarRaiser(commands.AutoShardedBot):
         self.tasks = BackgroundTasks()
         self.erasure = Erasure()  # shared by every service that writes about members
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.scheduling = Scheduling(self.scheduler, self.ownership)
+        self.scheduling = Scheduling(self.scheduler, self.ownership, self.tasks)
         self.ready_event = asyncio.Event()
         self.content: Content = load_content(settings.content_dir)
         templates = settings.content_dir / "templates" if settings.content_dir else TEMPLATES_DIR

@@ -10,6 +10,7 @@ one, and states how late it may still run (``misfire_grace``: ``None`` means
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.sharding import Ownership
+from bot.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +48,34 @@ class Scheduling:
     servers: ``rebuild`` (the start-up path, which reads every server's rows)
     arms only the jobs of servers this process owns, so two processes never both
     post, and a server's work runs where its interactions are answered.
+
+    With ``tasks``, a running job's work is one of the bot's in-flight tasks: shutting
+    the scheduler down cancels the jobs it is running (APScheduler's asyncio executor
+    cannot wait for them), which cut a booking's check-in off mid-commit; the work
+    instead finishes within ``BackgroundTasks.close``'s grace, like any in-flight work.
     """
 
-    def __init__(self, scheduler: BaseScheduler, ownership: Ownership | None = None) -> None:
+    def __init__(self, scheduler: BaseScheduler, ownership: Ownership | None = None,
+                 tasks: BackgroundTasks | None = None) -> None:
         self._scheduler = scheduler
         self.ownership = ownership or Ownership()
+        self._tasks = tasks
         self.skipped_unowned = 0  # jobs ``rebuild`` left to other processes, for metrics and logs
+
+    def _held(self, job_id: str, func: JobFunction) -> JobFunction:
+        """``func`` with its work held in ``tasks`` (unchanged without them). The job
+        awaits the work and fails with it, so the scheduler still sees every outcome."""
+        tasks = self._tasks
+        if tasks is None:
+            return func
+
+        async def work(*args: Any) -> None:
+            await func(*args)
+
+        async def job(*args: Any) -> None:
+            await asyncio.shield(tasks.spawn(work(*args), name=f"job {job_id}", awaited=True))
+
+        return job
 
     def once(self, job_id: str, when: datetime, func: JobFunction, *args: Any,
              misfire_grace: float | None, overlapping: int = 1) -> None:
@@ -62,7 +86,8 @@ class Scheduling:
         load. Only idempotent jobs may overlap.
         """
         self._scheduler.add_job(
-            func, trigger=DateTrigger(run_date=when), args=list(args), id=job_id, name=job_id,
+            self._held(job_id, func), trigger=DateTrigger(run_date=when), args=list(args),
+            id=job_id, name=job_id,
             replace_existing=True, coalesce=True, misfire_grace_time=misfire_grace,
             max_instances=overlapping,
         )
@@ -71,7 +96,8 @@ class Scheduling:
               misfire_grace: float | None) -> None:
         """Run ``func(*args)`` every ``seconds``, one run at a time, replacing any job with this id."""
         self._scheduler.add_job(
-            func, trigger=IntervalTrigger(seconds=seconds), args=list(args), id=job_id, name=job_id,
+            self._held(job_id, func), trigger=IntervalTrigger(seconds=seconds), args=list(args),
+            id=job_id, name=job_id,
             replace_existing=True, coalesce=True, misfire_grace_time=misfire_grace, max_instances=1,
         )
 

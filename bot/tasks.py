@@ -18,16 +18,23 @@ log = logging.getLogger(__name__)
 class BackgroundTasks:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._awaited: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str,
+              awaited: bool = False) -> asyncio.Task[Any]:
+        """Run ``coro`` as a held task. ``awaited``: a caller awaits it and reports its
+        failure itself, so it is not logged here a second time."""
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
+        if awaited:
+            self._awaited.add(task)
         task.add_done_callback(self._finished)
         return task
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if task.cancelled():
+        if task.cancelled() or task in self._awaited:
+            self._awaited.discard(task)
             return
         error = task.exception()
         if error is not None:

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.scheduling import OneShot, Scheduling
 from bot.sharding import Ownership
+from bot.tasks import BackgroundTasks
 
 
 @pytest.fixture
@@ -85,3 +87,46 @@ async def test_rebuild_leaves_other_shard_processes_servers_alone() -> None:
         assert scheduling.job_ids("daily:") == {"daily:mine", "daily:everyone"}
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_job_running_at_shutdown_finishes_within_the_in_flight_grace() -> None:
+    """APScheduler's shutdown cancels the jobs it is running (it once cut a booking's
+    check-in off mid-commit); held in the bot's tasks, the work finishes instead."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    tasks = BackgroundTasks()
+    started, release, finished = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def check_in(booking_id: int) -> None:
+        started.set()
+        await release.wait()  # a commit in flight
+        finished.set()
+
+    Scheduling(scheduler, tasks=tasks).once("booking:1:check", datetime.now(UTC), check_in, 1,
+                                            misfire_grace=None)
+    async with asyncio.timeout(5):
+        await started.wait()
+    scheduler.shutdown(wait=False)
+    asyncio.get_running_loop().call_later(0.05, release.set)
+    await tasks.close(grace_seconds=5)
+    assert finished.is_set()
+
+
+async def test_a_held_job_that_fails_is_reported_to_the_scheduler_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    failures: asyncio.Queue[BaseException | None] = asyncio.Queue()
+    scheduler.add_listener(lambda event: failures.put_nowait(event.exception), EVENT_JOB_ERROR)
+    scheduler.start()
+
+    async def broken() -> None:
+        raise ValueError("the database is read-only")
+
+    Scheduling(scheduler, tasks=BackgroundTasks()).once("outbox:5", datetime.now(UTC), broken,
+                                                        misfire_grace=None)
+    async with asyncio.timeout(5):
+        error = await failures.get()
+    scheduler.shutdown(wait=False)
+    assert isinstance(error, ValueError)
+    assert not [r for r in caplog.records if "background task" in r.getMessage()]
