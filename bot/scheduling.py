@@ -73,7 +73,12 @@ class Scheduling:
             await func(*args)
 
         async def job(*args: Any) -> None:
-            await asyncio.shield(tasks.spawn(work(*args), name=f"job {job_id}", awaited=True))
+            held = tasks.spawn(work(*args), name=f"job {job_id}", awaited=True)
+            try:
+                await asyncio.shield(held)
+            except asyncio.CancelledError:
+                tasks.abandoned(held)  # the scheduler shut down: a failure now is logged there
+                raise
 
         return job
 

@@ -31,6 +31,10 @@ class BackgroundTasks:
         task.add_done_callback(self._finished)
         return task
 
+    def abandoned(self, task: asyncio.Task[Any]) -> None:
+        """The caller that awaited ``task`` is gone (cancelled): log its failure here."""
+        self._awaited.discard(task)
+
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if task.cancelled() or task in self._awaited:

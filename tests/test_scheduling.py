@@ -130,3 +130,25 @@ async def test_a_held_job_that_fails_is_reported_to_the_scheduler_once(
     scheduler.shutdown(wait=False)
     assert isinstance(error, ValueError)
     assert not [r for r in caplog.records if "background task" in r.getMessage()]
+
+
+async def test_a_held_job_failing_after_the_shutdown_is_still_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.start()
+    tasks = BackgroundTasks()
+    started = asyncio.Event()
+
+    async def check_in() -> None:
+        started.set()
+        await asyncio.sleep(0.05)
+        raise ValueError("the commit failed")
+
+    Scheduling(scheduler, tasks=tasks).once("booking:1:check", datetime.now(UTC), check_in,
+                                            misfire_grace=None)
+    async with asyncio.timeout(5):
+        await started.wait()
+    scheduler.shutdown(wait=False)  # nobody awaits the work any more
+    await tasks.close(grace_seconds=5)
+    assert [r for r in caplog.records if "job booking:1:check failed" in r.getMessage()]
