@@ -7,6 +7,8 @@ every new option refusing bad input with a clear, ephemeral reply.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from standin import permissions as perms
@@ -167,9 +169,14 @@ async def test_doctor_names_the_ping_role_fix_and_the_schedule_it_cannot_post(
 ) -> None:
     guild, channel, admin, _, ping = ping_world(standin)
     general = next(iter(guild.channels))
+    # Starting tomorrow: a setup after 09:00 UTC would post today's prompt at once, in the
+    # background, racing the permission taken away below (a post that fails shows as
+    # "needs attention" instead, which is right, but not what this test reads).
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     async with run_bot({**bot_env, "DEV_GUILD_ID": str(guild.id)}):
         await reply_to(standin, admin, general, "daily setup", {
-            "channel": channel, "time": "09:00", "timezone": "UTC", "ping_role": ping})
+            "channel": channel, "time": "09:00", "timezone": "UTC", "ping_role": ping,
+            "start_date": tomorrow})
         healthy = text_of(await reply_to(standin, admin, general, "doctor", {}))
         standin.set_role_position(guild.id, guild.bot_role_id, 0)
         standin.set_overwrite(channel, guild.bot_role_id, deny=perms.SEND_MESSAGES)
